@@ -1,19 +1,26 @@
 import type { Config } from 'jest';
 
 // One Jest project per workspace, so `npm test` at the top runs everything.
-// ts-jest in isolatedModules mode transpiles only; `npm run typecheck` does the type checking.
+// tsconfig has isolatedModules, so ts-jest transpiles only; `npm run typecheck` does the type checking.
+// `cookie` (used by fastify's inject) ships ESM only, which Jest's CommonJS runtime cannot load:
+// it is the one dependency we let ts-jest compile.
 const tsTransform = {
-  '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  '^.+/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
 } satisfies Config['transform'];
+const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 
 const config: Config = {
   maxWorkers: 2,
+  // Server suites start their own database and Redis and restart them; give them room on 2 cores.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'shared',
       rootDir: '<rootDir>/shared',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
     },
     {
@@ -21,15 +28,15 @@ const config: Config = {
       rootDir: '<rootDir>/server',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
-      // Suites start their own database and Redis; give them room on a 2-core machine.
-      testTimeout: 60_000,
     },
     {
       displayName: 'miniprogram',
       rootDir: '<rootDir>/miniprogram',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
     },
   ],

@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config';
+import { loggerOptions } from './logger';
+import errorsPlugin from './plugins/errors';
+import { installValidators } from './plugins/validation';
+import swaggerPlugin from './plugins/swagger';
+import redisPlugin from './plugins/redis';
+import mongoPlugin from './plugins/mongo';
+import authPlugin from './plugins/auth';
+import wechatPlugin from './wechat/plugin';
+import healthRoutes from './modules/health/routes';
+import authRoutes from './modules/auth/routes';
+import studioRoutes from './modules/studios/routes';
+
+export interface BuildOptions {
+  /** Where log lines go (tests capture them to check what is never logged). */
+  logStream?: DestinationStream;
+}
+
+/** JSON bodies are small: the largest is a ticket of 2000 characters. Images go through uploads. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the API: external plugins, then app plugins (database, Redis, auth, services), then routes.
+ * Nothing listens here and importing this file has no side effects.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.env === 'production',
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  await app.register(errorsPlugin);
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : config.env !== 'production',
+    credentials: false,
+  });
+  await app.register(swaggerPlugin);
+
+  await app.register(redisPlugin, { url: config.redisUrl });
+  await app.register(mongoPlugin, { uri: config.mongodbUri });
+  await app.register(authPlugin, { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
+  await app.register(wechatPlugin, { wechat: config.wechat });
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(studioRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

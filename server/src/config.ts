@@ -1,0 +1,123 @@
+import path from 'node:path';
+
+/**
+ * The server's configuration, read from the environment once and validated.
+ * A bad or missing variable fails fast with a message that names it.
+ */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  logLevel: string;
+  mongodbUri: string;
+  redisUrl: string;
+  jwtSecret: string;
+  /** Lifetime of a signed-in session, in seconds. */
+  jwtTtlSeconds: number;
+  adminPassword: string | null;
+  dataDir: string;
+  wechat: {
+    apiBase: string;
+    appId: string;
+    appSecret: string;
+    timeoutMs: number;
+  };
+  /** Origins allowed to call the API from a browser (the H5 build and console). */
+  corsOrigins: string[];
+  publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production-0123456789';
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const text = (name: string, fallback?: string): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    if (fallback !== undefined) return fallback;
+    problems.push(`${name} is required but not set`);
+    return '';
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const url = (name: string, protocols: string[], fallback?: string): string => {
+    const value = text(name, fallback);
+    if (!value) return value;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      problems.push(`${name} must be a URL (got "${value}")`);
+    }
+    return value;
+  };
+
+  const rawEnv = env.NODE_ENV?.trim() || 'development';
+  let nodeEnv: Config['env'] = 'development';
+  if (rawEnv === 'development' || rawEnv === 'test' || rawEnv === 'production') nodeEnv = rawEnv;
+  else problems.push(`NODE_ENV must be development, test or production (got "${rawEnv}")`);
+  const production = nodeEnv === 'production';
+
+  const jwtSecret = text('JWT_SECRET', production ? undefined : DEV_JWT_SECRET);
+  if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters long');
+  if (production && jwtSecret === DEV_JWT_SECRET) problems.push('JWT_SECRET must not be the development default in production');
+
+  const adminPassword = env.ADMIN_PASSWORD?.trim() || null;
+  if (production && !adminPassword) problems.push('ADMIN_PASSWORD is required in production');
+  if (adminPassword && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters long');
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const publicBaseUrl = url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`);
+
+  const config: Config = {
+    env: nodeEnv,
+    host: text('HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    port,
+    logLevel: text('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info'),
+    mongodbUri: url('MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    jwtSecret,
+    jwtTtlSeconds: integer('JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    adminPassword,
+    dataDir: path.resolve(text('DATA_DIR', '.data')),
+    wechat: {
+      apiBase: url('WECHAT_API_BASE', ['http:', 'https:'], 'https://api.weixin.qq.com'),
+      appId: text('WECHAT_APPID', production ? undefined : 'wx-demo-appid'),
+      appSecret: text('WECHAT_SECRET', production ? undefined : 'demo-app-secret'),
+      timeoutMs: integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    publicBaseUrl,
+  };
+
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')} (got "${config.logLevel}")`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+import { studioModel } from './modules/studios/model';
+import { memberModel } from './modules/members/model';
+import { adminAccountModel, userModel } from './modules/users/model';
+
+/** Every model, bound to one connection. */
+export function registerModels(connection: Connection) {
+  return {
+    Studio: studioModel(connection),
+    Member: memberModel(connection),
+    User: userModel(connection),
+    AdminAccount: adminAccountModel(connection),
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AuthResponse, PasswordLoginBody, WechatLoginBody, errorResponses } from '@mashangshang/shared';
+import { loginWithPassword, loginWithWechat } from './service';
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/auth/wechat',
+    {
+      schema: {
+        operationId: 'loginWithWechat',
+        tags: ['auth'],
+        summary: '微信登录：用 wx.login 的 code 换取本系统的令牌',
+        body: WechatLoginBody,
+        response: { 200: AuthResponse, ...errorResponses(400, 401, 429, 503) },
+      },
+    },
+    async (request) => {
+      const user = await loginWithWechat(app.models, app.wechat, request.body.code);
+      return { token: app.signToken({ sub: user.id, role: user.role }), user };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      schema: {
+        operationId: 'loginWithPassword',
+        tags: ['auth'],
+        summary: '管理员用户名密码登录（网页管理后台）',
+        body: PasswordLoginBody,
+        response: { 200: AuthResponse, ...errorResponses(400, 401, 429, 503) },
+      },
+    },
+    async (request) => {
+      const user = await loginWithPassword(app.models, request.body.username, request.body.password);
+      return { token: app.signToken({ sub: user.id, role: user.role }), user };
+    },
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,85 @@
+import { Types } from 'mongoose';
+import { studioCodeFromScene, type StudioDetail, type StudioList, type StudioListQuery, type StudioSummary } from '@mashangshang/shared';
+import type { Models } from '../../models';
+import { AppError } from '../../errors';
+import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
+import type { StudioDoc } from './model';
+
+/** Active members per studio, counted in the database (a studio may share members with others). */
+async function countActiveMembers(models: Models, studioIds: Types.ObjectId[]): Promise<Map<string, number>> {
+  if (studioIds.length === 0) return new Map();
+  const rows = await models.Member.aggregate<{ _id: Types.ObjectId; count: number }>([
+    { $match: { active: true, studioIds: { $in: studioIds } } },
+    { $unwind: '$studioIds' },
+    { $match: { studioIds: { $in: studioIds } } },
+    { $group: { _id: '$studioIds', count: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((row) => [String(row._id), row.count]));
+}
+
+function toSummary(studio: StudioDoc, memberCount: number): StudioSummary {
+  return {
+    id: String(studio._id),
+    name: studio.name,
+    kind: studio.kind,
+    // Optional fields may be absent on stored documents (not just null).
+    town: studio.town ?? null,
+    sector: studio.sector ?? null,
+    memberCount,
+    star: studio.star,
+  };
+}
+
+export async function listStudios(models: Models, query: StudioListQuery): Promise<StudioList> {
+  const limit = query.limit ?? 20;
+  const filter: Record<string, unknown> = { active: true };
+  if (query.town) filter.town = query.town;
+  if (query.sector) filter.sector = query.sector;
+  if (query.q) filter.name = { $regex: escapeRegex(query.q) };
+  const conditions: Record<string, unknown>[] = [filter];
+  if (query.cursor) conditions.push(afterPosition('sortOrder', decodeCursor(query.cursor)));
+
+  const studios = await models.Studio.find(conditions.length > 1 ? { $and: conditions } : filter)
+    .sort({ sortOrder: 1, _id: 1 })
+    .limit(limit + 1)
+    .lean<StudioDoc[]>();
+  const page = studios.slice(0, limit);
+  const counts = await countActiveMembers(models, page.map((s) => s._id));
+  const last = page[page.length - 1];
+  return {
+    items: page.map((s) => toSummary(s, counts.get(String(s._id)) ?? 0)),
+    nextCursor: studios.length > limit && last ? encodeCursor(last.sortOrder, last._id) : null,
+  };
+}
+
+async function toDetail(models: Models, studio: StudioDoc): Promise<StudioDetail> {
+  const members = await models.Member.find({ studioIds: studio._id, active: true }, { name: 1, title: 1 })
+    .sort({ _id: 1 })
+    .lean();
+  return {
+    ...toSummary(studio, members.length),
+    intro: studio.intro,
+    address: studio.address,
+    jointGroup: studio.jointGroup ?? null,
+    slaHours: studio.slaHours,
+    scene: `s=${studio.code}`,
+    members: members.map((m) => ({ id: String(m._id), name: m.name, title: m.title })),
+    serviceItems: studio.serviceItems
+      .filter((item) => item.active)
+      .map((item) => ({ id: String(item._id), title: item.title, summary: item.summary })),
+  };
+}
+
+export async function getStudio(models: Models, id: string): Promise<StudioDetail> {
+  const studio = await models.Studio.findOne({ _id: new Types.ObjectId(id), active: true }).lean<StudioDoc>();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+  return toDetail(models, studio);
+}
+
+export async function getStudioByScene(models: Models, scene: string): Promise<StudioDetail> {
+  const code = studioCodeFromScene(scene);
+  if (!code) throw new AppError('STUDIO_NOT_FOUND', { logMessage: 'scene does not name a studio code' });
+  const studio = await models.Studio.findOne({ code, active: true }).lean<StudioDoc>();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+  return toDetail(models, studio);
+}

@@ -1,0 +1,59 @@
+import fp from 'fastify-plugin';
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { Role } from '@mashangshang/shared';
+import { AppError } from '../errors';
+
+/** What a token carries: who, and in which role. Studio membership is read fresh per request. */
+export interface TokenPayload {
+  sub: string;
+  role: Role;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: TokenPayload;
+    user: TokenPayload;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: the request must carry a valid token. */
+    authenticate: preHandlerHookHandler;
+    /** preHandler: a valid token of one of these roles. */
+    requireRole: (...roles: Role[]) => preHandlerHookHandler;
+    signToken: (payload: TokenPayload) => string;
+  }
+}
+
+export default fp(
+  async function authPlugin(app: FastifyInstance, opts: { secret: string; ttlSeconds: number }) {
+    await app.register(fastifyJwt, {
+      secret: opts.secret,
+      sign: { algorithm: 'HS256', expiresIn: opts.ttlSeconds },
+      verify: { algorithms: ['HS256'] },
+    });
+
+    async function authenticate(request: FastifyRequest) {
+      if (!request.headers.authorization) throw new AppError('UNAUTHORIZED', { logMessage: 'no authorization header' });
+      await request.jwtVerify();
+    }
+
+    app.decorate('authenticate', async function (request: FastifyRequest, _reply: FastifyReply) {
+      await authenticate(request);
+    } as preHandlerHookHandler);
+
+    app.decorate('requireRole', (...roles: Role[]) => {
+      return async function (request: FastifyRequest, _reply: FastifyReply) {
+        await authenticate(request);
+        if (!roles.includes(request.user.role)) {
+          throw new AppError('FORBIDDEN', { logMessage: `role ${request.user.role} is not one of ${roles.join(',')}` });
+        }
+      } as preHandlerHookHandler;
+    });
+
+    app.decorate('signToken', (payload: TokenPayload) => app.jwt.sign(payload));
+  },
+  { name: 'auth' },
+);

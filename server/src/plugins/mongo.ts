@@ -1,0 +1,57 @@
+import fp from 'fastify-plugin';
+import mongoose, { type Connection } from 'mongoose';
+import type { FastifyInstance } from 'fastify';
+import { registerModels, type Models } from '../models';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mongo: Connection;
+    models: Models;
+  }
+}
+
+const PING_TIMEOUT_MS = 1500;
+
+/** Resolves true when the database answers a ping within a short time. */
+export async function pingDatabase(connection: Connection): Promise<boolean> {
+  const db = connection.db;
+  if (!db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ping = db.admin().ping();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database ping timed out')), PING_TIMEOUT_MS);
+    });
+    await Promise.race([ping, timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One mongoose connection per app instance (not the global default), so tests can run
+ * several apps side by side. Indexes are built at start-up so they exist before traffic.
+ */
+export default fp(
+  async function mongoPlugin(app: FastifyInstance, opts: { uri: string }) {
+    const connection = mongoose.createConnection(opts.uri, {
+      // Fail a request in seconds when the database is gone, rather than hanging it.
+      serverSelectionTimeoutMS: 3000,
+      // Never queue operations in memory while disconnected: answer 503 at once instead.
+      bufferCommands: false,
+      maxPoolSize: 20,
+    });
+    await connection.asPromise();
+    const models = registerModels(connection);
+    await Promise.all(Object.values(models).map((model) => model.init()));
+    app.decorate('mongo', connection);
+    app.decorate('models', models);
+    app.addHook('onClose', async () => {
+      await connection.close();
+    });
+  },
+  { name: 'mongo' },
+);

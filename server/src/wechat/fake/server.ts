@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
+
+/**
+ * A fake of WeChat's server API for development and tests: a real HTTP server with WeChat's paths,
+ * answers and error codes, plus inspection (`/__fake/...`) and fault injection.
+ */
+export interface FakeWechatOptions {
+  appId: string;
+  appSecret: string;
+  logger?: boolean;
+}
+
+type FaultMode = 'http500' | 'timeout' | 'errcode';
+interface Fault {
+  path: string;
+  mode: FaultMode;
+  errcode: number;
+  times: number;
+}
+
+export interface RecordedSubscribeMessage {
+  touser: string;
+  template_id: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  receivedAt: string;
+}
+
+const TOKEN_TTL_SECONDS = 7200;
+/** How long a "timeout" fault holds a request: longer than any client timeout we configure. */
+const TIMEOUT_FAULT_MS = 30_000;
+
+function openidFor(appId: string, code: string): string {
+  // Same code → same openid, like a user who logs in twice.
+  return 'o' + createHash('sha256').update(`${appId}:${code}`).digest('base64url').slice(0, 27);
+}
+
+export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false });
+  const validTokens = new Set<string>();
+  let currentToken: string | null = null;
+  const faults: Fault[] = [];
+  const messages: RecordedSubscribeMessage[] = [];
+  const stats = { stableTokenCalls: 0, msgSecCheckCalls: 0, subscribeSendCalls: 0, codeUnlimitCalls: 0 };
+  const pendingTimeouts = new Set<NodeJS.Timeout>();
+
+  /** Applies the first matching fault, if any. Returns true when the reply was handled. */
+  async function applyFault(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const path = request.url.split('?')[0];
+    const fault = faults.find((f) => f.path === path && f.times > 0);
+    if (!fault) return false;
+    fault.times -= 1;
+    if (fault.mode === 'http500') {
+      await reply.status(500).type('text/plain').send('fault injected');
+    } else if (fault.mode === 'timeout') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          pendingTimeouts.delete(timer);
+          resolve();
+        }, TIMEOUT_FAULT_MS);
+        pendingTimeouts.add(timer);
+      });
+      await reply.status(504).send({ errcode: -1, errmsg: 'system error (timeout fault)' });
+    } else {
+      await reply.send({ errcode: fault.errcode, errmsg: 'fault injected' });
+    }
+    return true;
+  }
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.url.startsWith('/__fake/')) return;
+    if (await applyFault(request, reply)) return reply;
+  });
+  app.addHook('onClose', async () => {
+    for (const timer of pendingTimeouts) clearTimeout(timer);
+  });
+
+  const tokenError = (token: unknown) =>
+    typeof token !== 'string' || !validTokens.has(token) ? { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } : null;
+
+  app.get('/sns/jscode2session', async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    if (q.appid !== options.appId) return { errcode: 40013, errmsg: 'invalid appid' };
+    if (q.secret !== options.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    if (q.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' };
+    const code = q.js_code;
+    if (!code) return { errcode: 41008, errmsg: 'missing code' };
+    if (code.startsWith('bad')) return { errcode: 40029, errmsg: 'invalid code' };
+    return { openid: openidFor(options.appId, code), session_key: randomBytes(16).toString('base64') };
+  });
+
+  app.post('/cgi-bin/stable_token', async (request) => {
+    stats.stableTokenCalls += 1;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type !== 'client_credential') return { errcode: 40002, errmsg: 'invalid grant_type' };
+    if (body.appid !== options.appId) return { errcode: 40013, errmsg: 'invalid appid' };
+    if (body.secret !== options.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    if (!currentToken || body.force_refresh === true) {
+      currentToken = randomBytes(24).toString('hex');
+      validTokens.add(currentToken);
+    }
+    return { access_token: currentToken, expires_in: TOKEN_TTL_SECONDS };
+  });
+
+  app.post('/cgi-bin/message/subscribe/send', async (request) => {
+    stats.subscribeSendCalls += 1;
+    const invalid = tokenError((request.query as Record<string, unknown>).access_token);
+    if (invalid) return invalid;
+    const body = (request.body ?? {}) as Partial<RecordedSubscribeMessage>;
+    if (!body.touser || !body.template_id || typeof body.data !== 'object' || body.data === null) {
+      return { errcode: 47003, errmsg: 'argument invalid! data.format invalid' };
+    }
+    messages.push({ touser: body.touser, template_id: body.template_id, page: body.page, data: body.data, receivedAt: new Date().toISOString() });
+    return { errcode: 0, errmsg: 'ok', msgid: messages.length };
+  });
+
+  app.post('/wxa/msg_sec_check', async (request) => {
+    stats.msgSecCheckCalls += 1;
+    const invalid = tokenError((request.query as Record<string, unknown>).access_token);
+    if (invalid) return invalid;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body.version !== 2 || typeof body.content !== 'string' || typeof body.openid !== 'string') {
+      return { errcode: 40003, errmsg: 'invalid openid or argument' };
+    }
+    const suggest = body.content.includes('违禁词') ? 'risky' : body.content.includes('待审词') ? 'review' : 'pass';
+    const label = suggest === 'pass' ? 100 : 20001;
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      result: { suggest, label },
+      detail: [{ strategy: 'content_model', errcode: 0, suggest, label }],
+      trace_id: randomBytes(8).toString('hex'),
+    };
+  });
+
+  app.post('/wxa/media_check_async', async (request) => {
+    const invalid = tokenError((request.query as Record<string, unknown>).access_token);
+    if (invalid) return invalid;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof body.media_url !== 'string' || body.version !== 2) return { errcode: 40003, errmsg: 'invalid argument' };
+    return { errcode: 0, errmsg: 'ok', trace_id: randomBytes(8).toString('hex') };
+  });
+
+  app.post('/wxa/getwxacodeunlimit', async (request, reply) => {
+    stats.codeUnlimitCalls += 1;
+    const invalid = tokenError((request.query as Record<string, unknown>).access_token);
+    if (invalid) return invalid;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const scene = body.scene;
+    if (typeof scene !== 'string' || scene.length === 0 || scene.length > 32) {
+      return { errcode: 40169, errmsg: 'invalid length for scene, or the data is not json string' };
+    }
+    const page = typeof body.page === 'string' ? body.page : '';
+    const width = typeof body.width === 'number' ? Math.min(Math.max(body.width, 280), 1280) : 430;
+    // A real WeChat code is not a QR code, but a PNG that encodes page and scene serves tests well.
+    const png = await QRCode.toBuffer(`wxacode:${page}?scene=${scene}`, { type: 'png', width });
+    return reply.type('image/png').send(png);
+  });
+
+  // Inspection and fault injection for tests.
+  app.get('/__fake/subscribe-messages', async (request) => {
+    const touser = (request.query as Record<string, string | undefined>).touser;
+    return touser ? messages.filter((m) => m.touser === touser) : messages;
+  });
+  app.get('/__fake/stats', async () => stats);
+  app.get('/__fake/openid', async (request) => {
+    // Lets a test learn the openid a code maps to, as WeChat would for that user.
+    const code = (request.query as Record<string, string | undefined>).code ?? '';
+    return { openid: openidFor(options.appId, code) };
+  });
+  app.post('/__fake/faults', async (request, reply) => {
+    const body = (request.body ?? {}) as Partial<Fault>;
+    const modes: FaultMode[] = ['http500', 'timeout', 'errcode'];
+    if (typeof body.path !== 'string' || !modes.includes(body.mode as FaultMode)) {
+      return reply.status(400).send({ error: 'path and mode (http500|timeout|errcode) are required' });
+    }
+    faults.push({ path: body.path, mode: body.mode as FaultMode, errcode: Number(body.errcode ?? -1), times: Math.max(1, Number(body.times ?? 1)) });
+    return reply.status(201).send({ ok: true });
+  });
+  app.delete('/__fake/faults', async () => {
+    faults.length = 0;
+    return { ok: true };
+  });
+
+  return app;
+}
+
+export async function startFakeWechat(options: FakeWechatOptions & { port?: number; host?: string }): Promise<{ url: string; app: FastifyInstance; close: () => Promise<void> }> {
+  const app = buildFakeWechat(options);
+  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  return { url: address, app, close: () => app.close() };
+}

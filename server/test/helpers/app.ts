@@ -1,0 +1,87 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { startFakeWechat } from '../../src/wechat/fake/server';
+import { startTestServices, type TestServices } from './services';
+
+export const TEST_APPID = 'wx-test-appid';
+export const TEST_SECRET = 'test-app-secret';
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+/** Every log line the app wrote, as parsed JSON, to assert what must never be logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: string, callback: () => void) {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    callback();
+  }
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestStack {
+  app: FastifyInstance;
+  services: TestServices;
+  config: Config;
+  wechatUrl: string;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole API on private services: its own database, Redis and fake WeChat server.
+ * Logs are captured at debug level so tests can check nothing sensitive is written.
+ */
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const services = await startTestServices();
+  const fake = await startFakeWechat({ appId: TEST_APPID, appSecret: TEST_SECRET });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    MONGODB_URI: services.mongoUri,
+    REDIS_URL: services.redisUrl,
+    WECHAT_API_BASE: fake.url,
+    WECHAT_APPID: TEST_APPID,
+    WECHAT_SECRET: TEST_SECRET,
+    WECHAT_TIMEOUT_MS: '1500',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    DATA_DIR: services.tmpDir,
+    ...env,
+  });
+  const logs = new LogCapture();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, { logStream: logs });
+    await app.ready();
+  } catch (error) {
+    await fake.close();
+    await services.stop();
+    throw error;
+  }
+  return {
+    app,
+    services,
+    config,
+    wechatUrl: fake.url,
+    logs,
+    async close() {
+      await app.close().catch(() => undefined);
+      await fake.close();
+      await services.stop();
+    },
+  };
+}
+
+/** Polls until `check` is true, for state that settles asynchronously (reconnects). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, intervalMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Stable machine codes for every error the API returns, with the Chinese message shown to users.
+ * The server throws `AppError(code)`; the mini-program maps a code back to its message.
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION_FAILED: '提交的内容不符合要求，请检查后重试',
+  UNAUTHORIZED: '请先登录',
+  TOKEN_EXPIRED: '登录已过期，请重新登录',
+  FORBIDDEN: '您没有权限进行此操作',
+  NOT_FOUND: '您要找的内容不存在或已被删除',
+  ROUTE_NOT_FOUND: '请求的接口不存在',
+  CONFLICT: '当前状态下无法进行此操作，请刷新后重试',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的内容格式',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
+  INTERNAL_ERROR: '服务器开小差了，请稍后再试',
+  WECHAT_CODE_INVALID: '微信登录凭证无效或已过期，请重新进入小程序',
+  WECHAT_UNAVAILABLE: '微信服务暂时无法连接，请稍后再试',
+  BAD_CREDENTIALS: '用户名或密码错误',
+  STUDIO_NOT_FOUND: '没有找到这个委员工作室，请确认二维码是否正确',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export function errorMessage(code: string): string {
+  return (ERROR_MESSAGES as Record<string, string>)[code] ?? ERROR_MESSAGES.INTERNAL_ERROR;
+}
