@@ -38,13 +38,14 @@ function openidFor(appId: string, code: string): string {
 }
 
 export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
   const faults: Fault[] = [];
   const messages: RecordedSubscribeMessage[] = [];
   const stats = { stableTokenCalls: 0, msgSecCheckCalls: 0, subscribeSendCalls: 0, codeUnlimitCalls: 0 };
-  const pendingTimeouts = new Set<NodeJS.Timeout>();
+  /** Requests held by a timeout fault, released at once when the server closes. */
+  const heldRequests = new Set<() => void>();
 
   /** Applies the first matching fault, if any. Returns true when the reply was handled. */
   async function applyFault(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
@@ -56,11 +57,13 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
       await reply.status(500).type('text/plain').send('fault injected');
     } else if (fault.mode === 'timeout') {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          pendingTimeouts.delete(timer);
+        const release = () => {
+          clearTimeout(timer);
+          heldRequests.delete(release);
           resolve();
-        }, TIMEOUT_FAULT_MS);
-        pendingTimeouts.add(timer);
+        };
+        const timer = setTimeout(release, TIMEOUT_FAULT_MS);
+        heldRequests.add(release);
       });
       await reply.status(504).send({ errcode: -1, errmsg: 'system error (timeout fault)' });
     } else {
@@ -73,8 +76,8 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     if (request.url.startsWith('/__fake/')) return;
     if (await applyFault(request, reply)) return reply;
   });
-  app.addHook('onClose', async () => {
-    for (const timer of pendingTimeouts) clearTimeout(timer);
+  app.addHook('preClose', async () => {
+    for (const release of [...heldRequests]) release();
   });
 
   const tokenError = (token: unknown) =>

@@ -1,0 +1,139 @@
+/**
+ * `npm start`: the whole product on embedded defaults with demo data.
+ * Starts the database and Redis (unless MONGODB_URI / REDIS_URL are given), the fake WeChat
+ * server, seeds the demo data, starts the API, prints the URLs, and stops everything on Ctrl-C.
+ */
+import path from 'node:path';
+import { acquireDataDirLock, repoRoot, startDatabase, startRedis, type ManagedService } from './services';
+import { loadLocalSecrets } from './lib/local-secrets';
+import { spawnTsNode, waitForHttpOk, type NodeChild } from './lib/children';
+import { seedDatabase } from './lib/seed-database';
+
+const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${name} must be a port number between 1 and 65535 (got "${raw}")`);
+  }
+  return port;
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const apiPort = portFromEnv('PORT', 3000);
+  const fakePort = portFromEnv('WECHAT_FAKE_PORT', 3100);
+  const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(repoRoot, '.data'));
+  const logDir = path.join(dataDir, 'logs');
+
+  const lock = await acquireDataDirLock(dataDir);
+  const services: ManagedService[] = [];
+  const children: NodeChild[] = [];
+  let stopping = false;
+
+  const stopAll = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const child of [...children].reverse()) await child.stop().catch(() => undefined);
+    for (const service of [...services].reverse()) await service.stop().catch(() => undefined);
+    await lock.release();
+    say('stopped');
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    let mongodbUri = process.env.MONGODB_URI;
+    if (mongodbUri) {
+      say('database: using MONGODB_URI');
+    } else {
+      const db = await startDatabase({ dataDir: path.join(dataDir, 'db'), dbName: 'mashangshang', port: portFromEnv('MONGODB_PORT', 27117) });
+      services.push(db);
+      mongodbUri = db.uri;
+      say(`database: ${db.kind} on ${db.uri} (data in ${db.dataDir})`);
+    }
+
+    let redisUrl = process.env.REDIS_URL;
+    if (redisUrl) {
+      say('redis: using REDIS_URL');
+    } else {
+      const redis = await startRedis({ dataDir: path.join(dataDir, 'redis'), persistence: true, port: portFromEnv('REDIS_PORT', 6479) });
+      services.push(redis);
+      redisUrl = redis.uri;
+      say(`redis: ${redis.uri} (append-only file in ${redis.dataDir})`);
+    }
+
+    const secrets = loadLocalSecrets(dataDir);
+    const adminPassword = process.env.ADMIN_PASSWORD || secrets.adminPassword;
+    const appId = process.env.WECHAT_APPID ?? 'wx-demo-appid';
+    const appSecret = process.env.WECHAT_SECRET ?? 'demo-app-secret';
+
+    const fake = spawnTsNode(
+      'fake-wechat',
+      path.join(repoRoot, 'server/src/wechat/fake/main.ts'),
+      { ...process.env, WECHAT_FAKE_PORT: String(fakePort), WECHAT_APPID: appId, WECHAT_SECRET: appSecret },
+      logDir,
+    );
+    children.push(fake);
+    const fakeUrl = `http://127.0.0.1:${fakePort}`;
+    await waitForHttpOk(`${fakeUrl}/__fake/stats`, fake, 20_000);
+    say(`fake WeChat: ${fakeUrl}`);
+
+    const seeded = await seedDatabase(mongodbUri, adminPassword);
+    say(`demo data: ${seeded.studios} studios, ${seeded.members} members (existing records left as they are)`);
+
+    const apiEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      PORT: String(apiPort),
+      MONGODB_URI: mongodbUri,
+      REDIS_URL: redisUrl,
+      WECHAT_API_BASE: process.env.WECHAT_API_BASE ?? fakeUrl,
+      WECHAT_APPID: appId,
+      WECHAT_SECRET: appSecret,
+      JWT_SECRET: process.env.JWT_SECRET ?? secrets.jwtSecret,
+      PHONE_ENCRYPTION_KEY: process.env.PHONE_ENCRYPTION_KEY ?? secrets.phoneKey,
+      ADMIN_PASSWORD: adminPassword,
+      DATA_DIR: dataDir,
+    };
+    const api = spawnTsNode('api', path.join(repoRoot, 'server/src/main.ts'), apiEnv, logDir);
+    children.push(api);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttpOk(`${apiUrl}/readyz`, api, 60_000);
+
+    for (const child of children) {
+      child.process.once('exit', (code) => {
+        if (stopping) return;
+        say(`${child.name} exited unexpectedly (code ${code}); see ${child.logFile}`);
+        void stopAll(1);
+      });
+    }
+
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    process.stdout.write(
+      [
+        '',
+        `码上商 is running (ready in ${seconds} s). Press Ctrl-C to stop.`,
+        `  API           ${apiUrl}/api/v1`,
+        `  OpenAPI UI    ${apiUrl}/docs   (document: ${apiUrl}/docs/json)`,
+        `  Health        ${apiUrl}/healthz   ${apiUrl}/readyz`,
+        `  Fake WeChat   ${fakeUrl}`,
+        `  Admin login   username "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (from ADMIN_PASSWORD)' : ` (generated, kept in ${path.join(dataDir, 'secrets.json')})`}`,
+        `  Logs          ${logDir}`,
+        '',
+      ].join('\n') + '\n',
+    );
+  } catch (error) {
+    process.stderr.write(`[start] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    await stopAll(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

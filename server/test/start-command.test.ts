@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findFreePort } from '../../scripts/services';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+function runStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/start.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, MONGODB_URI: '', REDIS_URL: '', ADMIN_PASSWORD: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('npm start', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-start-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs the product on embedded services, refuses a second start on the same DATA_DIR, and stops cleanly', async () => {
+    const ports = { PORT: await findFreePort(), WECHAT_FAKE_PORT: await findFreePort(), MONGODB_PORT: await findFreePort(), REDIS_PORT: await findFreePort() };
+    const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+    const first = runStart({ ...env, DATA_DIR: dataDir });
+    try {
+      await waitFor(() => first.output().includes('is running'), 90_000);
+      expect(first.output()).toContain(`http://127.0.0.1:${ports.PORT}/docs`);
+      expect(first.output()).toMatch(/password "demo-[0-9a-f]+"/);
+
+      const ready = await fetch(`http://127.0.0.1:${ports.PORT}/readyz`);
+      expect(ready.status).toBe(200);
+      const studios = (await (await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/studios?limit=100`)).json()) as { items: unknown[] };
+      expect(studios.items.length).toBe(17);
+
+      const second = runStart({ ...env, DATA_DIR: dataDir });
+      expect(await second.exited).not.toBe(0);
+      expect(second.output()).toMatch(/already running/);
+      // The first one is unharmed.
+      expect((await fetch(`http://127.0.0.1:${ports.PORT}/readyz`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${ports.PORT}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.WECHAT_FAKE_PORT}/__fake/stats`)).rejects.toThrow();
+    expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
+  });
+});
