@@ -22,6 +22,16 @@ export interface Config {
     appSecret: string;
     timeoutMs: number;
   };
+  /** 32-byte key (base64) for phone numbers at rest. */
+  phoneEncryptionKey: string;
+  rateLimits: {
+    /** Tickets one resident may submit per hour. */
+    submitPerHour: number;
+    /** Sign-in attempts per IP per minute. */
+    loginPerMinute: number;
+    /** Requests per IP per minute across the API. */
+    globalPerMinute: number;
+  };
   /** Origins allowed to call the API from a browser (the H5 build and console). */
   corsOrigins: string[];
   publicBaseUrl: string;
@@ -37,6 +47,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production-0123456789';
+/** Development-only key; production must set PHONE_ENCRYPTION_KEY. */
+const DEV_PHONE_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -108,12 +120,23 @@ export function loadConfig(env: Env = process.env): Config {
       appSecret: text('WECHAT_SECRET', production ? undefined : 'demo-app-secret'),
       timeoutMs: integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
     },
+    phoneEncryptionKey: text('PHONE_ENCRYPTION_KEY', production ? undefined : DEV_PHONE_KEY),
+    rateLimits: {
+      submitPerHour: integer('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 1, 100_000),
+      loginPerMinute: integer('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 1, 100_000),
+      globalPerMinute: integer('RATE_LIMIT_GLOBAL_PER_MINUTE', 600, 1, 1_000_000),
+    },
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
     publicBaseUrl,
   };
+
+  if (config.phoneEncryptionKey && Buffer.from(config.phoneEncryptionKey, 'base64').length !== 32) {
+    problems.push('PHONE_ENCRYPTION_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  }
+  if (production && config.phoneEncryptionKey === DEV_PHONE_KEY) problems.push('PHONE_ENCRYPTION_KEY must not be the development default in production');
 
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(', ')} (got "${config.logLevel}")`);

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { studioModel } from './modules/studios/model';
 import { memberModel } from './modules/members/model';
 import { adminAccountModel, userModel } from './modules/users/model';
+import { counterModel, ticketModel } from './modules/tickets/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -10,6 +11,8 @@ export function registerModels(connection: Connection) {
     Member: memberModel(connection),
     User: userModel(connection),
     AdminAccount: adminAccountModel(connection),
+    Ticket: ticketModel(connection),
+    Counter: counterModel(connection),
   };
 }
 

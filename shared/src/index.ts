@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './enums';
+export * from './tickets-enums';
 export * from './schemas/common';
 export * from './schemas/health';
 export * from './schemas/auth';

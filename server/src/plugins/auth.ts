@@ -3,6 +3,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Role } from '@mashangshang/shared';
 import { AppError } from '../errors';
+import { resolveActor, type Actor } from '../modules/auth/actor';
 
 /** What a token carries: who, and in which role. Studio membership is read fresh per request. */
 export interface TokenPayload {
@@ -18,10 +19,14 @@ declare module '@fastify/jwt' {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireRole`: the caller as the database knows them now. */
+    actor: Actor;
+  }
   interface FastifyInstance {
     /** preHandler: the request must carry a valid token. */
     authenticate: preHandlerHookHandler;
-    /** preHandler: a valid token of one of these roles. */
+    /** preHandler: a valid token of a current account in one of these roles; sets `request.actor`. */
     requireRole: (...roles: Role[]) => preHandlerHookHandler;
     signToken: (payload: TokenPayload) => string;
   }
@@ -29,6 +34,7 @@ declare module 'fastify' {
 
 export default fp(
   async function authPlugin(app: FastifyInstance, opts: { secret: string; ttlSeconds: number }) {
+    app.decorateRequest('actor', null as unknown as Actor);
     await app.register(fastifyJwt, {
       secret: opts.secret,
       sign: { algorithm: 'HS256', expiresIn: opts.ttlSeconds },
@@ -47,13 +53,16 @@ export default fp(
     app.decorate('requireRole', (...roles: Role[]) => {
       return async function (request: FastifyRequest, _reply: FastifyReply) {
         await authenticate(request);
-        if (!roles.includes(request.user.role)) {
-          throw new AppError('FORBIDDEN', { logMessage: `role ${request.user.role} is not one of ${roles.join(',')}` });
+        const actor = await resolveActor(app.models, request.user);
+        if (!actor) throw new AppError('UNAUTHORIZED', { logMessage: 'token names no current account' });
+        if (!roles.includes(actor.role)) {
+          throw new AppError('FORBIDDEN', { logMessage: `role ${actor.role} is not one of ${roles.join(',')}` });
         }
+        request.actor = actor;
       } as preHandlerHookHandler;
     });
 
     app.decorate('signToken', (payload: TokenPayload) => app.jwt.sign(payload));
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['mongo'] },
 );

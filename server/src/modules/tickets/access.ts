@@ -1,0 +1,20 @@
+import { Types } from 'mongoose';
+import type { Models } from '../../models';
+import type { Actor } from '../auth/actor';
+import type { TicketDoc } from './model';
+
+/**
+ * The tickets an actor may see: a resident their own, a member those of their studios, an admin all.
+ * Every ticket query goes through this filter, so a ticket outside it is simply "not found".
+ */
+export function ticketScopeFilter(actor: Actor): Record<string, unknown> {
+  if (actor.role === 'admin') return {};
+  if (actor.role === 'member') return { studioId: { $in: actor.studioIds } };
+  return { residentId: actor.id };
+}
+
+/** The ticket if this actor may see it, else null (callers answer 404: never reveal existence). */
+export async function findVisibleTicket(models: Models, actor: Actor, ticketId: string | Types.ObjectId): Promise<TicketDoc | null> {
+  if (!Types.ObjectId.isValid(ticketId)) return null;
+  return models.Ticket.findOne({ _id: new Types.ObjectId(ticketId), ...ticketScopeFilter(actor) }).lean<TicketDoc>();
+}

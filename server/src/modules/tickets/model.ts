@@ -1,0 +1,127 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+
+/** One step on a ticket's timeline: who did what, when. Appended in the same update as the change. */
+export interface TimelineEvent {
+  _id: Types.ObjectId;
+  type: TicketEventType;
+  at: Date;
+  actor: { role: Role | 'system'; id: Types.ObjectId | null; name: string };
+  /** Reply or note text, reopen reason, resolve note, rating comment. */
+  content?: string;
+  internal?: boolean;
+  fromMemberId?: Types.ObjectId | null;
+  toMemberId?: Types.ObjectId | null;
+  toMemberName?: string;
+  outcome?: TicketOutcome;
+  score?: number;
+}
+
+export interface TicketDoc {
+  _id: Types.ObjectId;
+  no: string;
+  studioId: Types.ObjectId;
+  residentId: Types.ObjectId;
+  idempotencyKey: string;
+  category: TicketCategory;
+  content: string;
+  imageIds: Types.ObjectId[];
+  /** AES-GCM encrypted; see lib/crypto. */
+  contactPhoneEnc: string | null;
+  /** The resident allows members to see the full phone number and call back. */
+  allowContact: boolean;
+  anonymous: boolean;
+  status: TicketStatus;
+  assigneeId: Types.ObjectId | null;
+  assigneeName: string | null;
+  dueAt: Date;
+  answeredAt: Date | null;
+  resolvedAt: Date | null;
+  outcome: TicketOutcome | null;
+  rating: { score: number; comment: string; at: Date } | null;
+  /** Result of WeChat's content check: `pending` when WeChat was unreachable at submit. */
+  contentCheck: 'pass' | 'review' | 'pending';
+  /** Needs an admin's eye (content under review). */
+  flagged: boolean;
+  reopenCount: number;
+  /** Incremented by every change; lets clients detect concurrent edits. */
+  version: number;
+  timeline: TimelineEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const timelineEventSchema = new Schema<TimelineEvent>(
+  {
+    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
+    at: { type: Date, required: true },
+    actor: {
+      role: { type: String, enum: [...ROLES, 'system'], required: true },
+      id: { type: Schema.Types.ObjectId, default: null },
+      name: { type: String, required: true },
+    },
+    content: String,
+    internal: Boolean,
+    fromMemberId: Schema.Types.ObjectId,
+    toMemberId: Schema.Types.ObjectId,
+    toMemberName: String,
+    outcome: { type: String, enum: TICKET_OUTCOMES },
+    score: Number,
+  },
+  { _id: true },
+);
+
+const ticketSchema = new Schema<TicketDoc>(
+  {
+    no: { type: String, required: true },
+    studioId: { type: Schema.Types.ObjectId, required: true },
+    residentId: { type: Schema.Types.ObjectId, required: true },
+    idempotencyKey: { type: String, required: true },
+    category: { type: String, enum: TICKET_CATEGORIES, required: true },
+    content: { type: String, required: true },
+    imageIds: { type: [Schema.Types.ObjectId], default: [] },
+    contactPhoneEnc: { type: String, default: null },
+    allowContact: { type: Boolean, default: false },
+    anonymous: { type: Boolean, default: false },
+    status: { type: String, enum: TICKET_STATUSES, required: true },
+    assigneeId: { type: Schema.Types.ObjectId, default: null },
+    assigneeName: { type: String, default: null },
+    dueAt: { type: Date, required: true },
+    answeredAt: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
+    outcome: { type: String, enum: [...TICKET_OUTCOMES, null], default: null },
+    rating: { type: { score: Number, comment: String, at: Date }, default: null, _id: false },
+    contentCheck: { type: String, enum: ['pass', 'review', 'pending'], required: true },
+    flagged: { type: Boolean, default: false },
+    reopenCount: { type: Number, default: 0 },
+    version: { type: Number, default: 1 },
+    timeline: { type: [timelineEventSchema], default: [] },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+ticketSchema.index({ no: 1 }, { unique: true });
+// Same resident + same Idempotency-Key → the same ticket, enforced by the database.
+ticketSchema.index({ residentId: 1, idempotencyKey: 1 }, { unique: true });
+ticketSchema.index({ residentId: 1, _id: -1 });
+ticketSchema.index({ studioId: 1, status: 1, _id: -1 });
+ticketSchema.index({ assigneeId: 1, status: 1 });
+ticketSchema.index({ status: 1, dueAt: 1 });
+
+export type TicketModel = Model<TicketDoc>;
+
+export function ticketModel(connection: Connection): TicketModel {
+  return connection.model<TicketDoc>('Ticket', ticketSchema);
+}
+
+/** Per-day counters behind human ticket numbers (HN20261126-0042). */
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+const counterSchema = new Schema<CounterDoc>({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
+
+export function counterModel(connection: Connection): Model<CounterDoc> {
+  return connection.model<CounterDoc>('Counter', counterSchema);
+}

@@ -1,0 +1,25 @@
+export const TICKET_CATEGORIES = ['consult', 'suggest', 'help'] as const;
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+export const TICKET_CATEGORY_LABELS: Record<TicketCategory, string> = { consult: '咨询问题', suggest: '反映建议', help: '寻求帮助' };
+
+export const TICKET_STATUSES = ['pending', 'assigned', 'answered', 'resolved'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = { pending: '待分配', assigned: '待回复', answered: '已回复', resolved: '已办结' };
+
+/** 三转: what a resolved ticket became. */
+export const TICKET_OUTCOMES = ['none', 'consultation', 'proposal', 'public_opinion', 'service_project'] as const;
+export type TicketOutcome = (typeof TICKET_OUTCOMES)[number];
+export const TICKET_OUTCOME_LABELS: Record<TicketOutcome, string> = {
+  none: '直接办结',
+  consultation: '转协商建议',
+  proposal: '转提案',
+  public_opinion: '转社情民意信息',
+  service_project: '转服务项目',
+};
+
+export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged'] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+/** A resolved ticket may be reopened by its resident within this many days. */
+export const REOPEN_WINDOW_DAYS = 7;
+export const MAX_TICKET_IMAGES = 9;
