@@ -11,6 +11,7 @@ import swaggerPlugin from './plugins/swagger';
 import redisPlugin from './plugins/redis';
 import mongoPlugin from './plugins/mongo';
 import authPlugin from './plugins/auth';
+import fieldCipherPlugin from './plugins/field-cipher';
 import wechatPlugin from './wechat/plugin';
 import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mongoPlugin, { uri: config.mongodbUri });
   await app.register(authPlugin, { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   await app.register(wechatPlugin, { wechat: config.wechat });
+  await app.register(fieldCipherPlugin, { key: config.phoneEncryptionKey });
 
   await app.register(healthRoutes);
   await app.register(
