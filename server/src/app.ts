@@ -16,6 +16,11 @@ import wechatPlugin from './wechat/plugin';
 import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
 import studioRoutes from './modules/studios/routes';
+import uploadsPlugin from './modules/uploads/plugin';
+import uploadRoutes from './modules/uploads/routes';
+import multipart from '@fastify/multipart';
+import { UPLOAD_MAX_BYTES } from '@mashangshang/shared';
+import path from 'node:path';
 
 export interface BuildOptions {
   /** Where log lines go (tests capture them to check what is never logged). */
@@ -45,11 +50,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     credentials: false,
   });
   await app.register(swaggerPlugin);
+  await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 
   await app.register(redisPlugin, { url: config.redisUrl });
   await app.register(mongoPlugin, { uri: config.mongodbUri });
   await app.register(authPlugin, { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   await app.register(wechatPlugin, { wechat: config.wechat });
+  await app.register(uploadsPlugin, { rootDir: path.join(config.dataDir, 'uploads'), secret: config.jwtSecret });
   await app.register(fieldCipherPlugin, { key: config.phoneEncryptionKey });
 
   await app.register(healthRoutes);
@@ -57,6 +64,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (api) => {
       await api.register(authRoutes);
       await api.register(studioRoutes);
+      await api.register(uploadRoutes);
     },
     { prefix: '/api/v1' },
   );

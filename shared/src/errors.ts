@@ -19,6 +19,10 @@ export const ERROR_MESSAGES = {
   WECHAT_UNAVAILABLE: '微信服务暂时无法连接，请稍后再试',
   BAD_CREDENTIALS: '用户名或密码错误',
   STUDIO_NOT_FOUND: '没有找到这个委员工作室，请确认二维码是否正确',
+  UPLOAD_TYPE_NOT_ALLOWED: '只能上传 JPG、PNG 或 WebP 格式的图片',
+  UPLOAD_TOO_LARGE: '图片不能超过 5 MB',
+  UPLOAD_FILE_MISSING: '请选择要上传的图片',
+  UPLOAD_TOO_MANY_FILES: '一次只能上传一张图片',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -5,3 +5,4 @@ export * from './schemas/common';
 export * from './schemas/health';
 export * from './schemas/auth';
 export * from './schemas/studios';
+export * from './schemas/uploads';
