@@ -16,6 +16,9 @@ import wechatPlugin from './wechat/plugin';
 import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
 import studioRoutes from './modules/studios/routes';
+import adminStudioRoutes from './modules/studios/admin-routes';
+import adminMemberRoutes from './modules/members/admin-routes';
+import inviteRoutes from './modules/invites/routes';
 import uploadsPlugin from './modules/uploads/plugin';
 import uploadRoutes from './modules/uploads/routes';
 import multipart from '@fastify/multipart';
@@ -64,6 +67,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async (api) => {
       await api.register(authRoutes);
       await api.register(studioRoutes);
+      await api.register(adminStudioRoutes);
+      await api.register(adminMemberRoutes);
+      await api.register(inviteRoutes);
       await api.register(uploadRoutes);
     },
     { prefix: '/api/v1' },

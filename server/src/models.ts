@@ -3,6 +3,7 @@ import { studioModel } from './modules/studios/model';
 import { memberModel } from './modules/members/model';
 import { adminAccountModel, userModel } from './modules/users/model';
 import { counterModel, ticketModel } from './modules/tickets/model';
+import { inviteModel } from './modules/invites/model';
 import { uploadModel } from './modules/uploads/model';
 
 /** Every model, bound to one connection. */
@@ -14,6 +15,7 @@ export function registerModels(connection: Connection) {
     AdminAccount: adminAccountModel(connection),
     Ticket: ticketModel(connection),
     Counter: counterModel(connection),
+    Invite: inviteModel(connection),
     Upload: uploadModel(connection),
   };
 }

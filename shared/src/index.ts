@@ -5,4 +5,5 @@ export * from './schemas/common';
 export * from './schemas/health';
 export * from './schemas/auth';
 export * from './schemas/studios';
+export * from './schemas/admin';
 export * from './schemas/uploads';

@@ -4,6 +4,8 @@ export interface MemberDoc {
   _id: Types.ObjectId;
   name: string;
   title: string;
+  /** Mobile number encrypted with `app.fieldCipher` (never stored in clear); null when unknown. */
+  phoneEnc: string | null;
   studioIds: Types.ObjectId[];
   /** Lead members of a studio hear about escalations. */
   leadOf: Types.ObjectId[];
@@ -20,6 +22,7 @@ const memberSchema = new Schema<MemberDoc>(
   {
     name: { type: String, required: true, maxlength: 40 },
     title: { type: String, default: '', maxlength: 60 },
+    phoneEnc: { type: String, default: null },
     studioIds: { type: [Schema.Types.ObjectId], default: [] },
     leadOf: { type: [Schema.Types.ObjectId], default: [] },
     active: { type: Boolean, default: true },

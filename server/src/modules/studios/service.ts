@@ -52,7 +52,8 @@ export async function listStudios(models: Models, query: StudioListQuery): Promi
   };
 }
 
-async function toDetail(models: Models, studio: StudioDoc): Promise<StudioDetail> {
+/** The public detail of a studio document (also used by admin routes, whatever the studio's state). */
+export async function toDetail(models: Models, studio: StudioDoc): Promise<StudioDetail> {
   const members = await models.Member.find({ studioIds: studio._id, active: true }, { name: 1, title: 1 })
     .sort({ _id: 1 })
     .lean();

@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Types } from 'mongoose';
+import type { Redis } from 'ioredis';
+import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, type InviteResponse, type SessionUser } from '@mashangshang/shared';
+import type { Models } from '../../models';
+import { AppError } from '../../errors';
+import { countAttempt } from '../../lib/attempt-limit';
+import type { Actor } from '../auth/actor';
+import { sessionForUser } from '../auth/service';
+
+export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Bind attempts one WeChat user may make per minute: 8 characters of 32 cannot be guessed at this pace. */
+export const BIND_ATTEMPTS_PER_MINUTE = 10;
+const BIND_LOCK_TTL_MS = 10_000;
+const BIND_LOCK_WAIT_MS = 5_000;
+
+// The alphabet has exactly 32 characters, so masking a random byte to 5 bits picks each one uniformly.
+if (INVITE_CODE_ALPHABET.length !== 32) throw new Error('invite alphabet must have 32 characters');
+
+export function generateInviteCode(): string {
+  return Array.from(randomBytes(INVITE_CODE_LENGTH), (byte) => INVITE_CODE_ALPHABET[byte & 31]).join('');
+}
+
+/** People type codes in lower case, with spaces or dashes: accept that. */
+export function normalizeInviteCode(input: string): string {
+  return input.replace(/[\s-]/g, '').toUpperCase();
+}
+
+export function hashInviteCode(code: string): string {
+  return createHash('sha256').update(code, 'utf8').digest('hex');
+}
+
+const INVITE_CODE_SHAPE = new RegExp(`^[${INVITE_CODE_ALPHABET}]{${INVITE_CODE_LENGTH}}$`);
+
+function inviteInvalid(logMessage: string): AppError {
+  return new AppError('INVITE_INVALID', { statusCode: 400, logMessage });
+}
+
+export async function createInvite(models: Models, memberId: string, adminId: Types.ObjectId, now = new Date()): Promise<InviteResponse> {
+  const member = await models.Member.findById(new Types.ObjectId(memberId), { active: 1 }).lean();
+  if (!member) throw new AppError('MEMBER_NOT_FOUND', { statusCode: 404 });
+  if (!member.active) throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'invite for an inactive member' });
+
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
+  for (let attempt = 1; ; attempt += 1) {
+    const inviteCode = generateInviteCode();
+    try {
+      await models.Invite.create({ codeHash: hashInviteCode(inviteCode), memberId: member._id, createdBy: adminId, expiresAt, usedAt: null, usedByUserId: null });
+      return { inviteCode, expiresAt: expiresAt.toISOString() };
+    } catch (error) {
+      // Two live codes colliding is ~1 in 10^12; draw again rather than fail.
+      if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * A short Redis lock per member. FerretDB 1.x runs findAndModify as a read then a write, not
+ * atomically, so the guarded updates below are not enough on their own: binds to one member
+ * (and so every use of one invite) run one at a time.
+ */
+async function withMemberLock<T>(redis: Redis, memberId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
+  const key = `lock:member-bind:${String(memberId)}`;
+  const token = randomBytes(16).toString('hex');
+  const deadline = Date.now() + BIND_LOCK_WAIT_MS;
+  while ((await redis.set(key, token, 'PX', BIND_LOCK_TTL_MS, 'NX')) !== 'OK') {
+    if (Date.now() > deadline) throw new AppError('CONFLICT', { logMessage: 'member bind lock busy' });
+    await sleep(50);
+  }
+  try {
+    return await work();
+  } finally {
+    // Release only our own lock (it may have expired and been taken by someone else).
+    await redis
+      .eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, token)
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * Binds the calling WeChat user to the member the invite was made for. The invite is used once;
+ * a member already bound to someone else, or a user already bound to another active member,
+ * is refused before the invite is spent.
+ */
+export async function bindWithInvite(models: Models, redis: Redis, actor: Actor, rawCode: string): Promise<SessionUser> {
+  await countAttempt(redis, `bind-attempts:${String(actor.id)}`, BIND_ATTEMPTS_PER_MINUTE, 60);
+  const code = normalizeInviteCode(rawCode);
+  if (!INVITE_CODE_SHAPE.test(code)) throw inviteInvalid('invite code malformed');
+  const codeHash = hashInviteCode(code);
+
+  const candidate = await models.Invite.findOne({ codeHash, usedAt: null, expiresAt: { $gt: new Date() } }, { memberId: 1 }).lean();
+  if (!candidate) throw inviteInvalid('invite not found, used or expired');
+
+  const memberId = candidate.memberId;
+  const userId = actor.id;
+  await withMemberLock(redis, memberId, async () => {
+    // Someone may have used the invite while we waited for the lock.
+    if (!(await models.Invite.exists({ _id: candidate._id, usedAt: null, expiresAt: { $gt: new Date() } }))) {
+      throw inviteInvalid('invite used or expired while waiting');
+    }
+    const member = await models.Member.findById(memberId, { active: 1, userId: 1 }).lean();
+    if (!member) throw inviteInvalid('invite names a member that no longer exists');
+    if (!member.active) throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'bind to an inactive member' });
+    if (member.userId && !member.userId.equals(userId)) {
+      throw new AppError('MEMBER_ALREADY_BOUND', { statusCode: 409, logMessage: 'member is bound to another user' });
+    }
+    const user = await models.User.findById(userId, { memberId: 1 }).lean();
+    if (!user) throw new AppError('UNAUTHORIZED', { logMessage: 'user vanished before bind' });
+    const previousMemberId = user.memberId && !user.memberId.equals(memberId) ? user.memberId : null;
+    if (previousMemberId && (await models.Member.exists({ _id: previousMemberId, active: true, userId }))) {
+      throw new AppError('ACCOUNT_ALREADY_BOUND', { statusCode: 409, logMessage: 'user is bound to another active member' });
+    }
+
+    const now = new Date();
+    const consumed = await models.Invite.findOneAndUpdate(
+      { _id: candidate._id, codeHash, usedAt: null, expiresAt: { $gt: now } },
+      { $set: { usedAt: now, usedByUserId: userId } },
+      { new: true },
+    ).lean();
+    if (!consumed) throw inviteInvalid('invite used or expired while binding');
+
+    await models.Member.updateOne({ _id: memberId }, { $set: { userId } });
+    // A user re-bound from a retired member record leaves that record unbound.
+    if (previousMemberId) await models.Member.updateOne({ _id: previousMemberId, userId }, { $set: { userId: null } });
+    await models.User.updateOne({ _id: userId }, { $set: { role: 'member', memberId } });
+  });
+
+  return sessionForUser(models, { _id: userId, role: 'member', memberId });
+}

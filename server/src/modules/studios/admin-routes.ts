@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AdminStudioCreateBody, AdminStudioPatchBody, IdParams, StudioDetail, errorResponses } from '@mashangshang/shared';
+import { createStudio, updateStudio } from './admin-service';
+
+/** The CPPCC office creates and edits studios from the web console. */
+const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/admin/studios',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminCreateStudio',
+        tags: ['admin'],
+        summary: '新建委员工作室（不填编码时自动生成）',
+        security: [{ bearerAuth: [] }],
+        body: AdminStudioCreateBody,
+        response: { 201: StudioDetail, ...errorResponses(400, 401, 403, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const studio = await createStudio(app.models, request.body);
+      return reply.status(201).send(studio);
+    },
+  );
+
+  app.patch(
+    '/admin/studios/:id',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminUpdateStudio',
+        tags: ['admin'],
+        summary: '修改委员工作室信息（可停用、设置星级）',
+        security: [{ bearerAuth: [] }],
+        params: IdParams,
+        body: AdminStudioPatchBody,
+        response: { 200: StudioDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => updateStudio(app.models, request.params.id, request.body),
+  );
+};
+
+export default adminStudioRoutes;
