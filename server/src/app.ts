@@ -24,6 +24,14 @@ import uploadRoutes from './modules/uploads/routes';
 import multipart from '@fastify/multipart';
 import { UPLOAD_MAX_BYTES } from '@mashangshang/shared';
 import path from 'node:path';
+import ticketRoutes from './modules/tickets/routes';
+import rateLimitPlugin from './plugins/rate-limit';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
 
 export interface BuildOptions {
   /** Where log lines go (tests capture them to check what is never logged). */
@@ -55,7 +63,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swaggerPlugin);
   await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 
+  app.decorate('config', config);
   await app.register(redisPlugin, { url: config.redisUrl });
+  await app.register(rateLimitPlugin, { globalPerMinute: config.rateLimits.globalPerMinute });
   await app.register(mongoPlugin, { uri: config.mongodbUri });
   await app.register(authPlugin, { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   await app.register(wechatPlugin, { wechat: config.wechat });
@@ -71,6 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(adminMemberRoutes);
       await api.register(inviteRoutes);
       await api.register(uploadRoutes);
+      await api.register(ticketRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES, type ErrorCode } from '@mashangshang/shared';
 
-const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
+/** Every code has its HTTP status here, so a new code cannot silently become a 500. */
+const DEFAULT_STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   TOKEN_EXPIRED: 401,
@@ -17,6 +18,26 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   SERVICE_UNAVAILABLE: 503,
   WECHAT_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  STUDIO_CODE_TAKEN: 409,
+  MEMBER_NOT_FOUND: 404,
+  MEMBER_INACTIVE: 409,
+  MEMBER_ALREADY_BOUND: 409,
+  ACCOUNT_ALREADY_BOUND: 409,
+  INVITE_INVALID: 400,
+  TICKET_NOT_FOUND: 404,
+  CONTENT_RISKY: 400,
+  CONTENT_TOO_SHORT: 400,
+  TICKET_RESOLVED: 409,
+  TICKET_NOT_ANSWERED: 409,
+  TICKET_NOT_RESOLVED: 409,
+  ALREADY_RATED: 409,
+  REOPEN_WINDOW_PASSED: 409,
+  MEMBER_NOT_AVAILABLE: 400,
+  IMAGES_INVALID: 400,
+  UPLOAD_TYPE_NOT_ALLOWED: 415,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_FILE_MISSING: 400,
+  UPLOAD_TOO_MANY_FILES: 400,
 };
 
 /**
@@ -32,7 +53,7 @@ export class AppError extends Error {
   ) {
     super(options.logMessage ?? code, { cause: options.cause });
     this.name = 'AppError';
-    this.statusCode = options.statusCode ?? DEFAULT_STATUS[code] ?? 500;
+    this.statusCode = options.statusCode ?? DEFAULT_STATUS[code];
     this.userMessage = options.userMessage ?? ERROR_MESSAGES[code];
   }
 

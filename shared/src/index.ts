@@ -6,4 +6,5 @@ export * from './schemas/health';
 export * from './schemas/auth';
 export * from './schemas/studios';
 export * from './schemas/admin';
+export * from './schemas/tickets';
 export * from './schemas/uploads';

@@ -150,6 +150,19 @@ export function createWechatClient(options: WechatClientOptions) {
       if (typeof body.openid !== 'string' || !body.openid) throw new WechatUnavailableError('/sns/jscode2session', 'no openid');
       return { openid: body.openid, ...(typeof body.unionid === 'string' ? { unionid: body.unionid } : {}) };
     },
+    /**
+     * Content security check (msg_sec_check v2). `errcode 0` alone does not mean pass: the verdict
+     * is in `result.suggest`.
+     */
+    async msgSecCheck(input: { openid: string; content: string; scene: 1 | 2 | 3 | 4 }): Promise<{ suggest: 'pass' | 'review' | 'risky'; label: number }> {
+      const body = await callWithToken('/wxa/msg_sec_check', { version: 2, openid: input.openid, scene: input.scene, content: input.content });
+      const result = body.result as { suggest?: unknown; label?: unknown } | undefined;
+      const suggest = result?.suggest;
+      if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') {
+        throw new WechatUnavailableError('/wxa/msg_sec_check', 'no verdict in result.suggest');
+      }
+      return { suggest, label: Number(result?.label ?? 0) };
+    },
     getAccessToken,
     callWithToken,
   };

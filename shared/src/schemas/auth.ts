@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../enums';
-import { Id } from './common';
+import { Id, literalUnion } from './common';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = literalUnion(ROLES);
 
 export const SessionUser = Type.Object({
   id: Id,

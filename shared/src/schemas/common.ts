@@ -35,3 +35,8 @@ export function Page<T extends TSchema>(item: T) {
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorResponse> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorResponse]));
 }
+
+/** A union of string literals whose static type is the literal union itself (not `string`). */
+export function literalUnion<T extends string>(values: readonly T[]) {
+  return Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value))));
+}

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { STUDIO_KINDS } from '../enums';
-import { Id, PageQuery, Page } from './common';
+import { Id, PageQuery, Page, literalUnion } from './common';
 
-export const StudioKindSchema = Type.Union(STUDIO_KINDS.map((k) => Type.Literal(k)));
+export const StudioKindSchema = literalUnion(STUDIO_KINDS);
 
 export const StudioListQuery = Type.Composite(
   [

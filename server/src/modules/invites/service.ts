@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, type InviteResponse, type SessionUser } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { countAttempt } from '../../lib/attempt-limit';
+import { withDocumentLock } from '../../lib/document-lock';
 import type { Actor } from '../auth/actor';
 import { sessionForUser } from '../auth/service';
 
@@ -55,27 +55,9 @@ export async function createInvite(models: Models, memberId: string, adminId: Ty
   }
 }
 
-/**
- * A short Redis lock per member. FerretDB 1.x runs findAndModify as a read then a write, not
- * atomically, so the guarded updates below are not enough on their own: binds to one member
- * (and so every use of one invite) run one at a time.
- */
-async function withMemberLock<T>(redis: Redis, memberId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
-  const key = `lock:member-bind:${String(memberId)}`;
-  const token = randomBytes(16).toString('hex');
-  const deadline = Date.now() + BIND_LOCK_WAIT_MS;
-  while ((await redis.set(key, token, 'PX', BIND_LOCK_TTL_MS, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new AppError('CONFLICT', { logMessage: 'member bind lock busy' });
-    await sleep(50);
-  }
-  try {
-    return await work();
-  } finally {
-    // Release only our own lock (it may have expired and been taken by someone else).
-    await redis
-      .eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, key, token)
-      .catch(() => undefined);
-  }
+/** Binds to one member (and so every use of one invite) run one at a time: see document-lock. */
+function withMemberLock<T>(redis: Redis, memberId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
+  return withDocumentLock(redis, `member-bind:${String(memberId)}`, work, { ttlMs: BIND_LOCK_TTL_MS, waitMs: BIND_LOCK_WAIT_MS });
 }
 
 /**

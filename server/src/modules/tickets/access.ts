@@ -9,7 +9,8 @@ import type { TicketDoc } from './model';
  */
 export function ticketScopeFilter(actor: Actor): Record<string, unknown> {
   if (actor.role === 'admin') return {};
-  if (actor.role === 'member') return { studioId: { $in: actor.studioIds } };
+  // A member also sees what an admin handed them from another studio.
+  if (actor.role === 'member') return { $or: [{ studioId: { $in: actor.studioIds } }, ...(actor.memberId ? [{ assigneeId: actor.memberId }] : [])] };
   return { residentId: actor.id };
 }
 

@@ -34,6 +34,9 @@ export interface TicketDoc {
   status: TicketStatus;
   assigneeId: Types.ObjectId | null;
   assigneeName: string | null;
+  /** When the current assignee got it: ties in assignment go to who waited longest. */
+  assignedAt: Date | null;
+  contactName: string | null;
   dueAt: Date;
   answeredAt: Date | null;
   resolvedAt: Date | null;
@@ -86,6 +89,8 @@ const ticketSchema = new Schema<TicketDoc>(
     status: { type: String, enum: TICKET_STATUSES, required: true },
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     assigneeName: { type: String, default: null },
+    assignedAt: { type: Date, default: null },
+    contactName: { type: String, default: null },
     dueAt: { type: Date, required: true },
     answeredAt: { type: Date, default: null },
     resolvedAt: { type: Date, default: null },
@@ -106,6 +111,7 @@ ticketSchema.index({ residentId: 1, idempotencyKey: 1 }, { unique: true });
 ticketSchema.index({ residentId: 1, _id: -1 });
 ticketSchema.index({ studioId: 1, status: 1, _id: -1 });
 ticketSchema.index({ assigneeId: 1, status: 1 });
+ticketSchema.index({ assigneeId: 1, assignedAt: -1 });
 ticketSchema.index({ status: 1, dueAt: 1 });
 
 export type TicketModel = Model<TicketDoc>;

@@ -1,0 +1,306 @@
+import { Types } from 'mongoose';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  REOPEN_WINDOW_DAYS,
+  TICKET_CONTENT_MIN,
+  type AssignBody,
+  type RatingBody,
+  type ReopenBody,
+  type ReplyBody,
+  type ResolveBody,
+  type SubmitTicketBody,
+  type TicketList,
+  type TicketListQuery,
+  type TicketStatus,
+} from '@mashangshang/shared';
+import type { Models } from '../../models';
+import type { Actor } from '../auth/actor';
+import type { FieldCipher } from '../../lib/crypto';
+import type { WechatClient } from '../../wechat/client';
+import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
+import { AppError } from '../../errors';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { ticketScopeFilter } from './access';
+import { pickLeastLoadedMember } from './assignment';
+import { nextTicketNumber } from './numbering';
+import type { TicketDoc, TimelineEvent } from './model';
+import { toSummary } from './views';
+
+export interface TicketDeps {
+  models: Models;
+  wechat: WechatClient;
+  cipher: FieldCipher;
+  log: FastifyBaseLogger;
+}
+
+const HOUR_MS = 3600 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+/** msg_sec_check scene 3: forum-like public posts. */
+const CONTENT_CHECK_SCENE = 3;
+const MAX_NUMBER_ATTEMPTS = 10;
+
+type EventInput = Omit<TimelineEvent, '_id' | 'at' | 'actor'>;
+
+function event(actor: Actor | 'system', input: EventInput, at = new Date()): TimelineEvent {
+  const who = actor === 'system' ? { role: 'system' as const, id: null, name: '系统' } : { role: actor.role, id: actor.id, name: actor.name };
+  return { _id: new Types.ObjectId(), at, actor: who, ...input };
+}
+
+/** Runs WeChat's text check. WeChat unreachable → `pending` (accepted now, re-checked later), never lost. */
+async function checkContent(deps: TicketDeps, openid: string, text: string): Promise<'pass' | 'review' | 'pending'> {
+  try {
+    const verdict = await deps.wechat.msgSecCheck({ openid, content: text, scene: CONTENT_CHECK_SCENE });
+    if (verdict.suggest === 'risky') {
+      throw new AppError('CONTENT_RISKY', { logMessage: `msg_sec_check risky (label ${verdict.label})` });
+    }
+    return verdict.suggest;
+  } catch (error) {
+    if (error instanceof WechatUnavailableError || error instanceof WechatApiError) {
+      deps.log.warn({ reason: error.message }, 'content check unavailable; ticket accepted with check pending');
+      return 'pending';
+    }
+    throw error;
+  }
+}
+
+export async function submitTicket(
+  deps: TicketDeps,
+  actor: Actor,
+  body: SubmitTicketBody,
+  idempotencyKey: string,
+): Promise<{ ticket: TicketDoc; created: boolean }> {
+  const { models } = deps;
+  const existing = await models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
+  if (existing) return { ticket: existing, created: false };
+
+  const content = body.content.trim();
+  if ([...content].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
+  const studio = await models.Studio.findOne({ _id: new Types.ObjectId(body.studioId), active: true }, { slaHours: 1 }).lean();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+
+  const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
+  if (imageIds.length > 0) {
+    const usable = await models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null });
+    if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
+  }
+
+  const user = await models.User.findById(actor.id, { openid: 1 }).lean();
+  if (!user) throw new AppError('UNAUTHORIZED');
+  const contentCheck = await checkContent(deps, user.openid, content);
+
+  const now = new Date();
+  const ticketId = new Types.ObjectId();
+  const assignee = await pickLeastLoadedMember(models, studio._id);
+  const submitter: Actor = { ...actor, name: body.anonymous ? '匿名群众' : body.contactName?.trim() || '群众' };
+  const timeline: TimelineEvent[] = [event(submitter, { type: 'submitted' }, now)];
+  if (contentCheck === 'review') timeline.push(event('system', { type: 'flagged', content: '内容待人工复核' }, now));
+  timeline.push(
+    assignee
+      ? event('system', { type: 'assigned', toMemberId: assignee.id, toMemberName: assignee.name }, now)
+      : event('system', { type: 'pending', content: '工作室暂无可接收的委员，等待管理员分配' }, now),
+  );
+
+  const doc: Omit<TicketDoc, 'createdAt' | 'updatedAt'> = {
+    _id: ticketId,
+    no: '',
+    studioId: studio._id,
+    residentId: actor.id,
+    idempotencyKey,
+    category: body.category,
+    content,
+    imageIds,
+    contactPhoneEnc: body.contactPhone ? deps.cipher.encrypt(body.contactPhone) : null,
+    contactName: body.contactName?.trim() || null,
+    allowContact: body.allowContact ?? false,
+    anonymous: body.anonymous ?? false,
+    status: assignee ? 'assigned' : 'pending',
+    assigneeId: assignee?.id ?? null,
+    assigneeName: assignee?.name ?? null,
+    assignedAt: assignee ? now : null,
+    dueAt: new Date(now.getTime() + studio.slaHours * HOUR_MS),
+    answeredAt: null,
+    resolvedAt: null,
+    outcome: null,
+    rating: null,
+    contentCheck,
+    flagged: contentCheck === 'review',
+    reopenCount: 0,
+    version: 1,
+    timeline,
+  };
+
+  // The unique indexes decide races: the same Idempotency-Key twice → the first ticket wins; the same
+  // number twice (FerretDB's counter increment is not atomic) → take the next number and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      doc.no = await nextTicketNumber(models, now);
+      // createdAt is the submit instant, so dueAt - createdAt is exactly the studio's deadline.
+      await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false });
+      break;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000 || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
+      const winner = await models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
+      if (winner) return { ticket: winner, created: false };
+    }
+  }
+  if (imageIds.length > 0) {
+    const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
+    if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
+  }
+  const stored = await models.Ticket.findById(ticketId).lean<TicketDoc>();
+  return { ticket: stored!, created: true };
+}
+
+/** List filters: the actor's scope, then the query's narrowing. Newest first, keyset paged by id. */
+export async function listTickets(models: Models, actor: Actor, query: TicketListQuery): Promise<TicketList> {
+  const limit = query.limit ?? 20;
+  const and: Record<string, unknown>[] = [ticketScopeFilter(actor)];
+  if (query.status) and.push({ status: query.status });
+  if (query.studioId) and.push({ studioId: new Types.ObjectId(query.studioId) });
+  if (query.overdue === true) and.push({ status: { $in: ['pending', 'assigned'] }, dueAt: { $lt: new Date() } });
+  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { dueAt: { $gte: new Date() } }] });
+  if (query.assignee === 'me') and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
+  if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
+
+  const tickets = await models.Ticket.find({ $and: and }, { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1).lean<TicketDoc[]>();
+  const page = tickets.slice(0, limit);
+  const studioNames = await studioNameMap(models, page.map((t) => t.studioId));
+  const last = page[page.length - 1];
+  return {
+    items: page.map((t) => toSummary(t, studioNames.get(String(t.studioId)) ?? '')),
+    nextCursor: tickets.length > limit && last ? encodeCursor(0, last._id) : null,
+  };
+}
+
+export async function studioNameMap(models: Models, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.map(String))].map((id) => new Types.ObjectId(id));
+  const studios = await models.Studio.find({ _id: { $in: unique } }, { name: 1 }).lean();
+  return new Map(studios.map((s) => [String(s._id), s.name]));
+}
+
+export async function getVisibleTicket(models: Models, actor: Actor, id: string): Promise<TicketDoc> {
+  const ticket = await models.Ticket.findOne({ _id: new Types.ObjectId(id), ...ticketScopeFilter(actor) }).lean<TicketDoc>();
+  if (!ticket) throw new AppError('TICKET_NOT_FOUND');
+  return ticket;
+}
+
+/**
+ * Applies one guarded atomic change: `filter` states what must hold (visibility and state), the
+ * update appends the timeline event in the same write. When nothing matched, the ticket is re-read
+ * to answer 404 (not visible) or the 409 that `explainConflict` picks.
+ */
+async function guardedUpdate(
+  models: Models,
+  actor: Actor,
+  id: string,
+  guard: Record<string, unknown>,
+  update: { $set?: Record<string, unknown>; $push: { timeline: TimelineEvent }; $inc?: Record<string, number> },
+  explainConflict: (current: TicketDoc) => AppError,
+): Promise<TicketDoc> {
+  const filter = { _id: new Types.ObjectId(id), ...ticketScopeFilter(actor), ...guard };
+  const updated = await models.Ticket.findOneAndUpdate(filter, { ...update, $inc: { version: 1, ...(update.$inc ?? {}) } }, { new: true }).lean<TicketDoc>();
+  if (updated) return updated;
+  const current = await getVisibleTicket(models, actor, id);
+  throw explainConflict(current);
+}
+
+const conflictFor = (status: TicketStatus): AppError =>
+  status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
+
+export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody): Promise<TicketDoc> {
+  const content = body.content.trim();
+  if (!content) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
+  if (body.internal) {
+    // Internal notes may be added in any state, even after resolution.
+    return guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true }) } }, (current) => conflictFor(current.status));
+  }
+  const now = new Date();
+  const reply = event(actor, { type: 'reply', content }, now);
+  // The first public reply answers the ticket; later ones only add to the conversation.
+  const first = await models.Ticket.findOneAndUpdate(
+    { _id: new Types.ObjectId(id), ...ticketScopeFilter(actor), status: { $in: ['pending', 'assigned'] } },
+    { $set: { status: 'answered', answeredAt: now }, $push: { timeline: reply }, $inc: { version: 1 } },
+    { new: true },
+  ).lean<TicketDoc>();
+  if (first) return first;
+  return guardedUpdate(models, actor, id, { status: 'answered' }, { $push: { timeline: reply } }, (current) => conflictFor(current.status));
+}
+
+export async function assignTicket(models: Models, actor: Actor, id: string, body: AssignBody): Promise<TicketDoc> {
+  const ticket = await getVisibleTicket(models, actor, id);
+  const member = await models.Member.findOne({ _id: new Types.ObjectId(body.memberId), active: true }, { name: 1, studioIds: 1 }).lean();
+  // Members transfer within the ticket's studio; admins may hand it to any active member.
+  const eligible = member && (actor.role === 'admin' || member.studioIds.some((s) => s.equals(ticket.studioId)));
+  if (!member || !eligible) throw new AppError('MEMBER_NOT_AVAILABLE');
+  const now = new Date();
+  return guardedUpdate(
+    models,
+    actor,
+    id,
+    { status: { $in: ['pending', 'assigned', 'answered'] } },
+    {
+      $set: { assigneeId: member._id, assigneeName: member.name, assignedAt: now, ...(ticket.status === 'pending' ? { status: 'assigned' } : {}) },
+      $push: {
+        timeline: event(actor, { type: actor.role === 'admin' ? 'reassigned' : 'transferred', fromMemberId: ticket.assigneeId, toMemberId: member._id, toMemberName: member.name }, now),
+      },
+    },
+    (current) => conflictFor(current.status),
+  );
+}
+
+export async function resolveTicket(models: Models, actor: Actor, id: string, body: ResolveBody): Promise<TicketDoc> {
+  const now = new Date();
+  const outcome = body.outcome ?? 'none';
+  return guardedUpdate(
+    models,
+    actor,
+    id,
+    { status: 'answered' },
+    {
+      $set: { status: 'resolved', resolvedAt: now, outcome },
+      $push: { timeline: event(actor, { type: 'resolved', outcome, ...(body.note?.trim() ? { content: body.note.trim() } : {}) }, now) },
+    },
+    (current) => (current.status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('TICKET_NOT_ANSWERED')),
+  );
+}
+
+export async function rateTicket(models: Models, actor: Actor, id: string, body: RatingBody): Promise<TicketDoc> {
+  const now = new Date();
+  const comment = body.comment?.trim() ?? '';
+  return guardedUpdate(
+    models,
+    actor,
+    id,
+    { status: { $in: ['answered', 'resolved'] }, rating: null },
+    {
+      $set: { rating: { score: body.score, comment, at: now } },
+      $push: { timeline: event(actor, { type: 'rated', score: body.score, ...(comment ? { content: comment } : {}) }, now) },
+    },
+    (current) => (current.rating ? new AppError('ALREADY_RATED') : new AppError('TICKET_NOT_ANSWERED')),
+  );
+}
+
+export async function reopenTicket(models: Models, actor: Actor, id: string, body: ReopenBody): Promise<TicketDoc> {
+  const ticket = await getVisibleTicket(models, actor, id);
+  const studio = await models.Studio.findById(ticket.studioId, { slaHours: 1 }).lean();
+  const now = new Date();
+  const slaHours = studio?.slaHours ?? 24;
+  return guardedUpdate(
+    models,
+    actor,
+    id,
+    { status: 'resolved', resolvedAt: { $gte: new Date(now.getTime() - REOPEN_WINDOW_DAYS * DAY_MS) } },
+    {
+      $set: {
+        status: ticket.assigneeId ? 'assigned' : 'pending',
+        answeredAt: null,
+        resolvedAt: null,
+        outcome: null,
+        dueAt: new Date(now.getTime() + slaHours * HOUR_MS),
+      },
+      $inc: { reopenCount: 1 },
+      $push: { timeline: event(actor, { type: 'reopened', content: body.reason.trim() }, now) },
+    },
+    (current) => (current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED')),
+  );
+}

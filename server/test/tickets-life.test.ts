@@ -1,0 +1,231 @@
+import { startTestStack, type TestStack } from './helpers/app';
+import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
+import { seedDemoData } from '../src/seed/seed';
+
+describe('the life of a ticket', () => {
+  let stack: TestStack;
+  let admin: Caller;
+  let studioId: string;
+  let memberA: Caller & { memberId: string };
+  let memberB: Caller & { memberId: string };
+  let outsider: Caller & { memberId: string };
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    await seedDemoData(stack.app.models);
+    admin = await signInAdmin(stack.app);
+    const studio = await stack.app.models.Studio.findOne({ code: 'hnyw' }).lean();
+    const other = await stack.app.models.Studio.findOne({ code: 'hnxs' }).lean();
+    studioId = String(studio!._id);
+    const members = await stack.app.models.Member.find({ studioIds: studio!._id }).sort({ _id: 1 }).lean();
+    const otherMember = await stack.app.models.Member.findOne({ studioIds: other!._id }).lean();
+    memberA = await signInMember(stack.app, admin, String(members[0]!._id), 'member-a');
+    memberB = await signInMember(stack.app, admin, String(members[1]!._id), 'member-b');
+    outsider = await signInMember(stack.app, admin, String(otherMember!._id), 'member-outsider');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const inject = (caller: Caller | null, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
+    stack.app.inject({ method, url, payload, headers: { ...(caller?.headers ?? {}), ...headers } });
+
+  const submit = (resident: Caller, body: object, key = idempotencyKey()) =>
+    inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content: '小区门口的路灯坏了一个多月了，晚上出行很不安全。', ...body }, { 'idempotency-key': key });
+
+  it('goes from submission to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {
+    const resident = await signInResident(stack.app, 'life-resident');
+    const submitted = await submit(resident, { contactPhone: '13812345678', contactName: '王阿姨' });
+    expect(submitted.statusCode).toBe(201);
+    const created = submitted.json();
+    expect(created.no).toMatch(/^HN\d{8}-\d{4}$/);
+    expect(created.status).toBe('assigned');
+    expect([memberA.memberId, memberB.memberId, expect.any(String)]).toContain(created.assignee.id);
+    const dueIn = new Date(created.dueAt).getTime() - new Date(created.createdAt).getTime();
+    expect(dueIn).toBe(48 * 3600 * 1000); // the sector studio's response deadline
+
+    // The member sees it in their studio's inbox, phone masked (contact not allowed).
+    const inbox = (await inject(memberA, 'GET', '/api/v1/tickets?status=assigned')).json();
+    expect(inbox.items.map((t: { id: string }) => t.id)).toContain(created.id);
+    const asMember = (await inject(memberA, 'GET', `/api/v1/tickets/${created.id}`)).json();
+    expect(asMember.contactPhone).toBe('138****5678');
+    expect(asMember.residentName).toBe('王阿姨');
+
+    // A member replies publicly and adds an internal note.
+    const replied = await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, { content: '您好，已联系街道城管科，三天内修复。' });
+    expect(replied.statusCode).toBe(201);
+    expect(replied.json().status).toBe('answered');
+    await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, { content: '已电话城管科李科长', internal: true });
+
+    // The resident reads the reply, never the internal note.
+    const asResident = (await inject(resident, 'GET', `/api/v1/tickets/${created.id}`)).json();
+    expect(asResident.status).toBe('answered');
+    expect(asResident.contactPhone).toBe('13812345678');
+    expect(asResident.timeline.map((e: { type: string }) => e.type)).toEqual(['submitted', 'assigned', 'reply']);
+    expect(JSON.stringify(asResident)).not.toContain('李科长');
+
+    // Resolved as a public-opinion report (三转), then rated once.
+    const resolved = await inject(memberB, 'POST', `/api/v1/tickets/${created.id}/resolve`, { outcome: 'public_opinion', note: '已转社情民意信息' });
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json()).toMatchObject({ status: 'resolved', outcome: 'public_opinion' });
+    const rated = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/rating`, { score: 5, comment: '很及时' });
+    expect(rated.statusCode).toBe(200);
+    expect(rated.json().rating).toMatchObject({ score: 5, comment: '很及时' });
+    const again = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/rating`, { score: 1 });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('ALREADY_RATED');
+
+    // The resident reopens it; an admin reassigns it to a member of another studio.
+    const reopened = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/reopen`, { reason: '路灯又坏了' });
+    expect(reopened.statusCode).toBe(200);
+    expect(reopened.json().status).toBe('assigned');
+    const reassigned = await inject(admin, 'POST', `/api/v1/tickets/${created.id}/assign`, { memberId: outsider.memberId });
+    expect(reassigned.statusCode).toBe(200);
+    expect(reassigned.json().assignee.id).toBe(outsider.memberId);
+    // The new assignee can now see and answer it.
+    expect((await inject(outsider, 'GET', `/api/v1/tickets/${created.id}`)).statusCode).toBe(200);
+
+    const full = (await inject(admin, 'GET', `/api/v1/tickets/${created.id}`)).json();
+    expect(full.timeline.map((e: { type: string }) => e.type)).toEqual(['submitted', 'assigned', 'reply', 'note', 'resolved', 'rated', 'reopened', 'reassigned']);
+    const times = full.timeline.map((e: { at: string }) => new Date(e.at).getTime());
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(full.timeline.find((e: { type: string }) => e.type === 'reply').actor).toEqual({ role: 'member', name: expect.any(String) });
+    expect(full.version).toBe(full.timeline.length - 1);
+  });
+
+  it('gives the same ticket for the same Idempotency-Key, even when sent concurrently', async () => {
+    const resident = await signInResident(stack.app, 'idem-resident');
+    const key = idempotencyKey();
+    const first = await submit(resident, {}, key);
+    const second = await submit(resident, {}, key);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(200);
+    expect(second.json().id).toBe(first.json().id);
+
+    const raceKey = idempotencyKey();
+    const replies = await Promise.all(Array.from({ length: 5 }, () => submit(resident, {}, raceKey)));
+    expect(replies.every((r) => r.statusCode === 200 || r.statusCode === 201)).toBe(true);
+    expect(new Set(replies.map((r) => r.json().id)).size).toBe(1);
+    expect(await stack.app.models.Ticket.countDocuments({ idempotencyKey: raceKey })).toBe(1);
+  });
+
+  it('requires an Idempotency-Key', async () => {
+    const resident = await signInResident(stack.app, 'no-key-resident');
+    const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'consult', content: '请问社保怎么转移？' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
+  });
+
+  it('assigns to the member with the fewest open tickets', async () => {
+    const resident = await signInResident(stack.app, 'balance-resident');
+    const assignees: string[] = [];
+    for (let i = 0; i < 6; i++) assignees.push((await submit(resident, {})).json().assignee.id);
+    const counts = new Map<string, number>();
+    for (const id of assignees) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const values = [...counts.values()];
+    expect(Math.max(...values) - Math.min(...values)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps a ticket pending when the studio has no active member, and shows it to admins', async () => {
+    const emptyStudio = await stack.app.models.Studio.create({ code: 'empty1', name: '空工作室', kind: 'sector', sector: '特邀界' });
+    const resident = await signInResident(stack.app, 'pending-resident');
+    const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId: String(emptyStudio._id), category: 'suggest', content: '建议增加公交班次，方便老人出行。' }, { 'idempotency-key': idempotencyKey() });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'pending', assignee: null });
+    const board = (await inject(admin, 'GET', '/api/v1/tickets?status=pending')).json();
+    expect(board.items.map((t: { id: string }) => t.id)).toContain(res.json().id);
+  });
+
+  it('rejects risky content with a Chinese explanation and flags content under review', async () => {
+    const resident = await signInResident(stack.app, 'content-resident');
+    const risky = await submit(resident, { content: '这里有违禁词，请处理' });
+    expect(risky.statusCode).toBe(400);
+    expect(risky.json()).toMatchObject({ code: 'CONTENT_RISKY', message: expect.stringContaining('修改') });
+    const review = await submit(resident, { content: '这段内容含待审词需要复核' });
+    expect(review.statusCode).toBe(201);
+    const detail = (await inject(admin, 'GET', `/api/v1/tickets/${review.json().id}`)).json();
+    expect(detail).toMatchObject({ flagged: true, contentCheck: 'review' });
+  });
+
+  it('accepts a ticket while WeChat content check is unreachable, marked pending', async () => {
+    const resident = await signInResident(stack.app, 'outage-resident');
+    await fetch(`${stack.wechatUrl}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/wxa/msg_sec_check', mode: 'http500', times: 1 }) });
+    const res = await submit(resident, {});
+    expect(res.statusCode).toBe(201);
+    const stored = await stack.app.models.Ticket.findById(res.json().id).lean();
+    expect(stored!.contentCheck).toBe('pending');
+  });
+
+  it('hides the phone and name of an anonymous resident from members, shows the full phone when contact is allowed', async () => {
+    const resident = await signInResident(stack.app, 'anon-resident');
+    const anon = (await submit(resident, { anonymous: true, contactName: '李先生', contactPhone: '13900001111' })).json();
+    const seen = (await inject(memberA, 'GET', `/api/v1/tickets/${anon.id}`)).json();
+    expect(seen.residentName).toBe('匿名群众');
+    expect(seen.contactPhone).toBeNull();
+    expect(JSON.stringify(seen)).not.toContain('李先生');
+    const openRes = await submit(resident, { allowContact: true, contactPhone: '13900002222' });
+    const open = openRes.json();
+    expect((await inject(memberA, 'GET', `/api/v1/tickets/${open.id}`)).json().contactPhone).toBe('13900002222');
+    const raw = await stack.app.models.Ticket.findById(open.id).lean();
+    expect(JSON.stringify(raw)).not.toContain('13900002222');
+  });
+
+  it('answers wrong-state actions with 409 and a code', async () => {
+    const resident = await signInResident(stack.app, 'state-resident');
+    const t = (await submit(resident, {})).json();
+    const early = await inject(memberA, 'POST', `/api/v1/tickets/${t.id}/resolve`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe('TICKET_NOT_ANSWERED');
+    const rateEarly = await inject(resident, 'POST', `/api/v1/tickets/${t.id}/rating`, { score: 4 });
+    expect(rateEarly.json().code).toBe('TICKET_NOT_ANSWERED');
+    const reopenEarly = await inject(resident, 'POST', `/api/v1/tickets/${t.id}/reopen`, { reason: '还没解决' });
+    expect(reopenEarly.json().code).toBe('TICKET_NOT_RESOLVED');
+    await inject(memberA, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '收到' });
+    await inject(memberA, 'POST', `/api/v1/tickets/${t.id}/resolve`, {});
+    const late = await inject(memberA, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '补充' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('TICKET_RESOLVED');
+    // Past the 7-day window, reopening is refused.
+    await stack.app.models.Ticket.updateOne({ _id: t.id }, { $set: { resolvedAt: new Date(Date.now() - 8 * 86_400_000) } });
+    const stale = await inject(resident, 'POST', `/api/v1/tickets/${t.id}/reopen`, { reason: '还没解决' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('REOPEN_WINDOW_PASSED');
+  });
+
+  it('keeps one consistent state and a complete timeline under 20 concurrent actions', async () => {
+    const resident = await signInResident(stack.app, 'race-resident');
+    const t = (await submit(resident, {})).json();
+    const actions = Array.from({ length: 20 }, (_, i) => {
+      if (i % 4 === 0) return inject(memberA, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: `回复 ${i}` });
+      if (i % 4 === 1) return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: `备注 ${i}`, internal: true });
+      if (i % 4 === 2) return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/assign`, { memberId: i % 8 === 2 ? memberA.memberId : memberB.memberId });
+      return inject(memberA, 'POST', `/api/v1/tickets/${t.id}/resolve`, { outcome: 'proposal' });
+    });
+    const results = await Promise.all(actions);
+    for (const r of results) expect([200, 201, 409]).toContain(r.statusCode);
+    const succeeded = results.filter((r) => r.statusCode < 300).length;
+    const final = (await inject(admin, 'GET', `/api/v1/tickets/${t.id}`)).json();
+    // One event per successful action, on top of submitted + assigned.
+    expect(final.timeline.length).toBe(2 + succeeded);
+    expect(final.version).toBe(1 + succeeded);
+    const resolvedEvents = final.timeline.filter((e: { type: string }) => e.type === 'resolved').length;
+    expect(resolvedEvents).toBeLessThanOrEqual(1);
+    if (final.status === 'resolved') expect(resolvedEvents).toBe(1);
+    const firstReply = final.timeline.findIndex((e: { type: string }) => e.type === 'reply');
+    const resolvedAt = final.timeline.findIndex((e: { type: string }) => e.type === 'resolved');
+    if (resolvedAt >= 0) expect(firstReply).toBeLessThan(resolvedAt);
+  });
+
+  it('shows a ticket only to those who may see it (404 otherwise)', async () => {
+    const resident = await signInResident(stack.app, 'scope-resident');
+    const stranger = await signInResident(stack.app, 'scope-stranger');
+    const t = (await submit(resident, {})).json();
+    expect((await inject(stranger, 'GET', `/api/v1/tickets/${t.id}`)).statusCode).toBe(404);
+    expect((await inject(outsider, 'GET', `/api/v1/tickets/${t.id}`)).statusCode).toBe(404);
+    expect((await inject(outsider, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '越权' })).statusCode).toBe(404);
+    const strangerList = (await inject(stranger, 'GET', '/api/v1/tickets')).json();
+    expect(strangerList.items).toEqual([]);
+    const outsiderList = (await inject(outsider, 'GET', `/api/v1/tickets?studioId=${studioId}`)).json();
+    expect(outsiderList.items.map((x: { id: string }) => x.id)).not.toContain(t.id);
+  });
+});

@@ -1,0 +1,135 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_TICKET_IMAGES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES } from '../tickets-enums';
+import { ROLES } from '../enums';
+import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
+
+
+export const TicketCategorySchema = literalUnion(TICKET_CATEGORIES);
+export const TicketStatusSchema = literalUnion(TICKET_STATUSES);
+export const TicketOutcomeSchema = literalUnion(TICKET_OUTCOMES);
+
+export const TICKET_CONTENT_MIN = 5;
+export const TICKET_CONTENT_MAX = 2000;
+export const MOBILE_PATTERN = '^1[3-9][0-9]{9}$';
+
+export const SubmitTicketBody = Type.Object(
+  {
+    studioId: Id,
+    category: TicketCategorySchema,
+    content: Type.String({ minLength: TICKET_CONTENT_MIN, maxLength: TICKET_CONTENT_MAX, description: '5–2000 字' }),
+    images: Type.Optional(Type.Array(Id, { maxItems: MAX_TICKET_IMAGES, uniqueItems: true, description: '上传接口返回的图片 id，最多 9 张' })),
+    contactPhone: Type.Optional(Type.String({ pattern: MOBILE_PATTERN, description: '手机号（选填）' })),
+    contactName: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '称呼（选填）' })),
+    anonymous: Type.Optional(Type.Boolean({ description: '对委员匿名' })),
+    allowContact: Type.Optional(Type.Boolean({ description: '允许委员查看完整手机号并回电' })),
+  },
+  { additionalProperties: false },
+);
+export type SubmitTicketBody = Static<typeof SubmitTicketBody>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: '客户端生成的幂等键，重试时保持不变' }),
+});
+
+export const AssigneeRef = Type.Union([Type.Object({ id: Id, name: Type.String() }), Type.Null()]);
+
+export const SubmitTicketResponse = Type.Object({
+  id: Id,
+  no: Type.String({ description: '工单编号，如 HN20261126-0042' }),
+  status: TicketStatusSchema,
+  assignee: AssigneeRef,
+  dueAt: IsoDateTime,
+  createdAt: IsoDateTime,
+});
+export type SubmitTicketResponse = Static<typeof SubmitTicketResponse>;
+
+export const TicketSummary = Type.Object({
+  id: Id,
+  no: Type.String(),
+  studio: Type.Object({ id: Id, name: Type.String() }),
+  category: TicketCategorySchema,
+  excerpt: Type.String(),
+  status: TicketStatusSchema,
+  assignee: AssigneeRef,
+  dueAt: IsoDateTime,
+  overdue: Type.Boolean(),
+  flagged: Type.Boolean(),
+  createdAt: IsoDateTime,
+  answeredAt: Type.Union([IsoDateTime, Type.Null()]),
+  resolvedAt: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type TicketSummary = Static<typeof TicketSummary>;
+export const TicketList = Page(TicketSummary);
+export type TicketList = Static<typeof TicketList>;
+
+export const TicketListQuery = Type.Composite(
+  [
+    Type.Object({
+      status: Type.Optional(TicketStatusSchema),
+      studioId: Type.Optional(Id),
+      overdue: Type.Optional(Type.Boolean()),
+      assignee: Type.Optional(Type.Literal('me')),
+    }),
+    PageQuery,
+  ],
+  { additionalProperties: false },
+);
+export type TicketListQuery = Static<typeof TicketListQuery>;
+
+export const TimelineEventView = Type.Object({
+  id: Id,
+  type: literalUnion(TICKET_EVENT_TYPES),
+  at: IsoDateTime,
+  actor: Type.Object({ role: literalUnion([...ROLES, 'system'] as const), name: Type.String() }),
+  content: Type.Optional(Type.String()),
+  internal: Type.Optional(Type.Boolean()),
+  toMember: Type.Optional(Type.Object({ id: Id, name: Type.String() })),
+  outcome: Type.Optional(TicketOutcomeSchema),
+  score: Type.Optional(Type.Integer()),
+});
+export type TimelineEventView = Static<typeof TimelineEventView>;
+
+export const TicketDetail = Type.Composite([
+  TicketSummary,
+  Type.Object({
+    content: Type.String(),
+    images: Type.Array(Type.Object({ id: Id, url: Type.String() })),
+    anonymous: Type.Boolean(),
+    allowContact: Type.Boolean(),
+    /** The resident's name as members may see it ("匿名群众" when anonymous). */
+    residentName: Type.String(),
+    /** Full for the resident; masked for others unless the resident allowed contact; null when none. */
+    contactPhone: Type.Union([Type.String(), Type.Null()]),
+    outcome: Type.Union([TicketOutcomeSchema, Type.Null()]),
+    rating: Type.Union([Type.Object({ score: Type.Integer(), comment: Type.String(), at: IsoDateTime }), Type.Null()]),
+    contentCheck: Type.Union([Type.Literal('pass'), Type.Literal('review'), Type.Literal('pending')]),
+    canReopenUntil: Type.Union([IsoDateTime, Type.Null()]),
+    version: Type.Integer(),
+    timeline: Type.Array(TimelineEventView),
+  }),
+]);
+export type TicketDetail = Static<typeof TicketDetail>;
+
+export const ReplyBody = Type.Object(
+  { content: Type.String({ minLength: 1, maxLength: TICKET_CONTENT_MAX }), internal: Type.Optional(Type.Boolean({ description: '内部备注，群众不可见' })) },
+  { additionalProperties: false },
+);
+export type ReplyBody = Static<typeof ReplyBody>;
+
+export const AssignBody = Type.Object({ memberId: Id }, { additionalProperties: false });
+export type AssignBody = Static<typeof AssignBody>;
+
+export const ResolveBody = Type.Object(
+  { outcome: Type.Optional(TicketOutcomeSchema), note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type ResolveBody = Static<typeof ResolveBody>;
+
+export const RatingBody = Type.Object(
+  { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 300 })) },
+  { additionalProperties: false },
+);
+export type RatingBody = Static<typeof RatingBody>;
+
+export const ReopenBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
+export type ReopenBody = Static<typeof ReopenBody>;
