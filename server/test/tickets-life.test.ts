@@ -1,6 +1,7 @@
 import { startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
+import { uploadPng } from './helpers/uploads';
 
 describe('the life of a ticket', () => {
   let stack: TestStack;
@@ -33,9 +34,10 @@ describe('the life of a ticket', () => {
   const submit = (resident: Caller, body: object, key = idempotencyKey()) =>
     inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content: '小区门口的路灯坏了一个多月了，晚上出行很不安全。', ...body }, { 'idempotency-key': key });
 
-  it('goes from submission to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {
+  it('goes from submission with photos to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {
     const resident = await signInResident(stack.app, 'life-resident');
-    const submitted = await submit(resident, { contactPhone: '13812345678', contactName: '王阿姨' });
+    const photos = [await uploadPng(stack.app, resident, 'lamp-1'), await uploadPng(stack.app, resident, 'lamp-2')];
+    const submitted = await submit(resident, { contactPhone: '13812345678', contactName: '王阿姨', images: photos.map((p) => p.id) });
     expect(submitted.statusCode).toBe(201);
     const created = submitted.json();
     expect(created.no).toMatch(/^HN\d{8}-\d{4}$/);
@@ -50,6 +52,16 @@ describe('the life of a ticket', () => {
     const asMember = (await inject(memberA, 'GET', `/api/v1/tickets/${created.id}`)).json();
     expect(asMember.contactPhone).toBe('138****5678');
     expect(asMember.residentName).toBe('王阿姨');
+    // The member sees the photos through signed URLs that need no token (as WeChat's <image> loads them).
+    expect(asMember.images.map((i: { id: string }) => i.id)).toEqual(photos.map((p) => p.id));
+    const photo = await stack.app.inject({ method: 'GET', url: asMember.images[0].url });
+    expect(photo.statusCode).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.rawPayload.equals(photos[0]!.bytes)).toBe(true);
+    // The same photos cannot be attached to a second ticket.
+    const reused = await submit(resident, { images: [photos[0]!.id] });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().code).toBe('IMAGES_INVALID');
 
     // A member replies publicly and adds an internal note.
     const replied = await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, { content: '您好，已联系街道城管科，三天内修复。' });

@@ -8,28 +8,7 @@ import { ensureAdminAccount } from '../src/modules/auth/service';
 import { signUploadUrl } from '../src/modules/uploads/signing';
 import { claimUploadsForTicket, detectImageType } from '../src/modules/uploads/service';
 import { AppError } from '../src/errors';
-
-interface Part {
-  name: string;
-  filename?: string;
-  contentType?: string;
-  data: Buffer | string;
-}
-
-/** A multipart/form-data body built by hand, as `Taro.uploadFile` would send it. */
-function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----mss${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`;
-    if (part.filename !== undefined) head += `; filename="${part.filename}"`;
-    head += '\r\n';
-    if (part.contentType) head += `Content-Type: ${part.contentType}\r\n`;
-    chunks.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipart, type Part } from './helpers/uploads';
 
 /** A JPEG as far as magic numbers go: SOI + JFIF APP0 header, padding, EOI. */
 function fakeJpeg(totalBytes = 256): Buffer {

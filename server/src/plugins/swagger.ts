@@ -21,6 +21,9 @@ export default fp(
           { name: 'health', description: '健康检查' },
           { name: 'auth', description: '登录与身份' },
           { name: 'studios', description: '委员工作室' },
+          { name: 'tickets', description: '群众留言（工单）' },
+          { name: 'uploads', description: '图片上传' },
+          { name: 'admin', description: '政协机关管理' },
         ],
       },
     });

@@ -55,9 +55,12 @@ export async function createInvite(models: Models, memberId: string, adminId: Ty
   }
 }
 
+/** Lock name shared by everything that writes a member record (binds, admin edits). */
+export const memberLockKey = (memberId: Types.ObjectId | string) => `member:${String(memberId)}`;
+
 /** Binds to one member (and so every use of one invite) run one at a time: see document-lock. */
 function withMemberLock<T>(redis: Redis, memberId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
-  return withDocumentLock(redis, `member-bind:${String(memberId)}`, work, { ttlMs: BIND_LOCK_TTL_MS, waitMs: BIND_LOCK_WAIT_MS });
+  return withDocumentLock(redis, memberLockKey(memberId), work, { ttlMs: BIND_LOCK_TTL_MS, waitMs: BIND_LOCK_WAIT_MS });
 }
 
 /**

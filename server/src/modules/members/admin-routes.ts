@@ -9,6 +9,8 @@ import {
   errorResponses,
 } from '@mashangshang/shared';
 import { createMember, listMembers, updateMember } from './admin-service';
+import { withDocumentLock } from '../../lib/document-lock';
+import { memberLockKey } from '../invites/service';
 
 /** The CPPCC office manages member records; a member's phone is stored encrypted and shown masked. */
 const adminMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -61,7 +63,8 @@ const adminMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AdminMember, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
-    async (request) => updateMember(app.models, app.fieldCipher, request.params.id, request.body),
+    async (request) =>
+      withDocumentLock(app.redis, memberLockKey(request.params.id), () => updateMember(app.models, app.fieldCipher, request.params.id, request.body)),
   );
 };
 

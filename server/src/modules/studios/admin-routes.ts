@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AdminStudioCreateBody, AdminStudioPatchBody, IdParams, StudioDetail, errorResponses } from '@mashangshang/shared';
 import { createStudio, updateStudio } from './admin-service';
+import { withDocumentLock } from '../../lib/document-lock';
 
 /** The CPPCC office creates and edits studios from the web console. */
 const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,7 +38,7 @@ const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StudioDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => updateStudio(app.models, request.params.id, request.body),
+    async (request) => withDocumentLock(app.redis, `studio:${request.params.id}`, () => updateStudio(app.models, request.params.id, request.body)),
   );
 };
 
