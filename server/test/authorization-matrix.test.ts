@@ -1,0 +1,409 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Types } from 'mongoose';
+import { TEST_ADMIN_PASSWORD, startTestStack, type TestStack } from './helpers/app';
+import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
+import { bearer, signJwt, unsignedJwt } from './helpers/tokens';
+import { imageUpload } from './helpers/multipart';
+import { seedDemoData } from '../src/seed/seed';
+
+/**
+ * Who may call what: every route of the app (as its OpenAPI document lists them) against every
+ * kind of caller. A route added without rows here, or a row for a route that is gone, fails the test.
+ */
+
+const CALLERS = ['anonymous', 'forged', 'expired', 'unsigned', 'deleted', 'residentA', 'residentB', 'memberS', 'memberOther', 'admin'] as const;
+type CallerName = (typeof CALLERS)[number];
+type Expectation = Record<CallerName, number>;
+
+/** Callers without a usable identity: no token, wrong secret, expired, `alg: none`, a deleted user. */
+const signedOut = (status: number) => ({ anonymous: status, forged: status, expired: status, unsigned: status, deleted: status });
+const signedIn = (s: { residentA: number; residentB: number; memberS: number; memberOther: number; admin: number }): Expectation => ({ ...signedOut(401), ...s });
+const everyone = (status: number): Expectation => ({ ...signedOut(status), residentA: status, residentB: status, memberS: status, memberOther: status, admin: status });
+const residentsOnly = (owner: number, stranger: number) => signedIn({ residentA: owner, residentB: stranger, memberS: 403, memberOther: 403, admin: 403 });
+const staffOnTicket = (ok: number) => signedIn({ residentA: 403, residentB: 403, memberS: ok, memberOther: 404, admin: ok });
+const adminOnly = (ok: number) => signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 403, admin: ok });
+
+/** What a row needs from the world: ids of the fixtures, and a way to make fresh ones for calls that change state. */
+interface World {
+  studioS: string;
+  studioOther: string;
+  scratchStudio: string;
+  scratchMember: string;
+  /** Another member of studio S: the target of transfers. */
+  colleague: string;
+  memberIds: Record<'memberS' | 'memberOther', string>;
+  ticket: { assigned: string; answered: string; resolved: string };
+  upload: { loose: string; attached: string; signedUrl: string };
+  freshTicket(state: 'assigned' | 'answered' | 'resolved'): Promise<string>;
+  freshInvite(memberId: string): Promise<string>;
+  listOf(res: LightMyRequestResponse): string[];
+}
+
+interface Row {
+  route: string;
+  variant?: string;
+  expect: Expectation;
+  /** The request for one caller; `fresh` is true when this call is expected to change state. */
+  request(w: World, who: CallerName, fresh: boolean): Promise<InjectOptions> | InjectOptions;
+  /** Expected error codes by status, where they differ from the defaults (401 UNAUTHORIZED/TOKEN_EXPIRED, 403 FORBIDDEN). */
+  codes?: Partial<Record<number, string>>;
+  /** Extra checks on a successful answer; returns a problem or null. */
+  check?(res: LightMyRequestResponse, who: CallerName, w: World): string | null;
+}
+
+const ticketRoute = (path: string, state: 'assigned' | 'answered' | 'resolved', payload: (w: World) => object) =>
+  async (w: World, _who: CallerName, fresh: boolean): Promise<InjectOptions> => {
+    const id = fresh ? await w.freshTicket(state) : w.ticket[state];
+    return { method: 'POST', url: `/api/v1/tickets/${id}/${path}`, payload: payload(w) };
+  };
+
+const ROWS: Row[] = [
+  { route: 'GET /healthz', expect: everyone(200), request: () => ({ method: 'GET', url: '/healthz' }) },
+  { route: 'GET /readyz', expect: everyone(200), request: () => ({ method: 'GET', url: '/readyz' }) },
+
+  {
+    route: 'POST /api/v1/auth/wechat',
+    expect: everyone(200),
+    request: () => ({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'matrix-newcomer' } }),
+  },
+  {
+    route: 'POST /api/v1/auth/wechat',
+    variant: 'a code WeChat rejects',
+    expect: everyone(401),
+    codes: { 401: 'WECHAT_CODE_INVALID' },
+    request: () => ({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'bad-matrix-code' } }),
+  },
+  {
+    route: 'POST /api/v1/auth/password',
+    expect: everyone(200),
+    request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } }),
+  },
+  {
+    route: 'POST /api/v1/auth/password',
+    variant: 'wrong password',
+    expect: everyone(401),
+    codes: { 401: 'BAD_CREDENTIALS' },
+    request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: 'not-the-password' } }),
+  },
+  {
+    route: 'POST /api/v1/auth/bind',
+    variant: 'residents with an unknown code, members re-binding their own record with a fresh invite',
+    // Admins sign in with a password and have no WeChat identity to bind.
+    expect: signedIn({ residentA: 400, residentB: 400, memberS: 200, memberOther: 200, admin: 403 }),
+    codes: { 400: 'INVITE_INVALID' },
+    request: async (w, who) => ({
+      method: 'POST',
+      url: '/api/v1/auth/bind',
+      payload: { inviteCode: who === 'memberS' || who === 'memberOther' ? await w.freshInvite(w.memberIds[who]) : 'ABCDEFGH' },
+    }),
+  },
+
+  { route: 'GET /api/v1/studios', expect: everyone(200), request: () => ({ method: 'GET', url: '/api/v1/studios' }) },
+  { route: 'GET /api/v1/studios/{id}', expect: everyone(200), request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioS}` }) },
+  {
+    route: 'GET /api/v1/studios/{id}',
+    variant: 'no such studio',
+    expect: everyone(404),
+    request: () => ({ method: 'GET', url: `/api/v1/studios/${new Types.ObjectId().toHexString()}` }),
+  },
+  { route: 'GET /api/v1/studios/by-scene/{scene}', expect: everyone(200), request: () => ({ method: 'GET', url: '/api/v1/studios/by-scene/s=hnyw' }) },
+
+  {
+    route: 'POST /api/v1/admin/studios',
+    expect: adminOnly(201),
+    request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵测试工作室', kind: 'sector', sector: '特邀界' } }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/studios/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${w.scratchStudio}`, payload: { intro: '用于权限矩阵测试' } }),
+  },
+  { route: 'GET /api/v1/admin/members', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/members' }) },
+  {
+    route: 'POST /api/v1/admin/members',
+    expect: adminOnly(201),
+    request: (w) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '矩阵委员', title: '区政协委员', studioIds: [w.scratchStudio] } }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/members/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/members/${w.scratchMember}`, payload: { title: '市政协委员' } }),
+  },
+  {
+    route: 'POST /api/v1/admin/members/{id}/invites',
+    expect: adminOnly(201),
+    request: (w) => ({ method: 'POST', url: `/api/v1/admin/members/${w.scratchMember}/invites` }),
+  },
+
+  {
+    route: 'POST /api/v1/uploads',
+    expect: signedIn({ residentA: 201, residentB: 201, memberS: 201, memberOther: 201, admin: 201 }),
+    request: () => {
+      const body = imageUpload();
+      return { method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: body.headers };
+    },
+  },
+  {
+    route: 'GET /api/v1/uploads/{id}',
+    variant: "resident A's photo not yet on a ticket",
+    expect: signedIn({ residentA: 200, residentB: 404, memberS: 404, memberOther: 404, admin: 404 }),
+    request: (w) => ({ method: 'GET', url: `/api/v1/uploads/${w.upload.loose}` }),
+  },
+  {
+    route: 'GET /api/v1/uploads/{id}',
+    variant: "resident A's photo on a ticket of studio S",
+    expect: signedIn({ residentA: 200, residentB: 404, memberS: 200, memberOther: 404, admin: 200 }),
+    request: (w) => ({ method: 'GET', url: `/api/v1/uploads/${w.upload.attached}` }),
+  },
+  {
+    route: 'GET /api/v1/uploads/{id}',
+    variant: 'signed address (the signature is the credential, whatever the token)',
+    expect: everyone(200),
+    request: (w) => ({ method: 'GET', url: w.upload.signedUrl }),
+  },
+  {
+    route: 'GET /api/v1/uploads/{id}',
+    variant: 'tampered signature: falls back to the token',
+    expect: { ...signedOut(401), anonymous: 404, residentA: 200, residentB: 404, memberS: 404, memberOther: 404, admin: 404 },
+    request: (w) => ({ method: 'GET', url: `/api/v1/uploads/${w.upload.loose}?exp=${Math.floor(Date.now() / 1000) + 600}&sig=${'0'.repeat(64)}` }),
+  },
+
+  {
+    route: 'POST /api/v1/tickets',
+    expect: residentsOnly(201, 201),
+    request: (w) => ({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { 'idempotency-key': idempotencyKey() },
+      payload: { studioId: w.studioS, category: 'consult', content: '权限矩阵测试：请问社保如何转移？' },
+    }),
+  },
+  {
+    route: 'GET /api/v1/tickets',
+    expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 200 }),
+    request: () => ({ method: 'GET', url: '/api/v1/tickets?limit=100' }),
+    check: (res, who, w) => {
+      const sees = w.listOf(res).includes(w.ticket.assigned);
+      const should = who === 'residentA' || who === 'memberS' || who === 'admin';
+      return sees === should ? null : `list ${sees ? 'shows' : 'hides'} resident A's ticket`;
+    },
+  },
+  {
+    route: 'GET /api/v1/tickets/{id}',
+    expect: signedIn({ residentA: 200, residentB: 404, memberS: 200, memberOther: 404, admin: 200 }),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: (w) => ({ method: 'GET', url: `/api/v1/tickets/${w.ticket.assigned}` }),
+  },
+  {
+    route: 'GET /api/v1/tickets/{id}',
+    variant: 'no such ticket',
+    expect: signedIn({ residentA: 404, residentB: 404, memberS: 404, memberOther: 404, admin: 404 }),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/tickets/${new Types.ObjectId().toHexString()}` }),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/replies',
+    expect: staffOnTicket(201),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('replies', 'assigned', () => ({ content: '您好，已收到，正在协调。' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/replies',
+    variant: 'internal note on a resolved ticket',
+    expect: staffOnTicket(201),
+    request: ticketRoute('replies', 'resolved', () => ({ content: '内部备注：已归档', internal: true })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/replies',
+    variant: 'public reply on a resolved ticket',
+    expect: staffOnTicket(409),
+    codes: { 409: 'TICKET_RESOLVED' },
+    request: ticketRoute('replies', 'resolved', () => ({ content: '补充说明' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/assign',
+    expect: staffOnTicket(200),
+    request: ticketRoute('assign', 'assigned', (w) => ({ memberId: w.colleague })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/assign',
+    variant: 'to a member of another studio (only admins may)',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 400, memberOther: 404, admin: 200 }),
+    codes: { 400: 'MEMBER_NOT_AVAILABLE' },
+    request: ticketRoute('assign', 'assigned', (w) => ({ memberId: w.memberIds.memberOther })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/resolve',
+    expect: staffOnTicket(200),
+    request: ticketRoute('resolve', 'answered', () => ({ outcome: 'consultation', note: '已答复' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/resolve',
+    variant: 'before any reply',
+    expect: staffOnTicket(409),
+    codes: { 409: 'TICKET_NOT_ANSWERED' },
+    request: ticketRoute('resolve', 'assigned', () => ({})),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/rating',
+    expect: residentsOnly(200, 404),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('rating', 'answered', () => ({ score: 4, comment: '回复及时' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/rating',
+    variant: 'before any reply',
+    expect: residentsOnly(409, 404),
+    codes: { 409: 'TICKET_NOT_ANSWERED' },
+    request: ticketRoute('rating', 'assigned', () => ({ score: 4 })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/reopen',
+    expect: residentsOnly(200, 404),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('reopen', 'resolved', () => ({ reason: '问题没有解决' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/reopen',
+    variant: 'not resolved yet',
+    expect: residentsOnly(409, 404),
+    codes: { 409: 'TICKET_NOT_RESOLVED' },
+    request: ticketRoute('reopen', 'answered', () => ({ reason: '问题没有解决' })),
+  },
+];
+
+const CJK = /[\u4e00-\u9fff]/;
+const BATCH = 8;
+
+describe('authorization matrix', () => {
+  let stack: TestStack;
+  let world: World;
+  const headers = {} as Record<CallerName, Record<string, string>>;
+
+  beforeAll(async () => {
+    // Several hundred requests from one address within a minute: lift the per-IP ceiling, nothing else.
+    stack = await startTestStack({ RATE_LIMIT_GLOBAL_PER_MINUTE: '100000' });
+    const { app } = stack;
+    await seedDemoData(app.models);
+    const admin = await signInAdmin(app);
+    const studioS = await app.models.Studio.findOne({ code: 'hnyw' }).lean();
+    const studioOther = await app.models.Studio.findOne({ code: 'hnxs' }).lean();
+    const membersOfS = await app.models.Member.find({ studioIds: studioS!._id }).sort({ _id: 1 }).lean();
+    const memberOfOther = await app.models.Member.findOne({ studioIds: studioOther!._id }).lean();
+    const [residentA, residentB, memberS, memberOther, deleted] = await Promise.all([
+      signInResident(app, 'matrix-resident-a'),
+      signInResident(app, 'matrix-resident-b'),
+      signInMember(app, admin, String(membersOfS[0]!._id), 'matrix-member-s'),
+      signInMember(app, admin, String(memberOfOther!._id), 'matrix-member-other'),
+      signInResident(app, 'matrix-deleted'),
+    ]);
+    await app.models.User.deleteOne({ _id: deleted.userId });
+
+    const adminId = (await app.models.AdminAccount.findOne({ username: 'admin' }).lean())!._id.toHexString();
+    const past = Math.floor(Date.now() / 1000) - 7200;
+    Object.assign(headers, {
+      anonymous: {},
+      forged: bearer(signJwt({ sub: adminId, role: 'admin' }, 'not-the-server-secret-but-long-enough-0123456789')),
+      expired: bearer(signJwt({ sub: residentA.userId, role: 'resident', iat: past, exp: past + 3600 }, stack.config.jwtSecret)),
+      unsigned: bearer(unsignedJwt({ sub: adminId, role: 'admin' })),
+      deleted: deleted.headers,
+      residentA: residentA.headers,
+      residentB: residentB.headers,
+      memberS: memberS.headers,
+      memberOther: memberOther.headers,
+      admin: admin.headers,
+    } satisfies Record<CallerName, Record<string, string>>);
+
+    const call = async (caller: Caller, options: InjectOptions, status: number) => {
+      const res = await app.inject({ ...options, headers: { ...(options.headers ?? {}), ...caller.headers } });
+      if (res.statusCode !== status) throw new Error(`${String(options.method)} ${String(options.url)} → ${res.statusCode}: ${res.body}`);
+      return res.json();
+    };
+    const submit = async (images: string[] = []): Promise<string> =>
+      (
+        await call(
+          residentA,
+          { method: 'POST', url: '/api/v1/tickets', headers: { 'idempotency-key': idempotencyKey() }, payload: { studioId: String(studioS!._id), category: 'help', content: '楼道灯坏了，晚上上下楼很不方便。', images } },
+          201,
+        )
+      ).id;
+    const freshTicket = async (state: 'assigned' | 'answered' | 'resolved'): Promise<string> => {
+      const id = await submit();
+      if (state === 'assigned') return id;
+      await call(memberS, { method: 'POST', url: `/api/v1/tickets/${id}/replies`, payload: { content: '已联系物业处理。' } }, 201);
+      if (state === 'answered') return id;
+      await call(memberS, { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: {} }, 200);
+      return id;
+    };
+    const uploadA = async () => {
+      const body = imageUpload();
+      return (await call(residentA, { method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: body.headers }, 201)) as { id: string; url: string };
+    };
+
+    const [loose, attached] = await Promise.all([uploadA(), uploadA()]);
+    const scratchStudio = await call(admin, { method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵演练工作室', kind: 'town', town: '演练镇' } }, 201);
+    const scratchMember = await call(admin, { method: 'POST', url: '/api/v1/admin/members', payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.id] } }, 201);
+    const [assigned, answered, resolved] = await Promise.all([submit([attached.id]), freshTicket('answered'), freshTicket('resolved')]);
+
+    world = {
+      studioS: String(studioS!._id),
+      studioOther: String(studioOther!._id),
+      scratchStudio: scratchStudio.id,
+      scratchMember: scratchMember.id,
+      colleague: String(membersOfS[1]!._id),
+      memberIds: { memberS: memberS.memberId, memberOther: memberOther.memberId },
+      ticket: { assigned, answered, resolved },
+      upload: { loose: loose.id, attached: attached.id, signedUrl: loose.url },
+      freshTicket,
+      freshInvite: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
+      listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
+    };
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('has rows for exactly the routes the app serves', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = (res.json() as { paths: Record<string, Record<string, unknown>> }).paths;
+    const served = Object.entries(paths)
+      .filter(([p]) => !p.startsWith('/docs'))
+      .flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
+    const tabled = new Set(ROWS.map((r) => r.route));
+    expect({ missingFromMatrix: served.filter((r) => !tabled.has(r)).sort() }).toEqual({ missingFromMatrix: [] });
+    expect({ noLongerServed: [...tabled].filter((r) => !served.includes(r)).sort() }).toEqual({ noLongerServed: [] });
+    // Every row names every caller: no silent gaps.
+    for (const row of ROWS) expect({ route: row.route, callers: Object.keys(row.expect).sort() }).toEqual({ route: row.route, callers: [...CALLERS].sort() });
+  });
+
+  it('answers every route for every caller with the expected status and error code', async () => {
+    const cases = ROWS.flatMap((row) => CALLERS.map((who) => ({ row, who, status: row.expect[who] })));
+    const problems: string[] = [];
+
+    const run = async ({ row, who, status }: (typeof cases)[number]) => {
+      const label = `${row.route}${row.variant ? ` [${row.variant}]` : ''} as ${who}`;
+      const options = await row.request(world, who, status < 300);
+      const res = await stack.app.inject({ ...options, headers: { ...(options.headers ?? {}), ...headers[who] } });
+      if (res.statusCode !== status) {
+        problems.push(`${label}: expected ${status}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+        return;
+      }
+      if (status >= 400) {
+        const body = res.json() as { code?: unknown; message?: unknown; statusCode?: unknown };
+        const defaultCode = status === 401 ? (who === 'expired' ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED') : status === 403 ? 'FORBIDDEN' : undefined;
+        const code = row.codes?.[status] ?? defaultCode;
+        if (typeof body.code !== 'string' || (code && body.code !== code)) problems.push(`${label}: code ${String(body.code)}, expected ${code ?? 'a code'}`);
+        if (typeof body.message !== 'string' || !CJK.test(body.message)) problems.push(`${label}: message not Chinese: ${String(body.message)}`);
+        if (body.statusCode !== status) problems.push(`${label}: body statusCode ${String(body.statusCode)}`);
+      } else if (row.check) {
+        const problem = row.check(res, who, world);
+        if (problem) problems.push(`${label}: ${problem}`);
+      }
+    };
+
+    for (let i = 0; i < cases.length; i += BATCH) await Promise.all(cases.slice(i, i + BATCH).map(run));
+    console.log(`authorization matrix: ${cases.length} cases (${ROWS.length} rows × ${CALLERS.length} callers, ${new Set(ROWS.map((r) => r.route)).size} routes)`);
+    expect(problems).toEqual([]);
+  });
+});
