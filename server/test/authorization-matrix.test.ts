@@ -3,13 +3,20 @@ import { Types } from 'mongoose';
 import { TEST_ADMIN_PASSWORD, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { bearer, signJwt, unsignedJwt } from './helpers/tokens';
-import { imageUpload } from './helpers/multipart';
+import { randomBytes } from 'node:crypto';
+import { multipart } from './helpers/uploads';
 import { seedDemoData } from '../src/seed/seed';
 
 /**
  * Who may call what: every route of the app (as its OpenAPI document lists them) against every
  * kind of caller. A route added without rows here, or a row for a route that is gone, fails the test.
  */
+
+/** One photo as `Taro.uploadFile` sends it; the server recognises a PNG by its first bytes. */
+function imageUpload() {
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(120)]);
+  return multipart([{ name: 'file', filename: 'photo.png', contentType: 'image/png', data: png }]);
+}
 
 const CALLERS = ['anonymous', 'forged', 'expired', 'unsigned', 'deleted', 'residentA', 'residentB', 'memberS', 'memberOther', 'admin'] as const;
 type CallerName = (typeof CALLERS)[number];
