@@ -26,6 +26,8 @@ import { UPLOAD_MAX_BYTES } from '@mashangshang/shared';
 import path from 'node:path';
 import ticketRoutes from './modules/tickets/routes';
 import rateLimitPlugin from './plugins/rate-limit';
+import queuesPlugin from './plugins/queues';
+import notificationRoutes from './modules/notifications/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(wechatPlugin, { wechat: config.wechat });
   await app.register(uploadsPlugin, { rootDir: path.join(config.dataDir, 'uploads'), secret: config.jwtSecret });
   await app.register(fieldCipherPlugin, { key: config.phoneEncryptionKey });
+  await app.register(queuesPlugin, { redisUrl: config.redisUrl, sendAttempts: config.notifications.sendAttempts, backoffMs: config.notifications.backoffMs });
 
   await app.register(healthRoutes);
   await app.register(
@@ -82,6 +85,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(inviteRoutes);
       await api.register(uploadRoutes);
       await api.register(ticketRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TEMPLATE_KEYS, type TemplateKey } from '@mashangshang/shared';
 
 /**
  * The server's configuration, read from the environment once and validated.
@@ -31,6 +32,21 @@ export interface Config {
     loginPerMinute: number;
     /** Requests per IP per minute across the API. */
     globalPerMinute: number;
+  };
+  notifications: {
+    /** Remind the assignee this long before a ticket's deadline. */
+    remindBeforeSeconds: number;
+    /** Escalate to studio leads and admins this long after a missed deadline. */
+    escalateAfterSeconds: number;
+    /** How often the sweeper re-queues what was recorded but not delivered. */
+    sweepIntervalSeconds: number;
+    /** A notice not delivered after this long is queued again by the sweeper. */
+    requeueAfterSeconds: number;
+    /** WeChat send attempts before a notice is marked failed; retries back off exponentially. */
+    sendAttempts: number;
+    backoffMs: number;
+    /** WeChat subscribe-message template ids, per template key. */
+    templateIds: Record<TemplateKey, string>;
   };
   /** Origins allowed to call the API from a browser (the H5 build and console). */
   corsOrigins: string[];
@@ -125,6 +141,17 @@ export function loadConfig(env: Env = process.env): Config {
       submitPerHour: integer('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 1, 100_000),
       loginPerMinute: integer('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 1, 100_000),
       globalPerMinute: integer('RATE_LIMIT_GLOBAL_PER_MINUTE', 600, 1, 1_000_000),
+    },
+    notifications: {
+      remindBeforeSeconds: integer('DEADLINE_REMIND_BEFORE_SECONDS', 2 * 3600, 0, 30 * 86400),
+      escalateAfterSeconds: integer('DEADLINE_ESCALATE_AFTER_SECONDS', 4 * 3600, 0, 30 * 86400),
+      sweepIntervalSeconds: integer('NOTIFY_SWEEP_INTERVAL_SECONDS', 30, 1, 3600),
+      requeueAfterSeconds: integer('NOTIFY_REQUEUE_AFTER_SECONDS', 60, 1, 86400),
+      sendAttempts: integer('NOTIFY_SEND_ATTEMPTS', 5, 1, 50),
+      backoffMs: integer('NOTIFY_BACKOFF_MS', 2000, 10, 600_000),
+      templateIds: Object.fromEntries(
+        TEMPLATE_KEYS.map((key) => [key, text(`WECHAT_TEMPLATE_${key.toUpperCase()}`, production ? undefined : `tmpl-${key}`)]),
+      ) as Record<TemplateKey, string>,
     },
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')

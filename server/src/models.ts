@@ -4,6 +4,7 @@ import { memberModel } from './modules/members/model';
 import { adminAccountModel, userModel } from './modules/users/model';
 import { counterModel, ticketModel } from './modules/tickets/model';
 import { inviteModel } from './modules/invites/model';
+import { consentCreditModel, notificationModel } from './modules/notifications/model';
 import { uploadModel } from './modules/uploads/model';
 
 /** Every model, bound to one connection. */
@@ -16,6 +17,8 @@ export function registerModels(connection: Connection) {
     Ticket: ticketModel(connection),
     Counter: counterModel(connection),
     Invite: inviteModel(connection),
+    Notification: notificationModel(connection),
+    ConsentCredit: consentCreditModel(connection),
     Upload: uploadModel(connection),
   };
 }

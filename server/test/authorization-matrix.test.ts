@@ -176,6 +176,35 @@ const ROWS: Row[] = [
   },
 
   {
+    route: 'POST /api/v1/me/subscriptions',
+    // Consents come from wx.requestSubscribeMessage: WeChat users only, not the web console's admins.
+    expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 403 }),
+    request: () => ({ method: 'POST', url: '/api/v1/me/subscriptions', payload: { accepted: ['ticket_replied'] } }),
+  },
+  {
+    route: 'GET /api/v1/me/subscriptions',
+    expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 403 }),
+    request: () => ({ method: 'GET', url: '/api/v1/me/subscriptions' }),
+  },
+  {
+    route: 'GET /api/v1/me/notifications',
+    expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 200 }),
+    request: () => ({ method: 'GET', url: '/api/v1/me/notifications' }),
+  },
+  {
+    route: 'POST /api/v1/me/notifications/read',
+    expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 200 }),
+    request: () => ({ method: 'POST', url: '/api/v1/me/notifications/read', payload: { all: true } }),
+  },
+  { route: 'GET /api/v1/admin/notifications/failed', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/notifications/failed' }) },
+  {
+    route: 'POST /api/v1/admin/notifications/{id}/retry',
+    variant: 'no such failed notice',
+    expect: adminOnly(404),
+    request: () => ({ method: 'POST', url: `/api/v1/admin/notifications/${new Types.ObjectId().toHexString()}/retry` }),
+  },
+
+  {
     route: 'POST /api/v1/tickets',
     expect: residentsOnly(201, 201),
     request: (w) => ({

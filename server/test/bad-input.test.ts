@@ -14,7 +14,7 @@ import { seedDemoData } from '../src/seed/seed';
  */
 
 type Who = 'resident' | 'member' | 'admin' | 'anonymous';
-type FieldKind = 'string' | 'id' | 'boolean' | 'integer' | 'enum' | 'idArray' | 'objectArray';
+type FieldKind = 'string' | 'id' | 'boolean' | 'integer' | 'enum' | 'enumArray' | 'idArray' | 'objectArray';
 
 interface Field {
   kind: FieldKind;
@@ -203,6 +203,22 @@ const BODY_ROUTES: BodyRoute[] = [
     body: () => ({ reason: '问题没有解决' }),
     fields: { reason: { kind: 'string', required: true, maxLength: 500 } },
   },
+  {
+    label: 'POST /me/subscriptions',
+    who: 'resident',
+    method: 'POST',
+    url: () => '/api/v1/me/subscriptions',
+    body: () => ({ accepted: ['ticket_replied'] }),
+    fields: { accepted: { kind: 'enumArray', required: true } },
+  },
+  {
+    label: 'POST /me/notifications/read',
+    who: 'resident',
+    method: 'POST',
+    url: () => '/api/v1/me/notifications/read',
+    body: () => ({ ids: [new Types.ObjectId().toHexString()], all: false }),
+    fields: { ids: { kind: 'idArray' }, all: { kind: 'boolean' } },
+  },
 ];
 
 const wrongTypes: Record<FieldKind, unknown[]> = {
@@ -211,7 +227,8 @@ const wrongTypes: Record<FieldKind, unknown[]> = {
   boolean: ['true', 1, [true], { value: true }],
   integer: ['5', 3.5, true, [5], { value: 5 }, -1, 1e9],
   enum: [1, 'not-a-value', ['consult'], { value: 'consult' }],
-  idArray: ['0123456789abcdef01234567', { 0: '0123456789abcdef01234567' }, [12345], ['not-an-id'], [{ $gt: '' }], Array.from({ length: 30 }, () => new Types.ObjectId().toHexString())],
+  idArray: ['0123456789abcdef01234567', { 0: '0123456789abcdef01234567' }, [12345], ['not-an-id'], [{ $gt: '' }], Array.from({ length: 101 }, () => new Types.ObjectId().toHexString())],
+  enumArray: ['ticket_replied', { 0: 'ticket_replied' }, [12345], ['not_a_template'], [{ $gt: '' }], Array.from({ length: 30 }, () => 'ticket_replied')],
   objectArray: [{ title: '对象不是数组' }, 'text', [12345], [{}], [{ title: 'x'.repeat(61) }], Array.from({ length: 31 }, (_, i) => ({ title: `事项${i}` }))],
 };
 
@@ -339,6 +356,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /tickets/:id/resolve', who: 'member', method: 'POST', url: (id) => `/api/v1/tickets/${id}/resolve`, payload: {} },
   { label: 'POST /tickets/:id/rating', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/rating`, payload: { score: 3 } },
   { label: 'POST /tickets/:id/reopen', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/reopen`, payload: { reason: '没有解决' } },
+  { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
 ];
 
 const idCases: Case[] = ID_ROUTES.flatMap((route) => [
@@ -385,6 +403,10 @@ const QUERY_CASES: Case[] = [
   ...['limit=0', 'limit=abc', 'studioId=xyz', `q=${'长'.repeat(41)}`, 'q=', 'cursor=!!!', 'cursor=eyJ9'].map((q) =>
     get(`GET /admin/members?${q}`, 'admin', () => `/api/v1/admin/members?${q}`),
   ),
+  ...['unread=maybe', 'unread=2', 'limit=0', 'limit=abc', 'cursor=!!!', 'cursor=eyJ9', `cursor=${'c'.repeat(201)}`].map((q) =>
+    get(`GET /me/notifications?${q}`, 'resident', () => `/api/v1/me/notifications?${q}`),
+  ),
+  ...['limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA'].map((q) => get(`GET /admin/notifications/failed?${q}`, 'admin', () => `/api/v1/admin/notifications/failed?${q}`)),
   ...['exp=abc', 'exp=-1', `exp=${'9'.repeat(13)}`, 'sig=xyz', `sig=${'g'.repeat(64)}`, `sig=${'0'.repeat(63)}`].map((q) =>
     get(`GET /uploads/:id?${q}`, 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?${q}`, { code: 'VALIDATION_FAILED' }),
   ),

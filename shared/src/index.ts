@@ -8,3 +8,5 @@ export * from './schemas/studios';
 export * from './schemas/admin';
 export * from './schemas/tickets';
 export * from './schemas/uploads';
+export * from './notifications';
+export * from './schemas/notifications';

@@ -23,6 +23,7 @@ export default fp(
           { name: 'studios', description: '委员工作室' },
           { name: 'tickets', description: '群众留言（工单）' },
           { name: 'uploads', description: '图片上传' },
+          { name: 'notifications', description: '订阅消息授权与站内消息' },
           { name: 'admin', description: '政协机关管理' },
         ],
       },

@@ -95,32 +95,38 @@ export function createWechatClient(options: WechatClientOptions) {
     const token = body.access_token;
     const expiresIn = Number(body.expires_in ?? 7200);
     if (typeof token !== 'string' || !token) throw new WechatUnavailableError('/cgi-bin/stable_token', 'no access_token');
-    // Refresh five minutes early so no process uses a token in its last moments.
-    await options.redis.set(TOKEN_CACHE_KEY, token, 'EX', Math.max(60, expiresIn - 300));
+    // Refresh five minutes early so no process uses a token in its last moments. A cache that cannot
+    // be written (Redis down) only costs another fetch later.
+    await options.redis.set(TOKEN_CACHE_KEY, token, 'EX', Math.max(60, expiresIn - 300)).catch(() => undefined);
     return token;
   }
 
+  /** Redis read that treats an unreachable Redis as a cache miss. */
+  const cachedToken = () => options.redis.get(TOKEN_CACHE_KEY).catch(() => null);
+
   /**
    * The access token, from Redis when cached. One process at a time refreshes it (a short lock);
-   * the others wait for its result instead of each asking WeChat.
+   * the others wait for its result instead of each asking WeChat. With Redis down, each process
+   * fetches the stable token itself (stable_token returns the same token, so this stays correct).
    */
   async function getAccessToken(forceRefresh = false): Promise<string> {
     if (!forceRefresh) {
-      const cached = await options.redis.get(TOKEN_CACHE_KEY);
+      const cached = await cachedToken();
       if (cached) return cached;
     }
     const deadline = Date.now() + options.timeoutMs * 2;
     for (;;) {
-      const locked = await options.redis.set(TOKEN_LOCK_KEY, String(process.pid), 'PX', options.timeoutMs * 2, 'NX');
+      const locked = await options.redis.set(TOKEN_LOCK_KEY, String(process.pid), 'PX', options.timeoutMs * 2, 'NX').catch(() => 'NO_REDIS' as const);
+      if (locked === 'NO_REDIS') return fetchStableToken(forceRefresh);
       if (locked === 'OK') {
         try {
           return await fetchStableToken(forceRefresh);
         } finally {
-          await options.redis.del(TOKEN_LOCK_KEY);
+          await options.redis.del(TOKEN_LOCK_KEY).catch(() => undefined);
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const cached = await options.redis.get(TOKEN_CACHE_KEY);
+      const cached = await cachedToken();
       if (cached && !forceRefresh) return cached;
       if (Date.now() > deadline) return fetchStableToken(forceRefresh);
     }
@@ -162,6 +168,17 @@ export function createWechatClient(options: WechatClientOptions) {
         throw new WechatUnavailableError('/wxa/msg_sec_check', 'no verdict in result.suggest');
       }
       return { suggest, label: Number(result?.label ?? 0) };
+    },
+    /** Sends a subscribe message; errcode 43101 means the user gave no (or no remaining) consent. */
+    async sendSubscribeMessage(input: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<void> {
+      await callWithToken('/cgi-bin/message/subscribe/send', {
+        touser: input.touser,
+        template_id: input.templateId,
+        page: input.page,
+        data: input.data,
+        miniprogram_state: 'formal',
+        lang: 'zh_CN',
+      });
     },
     getAccessToken,
     callWithToken,

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import { NOTICE_KINDS, type NoticeKind, ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 
 /** One step on a ticket's timeline: who did what, when. Appended in the same update as the change. */
 export interface TimelineEvent {
@@ -15,6 +15,22 @@ export interface TimelineEvent {
   toMemberName?: string;
   outcome?: TicketOutcome;
   score?: number;
+}
+
+/** Who a notice is for: a WeChat user, a member (through their bound user), or every admin. */
+export type NoticeRecipient = { kind: 'user'; id: Types.ObjectId } | { kind: 'member'; id: Types.ObjectId } | { kind: 'admins'; id: null };
+
+/**
+ * The outbox: a notice is recorded here in the same update as the change that causes it, then
+ * queued. `doneAt` is set when the worker has delivered it (or given up); until then the sweeper
+ * queues it again, so a crash between the write and the queue loses nothing.
+ */
+export interface OutboxEntry {
+  _id: Types.ObjectId;
+  kind: NoticeKind;
+  recipient: NoticeRecipient;
+  createdAt: Date;
+  doneAt: Date | null;
 }
 
 export interface TicketDoc {
@@ -47,6 +63,13 @@ export interface TicketDoc {
   /** Needs an admin's eye (content under review). */
   flagged: boolean;
   reopenCount: number;
+  outbox: OutboxEntry[];
+  /** Oldest undelivered outbox entry's time; null when the outbox is drained (the sweeper's index). */
+  noticesPendingSince: Date | null;
+  /** Deadline stages already notified for the current dueAt (reset when dueAt changes). */
+  remindedAt: Date | null;
+  overdueNotifiedAt: Date | null;
+  escalatedAt: Date | null;
   /** Incremented by every change; lets clients detect concurrent edits. */
   version: number;
   timeline: TimelineEvent[];
@@ -70,6 +93,19 @@ const timelineEventSchema = new Schema<TimelineEvent>(
     toMemberName: String,
     outcome: { type: String, enum: TICKET_OUTCOMES },
     score: Number,
+  },
+  { _id: true },
+);
+
+const outboxEntrySchema = new Schema<OutboxEntry>(
+  {
+    kind: { type: String, enum: NOTICE_KINDS, required: true },
+    recipient: {
+      kind: { type: String, enum: ['user', 'member', 'admins'], required: true },
+      id: { type: Schema.Types.ObjectId, default: null },
+    },
+    createdAt: { type: Date, required: true },
+    doneAt: { type: Date, default: null },
   },
   { _id: true },
 );
@@ -99,6 +135,11 @@ const ticketSchema = new Schema<TicketDoc>(
     contentCheck: { type: String, enum: ['pass', 'review', 'pending'], required: true },
     flagged: { type: Boolean, default: false },
     reopenCount: { type: Number, default: 0 },
+    outbox: { type: [outboxEntrySchema], default: [] },
+    noticesPendingSince: { type: Date, default: null },
+    remindedAt: { type: Date, default: null },
+    overdueNotifiedAt: { type: Date, default: null },
+    escalatedAt: { type: Date, default: null },
     version: { type: Number, default: 1 },
     timeline: { type: [timelineEventSchema], default: [] },
   },
@@ -113,6 +154,7 @@ ticketSchema.index({ studioId: 1, status: 1, _id: -1 });
 ticketSchema.index({ assigneeId: 1, status: 1 });
 ticketSchema.index({ assigneeId: 1, assignedAt: -1 });
 ticketSchema.index({ status: 1, dueAt: 1 });
+ticketSchema.index({ noticesPendingSince: 1 });
 
 export type TicketModel = Model<TicketDoc>;
 

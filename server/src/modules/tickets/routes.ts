@@ -20,14 +20,23 @@ import type { TicketDoc } from './model';
 import { addReply, assignTicket, getVisibleTicket, listTickets, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
 import { toDetail } from './views';
 import { withDocumentLock } from '../../lib/document-lock';
+import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
 
 const security = [{ bearerAuth: [] }];
 
 const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = (request: FastifyRequest): TicketDeps => ({ models: app.models, wechat: app.wechat, cipher: app.fieldCipher, log: request.log });
 
-  /** Changes to one ticket run one at a time across processes (see lib/document-lock). */
-  const locked = <T>(ticketId: string, work: () => Promise<T>) => withDocumentLock(app.redis, `ticket:${ticketId}`, work);
+  /**
+   * Changes to one ticket run one at a time across processes (see lib/document-lock); what the
+   * change recorded in the outbox is queued right after.
+   */
+  const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>) => {
+    const ticket = await withDocumentLock(app.redis, `ticket:${ticketId}`, work);
+    await dispatchNotices(app.queues, ticket, request.log);
+    if (ticket.timeline.at(-1)?.type === 'reopened') await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
+    return ticket;
+  };
 
   const detailFor = async (request: FastifyRequest, ticket: TicketDoc) => {
     const names = await studioNameMap(app.models, [ticket.studioId]);
@@ -63,6 +72,10 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
+      if (created) {
+        await dispatchNotices(app.queues, ticket, request.log);
+        await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
+      }
       return reply.status(created ? 201 : 200).send({
         id: String(ticket._id),
         no: ticket.no,
@@ -120,7 +133,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request, reply) => reply.status(201).send(await detailFor(request, await locked(request.params.id, () => addReply(app.models, request.actor, request.params.id, request.body)))),
+    async (request, reply) => reply.status(201).send(await detailFor(request, await locked(request, request.params.id, () => addReply(app.models, request.actor, request.params.id, request.body)))),
   );
 
   app.post(
@@ -137,7 +150,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request.params.id, () => assignTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await locked(request, request.params.id, () => assignTicket(app.models, request.actor, request.params.id, request.body))),
   );
 
   app.post(
@@ -154,7 +167,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request.params.id, () => resolveTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await locked(request, request.params.id, () => resolveTicket(app.models, request.actor, request.params.id, request.body))),
   );
 
   app.post(
@@ -171,7 +184,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request.params.id, () => rateTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await locked(request, request.params.id, () => rateTicket(app.models, request.actor, request.params.id, request.body))),
   );
 
   app.post(
@@ -188,7 +201,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request.params.id, () => reopenTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await locked(request, request.params.id, () => reopenTicket(app.models, request.actor, request.params.id, request.body))),
   );
 };
 

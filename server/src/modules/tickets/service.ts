@@ -25,6 +25,7 @@ import { pickLeastLoadedMember } from './assignment';
 import { nextTicketNumber } from './numbering';
 import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
+import { outboxEntry, recordNotices } from '../notifications/outbox';
 
 export interface TicketDeps {
   models: Models;
@@ -127,6 +128,11 @@ export async function submitTicket(
     reopenCount: 0,
     version: 1,
     timeline,
+    outbox: assignee ? [outboxEntry('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [],
+    noticesPendingSince: assignee ? now : null,
+    remindedAt: null,
+    overdueNotifiedAt: null,
+    escalatedAt: null,
   };
 
   // The unique indexes decide races: the same Idempotency-Key twice → the first ticket wins; the same
@@ -194,7 +200,7 @@ async function guardedUpdate(
   actor: Actor,
   id: string,
   guard: Record<string, unknown>,
-  update: { $set?: Record<string, unknown>; $push: { timeline: TimelineEvent }; $inc?: Record<string, number> },
+  update: { $set?: Record<string, unknown>; $push: { timeline: TimelineEvent } & Record<string, unknown>; $inc?: Record<string, number> },
   explainConflict: (current: TicketDoc) => AppError,
 ): Promise<TicketDoc> {
   const filter = { _id: new Types.ObjectId(id), ...ticketScopeFilter(actor), ...guard };
@@ -214,15 +220,21 @@ export async function addReply(models: Models, actor: Actor, id: string, body: R
     // Internal notes may be added in any state, even after resolution.
     return guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true }) } }, (current) => conflictFor(current.status));
   }
+  const ticket = await getVisibleTicket(models, actor, id);
   const now = new Date();
   const reply = event(actor, { type: 'reply', content }, now);
-  // The first public reply answers the ticket; later ones only add to the conversation.
-  const first = await models.Ticket.findOneAndUpdate(
-    { _id: new Types.ObjectId(id), ...ticketScopeFilter(actor), status: { $in: ['pending', 'assigned'] } },
-    { $set: { status: 'answered', answeredAt: now }, $push: { timeline: reply }, $inc: { version: 1 } },
-    { new: true },
-  ).lean<TicketDoc>();
-  if (first) return first;
+  if (ticket.status === 'pending' || ticket.status === 'assigned') {
+    // The first public reply answers the ticket and tells the resident.
+    const notice = recordNotices([outboxEntry('ticket_replied', { kind: 'user', id: ticket.residentId }, now)], now)!;
+    return guardedUpdate(
+      models,
+      actor,
+      id,
+      { status: { $in: ['pending', 'assigned'] } },
+      { $set: { status: 'answered', answeredAt: now, ...notice.set }, $push: { timeline: reply, ...notice.push } },
+      (current) => conflictFor(current.status),
+    );
+  }
   return guardedUpdate(models, actor, id, { status: 'answered' }, { $push: { timeline: reply } }, (current) => conflictFor(current.status));
 }
 
@@ -233,15 +245,17 @@ export async function assignTicket(models: Models, actor: Actor, id: string, bod
   const eligible = member && (actor.role === 'admin' || member.studioIds.some((s) => s.equals(ticket.studioId)));
   if (!member || !eligible) throw new AppError('MEMBER_NOT_AVAILABLE');
   const now = new Date();
+  const notice = recordNotices([outboxEntry('ticket_assigned', { kind: 'member', id: member._id }, now)], now)!;
   return guardedUpdate(
     models,
     actor,
     id,
     { status: { $in: ['pending', 'assigned', 'answered'] } },
     {
-      $set: { assigneeId: member._id, assigneeName: member.name, assignedAt: now, ...(ticket.status === 'pending' ? { status: 'assigned' } : {}) },
+      $set: { assigneeId: member._id, assigneeName: member.name, assignedAt: now, ...notice.set, ...(ticket.status === 'pending' ? { status: 'assigned' } : {}) },
       $push: {
         timeline: event(actor, { type: actor.role === 'admin' ? 'reassigned' : 'transferred', fromMemberId: ticket.assigneeId, toMemberId: member._id, toMemberName: member.name }, now),
+        ...notice.push,
       },
     },
     (current) => conflictFor(current.status),
@@ -285,6 +299,7 @@ export async function reopenTicket(models: Models, actor: Actor, id: string, bod
   const studio = await models.Studio.findById(ticket.studioId, { slaHours: 1 }).lean();
   const now = new Date();
   const slaHours = studio?.slaHours ?? 24;
+  const notice = recordNotices(ticket.assigneeId ? [outboxEntry('ticket_reopened', { kind: 'member', id: ticket.assigneeId }, now)] : [], now);
   return guardedUpdate(
     models,
     actor,
@@ -297,9 +312,14 @@ export async function reopenTicket(models: Models, actor: Actor, id: string, bod
         resolvedAt: null,
         outcome: null,
         dueAt: new Date(now.getTime() + slaHours * HOUR_MS),
+        // A new deadline: its reminder, overdue and escalation notices are due again.
+        remindedAt: null,
+        overdueNotifiedAt: null,
+        escalatedAt: null,
+        ...(notice?.set ?? {}),
       },
       $inc: { reopenCount: 1 },
-      $push: { timeline: event(actor, { type: 'reopened', content: body.reason.trim() }, now) },
+      $push: { timeline: event(actor, { type: 'reopened', content: body.reason.trim() }, now), ...(notice?.push ?? {}) },
     },
     (current) => (current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED')),
   );

@@ -1,0 +1,219 @@
+import { Types } from 'mongoose';
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { UnrecoverableError } from 'bullmq';
+import type { Models } from '../../models';
+import type { Config } from '../../config';
+import type { Producers, NotifyJob, DeadlineJob } from '../../queues';
+import { WechatApiError, type WechatClient } from '../../wechat/client';
+import { withDocumentLock } from '../../lib/document-lock';
+import type { OutboxEntry, TicketDoc, TimelineEvent } from '../tickets/model';
+import { inAppText, noticePage, subscribeData, type NoticeFacts } from './templates';
+import { takeConsent } from './consents';
+import { dispatchNotices, outboxEntry, recordNotices } from './outbox';
+import type { NotificationDoc } from './model';
+
+export interface WorkerDeps {
+  models: Models;
+  redis: Redis;
+  wechat: WechatClient;
+  queues: Producers;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+/** The worker holds a ticket's lock across a WeChat call, so the lock outlives the call's timeout. */
+const WORKER_LOCK = { ttlMs: 30_000, waitMs: 15_000 };
+/** WeChat: the user has not consented to this template (or used the consent up). */
+const NO_CONSENT_ERRCODE = 43101;
+
+function systemEvent(type: TimelineEvent['type'], content: string, at = new Date()): TimelineEvent {
+  return { _id: new Types.ObjectId(), type, at, actor: { role: 'system', id: null, name: '系统' }, content };
+}
+
+async function factsFor(models: Models, ticket: TicketDoc): Promise<NoticeFacts> {
+  const studio = await models.Studio.findById(ticket.studioId, { name: 1 }).lean();
+  const lastReply = [...ticket.timeline].reverse().find((e) => e.type === 'reply');
+  const lastReopen = [...ticket.timeline].reverse().find((e) => e.type === 'reopened');
+  return {
+    ticketNo: ticket.no,
+    studioName: studio?.name ?? '委员工作室',
+    excerpt: lastReply?.content ?? ticket.content,
+    actorName: lastReply?.actor.name ?? '委员',
+    at: new Date(),
+    dueAt: ticket.dueAt,
+    reason: lastReopen?.content ?? '',
+  };
+}
+
+/** The openid a notice can be sent to over WeChat, or null (admins; members not yet bound). */
+async function wechatTarget(models: Models, entry: OutboxEntry): Promise<{ userId: Types.ObjectId; openid: string } | null> {
+  let userId: Types.ObjectId | null = null;
+  if (entry.recipient.kind === 'user') userId = entry.recipient.id;
+  if (entry.recipient.kind === 'member') userId = (await models.Member.findById(entry.recipient.id, { userId: 1 }).lean())?.userId ?? null;
+  if (!userId) return null;
+  const user = await models.User.findById(userId, { openid: 1 }).lean();
+  return user ? { userId, openid: user.openid } : null;
+}
+
+function recipientLabel(entry: OutboxEntry, memberName: string | null): string {
+  if (entry.recipient.kind === 'admins') return '管理员';
+  if (entry.recipient.kind === 'member') return `委员${memberName ?? ''}`;
+  return '群众';
+}
+
+/**
+ * Delivers one notice: the in-app copy first (so the person always has it), then WeChat if they
+ * consented. Runs under the ticket's lock and re-reads state, so a retried or stalled job never
+ * sends twice — except in one window: WeChat accepted the send and the process died before
+ * `wechat.state = sent` was written; the retry then sends again (measured in the fault tests).
+ */
+export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: { made: number; max: number }): Promise<string> {
+  const { models } = deps;
+  const ticketId = new Types.ObjectId(job.ticketId);
+  const noticeId = new Types.ObjectId(job.noticeId);
+  return withDocumentLock(
+    deps.redis,
+    `ticket:${job.ticketId}`,
+    async () => {
+      const ticket = await models.Ticket.findById(ticketId).lean<TicketDoc>();
+      const entry = ticket?.outbox?.find((e) => e._id.equals(noticeId));
+      if (!ticket || !entry) return 'gone';
+
+      let notification = await models.Notification.findById(noticeId).lean<NotificationDoc>();
+      if (!notification) {
+        const facts = await factsFor(models, ticket);
+        const text = inAppText(entry.kind, facts);
+        try {
+          await models.Notification.create({
+            _id: noticeId,
+            recipient: entry.recipient,
+            kind: entry.kind,
+            ticketId,
+            ticketNo: ticket.no,
+            ...text,
+            readAt: null,
+            wechat: { state: entry.recipient.kind === 'admins' ? 'not_applicable' : 'pending', creditTaken: false, attempts: 0, lastError: '', sentAt: null },
+            createdAt: entry.createdAt,
+          });
+        } catch (error) {
+          if ((error as { code?: number }).code !== 11000) throw error;
+        }
+        notification = await models.Notification.findById(noticeId).lean<NotificationDoc>();
+      }
+      if (!notification) throw new Error('notification vanished');
+
+      let outcome: string = notification.wechat.state;
+      if (notification.wechat.state === 'pending') outcome = await sendOverWechat(deps, ticket, entry, notification, attempt);
+      if (!entry.doneAt) await markDone(models, ticket, entry, outcome);
+      return outcome;
+    },
+    WORKER_LOCK,
+  );
+}
+
+async function sendOverWechat(deps: WorkerDeps, ticket: TicketDoc, entry: OutboxEntry, notification: NotificationDoc, attempt: { made: number; max: number }): Promise<string> {
+  const { models } = deps;
+  const setWechat = (fields: Partial<NotificationDoc['wechat']>) =>
+    models.Notification.updateOne({ _id: notification._id }, { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`wechat.${k}`, v])) });
+
+  const target = await wechatTarget(models, entry);
+  if (!target) {
+    await setWechat({ state: 'not_applicable' });
+    return 'not_applicable';
+  }
+  if (!notification.wechat.creditTaken) {
+    if (!(await takeConsent(models, deps.redis, target.userId, entry.kind))) {
+      await setWechat({ state: 'no_consent' });
+      return 'no_consent';
+    }
+    await setWechat({ creditTaken: true });
+  }
+  const facts = await factsFor(models, ticket);
+  try {
+    await deps.wechat.sendSubscribeMessage({
+      touser: target.openid,
+      templateId: deps.config.notifications.templateIds[entry.kind],
+      page: noticePage(entry.kind, String(ticket._id)),
+      data: subscribeData(entry.kind, facts),
+    });
+  } catch (error) {
+    if (error instanceof WechatApiError && error.errcode === NO_CONSENT_ERRCODE) {
+      await setWechat({ state: 'no_consent', lastError: `errcode ${error.errcode}` });
+      return 'no_consent';
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    const last = attempt.made + 1 >= attempt.max;
+    await setWechat({ attempts: attempt.made + 1, lastError: reason.slice(0, 200), ...(last ? { state: 'failed' as const } : {}) });
+    if (last) {
+      deps.log.warn({ noticeId: String(notification._id), reason }, 'notice failed after all attempts; in-app copy kept');
+      return 'failed';
+    }
+    throw error; // BullMQ retries with exponential backoff
+  }
+  await setWechat({ state: 'sent', sentAt: new Date(), lastError: '' });
+  return 'sent';
+}
+
+async function markDone(models: Models, ticket: TicketDoc, entry: OutboxEntry, outcome: string): Promise<void> {
+  const now = new Date();
+  const outbox = ticket.outbox.map((e) => (e._id.equals(entry._id) ? { ...e, doneAt: now } : e));
+  const stillPending = outbox.filter((e) => !e.doneAt);
+  const memberName = entry.recipient.kind === 'member' ? (await models.Member.findById(entry.recipient.id, { name: 1 }).lean())?.name ?? null : null;
+  const channel = outcome === 'sent' ? '微信订阅消息与站内消息' : '站内消息';
+  const event =
+    outcome === 'failed'
+      ? systemEvent('notify_failed', `通知${recipientLabel(entry, memberName)}的微信消息发送失败，已保留站内消息`, now)
+      : systemEvent('notified', `已通过${channel}通知${recipientLabel(entry, memberName)}`, now);
+  await models.Ticket.updateOne(
+    { _id: ticket._id },
+    {
+      $set: { outbox, noticesPendingSince: stillPending.length > 0 ? stillPending.reduce((min, e) => (e.createdAt < min ? e.createdAt : min), now) : null },
+      $push: { timeline: event },
+      $inc: { version: 1 },
+    },
+  );
+}
+
+/**
+ * A deadline stage fired: re-read the ticket; if it is still unanswered with the same deadline and
+ * this stage was not notified yet, record the notices (and for escalation, the timeline event).
+ */
+export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promise<string> {
+  const { models } = deps;
+  const result = await withDocumentLock(
+    deps.redis,
+    `ticket:${job.ticketId}`,
+    async () => {
+      const ticket = await models.Ticket.findById(job.ticketId).lean<TicketDoc>();
+      if (!ticket) throw new UnrecoverableError('ticket not found');
+      if (ticket.status !== 'pending' && ticket.status !== 'assigned') return { state: 'answered-in-time' as const };
+      if (ticket.dueAt.toISOString() !== job.dueAt) return { state: 'deadline-changed' as const };
+      const now = new Date();
+      const field = job.stage === 'reminder' ? 'remindedAt' : job.stage === 'overdue' ? 'overdueNotifiedAt' : 'escalatedAt';
+      if (ticket[field]) return { state: 'already-notified' as const };
+
+      const entries: OutboxEntry[] = [];
+      const timeline: TimelineEvent[] = [];
+      if (job.stage === 'escalated') {
+        const leads = await models.Member.find({ leadOf: ticket.studioId, active: true }, { _id: 1 }).lean();
+        for (const lead of leads) if (!lead._id.equals(ticket.assigneeId ?? undefined)) entries.push(outboxEntry('ticket_escalated', { kind: 'member', id: lead._id }, now));
+        entries.push(outboxEntry('ticket_escalated', { kind: 'admins', id: null }, now));
+        timeline.push(systemEvent('escalated', '超过答复时限未回复，已提醒工作室负责委员和政协机关', now));
+      } else if (ticket.assigneeId) {
+        entries.push(outboxEntry(job.stage === 'reminder' ? 'deadline_reminder' : 'ticket_overdue', { kind: 'member', id: ticket.assigneeId }, now));
+      }
+      const notice = recordNotices(entries, now);
+      const push = { ...(notice?.push ?? {}), ...(timeline.length ? { timeline: { $each: timeline } } : {}) };
+      const updated = await models.Ticket.findOneAndUpdate(
+        { _id: ticket._id },
+        { $set: { [field]: now, ...(notice?.set ?? {}) }, ...(Object.keys(push).length ? { $push: push } : {}), $inc: { version: 1 } },
+        { new: true },
+      ).lean<TicketDoc>();
+      return { state: 'notified' as const, ticket: updated };
+    },
+    WORKER_LOCK,
+  );
+  if (result.state === 'notified' && result.ticket) await dispatchNotices(deps.queues, result.ticket, deps.log);
+  return result.state;
+}

@@ -1,0 +1,73 @@
+import mongoose from 'mongoose';
+import pino, { type DestinationStream } from 'pino';
+import { Redis } from 'ioredis';
+import { Worker, type Job } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config';
+import { registerModels } from './models';
+import { REDACTED_PATHS } from './logger';
+import { createWechatClient } from './wechat/client';
+import { QUEUE_NAMES, createProducers, assertJobData, NotifyJob, DeadlineJob } from './queues';
+import { deliverNotice, handleDeadline, type WorkerDeps } from './modules/notifications/deliver';
+import { sweep } from './modules/notifications/sweeper';
+
+export interface RunningWorkers {
+  deps: WorkerDeps;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The BullMQ workers: notices, deadline stages and the repeatable sweeper. Run by worker.ts as its
+ * own process (N replicas are fine: every job is idempotent and every write is serialized per ticket),
+ * and in-process by tests.
+ */
+export async function startWorkers(config: Config, options: { logStream?: DestinationStream; concurrency?: number } = {}): Promise<RunningWorkers> {
+  const log = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { process: 'worker' } }, options.logStream) as unknown as FastifyBaseLogger;
+  const connection = await mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 }).asPromise();
+  const models = registerModels(connection);
+  // Workers wait for Redis rather than failing commands: BullMQ requires maxRetriesPerRequest null.
+  const redisOptions = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
+  const commands = new Redis(config.redisUrl, redisOptions);
+  const bullConnection = new Redis(config.redisUrl, redisOptions);
+  for (const client of [commands, bullConnection]) client.on('error', (error) => log.debug({ reason: error.message }, 'worker redis problem'));
+  const queues = createProducers(bullConnection, config.notifications.sendAttempts, config.notifications.backoffMs);
+  const wechat = createWechatClient({ ...config.wechat, redis: commands });
+  const deps: WorkerDeps = { models, redis: commands, wechat, queues, config, log };
+
+  const concurrency = options.concurrency ?? 8;
+  const workers = [
+    new Worker(
+      QUEUE_NAMES.notify,
+      async (job: Job) => deliverNotice(deps, assertJobData<NotifyJob>(NotifyJob, job.data), { made: job.attemptsMade, max: job.opts.attempts ?? 1 }),
+      { connection: bullConnection, concurrency },
+    ),
+    new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData<DeadlineJob>(DeadlineJob, job.data)), { connection: bullConnection, concurrency: 4 }),
+    new Worker(QUEUE_NAMES.maintenance, async () => sweep(deps), { connection: bullConnection, concurrency: 1 }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, reason: error.message }, 'job failed'));
+    worker.on('error', (error) => log.debug({ queue: worker.name, reason: error.message }, 'worker error'));
+  }
+  // The sweeper's schedule lives in Redis: assert it at start and again whenever Redis comes back,
+  // so even a Redis that lost its data (no persistence) gets its safety net back.
+  const ensureSweeper = () =>
+    queues.maintenance
+      .upsertJobScheduler('sweeper', { every: config.notifications.sweepIntervalSeconds * 1000 }, { name: 'sweep' })
+      .catch((error: Error) => log.warn({ reason: error.message }, 'sweeper schedule not set; will retry when Redis is back'));
+  await ensureSweeper();
+  commands.on('ready', () => void ensureSweeper());
+  log.info({ concurrency }, 'workers started');
+
+  return {
+    deps,
+    async close(timeoutMs = 10_000) {
+      // Let running jobs finish, but never hang shutdown: stalled jobs are picked up again by a peer.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      await queues.close().catch(() => undefined);
+      commands.disconnect();
+      bullConnection.disconnect();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** Subscribe-message templates the mini-program asks consent for, one per kind of notice. */
+export const TEMPLATE_KEYS = ['ticket_assigned', 'ticket_replied', 'ticket_reopened', 'deadline_reminder', 'ticket_overdue', 'ticket_escalated'] as const;
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+export const NOTICE_KINDS = TEMPLATE_KEYS;
+export type NoticeKind = TemplateKey;
+
+/** Title of each notice in the in-app list. */
+export const NOTICE_TITLES: Record<NoticeKind, string> = {
+  ticket_assigned: '您有新的群众留言待回复',
+  ticket_replied: '委员已回复您的留言',
+  ticket_reopened: '群众申请重新办理留言',
+  deadline_reminder: '留言即将超过答复时限',
+  ticket_overdue: '留言已超过答复时限',
+  ticket_escalated: '留言超时未答复，已升级提醒',
+};
