@@ -6,7 +6,8 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { loggerOptions } from './logger';
 import errorsPlugin from './plugins/errors';
-import { installValidators } from './plugins/validation';
+import { installEmptyPatchGuard, installValidators } from './plugins/validation';
+import { frameworkErrorHandler, installTextIntegrity } from './plugins/text-integrity';
 import swaggerPlugin from './plugins/swagger';
 import redisPlugin from './plugins/redis';
 import mongoPlugin from './plugins/mongo';
@@ -53,9 +54,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.env === 'production',
     requestIdHeader: 'x-request-id',
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Only JSON (and multipart for uploads) is accepted: text/plain gets 415 like any other type.
+  app.removeContentTypeParser('text/plain');
 
   installValidators(app);
+  installTextIntegrity(app);
+  installEmptyPatchGuard(app);
   await app.register(errorsPlugin);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
   await app.register(cors, {

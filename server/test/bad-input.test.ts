@@ -45,18 +45,8 @@ interface Case {
    * A known server bug (reported, not yet fixed): the case still runs and must not give a 5xx, and a 4xx
    * must still carry a stable code and a Chinese message, but the wrong status it gets today is tolerated.
    */
-  knownBug?: keyof typeof KNOWN_BUGS;
 }
 
-/** Reported to the server owners; remove the tag from the cases once fixed, so they assert the right status. */
-const KNOWN_BUGS = {
-  badUnicode: 'lone surrogates / invalid UTF-8 in JSON strings are accepted (2xx) and stored as U+FFFD instead of a 400',
-  textPlain: 'a text/plain body gets 400 VALIDATION_FAILED instead of 415 UNSUPPORTED_MEDIA_TYPE (Fastify text parser still registered)',
-  longParam: 'a path parameter over 100 characters gets 414 in Fastify\'s own shape (code FST_ERR_MAX_PARAM_LENGTH, English message)',
-  badUrl: 'malformed percent-encoding in the path gets 400 in Fastify\'s own shape (code FST_ERR_BAD_URL, English message)',
-  invisibleContent: 'a ticket whose content is only zero-width characters is accepted',
-  unknownOnlyPatch: 'a PATCH body with only unknown keys is stripped to {} and answered 200 (minProperties checked before removal)',
-} as const;
 
 interface BodyRoute {
   label: string;
@@ -271,7 +261,7 @@ function bodyCases(route: BodyRoute): Case[] {
     }
     if (spec.kind === 'string') {
       if (spec.maxLength) cases.push(withField(`one character too long (${spec.maxLength + 1})`, field, '长'.repeat(spec.maxLength + 1), { status: 400, code: 'VALIDATION_FAILED' }));
-      LONE_SURROGATES.forEach((text, i) => cases.push(withField(`lone surrogate #${i}`, field, `${text}正常文字内容`, { status: 400, knownBug: 'badUnicode' })));
+      LONE_SURROGATES.forEach((text, i) => cases.push(withField(`lone surrogate #${i}`, field, `${text}正常文字内容`, { status: 400 })));
       cases.push({
         name: `${route.label}: ${field} with invalid UTF-8 bytes`,
         who: route.who,
@@ -281,7 +271,6 @@ function bodyCases(route: BodyRoute): Case[] {
           return { method: route.method, url: route.url(ctx), payload, headers: { 'content-type': 'application/json', ...(route.headers?.() ?? {}) } };
         },
         status: 400,
-        knownBug: 'badUnicode',
       });
     }
   }
@@ -294,8 +283,8 @@ function bodyCases(route: BodyRoute): Case[] {
   cases.push(send('JSON string', '"text"', { status: 400 }, { 'content-type': 'application/json' }));
   cases.push(send('invalid JSON', '{"code": "abc",', { status: 400 }, { 'content-type': 'application/json' }));
   cases.push(send('JSON with a trailing comment', '{"a": 1} // hi', { status: 400 }, { 'content-type': 'application/json' }));
-  cases.push(send('text/plain', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', knownBug: 'textPlain' }, { 'content-type': 'text/plain' }));
-  cases.push(send('text/plain holding JSON', JSON.stringify({ code: 'abc' }), { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', knownBug: 'textPlain' }, { 'content-type': 'text/plain' }));
+  cases.push(send('text/plain', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'text/plain' }));
+  cases.push(send('text/plain holding JSON', JSON.stringify({ code: 'abc' }), { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'text/plain' }));
   cases.push(send('application/xml', '<code>abc</code>', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'application/xml' }));
   cases.push(send('application/json; charset=latin1 with a bad body', '{', { status: 400 }, { 'content-type': 'application/json; charset=latin1' }));
   cases.push(send('form-urlencoded', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'application/x-www-form-urlencoded' }));
@@ -366,9 +355,7 @@ const idCases: Case[] = ID_ROUTES.flatMap((route) => [
     request: () => ({ method: route.method, url: route.url(id), ...(route.payload ? { payload: route.payload } : {}) }),
     status: 400,
     code: 'VALIDATION_FAILED',
-    ...(id.length > 100 ? { knownBug: 'longParam' as const } : {}),
-    ...(/^%(ED|E4|$)/.test(id) ? { knownBug: 'badUrl' as const } : {}),
-  })),
+    })),
   {
     name: `${route.label}: well-formed id of nothing`,
     who: route.who,
@@ -414,8 +401,8 @@ const QUERY_CASES: Case[] = [
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),
   ),
-  get('GET /studios/by-scene/%ED%A0%80 (malformed escape)', 'anonymous', () => '/api/v1/studios/by-scene/%ED%A0%80', { code: 'VALIDATION_FAILED', knownBug: 'badUrl' }),
-  get('GET /studios/by-scene/ of 200 characters', 'anonymous', () => `/api/v1/studios/by-scene/${'s'.repeat(200)}`, { code: 'VALIDATION_FAILED', knownBug: 'longParam' }),
+  get('GET /studios/by-scene/%ED%A0%80 (malformed escape)', 'anonymous', () => '/api/v1/studios/by-scene/%ED%A0%80', { code: 'VALIDATION_FAILED' }),
+  get('GET /studios/by-scene/ of 200 characters', 'anonymous', () => `/api/v1/studios/by-scene/${'s'.repeat(200)}`, { code: 'VALIDATION_FAILED' }),
   ...['s=', 's=ZZZZ', 'x=hnyw', 's=a', 's=nosuchstudio'].map((scene) =>
     get(`GET /studios/by-scene/${scene}`, 'anonymous', () => `/api/v1/studios/by-scene/${enc(scene)}`, { status: 404, code: 'STUDIO_NOT_FOUND' }),
   ),
@@ -455,7 +442,7 @@ const SPECIFIC_CASES: Case[] = [
 
   // Submit: rules beyond the schema
   ticketPost('content of only spaces', (ctx) => ({ ...validTicket(ctx), content: '          ' }), { code: 'CONTENT_TOO_SHORT' }),
-  ticketPost('content of zero-width characters', (ctx) => ({ ...validTicket(ctx), content: '\u200b\u200b\u200b\u200b\u200b\u200b' }), { knownBug: 'invisibleContent' }),
+  ticketPost('content of zero-width characters', (ctx) => ({ ...validTicket(ctx), content: '\u200b\u200b\u200b\u200b\u200b\u200b' })),
   ticketPost('content of 4 emoji (surrogate pairs count as one)', (ctx) => ({ ...validTicket(ctx), content: '😀😀😀' })),
   ticketPost('studio that does not exist', (ctx) => ({ ...validTicket(ctx), studioId: new Types.ObjectId().toHexString() }), { status: 404, code: 'STUDIO_NOT_FOUND' }),
   ticketPost('image that does not exist', (ctx) => ({ ...validTicket(ctx), images: [new Types.ObjectId().toHexString()] }), { code: 'IMAGES_INVALID' }),
@@ -489,8 +476,8 @@ const SPECIFIC_CASES: Case[] = [
   { name: 'POST /admin/members: the same studio twice', who: 'admin', request: (ctx) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '重复', title: '委员', studioIds: [ctx.scratchStudioId, ctx.scratchStudioId] } }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'POST /admin/members: lead of a studio not among its studios', who: 'admin', request: (ctx) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '召集人', title: '委员', studioIds: [ctx.scratchStudioId], leadOf: [new Types.ObjectId().toHexString()] } }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'PATCH /admin/members/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/members/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: { role: 'admin' } }), status: 400, code: 'VALIDATION_FAILED', knownBug: 'unknownOnlyPatch' },
-  { name: 'PATCH /admin/studios/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { $set: { active: false } } }), status: 400, code: 'VALIDATION_FAILED', knownBug: 'unknownOnlyPatch' },
+  { name: 'PATCH /admin/members/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: { role: 'admin' } }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'PATCH /admin/studios/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { $set: { active: false } } }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'PATCH /admin/members/:id: phone 123', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: { phone: '123' } }), status: 400, code: 'VALIDATION_FAILED' },
 
   // Bind: codes that are not codes
@@ -589,7 +576,6 @@ describe('bad input', () => {
   it('answers every bad input with a 4xx, a stable code and a Chinese message, never a 5xx', async () => {
     const cases = [...BODY_ROUTES.flatMap(bodyCases), ...idCases, ...QUERY_CASES, ...SPECIFIC_CASES];
     const problems: string[] = [];
-    const knownBugHits = new Set<string>();
     const requested: string[] = [];
     const run = async (c: Case) => {
       const options = c.request(ctx);
@@ -607,11 +593,7 @@ describe('bad input', () => {
       })();
       const summary = `${res.statusCode} ${String(body.code)} ${res.body.slice(0, 160)}`;
       const asExpected = (c.status === undefined || res.statusCode === c.status) && (c.code === undefined || body.code === c.code);
-      if (c.knownBug && !asExpected && res.statusCode < 500) {
-        // Tolerated for now: the wrong status, even a 2xx, or Fastify's own error shape (the bug itself).
-        knownBugHits.add(c.knownBug);
-        if (res.statusCode < 400 || String(body.code).startsWith('FST_')) return;
-      } else if (res.statusCode < 400 || res.statusCode >= 500) {
+      if (res.statusCode < 400 || res.statusCode >= 500) {
         return void problems.push(`${c.name}: not a 4xx: ${summary}`);
       } else if (!asExpected) {
         return void problems.push(`${c.name}: expected ${c.status ?? 'a 4xx'} ${c.code ?? ''}: ${summary}`);
@@ -620,10 +602,7 @@ describe('bad input', () => {
       else if (typeof body.message !== 'string' || !CJK.test(body.message)) problems.push(`${c.name}: message not Chinese: ${summary}`);
     };
     for (let i = 0; i < cases.length; i += BATCH) await Promise.all(cases.slice(i, i + BATCH).map(run));
-    console.log(
-      `bad input: ${cases.length} cases (${cases.filter((c) => c.knownBug).length} tagged with a known bug)\n` +
-        [...knownBugHits].map((key) => `  known bug still present: ${KNOWN_BUGS[key as keyof typeof KNOWN_BUGS]}`).join('\n'),
-    );
+    console.log(`bad input: ${cases.length} cases`);
     // Nothing the bodies carried reached Object.prototype.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).role).toBeUndefined();

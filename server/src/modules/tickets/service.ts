@@ -26,6 +26,7 @@ import { nextTicketNumber } from './numbering';
 import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
 import { outboxEntry, recordNotices } from '../notifications/outbox';
+import { visibleText } from '../../plugins/text-integrity';
 
 export interface TicketDeps {
   models: Models;
@@ -75,7 +76,7 @@ export async function submitTicket(
   if (existing) return { ticket: existing, created: false };
 
   const content = body.content.trim();
-  if ([...content].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
+  if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
   const studio = await models.Studio.findOne({ _id: new Types.ObjectId(body.studioId), active: true }, { slaHours: 1 }).lean();
   if (!studio) throw new AppError('STUDIO_NOT_FOUND');
 
@@ -215,7 +216,7 @@ const conflictFor = (status: TicketStatus): AppError =>
 
 export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody): Promise<TicketDoc> {
   const content = body.content.trim();
-  if (!content) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
+  if (!visibleText(content)) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
   if (body.internal) {
     // Internal notes may be added in any state, even after resolution.
     return guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true }) } }, (current) => conflictFor(current.status));
