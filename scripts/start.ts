@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { acquireDataDirLock, repoRoot, startDatabase, startRedis, type ManagedService } from './services';
 import { loadLocalSecrets } from './lib/local-secrets';
-import { spawnTsNode, waitForHttpOk, type NodeChild } from './lib/children';
+import { spawnTsNode, waitForHttpOk, waitForReadyMessage, type NodeChild } from './lib/children';
 import { seedDatabase } from './lib/seed-database';
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
@@ -105,6 +105,11 @@ async function main() {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttpOk(`${apiUrl}/readyz`, api, 60_000);
 
+    // The worker delivers notices and runs deadlines; it shares the API's configuration.
+    const worker = spawnTsNode('worker', path.join(repoRoot, 'server/src/worker.ts'), apiEnv, logDir);
+    children.push(worker);
+    await waitForReadyMessage(worker, 60_000);
+
     for (const child of children) {
       child.process.once('exit', (code) => {
         if (stopping) return;
@@ -122,6 +127,7 @@ async function main() {
         `  OpenAPI UI    ${apiUrl}/docs   (document: ${apiUrl}/docs/json)`,
         `  Health        ${apiUrl}/healthz   ${apiUrl}/readyz`,
         `  Fake WeChat   ${fakeUrl}`,
+        `  Worker        notices and deadlines (log: ${worker.logFile})`,
         `  Admin login   username "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (from ADMIN_PASSWORD)' : ` (generated, kept in ${path.join(dataDir, 'secrets.json')})`}`,
         `  Logs          ${logDir}`,
         '',

@@ -14,7 +14,8 @@ export function spawnTsNode(name: string, entry: string, env: NodeJS.ProcessEnv,
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', log, log] });
+  // The IPC channel lets a child without an HTTP port (the worker) say it is ready.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', log, log, 'ipc'] });
   fs.closeSync(log);
   let exited = child.exitCode !== null;
   child.once('exit', () => {
@@ -51,4 +52,24 @@ export async function waitForHttpOk(url: string, child: NodeChild, timeoutMs: nu
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   throw new Error(`${child.name} did not answer 200 on ${url} within ${timeoutMs / 1000} s; see ${child.logFile}`);
+}
+
+/** Waits for the child's `{ ready: true }` IPC message (sent by processes without an HTTP port, like the worker). */
+export async function waitForReadyMessage(child: NodeChild, timeoutMs: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${child.name} did not report ready within ${timeoutMs / 1000} s; see ${child.logFile}`)), timeoutMs);
+    const onMessage = (message: unknown) => {
+      if ((message as { ready?: boolean } | null)?.ready === true) finish();
+    };
+    const onExit = (code: number | null) => finish(new Error(`${child.name} exited with code ${code}; see ${child.logFile}`));
+    function finish(error?: Error) {
+      clearTimeout(timer);
+      child.process.off('message', onMessage);
+      child.process.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.process.on('message', onMessage);
+    child.process.once('exit', onExit);
+  });
 }

@@ -14,6 +14,8 @@ async function main() {
     throw error;
   }
   const running = await startWorkers(config);
+  // Tell a supervising `npm start` (if any) that the workers are up.
+  process.send?.({ ready: true });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -19,10 +19,10 @@ function runStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => 
   return { child, output: () => output, exited };
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(predicate: () => boolean, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -36,8 +36,9 @@ describe('npm start', () => {
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const first = runStart({ ...env, DATA_DIR: dataDir });
     try {
-      await waitFor(() => first.output().includes('is running'), 90_000);
+      await waitFor(() => first.output().includes('is running'), 90_000, first.output);
       expect(first.output()).toContain(`http://127.0.0.1:${ports.PORT}/docs`);
+      expect(first.output()).toContain('Worker');
       expect(first.output()).toMatch(/password "demo-[0-9a-f]+"/);
 
       const ready = await fetch(`http://127.0.0.1:${ports.PORT}/readyz`);
@@ -57,5 +58,5 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${ports.PORT}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.WECHAT_FAKE_PORT}/__fake/stats`)).rejects.toThrow();
     expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
-  });
+  }, 150_000);
 });
