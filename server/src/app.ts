@@ -28,6 +28,7 @@ import path from 'node:path';
 import ticketRoutes from './modules/tickets/routes';
 import rateLimitPlugin from './plugins/rate-limit';
 import queuesPlugin from './plugins/queues';
+import queueBoardPlugin from './plugins/queue-board';
 import notificationRoutes from './modules/notifications/routes';
 
 declare module 'fastify' {
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(queuesPlugin, { redisUrl: config.redisUrl, sendAttempts: config.notifications.sendAttempts, backoffMs: config.notifications.backoffMs });
 
   await app.register(healthRoutes);
+  await app.register(queueBoardPlugin);
   await app.register(
     async (api) => {
       await api.register(authRoutes);

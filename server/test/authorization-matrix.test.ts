@@ -203,6 +203,11 @@ const ROWS: Row[] = [
     expect: adminOnly(404),
     request: () => ({ method: 'POST', url: `/api/v1/admin/notifications/${new Types.ObjectId().toHexString()}/retry` }),
   },
+  {
+    route: 'POST /api/v1/admin/queues/session',
+    expect: adminOnly(200),
+    request: () => ({ method: 'POST', url: '/api/v1/admin/queues/session' }),
+  },
 
   {
     route: 'POST /api/v1/tickets',

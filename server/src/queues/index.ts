@@ -53,7 +53,11 @@ export function createProducers(connection: ConnectionOptions, sendAttempts: num
     deadlines,
     maintenance,
     async close() {
-      await Promise.all([notify.close(), deadlines.close(), maintenance.close()]);
+      const queues = [notify, deadlines, maintenance];
+      // Closing a queue whose connection is still starting makes BullMQ emit an unhandled error:
+      // let the start finish first (briefly; a dead Redis is not waited for).
+      await Promise.race([Promise.allSettled(queues.map((q) => q.waitUntilReady())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await Promise.all(queues.map((q) => q.close()));
     },
   };
 }
