@@ -50,6 +50,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     WECHAT_TIMEOUT_MS: '1500',
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     DATA_DIR: services.tmpDir,
+    // Every test caller signs in from 127.0.0.1; suites that test the limit set it lower.
+    RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
     ...env,
   });
   const logs = new LogCapture();

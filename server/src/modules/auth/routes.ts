@@ -3,9 +3,13 @@ import { AuthResponse, PasswordLoginBody, WechatLoginBody, errorResponses } from
 import { loginWithPassword, loginWithWechat } from './service';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Sign-ins per client IP: slows down guessing passwords and replaying codes. */
+  const loginLimit = { rateLimit: { max: app.config.rateLimits.loginPerMinute, timeWindow: '1 minute' } };
+
   app.post(
     '/auth/wechat',
     {
+      config: loginLimit,
       schema: {
         operationId: 'loginWithWechat',
         tags: ['auth'],
@@ -23,6 +27,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password',
     {
+      config: loginLimit,
       schema: {
         operationId: 'loginWithPassword',
         tags: ['auth'],
