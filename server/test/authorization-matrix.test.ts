@@ -305,6 +305,12 @@ const ROWS: Row[] = [
     request: ticketRoute('reopen', 'resolved', () => ({ reason: '问题没有解决' })),
   },
   {
+    route: 'POST /api/v1/tickets/{id}/moderation',
+    variant: 'a ticket whose content already passed',
+    expect: adminOnly(409),
+    request: ticketRoute('moderation', 'assigned', () => ({ decision: 'approve' })),
+  },
+  {
     route: 'POST /api/v1/tickets/{id}/reopen',
     variant: 'not resolved yet',
     expect: residentsOnly(409, 404),

@@ -194,6 +194,15 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { reason: { kind: 'string', required: true, maxLength: 500 } },
   },
   {
+    label: 'POST /tickets/:id/moderation',
+    who: 'admin',
+    method: 'POST',
+    // Content already passed: a body that passes validation gets 409.
+    url: (ctx) => `/api/v1/tickets/${ctx.ticket.assigned}/moderation`,
+    body: () => ({ decision: 'approve' }),
+    fields: { decision: { kind: 'string', required: true }, note: { kind: 'string', maxLength: 200 } },
+  },
+  {
     label: 'POST /me/subscriptions',
     who: 'resident',
     method: 'POST',
@@ -346,6 +355,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /tickets/:id/rating', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/rating`, payload: { score: 3 } },
   { label: 'POST /tickets/:id/reopen', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/reopen`, payload: { reason: '没有解决' } },
   { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
+  { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
 
 const idCases: Case[] = ID_ROUTES.flatMap((route) => [

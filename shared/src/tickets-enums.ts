@@ -17,7 +17,11 @@ export const TICKET_OUTCOME_LABELS: Record<TicketOutcome, string> = {
   service_project: '转服务项目',
 };
 
-export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged', 'escalated', 'notified', 'notify_failed'] as const;
+export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged', 'escalated', 'notified', 'notify_failed', 'moderated'] as const;
+
+/** WeChat's content check of a ticket: members see a ticket only once it is `pass`. */
+export const CONTENT_CHECK_STATES = ['pass', 'review', 'pending', 'rejected'] as const;
+export type ContentCheckState = (typeof CONTENT_CHECK_STATES)[number];
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 /** A resolved ticket may be reopened by its resident within this many days. */

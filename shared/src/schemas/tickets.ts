@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_TICKET_IMAGES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES } from '../tickets-enums';
+import { CONTENT_CHECK_STATES, MAX_TICKET_IMAGES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES } from '../tickets-enums';
 import { ROLES } from '../enums';
 import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
 
@@ -102,7 +102,7 @@ export const TicketDetail = Type.Composite([
     contactPhone: Type.Union([Type.String(), Type.Null()]),
     outcome: Type.Union([TicketOutcomeSchema, Type.Null()]),
     rating: Type.Union([Type.Object({ score: Type.Integer(), comment: Type.String(), at: IsoDateTime }), Type.Null()]),
-    contentCheck: Type.Union([Type.Literal('pass'), Type.Literal('review'), Type.Literal('pending')]),
+    contentCheck: literalUnion(CONTENT_CHECK_STATES),
     canReopenUntil: Type.Union([IsoDateTime, Type.Null()]),
     version: Type.Integer(),
     timeline: Type.Array(TimelineEventView),
@@ -133,3 +133,12 @@ export type RatingBody = Static<typeof RatingBody>;
 
 export const ReopenBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
 export type ReopenBody = Static<typeof ReopenBody>;
+
+export const ModerationBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')], { description: 'approve：放行给委员；reject：不予受理' }),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type ModerationBody = Static<typeof ModerationBody>;

@@ -200,7 +200,8 @@ export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promis
         for (const lead of leads) if (!lead._id.equals(ticket.assigneeId ?? undefined)) entries.push(outboxEntry('ticket_escalated', { kind: 'member', id: lead._id }, now));
         entries.push(outboxEntry('ticket_escalated', { kind: 'admins', id: null }, now));
         timeline.push(systemEvent('escalated', '超过答复时限未回复，已提醒工作室负责委员和政协机关', now));
-      } else if (ticket.assigneeId) {
+      } else if (ticket.assigneeId && ticket.contentCheck === 'pass') {
+        // Members hear of a ticket only once they may see it (content check passed).
         entries.push(outboxEntry(job.stage === 'reminder' ? 'deadline_reminder' : 'ticket_overdue', { kind: 'member', id: ticket.assigneeId }, now));
       }
       const notice = recordNotices(entries, now);

@@ -2,6 +2,7 @@ import type { TicketDoc } from '../tickets/model';
 import { withDocumentLock } from '../../lib/document-lock';
 import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { dispatchNotices } from './outbox';
+import { releaseToMembers } from '../tickets/service';
 import type { WorkerDeps } from './deliver';
 
 const BATCH = 500;
@@ -59,19 +60,20 @@ export async function recheckPendingContent(deps: WorkerDeps): Promise<number> {
       if (error instanceof WechatUnavailableError || error instanceof WechatApiError) return done; // still down: next sweep
       throw error;
     }
-    await withDocumentLock(deps.redis, `ticket:${String(ticket._id)}`, async () => {
-      const flagged = suggest !== 'pass';
+    const released = await withDocumentLock(deps.redis, `ticket:${String(ticket._id)}`, async () => {
+      // Passed: members may see it now, and its assignee is told.
+      if (suggest === 'pass') return releaseToMembers(models, ticket._id, 'system', '内容安全复检通过');
       await models.Ticket.updateOne(
         { _id: ticket._id, contentCheck: 'pending' },
         {
-          $set: { contentCheck: suggest === 'pass' ? 'pass' : 'review', ...(flagged ? { flagged: true } : {}) },
-          ...(flagged
-            ? { $push: { timeline: { at: new Date(), type: 'flagged', actor: { role: 'system', id: null, name: '系统' }, content: suggest === 'risky' ? '内容安全复检未通过，请管理员处理' : '内容待人工复核' } } }
-            : {}),
+          $set: { contentCheck: 'review', flagged: true },
+          $push: { timeline: { at: new Date(), type: 'flagged', actor: { role: 'system', id: null, name: '系统' }, content: suggest === 'risky' ? '内容安全复检未通过，请管理员处理' : '内容待人工复核' } },
           $inc: { version: 1 },
         },
       );
+      return null;
     });
+    if (released) await dispatchNotices(deps.queues, released, deps.log);
     done += 1;
   }
   return done;

@@ -10,7 +10,10 @@ import type { TicketDoc } from './model';
 export function ticketScopeFilter(actor: Actor): Record<string, unknown> {
   if (actor.role === 'admin') return {};
   // A member also sees what an admin handed them from another studio.
-  if (actor.role === 'member') return { $or: [{ studioId: { $in: actor.studioIds } }, ...(actor.memberId ? [{ assigneeId: actor.memberId }] : [])] };
+  // Members see a ticket only once its text passed WeChat's content check (or an admin approved it).
+  if (actor.role === 'member') {
+    return { contentCheck: 'pass', $or: [{ studioId: { $in: actor.studioIds } }, ...(actor.memberId ? [{ assigneeId: actor.memberId }] : [])] };
+  }
   return { residentId: actor.id };
 }
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { NOTICE_KINDS, type NoticeKind, ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import { CONTENT_CHECK_STATES, type ContentCheckState, NOTICE_KINDS, type NoticeKind, ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 
 /** One step on a ticket's timeline: who did what, when. Appended in the same update as the change. */
 export interface TimelineEvent {
@@ -59,7 +59,7 @@ export interface TicketDoc {
   outcome: TicketOutcome | null;
   rating: { score: number; comment: string; at: Date } | null;
   /** Result of WeChat's content check: `pending` when WeChat was unreachable at submit. */
-  contentCheck: 'pass' | 'review' | 'pending';
+  contentCheck: ContentCheckState;
   /** Needs an admin's eye (content under review). */
   flagged: boolean;
   reopenCount: number;
@@ -132,7 +132,7 @@ const ticketSchema = new Schema<TicketDoc>(
     resolvedAt: { type: Date, default: null },
     outcome: { type: String, enum: [...TICKET_OUTCOMES, null], default: null },
     rating: { type: { score: Number, comment: String, at: Date }, default: null, _id: false },
-    contentCheck: { type: String, enum: ['pass', 'review', 'pending'], required: true },
+    contentCheck: { type: String, enum: CONTENT_CHECK_STATES, required: true },
     flagged: { type: Boolean, default: false },
     reopenCount: { type: Number, default: 0 },
     outbox: { type: [outboxEntrySchema], default: [] },

@@ -4,6 +4,7 @@ import {
   AssignBody,
   IdParams,
   IdempotencyHeaders,
+  ModerationBody,
   RatingBody,
   ReopenBody,
   ReplyBody,
@@ -17,7 +18,7 @@ import {
 } from '@mashangshang/shared';
 import { signUploadUrl } from '../uploads/signing';
 import type { TicketDoc } from './model';
-import { addReply, assignTicket, getVisibleTicket, listTickets, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
+import { addReply, assignTicket, getVisibleTicket, listTickets, moderateTicket, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
 import { toDetail } from './views';
 import { withDocumentLock } from '../../lib/document-lock';
 import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
@@ -31,10 +32,10 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * Changes to one ticket run one at a time across processes (see lib/document-lock); what the
    * change recorded in the outbox is queued right after.
    */
-  const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>) => {
+  const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>, options: { newDeadline?: boolean } = {}) => {
     const ticket = await withDocumentLock(app.redis, `ticket:${ticketId}`, work);
     await dispatchNotices(app.queues, ticket, request.log);
-    if (ticket.timeline.at(-1)?.type === 'reopened') await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
+    if (options.newDeadline) await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
     return ticket;
   };
 
@@ -201,7 +202,24 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => reopenTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await locked(request, request.params.id, () => reopenTicket(app.models, request.actor, request.params.id, request.body), { newDeadline: true })),
+  );
+
+  app.post(
+    '/tickets/:id/moderation',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'moderateTicket',
+        tags: ['tickets'],
+        summary: '管理员审核内容待复核的留言：放行给委员，或不予受理',
+        security,
+        params: IdParams,
+        body: ModerationBody,
+        response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => detailFor(request, await locked(request, request.params.id, () => moderateTicket(app.models, request.actor, request.params.id, request.body))),
   );
 };
 

@@ -12,6 +12,7 @@ import {
   type TicketList,
   type TicketListQuery,
   type TicketStatus,
+  type ModerationBody,
 } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import type { Actor } from '../auth/actor';
@@ -129,8 +130,9 @@ export async function submitTicket(
     reopenCount: 0,
     version: 1,
     timeline,
-    outbox: assignee ? [outboxEntry('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [],
-    noticesPendingSince: assignee ? now : null,
+    // The assignee hears of the ticket once members may see it: now if the check passed, else on release.
+    outbox: assignee && contentCheck === 'pass' ? [outboxEntry('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [],
+    noticesPendingSince: assignee && contentCheck === 'pass' ? now : null,
     remindedAt: null,
     overdueNotifiedAt: null,
     escalatedAt: null,
@@ -286,7 +288,7 @@ export async function rateTicket(models: Models, actor: Actor, id: string, body:
     models,
     actor,
     id,
-    { status: { $in: ['answered', 'resolved'] }, rating: null },
+    { status: { $in: ['answered', 'resolved'] }, rating: null, contentCheck: { $ne: 'rejected' } },
     {
       $set: { rating: { score: body.score, comment, at: now } },
       $push: { timeline: event(actor, { type: 'rated', score: body.score, ...(comment ? { content: comment } : {}) }, now) },
@@ -297,6 +299,9 @@ export async function rateTicket(models: Models, actor: Actor, id: string, body:
 
 export async function reopenTicket(models: Models, actor: Actor, id: string, body: ReopenBody): Promise<TicketDoc> {
   const ticket = await getVisibleTicket(models, actor, id);
+  if (ticket.contentCheck === 'rejected') {
+    throw new AppError('CONFLICT', { logMessage: 'reopen of a rejected ticket', userMessage: '该留言未通过内容审核，无法重新办理，请修改后重新提交' });
+  }
   const studio = await models.Studio.findById(ticket.studioId, { slaHours: 1 }).lean();
   const now = new Date();
   const slaHours = studio?.slaHours ?? 24;
@@ -323,5 +328,49 @@ export async function reopenTicket(models: Models, actor: Actor, id: string, bod
       $push: { timeline: event(actor, { type: 'reopened', content: body.reason.trim() }, now), ...(notice?.push ?? {}) },
     },
     (current) => (current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED')),
+  );
+}
+
+/**
+ * Lets members see a ticket held back by the content check (re-check passed, or an admin approved):
+ * the assignee is told now. Call under the ticket's lock.
+ */
+export async function releaseToMembers(models: Models, ticketId: Types.ObjectId, by: Actor | 'system', note: string): Promise<TicketDoc | null> {
+  const ticket = await models.Ticket.findById(ticketId).lean<TicketDoc>();
+  if (!ticket || ticket.contentCheck === 'pass' || ticket.contentCheck === 'rejected') return null;
+  const now = new Date();
+  const notice = recordNotices(ticket.assigneeId ? [outboxEntry('ticket_assigned', { kind: 'member', id: ticket.assigneeId }, now)] : [], now);
+  return models.Ticket.findOneAndUpdate(
+    { _id: ticketId, contentCheck: ticket.contentCheck },
+    {
+      $set: { contentCheck: 'pass', flagged: false, ...(notice?.set ?? {}) },
+      $push: { timeline: event(by, { type: 'moderated', content: note }, now), ...(notice?.push ?? {}) },
+      $inc: { version: 1 },
+    },
+    { new: true },
+  ).lean<TicketDoc>();
+}
+
+/** An admin's decision on a ticket held for review: approve releases it; reject closes it unseen by members. */
+export async function moderateTicket(models: Models, actor: Actor, id: string, body: ModerationBody): Promise<TicketDoc> {
+  const ticket = await getVisibleTicket(models, actor, id);
+  if (ticket.contentCheck === 'pass' || ticket.contentCheck === 'rejected') throw new AppError('CONFLICT', { logMessage: `content already ${ticket.contentCheck}`, userMessage: '该留言已审核过' });
+  const note = body.note?.trim();
+  if (body.decision === 'approve') {
+    const released = await releaseToMembers(models, ticket._id, actor, note ? `内容审核通过：${note}` : '内容审核通过');
+    if (!released) throw new AppError('CONFLICT', { userMessage: '该留言已审核过' });
+    return released;
+  }
+  const now = new Date();
+  return guardedUpdate(
+    models,
+    actor,
+    id,
+    { contentCheck: { $in: ['review', 'pending'] } },
+    {
+      $set: { contentCheck: 'rejected', flagged: false, status: 'resolved', resolvedAt: now, outcome: 'none' },
+      $push: { timeline: event(actor, { type: 'resolved', outcome: 'none', content: `内容未通过审核，不予受理${note ? `：${note}` : ''}` }, now) },
+    },
+    () => new AppError('CONFLICT', { userMessage: '该留言已审核过' }),
   );
 }

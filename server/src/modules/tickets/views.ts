@@ -61,7 +61,8 @@ export function toDetail(
     const phone = helpers.cipher.decrypt(ticket.contactPhoneEnc);
     contactPhone = isResident || ticket.allowContact ? phone : maskPhone(phone);
   }
-  const timeline = ticket.timeline.filter((e) => !(isResident && (e.internal || e.type === 'note' || e.type === 'flagged')));
+  const hiddenFromResidents = new Set(['note', 'flagged', 'moderated', 'notify_failed']);
+  const timeline = ticket.timeline.filter((e) => !(isResident && (e.internal || hiddenFromResidents.has(e.type))));
   const reopenUntil = ticket.status === 'resolved' && ticket.resolvedAt ? new Date(ticket.resolvedAt.getTime() + REOPEN_WINDOW_DAYS * 86_400_000) : null;
   return {
     ...toSummary(ticket, helpers.studioName),
