@@ -1,20 +1,11 @@
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { buildApp } from './app';
 import { ensureAdminAccount } from './modules/auth/service';
 
 /** The API process: reads configuration, listens, and closes gracefully on SIGTERM/SIGINT. */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   const app = await buildApp(config);
   if (config.adminPassword) await ensureAdminAccount(app.models, config.adminPassword);

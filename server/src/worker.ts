@@ -1,18 +1,9 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { startWorkers } from './worker-runtime';
 
 /** The worker process: `npm start` runs one beside the API; a deployment may run several. */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const running = await startWorkers(config);
   // Tell a supervising `npm start` (if any) that the workers are up.
   process.send?.({ ready: true });
