@@ -14,6 +14,8 @@ export interface MemberDoc {
   userId: Types.ObjectId | null;
   /** Natural key of demo/imported members, so seeding is idempotent. */
   externalKey: string | null;
+  /** When the member was last given a ticket: ties in assignment go to who waited longest. */
+  lastAssignedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +30,7 @@ const memberSchema = new Schema<MemberDoc>(
     active: { type: Boolean, default: true },
     userId: { type: Schema.Types.ObjectId, default: null },
     externalKey: { type: String, default: null },
+    lastAssignedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

@@ -22,8 +22,12 @@ export interface WorkerDeps {
   log: FastifyBaseLogger;
 }
 
-/** The worker holds a ticket's lock across a WeChat call, so the lock outlives the call's timeout. */
-const WORKER_LOCK = { ttlMs: 30_000, waitMs: 15_000 };
+/**
+ * The worker holds a ticket's lock across its WeChat calls (a token fetch, perhaps after waiting for
+ * another process's fetch, then the send; each bounded by the client's timeout), so the lock outlives
+ * them; a crashed worker's lock frees itself soon after.
+ */
+const workerLock = (deps: WorkerDeps) => ({ ttlMs: deps.config.wechat.timeoutMs * 4 + 2000, waitMs: 15_000 });
 /** WeChat: the user has not consented to this template (or used the consent up). */
 const NO_CONSENT_ERRCODE = 43101;
 
@@ -108,7 +112,7 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
       if (!entry.doneAt) await markDone(models, ticket, entry, outcome);
       return outcome;
     },
-    WORKER_LOCK,
+    workerLock(deps),
   );
 }
 
@@ -123,11 +127,13 @@ async function sendOverWechat(deps: WorkerDeps, ticket: TicketDoc, entry: Outbox
     return 'not_applicable';
   }
   if (!notification.wechat.creditTaken) {
+    // Mark first, then spend: a crash in between costs at most one send WeChat may refuse (43101),
+    // never a second consent spent on the same notice.
+    await setWechat({ creditTaken: true });
     if (!(await takeConsent(models, deps.redis, target.userId, entry.kind))) {
       await setWechat({ state: 'no_consent' });
       return 'no_consent';
     }
-    await setWechat({ creditTaken: true });
   }
   const facts = await factsFor(models, ticket);
   try {
@@ -213,7 +219,7 @@ export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promis
       ).lean<TicketDoc>();
       return { state: 'notified' as const, ticket: updated };
     },
-    WORKER_LOCK,
+    workerLock(deps),
   );
   if (result.state === 'notified' && result.ticket) await dispatchNotices(deps.queues, result.ticket, deps.log);
   return result.state;

@@ -1,5 +1,8 @@
 import type { Types } from 'mongoose';
+import type { Redis } from 'ioredis';
 import type { Models } from '../../models';
+import { withDocumentLock } from '../../lib/document-lock';
+import { memberLockKey } from '../invites/service';
 
 export const OPEN_STATUSES = ['pending', 'assigned', 'answered'] as const;
 
@@ -9,29 +12,26 @@ export const OPEN_STATUSES = ['pending', 'assigned', 'answered'] as const;
  * no active member: the ticket then waits as `pending` for an admin.
  */
 export async function pickLeastLoadedMember(models: Models, studioId: Types.ObjectId): Promise<{ id: Types.ObjectId; name: string } | null> {
-  const members = await models.Member.find({ studioIds: studioId, active: true }, { name: 1 }).sort({ _id: 1 }).lean();
+  const members = await models.Member.find({ studioIds: studioId, active: true }, { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 }).lean();
   if (members.length === 0) return null;
-  const ids = members.map((m) => m._id);
-  const [openCounts, lastAssigned] = await Promise.all([
-    models.Ticket.aggregate<{ _id: Types.ObjectId; open: number }>([
-      { $match: { assigneeId: { $in: ids }, status: { $in: [...OPEN_STATUSES] } } },
-      { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
-    ]),
-    // FerretDB 1.x has only $sum/$count accumulators: one indexed lookup per member (a studio has few).
-    Promise.all(
-      ids.map(async (id) => {
-        const latest = await models.Ticket.findOne({ assigneeId: id, assignedAt: { $ne: null } }, { assignedAt: 1 }).sort({ assignedAt: -1 }).lean();
-        return { _id: id, last: latest?.assignedAt ?? null };
-      }),
-    ),
+  const openCounts = await models.Ticket.aggregate<{ _id: Types.ObjectId; open: number }>([
+    { $match: { assigneeId: { $in: members.map((m) => m._id) }, status: { $in: [...OPEN_STATUSES] } } },
+    { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
   ]);
   const open = new Map(openCounts.map((row) => [String(row._id), row.open]));
-  const last = new Map(lastAssigned.map((row) => [String(row._id), row.last ? new Date(row.last).getTime() : 0]));
-  const ranked = [...members].sort((a, b) => {
-    const byLoad = (open.get(String(a._id)) ?? 0) - (open.get(String(b._id)) ?? 0);
-    if (byLoad !== 0) return byLoad;
-    return (last.get(String(a._id)) ?? 0) - (last.get(String(b._id)) ?? 0);
-  });
+  const waited = (m: { lastAssignedAt?: Date | null }) => (m.lastAssignedAt ? new Date(m.lastAssignedAt).getTime() : 0);
+  const ranked = [...members].sort((a, b) => (open.get(String(a._id)) ?? 0) - (open.get(String(b._id)) ?? 0) || waited(a) - waited(b));
   const chosen = ranked[0]!;
   return { id: chosen._id, name: chosen.name };
+}
+
+/**
+ * Records when a member was last given a ticket (the tie-break above). Under the member's lock, as
+ * every write to a member (FerretDB rewrites the whole document); only a hint, so when Redis is down
+ * or the lock is busy it is skipped rather than delaying the ticket.
+ */
+export async function noteAssignment(models: Models, redis: Redis, memberId: Types.ObjectId, at: Date): Promise<void> {
+  await withDocumentLock(redis, memberLockKey(memberId), () => models.Member.updateOne({ _id: memberId }, { $set: { lastAssignedAt: at } }, { timestamps: false }), {
+    waitMs: 1000,
+  }).catch(() => undefined);
 }

@@ -26,7 +26,7 @@ import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
 const security = [{ bearerAuth: [] }];
 
 const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = (request: FastifyRequest): TicketDeps => ({ models: app.models, wechat: app.wechat, cipher: app.fieldCipher, log: request.log });
+  const deps = (request: FastifyRequest): TicketDeps => ({ models: app.models, redis: app.redis, wechat: app.wechat, cipher: app.fieldCipher, log: request.log });
 
   /**
    * Changes to one ticket run one at a time across processes (see lib/document-lock); what the

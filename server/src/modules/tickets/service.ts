@@ -22,7 +22,8 @@ import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { ticketScopeFilter } from './access';
-import { pickLeastLoadedMember } from './assignment';
+import { noteAssignment, pickLeastLoadedMember } from './assignment';
+import type { Redis } from 'ioredis';
 import { nextTicketNumber } from './numbering';
 import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
@@ -31,6 +32,7 @@ import { visibleText } from '../../plugins/text-integrity';
 
 export interface TicketDeps {
   models: Models;
+  redis: Redis;
   wechat: WechatClient;
   cipher: FieldCipher;
   log: FastifyBaseLogger;
@@ -142,16 +144,18 @@ export async function submitTicket(
   // number twice (FerretDB's counter increment is not atomic) → take the next number and try again.
   for (let attempt = 1; ; attempt++) {
     try {
-      doc.no = await nextTicketNumber(models, now);
+      doc.no = await nextTicketNumber(models, deps.redis, now);
       // createdAt is the submit instant, so dueAt - createdAt is exactly the studio's deadline.
       await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false });
       break;
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000 || attempt >= MAX_NUMBER_ATTEMPTS) throw error;
+      if ((error as { code?: number }).code !== 11000) throw error;
+      if (attempt >= MAX_NUMBER_ATTEMPTS) throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
       const winner = await models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
       if (winner) return { ticket: winner, created: false };
     }
   }
+  if (assignee) await noteAssignment(models, deps.redis, assignee.id, now);
   if (imageIds.length > 0) {
     const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
