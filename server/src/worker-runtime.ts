@@ -31,6 +31,9 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   const bullConnection = new Redis(config.redisUrl, redisOptions);
   for (const client of [commands, bullConnection]) client.on('error', (error) => log.debug({ reason: error.message }, 'worker redis problem'));
   const queues = createProducers(bullConnection, config.notifications.sendAttempts, config.notifications.backoffMs);
+  for (const queue of [queues.notify, queues.deadlines, queues.maintenance]) {
+    queue.on('error', (error) => log.debug({ queue: queue.name, reason: error.message }, 'queue connection problem'));
+  }
   const wechat = createWechatClient({ ...config.wechat, redis: commands });
   const deps: WorkerDeps = { models, redis: commands, wechat, queues, config, log };
 
