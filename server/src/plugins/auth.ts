@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
@@ -9,7 +10,12 @@ import { resolveActor, type Actor } from '../modules/auth/actor';
 export interface TokenPayload {
   sub: string;
   role: Role;
+  /** Token id, so one token can be revoked (sign-out, refresh) before it expires. */
+  jti?: string;
+  exp?: number;
 }
+
+const REVOKED_PREFIX = 'revoked-token:';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -29,6 +35,8 @@ declare module 'fastify' {
     /** preHandler: a valid token of a current account in one of these roles; sets `request.actor`. */
     requireRole: (...roles: Role[]) => preHandlerHookHandler;
     signToken: (payload: TokenPayload) => string;
+    /** Denies this token from now until it would have expired anyway. */
+    revokeToken: (payload: TokenPayload) => Promise<void>;
   }
 }
 
@@ -44,6 +52,15 @@ export default fp(
     async function authenticate(request: FastifyRequest) {
       if (!request.headers.authorization) throw new AppError('UNAUTHORIZED', { logMessage: 'no authorization header' });
       await request.jwtVerify();
+      const { jti } = request.user;
+      if (jti) {
+        // A revocation list that cannot be read (Redis down) does not lock everybody out.
+        const revoked = await app.redis.exists(`${REVOKED_PREFIX}${jti}`).catch((error: Error) => {
+          request.log.warn({ reason: error.message }, 'revocation list unavailable; token accepted');
+          return 0;
+        });
+        if (revoked) throw new AppError('UNAUTHORIZED', { logMessage: 'token revoked' });
+      }
     }
 
     app.decorate('authenticate', async function (request: FastifyRequest, _reply: FastifyReply) {
@@ -62,7 +79,12 @@ export default fp(
       } as preHandlerHookHandler;
     });
 
-    app.decorate('signToken', (payload: TokenPayload) => app.jwt.sign(payload));
+    app.decorate('signToken', (payload: TokenPayload) => app.jwt.sign({ sub: payload.sub, role: payload.role, jti: randomUUID() }));
+    app.decorate('revokeToken', async (payload: TokenPayload) => {
+      if (!payload.jti) return;
+      const secondsLeft = Math.max(1, (payload.exp ?? Math.floor(Date.now() / 1000) + opts.ttlSeconds) - Math.floor(Date.now() / 1000));
+      await app.redis.set(`${REVOKED_PREFIX}${payload.jti}`, '1', 'EX', secondsLeft);
+    });
   },
-  { name: 'auth', dependencies: ['mongo'] },
+  { name: 'auth', dependencies: ['mongo', 'redis'] },
 );

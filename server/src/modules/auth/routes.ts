@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuthResponse, PasswordLoginBody, WechatLoginBody, errorResponses } from '@mashangshang/shared';
-import { loginWithPassword, loginWithWechat } from './service';
+import { Type } from '@sinclair/typebox';
+import { loginWithPassword, loginWithWechat, sessionFor } from './service';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Sign-ins per client IP: slows down guessing passwords and replaying codes. */
@@ -38,6 +39,43 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const user = await loginWithPassword(app.models, request.body.username, request.body.password);
+      return { token: app.signToken({ sub: user.id, role: user.role }), user };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      preHandler: app.requireRole('resident', 'member', 'admin'),
+      schema: {
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: '退出登录：当前令牌立即失效',
+        security: [{ bearerAuth: [] }],
+        response: { 204: Type.Null(), ...errorResponses(401, 503) },
+      },
+    },
+    async (request, reply) => {
+      await app.revokeToken(request.user);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      preHandler: app.requireRole('resident', 'member', 'admin'),
+      schema: {
+        operationId: 'refreshToken',
+        tags: ['auth'],
+        summary: '换取新的令牌（旧令牌随即失效）',
+        security: [{ bearerAuth: [] }],
+        response: { 200: AuthResponse, ...errorResponses(401, 503) },
+      },
+    },
+    async (request) => {
+      const user = sessionFor(request.actor);
+      await app.revokeToken(request.user);
       return { token: app.signToken({ sub: user.id, role: user.role }), user };
     },
   );

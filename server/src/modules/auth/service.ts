@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { SessionUser } from '@mashangshang/shared';
 import type { Models } from '../../models';
+import type { Actor } from './actor';
 import { AppError } from '../../errors';
 import { WechatApiError, WechatUnavailableError, type WechatClient } from '../../wechat/client';
 import { hashPassword, verifyPassword } from './passwords';
@@ -76,4 +77,9 @@ export async function ensureAdminAccount(models: Models, password: string): Prom
     { $set: { passwordHash, active: true }, $setOnInsert: { username: ADMIN_USERNAME, name: '系统管理员' } },
     { upsert: true },
   );
+}
+
+/** The session of whoever is acting now (role and studios as the database has them). */
+export function sessionFor(actor: Actor): SessionUser {
+  return { id: String(actor.id), role: actor.role, studioIds: actor.studioIds.map(String) };
 }
