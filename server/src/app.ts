@@ -30,6 +30,7 @@ import rateLimitPlugin from './plugins/rate-limit';
 import queuesPlugin from './plugins/queues';
 import queueBoardPlugin from './plugins/queue-board';
 import notificationRoutes from './modules/notifications/routes';
+import operationsRoutes from './modules/operations';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(uploadRoutes);
       await api.register(ticketRoutes);
       await api.register(notificationRoutes);
+      await api.register(operationsRoutes);
     },
     { prefix: '/api/v1' },
   );

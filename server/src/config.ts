@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { TEMPLATE_KEYS, type TemplateKey } from '@mashangshang/shared';
+import { loadOperationsConfig, type OperationsConfig } from './operations-config';
 
 /**
  * The server's configuration, read from the environment once and validated.
@@ -51,6 +52,8 @@ export interface Config {
   /** Origins allowed to call the API from a browser (the H5 build and console). */
   corsOrigins: string[];
   publicBaseUrl: string;
+  /** Studio codes, statistics, star ratings and 回头看 (see operations-config.ts). */
+  operations: OperationsConfig;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     publicBaseUrl,
+    operations: loadOperationsConfig(env, problems),
   };
 
   if (config.phoneEncryptionKey && Buffer.from(config.phoneEncryptionKey, 'base64').length !== 32) {

@@ -153,6 +153,25 @@ const ROWS: Row[] = [
     expect: adminOnly(201),
     request: (w) => ({ method: 'POST', url: `/api/v1/admin/members/${w.scratchMember}/invites` }),
   },
+  {
+    route: 'GET /api/v1/admin/studios/{id}/qrcode',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}/qrcode?width=280` }),
+    check: (res) => (res.headers['content-type'] === 'image/png' && res.rawPayload.subarray(1, 4).toString() === 'PNG' ? null : `not a PNG: ${String(res.headers['content-type'])}`),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}/qrcode',
+    variant: 'H5 link code',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioOther}/qrcode?type=h5&width=280` }),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}/qrcode',
+    variant: 'no such studio',
+    expect: adminOnly(404),
+    codes: { 404: 'STUDIO_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/qrcode` }),
+  },
 
   {
     route: 'POST /api/v1/uploads',

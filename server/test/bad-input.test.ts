@@ -355,6 +355,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /tickets/:id/rating', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/rating`, payload: { score: 3 } },
   { label: 'POST /tickets/:id/reopen', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/reopen`, payload: { reason: '没有解决' } },
   { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
+  { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
 
@@ -406,6 +407,9 @@ const QUERY_CASES: Case[] = [
   ...['limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA'].map((q) => get(`GET /admin/notifications/failed?${q}`, 'admin', () => `/api/v1/admin/notifications/failed?${q}`)),
   ...['exp=abc', 'exp=-1', `exp=${'9'.repeat(13)}`, 'sig=xyz', `sig=${'g'.repeat(64)}`, `sig=${'0'.repeat(63)}`].map((q) =>
     get(`GET /uploads/:id?${q}`, 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  ...['type=bogus', 'type=', 'type=h5&type=wxacode', 'width=279', 'width=1281', 'width=abc', 'width=1.5', 'width=-430', `type=${enc('{"$gt":""}')}`].map((q) =>
+    get(`GET /admin/studios/:id/qrcode?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/qrcode?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>

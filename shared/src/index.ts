@@ -10,3 +10,4 @@ export * from './schemas/tickets';
 export * from './schemas/uploads';
 export * from './notifications';
 export * from './schemas/notifications';
+export * from './schemas/qrcodes';

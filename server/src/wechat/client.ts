@@ -146,6 +146,40 @@ export function createWechatClient(options: WechatClientOptions) {
     }
   }
 
+  /**
+   * POSTs to an endpoint that answers binary on success (an image) and JSON `errcode` on failure,
+   * refreshing the access token once if WeChat rejects it.
+   */
+  async function callForImage(path: string, body: unknown, retried = false): Promise<Buffer> {
+    const token = await getAccessToken(retried);
+    const url = new URL(base + path);
+    url.searchParams.set('access_token', token);
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs) });
+    } catch (error) {
+      throw new WechatUnavailableError(path, error instanceof Error ? error.name : 'network error');
+    }
+    if (response.status >= 500) throw new WechatUnavailableError(path, `HTTP ${response.status}`);
+    const contentType = response.headers.get('content-type') ?? '';
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch {
+      throw new WechatUnavailableError(path, 'body not readable');
+    }
+    if (contentType.startsWith('image/')) return bytes;
+    let reply: WechatReply;
+    try {
+      reply = JSON.parse(bytes.toString('utf8')) as WechatReply;
+    } catch {
+      throw new WechatUnavailableError(path, `unexpected content type ${contentType}`);
+    }
+    const errcode = typeof reply.errcode === 'number' ? reply.errcode : -1;
+    if (!retried && TOKEN_ERRCODES.has(errcode)) return callForImage(path, body, true);
+    throw new WechatApiError(path, errcode, String(reply.errmsg ?? 'no image in answer'));
+  }
+
   return {
     /** Exchanges a `wx.login` code for the user's openid. The session_key is dropped here on purpose. */
     async code2Session(jsCode: string): Promise<WechatSession> {
@@ -178,6 +212,18 @@ export function createWechatClient(options: WechatClientOptions) {
         data: input.data,
         miniprogram_state: 'formal',
         lang: 'zh_CN',
+      });
+    },
+    /**
+     * A mini-program code for `page` with `scene` (≤ 32 visible characters), as a PNG. WeChat answers
+     * the image itself on success and JSON with an errcode on failure.
+     */
+    async getUnlimitedQrCode(input: { scene: string; page: string; width?: number; checkPath?: boolean }): Promise<Buffer> {
+      return callForImage('/wxa/getwxacodeunlimit', {
+        scene: input.scene,
+        page: input.page,
+        width: input.width ?? 430,
+        ...(input.checkPath === undefined ? {} : { check_path: input.checkPath }),
       });
     },
     getAccessToken,

@@ -1,0 +1,13 @@
+import type { FastifyPluginAsync } from 'fastify';
+import studioCodeRoutes from './qrcodes/routes';
+
+/**
+ * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
+ * 三转 records, star ratings, 回头看 follow-ups, service items and duty projects.
+ * Registered under /api/v1 by app.ts.
+ */
+const operationsRoutes: FastifyPluginAsync = async (api) => {
+  await api.register(studioCodeRoutes);
+};
+
+export default operationsRoutes;
