@@ -3,6 +3,7 @@
  * Starts the database and Redis (unless MONGODB_URI / REDIS_URL are given), the fake WeChat
  * server, seeds the demo data, starts the API, prints the URLs, and stops everything on Ctrl-C.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { acquireDataDirLock, repoRoot, startDatabase, startRedis, type ManagedService } from './services';
 import { loadLocalSecrets } from './lib/local-secrets';
@@ -127,6 +128,9 @@ async function main() {
         `  OpenAPI UI    ${apiUrl}/docs   (document: ${apiUrl}/docs/json)`,
         `  Health        ${apiUrl}/healthz   ${apiUrl}/readyz`,
         `  Fake WeChat   ${fakeUrl}`,
+        fs.existsSync(path.join(repoRoot, 'miniprogram/dist/h5/index.html'))
+          ? `  H5 app        ${apiUrl}/app/   (admin console: ${apiUrl}/app/admin/board/index)`
+          : '  H5 app        not built yet: run `npm run build:h5`, then restart (served under /app/)',
         `  Worker        notices and deadlines (log: ${worker.logFile})`,
         `  Admin login   username "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (from ADMIN_PASSWORD)' : ` (generated, kept in ${path.join(dataDir, 'secrets.json')})`}`,
         `  Logs          ${logDir}`,

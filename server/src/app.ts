@@ -30,6 +30,7 @@ import rateLimitPlugin from './plugins/rate-limit';
 import queuesPlugin from './plugins/queues';
 import queueBoardPlugin from './plugins/queue-board';
 import notificationRoutes from './modules/notifications/routes';
+import h5App, { DEFAULT_H5_DIR } from './plugins/h5-app';
 import operationsRoutes from './modules/operations';
 
 declare module 'fastify' {
@@ -41,6 +42,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Where log lines go (tests capture them to check what is never logged). */
   logStream?: DestinationStream;
+  /** The H5 build served under /app/ (default: miniprogram/dist/h5, when built). */
+  h5Dir?: string;
 }
 
 /** JSON bodies are small: the largest is a ticket of 2000 characters. Images go through uploads. */
@@ -99,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     { prefix: '/api/v1' },
   );
+  await app.register(h5App, { root: options.h5Dir ?? DEFAULT_H5_DIR });
 
   return app;
 }

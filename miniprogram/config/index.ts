@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+
+// The shared workspace is TypeScript source: compile it like our own code.
+const sharedSource = path.resolve(__dirname, '../../shared/src');
+
+/**
+ * Taro build configuration for both targets:
+ *   weapp → dist/weapp (open it in WeChat DevTools; appid from TARO_APP_ID, see project.config.json)
+ *   h5    → dist/h5, served by the API under /app/ (browser history, basename /app)
+ * API_BASE is where the weapp calls the API; the H5 build calls its own origin.
+ */
+export default defineConfig<'webpack5'>(async (merge) => {
+  const isH5 = process.env.TARO_ENV === 'h5';
+  const apiBase = isH5 ? '' : (process.env.TARO_APP_API_BASE ?? 'http://127.0.0.1:3000');
+  const production = process.env.NODE_ENV === 'production';
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'mashangshang',
+    date: '2026-11-26',
+    // NutUI is drawn for a 375 px design, our own styles for 750.
+    designWidth(input) {
+      return typeof input === 'object' && input?.file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750;
+    },
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: `dist/${process.env.TARO_ENV ?? 'weapp'}`,
+    plugins: [],
+    defineConstants: {
+      API_BASE: JSON.stringify(apiBase),
+      DEMO_SIGN_IN: JSON.stringify(process.env.TARO_APP_DEMO_SIGN_IN ?? 'on'),
+      SUBSCRIBE_TEMPLATE_IDS: JSON.stringify(process.env.TARO_APP_TEMPLATE_IDS ?? ''),
+    },
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: { type: 'webpack5', prebundle: { enable: false } },
+    cache: { enable: false },
+    mini: {
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      optimizeMainPackage: { enable: true },
+      compile: { include: [sharedSource] },
+    },
+    h5: {
+      publicPath: '/app/',
+      compile: { include: [sharedSource] },
+      staticDirectory: 'static',
+      router: { mode: 'browser', basename: '/app' },
+      output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+    },
+  };
+  return merge({}, baseConfig, production ? {} : {});
+});

@@ -1,0 +1,103 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useLoad } from '@tarojs/taro';
+import { useState } from 'react';
+import type { AdminMember, TicketListQuery, TicketSummary } from '@mashangshang/shared';
+import { api, currentSession, signOut } from '../../services/api';
+import { PageShell } from '../../components/page-shell';
+import { ListState } from '../../components/list-state';
+import { TicketCard } from '../../components/ticket-card';
+import { Button, Tabs } from '../../components/ui';
+import { usePagedList } from '../../components/use-paged-list';
+
+const TABS: { title: string; query: TicketListQuery }[] = [
+  { title: '超时未答复', query: { overdue: true } },
+  { title: '待分配', query: { status: 'pending' } },
+];
+
+/** The office's board: overdue and unassigned tickets across all studios, each reassignable. */
+export default function BoardPage() {
+  const [tab, setTab] = useState(0);
+  const [picking, setPicking] = useState<{ ticketId: string; members: AdminMember[] | null } | null>(null);
+  const [allowed] = useState(() => currentSession()?.user.role === 'admin');
+
+  useLoad(() => {
+    // Not signed in as an admin: straight to the password page, without a request that would fail.
+    if (!allowed) void Taro.redirectTo({ url: '/admin/login/index' });
+  });
+
+  const query = TABS[tab]?.query ?? {};
+  const list = usePagedList<TicketSummary>((cursor) => (allowed ? api.tickets({ ...query, cursor, limit: 20 }) : Promise.resolve({ items: [], nextCursor: null })), [tab, allowed]);
+
+  const pick = async (ticket: TicketSummary) => {
+    setPicking({ ticketId: ticket.id, members: null });
+    try {
+      const page = await api.adminMembers({ studioId: ticket.studio.id, limit: 100 });
+      setPicking({ ticketId: ticket.id, members: page.items.filter((m) => m.active) });
+    } catch {
+      setPicking(null);
+    }
+  };
+  const reassign = async (ticket: TicketSummary, member: AdminMember) => {
+    try {
+      await api.assign(ticket.id, { memberId: member.id });
+      void Taro.showToast({ title: `已改派给${member.name}`, icon: 'success' });
+      setPicking(null);
+      await list.refresh();
+    } catch {
+      // toast already shown
+    }
+  };
+
+  return (
+    <PageShell>
+      <View className='row row--between'>
+        <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/notices/index' })}>
+          发送失败的通知
+        </Button>
+        <Button
+          className='tap'
+          fill='none'
+          onClick={() => {
+            signOut();
+            void Taro.redirectTo({ url: '/admin/login/index' });
+          }}
+        >
+          退出
+        </Button>
+      </View>
+      <Tabs value={tab} onChange={(value: string | number) => setTab(Number(value))}>
+        {TABS.map((t) => (
+          <Tabs.TabPane key={t.title} title={t.title} />
+        ))}
+      </Tabs>
+      <View style={{ marginTop: '12px' }}>
+        {list.items.map((ticket) => (
+          <TicketCard key={ticket.id} ticket={ticket} showDue onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}>
+            {picking?.ticketId === ticket.id ? (
+              <View className='member-pick'>
+                {picking.members === null ? <Text className='muted'>正在加载委员…</Text> : null}
+                {picking.members?.length === 0 ? <Text className='muted'>该工作室没有可接收的委员</Text> : null}
+                {picking.members
+                  ?.filter((m) => m.id !== ticket.assignee?.id)
+                  .map((m) => (
+                    <Button key={m.id} className='btn-block pick-member' fill='outline' onClick={() => void reassign(ticket, m)}>
+                      改派给 {m.name}
+                      {m.bound ? '' : '（未绑定微信）'}
+                    </Button>
+                  ))}
+                <Button className='btn-block' fill='none' onClick={() => setPicking(null)}>
+                  取消
+                </Button>
+              </View>
+            ) : (
+              <Button className='btn-block reassign' type='primary' fill='outline' onClick={() => void pick(ticket)}>
+                改派
+              </Button>
+            )}
+          </TicketCard>
+        ))}
+        <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='没有需要督办的留言' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+      </View>
+    </PageShell>
+  );
+}

@@ -1,0 +1,52 @@
+import { Image, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { TICKET_CATEGORY_LABELS, TICKET_OUTCOME_LABELS, TICKET_STATUS_LABELS, type TicketDetail } from '@mashangshang/shared';
+import { imageUrl } from '../services/api';
+import { dueText, formatTime } from '../services/format';
+import { Tag } from './ui';
+
+/** What a ticket says and where it stands: shared by the resident's and the member's detail pages. */
+export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean }) {
+  const { ticket } = props;
+  const urls = ticket.images.map((image) => imageUrl(image.url));
+  return (
+    <View className='card'>
+      <View className='row row--between'>
+        <Text className='ticket-card__no'>{ticket.no}</Text>
+        <View className='row'>
+          {ticket.overdue ? (
+            <Tag type='danger' className='badge-overdue'>
+              已超时
+            </Tag>
+          ) : null}
+          <Tag type='primary' className='ticket-status'>
+            {TICKET_STATUS_LABELS[ticket.status]}
+          </Tag>
+        </View>
+      </View>
+      <Text className='block muted small'>
+        {TICKET_CATEGORY_LABELS[ticket.category]} · {ticket.studio.name} · {formatTime(ticket.createdAt)}
+      </Text>
+      <Text className='block ticket-content' style={{ margin: '16px 0', wordBreak: 'break-all' }}>
+        {ticket.content}
+      </Text>
+      {urls.length ? (
+        <View className='photos'>
+          {urls.map((url) => (
+            <Image key={url} className='photo__img photo' src={url} mode='aspectFill' onClick={() => Taro.previewImage({ urls, current: url })} />
+          ))}
+        </View>
+      ) : null}
+      {props.forMember ? (
+        <View className='stack small' style={{ marginTop: '16px' }}>
+          <Text>留言人：{ticket.residentName}</Text>
+          {ticket.contactPhone ? <Text>联系电话：{ticket.contactPhone}{ticket.allowContact ? '（可回电）' : ''}</Text> : null}
+          {ticket.status === 'assigned' ? <Text className={ticket.overdue ? 'danger' : 'muted'}>答复时限：{dueText(ticket.dueAt)}</Text> : null}
+          {ticket.contentCheck !== 'pass' ? <Text className='warn'>内容安全复核中，请勿公开转发</Text> : null}
+        </View>
+      ) : null}
+      {ticket.assignee ? <Text className='block muted small'>承办委员：{ticket.assignee.name}</Text> : null}
+      {ticket.outcome ? <Text className='block small'>办理结果：{TICKET_OUTCOME_LABELS[ticket.outcome]}</Text> : null}
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '委员工作台', enablePullDownRefresh: true });

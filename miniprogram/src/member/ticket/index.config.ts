@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '办理留言', enablePullDownRefresh: true });

@@ -1,0 +1,162 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
+import { useState } from 'react';
+import { TICKET_OUTCOMES, TICKET_OUTCOME_LABELS, type TicketDetail, type TicketOutcome } from '@mashangshang/shared';
+import { api, ApiError, currentSession, ensureSignedIn } from '../../services/api';
+import { PageShell } from '../../components/page-shell';
+import { TicketBody } from '../../components/ticket-body';
+import { Timeline } from '../../components/timeline';
+import { Button, TextArea } from '../../components/ui';
+
+type Panel = 'reply' | 'transfer' | 'resolve';
+interface Colleague {
+  id: string;
+  name: string;
+  title: string;
+}
+
+/** A member handles a ticket: reply, internal note, transfer to a colleague, resolve with its 三转 outcome. */
+export default function MemberTicketPage() {
+  const [id, setId] = useState('');
+  const [ticket, setTicket] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [panel, setPanel] = useState<Panel>('reply');
+  const [text, setText] = useState('');
+  const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
+  const [outcome, setOutcome] = useState<TicketOutcome>('none');
+  const [busy, setBusy] = useState(false);
+
+  const load = async (ticketId: string) => {
+    setError(null);
+    if (!(await ensureSignedIn())) return;
+    try {
+      setTicket(await api.ticket(ticketId));
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : '加载失败');
+    } finally {
+      void Taro.stopPullDownRefresh();
+    }
+  };
+  useLoad((params: Record<string, string | undefined>) => {
+    setId(params.id ?? '');
+    if (params.id) void load(params.id);
+  });
+  usePullDownRefresh(() => void load(id));
+
+  const act = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    try {
+      await action();
+      setText('');
+      void Taro.showToast({ title: done, icon: 'success' });
+      await load(id);
+    } catch {
+      // toast already shown by the API client
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const openTransfer = async () => {
+    setPanel('transfer');
+    if (!ticket || colleagues) return;
+    try {
+      if (currentSession()?.user.role === 'admin') {
+        const page = await api.adminMembers({ studioId: ticket.studio.id, limit: 100 });
+        setColleagues(page.items.filter((m) => m.active && m.bound).map((m) => ({ id: m.id, name: m.name, title: m.title })));
+      } else {
+        setColleagues((await api.studio(ticket.studio.id)).members);
+      }
+    } catch {
+      setColleagues([]);
+    }
+  };
+
+  if (!ticket) {
+    return (
+      <PageShell>
+        <View className='state'>
+          <Text className='state__text'>{error ?? '正在加载…'}</Text>
+          {error ? (
+            <Button className='tap' fill='outline' onClick={() => void load(id)}>
+              重新加载
+            </Button>
+          ) : null}
+        </View>
+      </PageShell>
+    );
+  }
+
+  const open = ticket.status !== 'resolved';
+  const panels: { key: Panel; title: string }[] = [
+    { key: 'reply', title: '回复' },
+    { key: 'transfer', title: '转交' },
+    { key: 'resolve', title: '办结' },
+  ];
+
+  return (
+    <PageShell>
+      <TicketBody ticket={ticket} forMember />
+
+      {open ? (
+        <View className='card'>
+          <View className='chips'>
+            {panels.map((p) => (
+              <View key={p.key} className={`chip panel-${p.key}${panel === p.key ? ' chip--on' : ''}`} onClick={() => (p.key === 'transfer' ? void openTransfer() : setPanel(p.key))}>
+                {p.title}
+              </View>
+            ))}
+          </View>
+
+          {panel === 'reply' ? (
+            <View className='stack'>
+              <TextArea className='input-box reply-input' placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）' value={text} maxLength={2000} rows={4} onChange={(value: string) => setText(value)} />
+              <Button className='btn-block send-reply' type='primary' loading={busy} disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim() }), '已回复')}>
+                发送回复
+              </Button>
+              <Button className='btn-block send-note' fill='outline' disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim(), internal: true }), '已添加备注')}>
+                添加内部备注
+              </Button>
+            </View>
+          ) : null}
+
+          {panel === 'transfer' ? (
+            <View className='member-pick'>
+              {colleagues === null ? <Text className='muted'>正在加载委员…</Text> : null}
+              {colleagues?.length === 0 ? <Text className='muted'>本工作室没有其他可转交的委员</Text> : null}
+              {colleagues
+                ?.filter((c) => c.id !== ticket.assignee?.id)
+                .map((c) => (
+                  <Button key={c.id} className='btn-block' fill='outline' disabled={busy} onClick={() => void act(() => api.assign(ticket.id, { memberId: c.id }), `已转交${c.name}`)}>
+                    转交给 {c.name}（{c.title}）
+                  </Button>
+                ))}
+            </View>
+          ) : null}
+
+          {panel === 'resolve' ? (
+            <View className='stack'>
+              <Text className='field__label'>办理结果（三转）</Text>
+              <View className='chips'>
+                {TICKET_OUTCOMES.map((o) => (
+                  <View key={o} className={`chip${outcome === o ? ' chip--on' : ''}`} onClick={() => setOutcome(o)}>
+                    {TICKET_OUTCOME_LABELS[o]}
+                  </View>
+                ))}
+              </View>
+              <TextArea className='input-box' placeholder='办结说明（选填）' value={text} maxLength={500} rows={3} onChange={(value: string) => setText(value)} />
+              <Button className='btn-block send-resolve' type='primary' disabled={busy} onClick={() => void act(() => api.resolve(ticket.id, text.trim() ? { outcome, note: text.trim() } : { outcome }), '已办结')}>
+                确认办结
+              </Button>
+            </View>
+          ) : null}
+        </View>
+      ) : null}
+
+      <Text className='h2'>办理记录</Text>
+      <View className='card'>
+        <Timeline events={ticket.timeline} />
+      </View>
+    </PageShell>
+  );
+}

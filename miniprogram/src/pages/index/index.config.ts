@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '码上商', enablePullDownRefresh: true });

@@ -1,0 +1,213 @@
+/**
+ * The H5 build in a real browser (Debian's chromium driven by playwright-core) against a whole
+ * stack started here: private database, Redis, fake WeChat, the API serving the build under /app/,
+ * and the notification workers. A resident, a member and an admin each use their own browser
+ * context, as three different people would. Screenshots of every step go to test-artifacts/e2e/;
+ * any console error or uncaught exception in a page fails the test.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
+import { signInAdmin, signInResident, idempotencyKey, type Caller } from './helpers/actors';
+import { ensureH5Build } from './helpers/h5-build';
+import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
+// 1×1 PNG: a real image, so the server's type detection accepts it.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+jest.setTimeout(240_000);
+
+let stack: TestStack;
+let workers: RunningWorkers;
+let browser: Browser;
+let base: string;
+let admin: Caller;
+let studio: { id: string; scene: string };
+let memberA: { id: string };
+let memberB: { id: string };
+const consoleErrors: string[] = [];
+const timings: Record<string, number> = {};
+let tmpDir: string;
+
+async function api<T>(method: string, url: string, caller: Caller | null, payload?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await stack.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { ...(caller?.headers ?? {}), ...headers }, payload: payload as object });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return res.json() as T;
+}
+
+async function newPerson(width: number): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height: 780 }, deviceScaleFactor: 2, isMobile: width < 500, hasTouch: width < 500, locale: 'zh-CN' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: uncaught ${error.message}`));
+  return { context, page };
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect(consoleErrors).toEqual([]);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-e2e-'));
+  timings.h5BuildMs = ensureH5Build();
+  // Three people from one address in a few minutes: the per-IP ceilings are for the internet, not this test.
+  stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', RATE_LIMIT_SUBMIT_PER_HOUR: '10000' });
+  await stack.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+  workers = await startWorkers(stack.config, { logStream: stack.logs });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+
+  admin = await signInAdmin(stack.app);
+  const created = await api<{ id: string; scene?: string; code?: string }>('POST', '/admin/studios', admin, {
+    code: 'e2ehx01',
+    name: '硖石街道委员集体工作室',
+    kind: 'town',
+    town: '硖石街道',
+    intro: '围绕老旧小区改造、养老服务等民生实事开展协商议事。',
+    address: '海宁市硖石街道文苑路 1 号',
+    serviceItems: [{ title: '老旧小区改造议事会', summary: '每月第一个周三，委员与居民面对面' }],
+  });
+  const detail = await api<{ id: string; scene: string }>('GET', `/studios/${created.id}`, null);
+  studio = { id: detail.id, scene: detail.scene };
+  memberA = await api('POST', '/admin/members', admin, { name: '沈建华', title: '市政协委员', studioIds: [studio.id] });
+  memberB = await api('POST', '/admin/members', admin, { name: '陆佳怡', title: '市政协委员', studioIds: [studio.id] });
+}, 300_000);
+
+afterAll(async () => {
+  fs.writeFileSync(path.join(ARTIFACTS, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  await browser?.close().catch(() => undefined);
+  await workers?.close(5000).catch(() => undefined);
+  await stack?.close();
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+
+describe('mini-program H5 in a real browser', () => {
+  let ticketNo = '';
+  let residentPage: Page;
+
+  it('serves the H5 app under /app/ with a fallback to index.html for app routes', async () => {
+    const index = await fetch(`${base}/app/pages/mine/index`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<div id="app">');
+  });
+
+  it('resident: opens the studio from its scene link, submits a ticket with a photo, sees it in 我的', async () => {
+    const { page } = await newPerson(360);
+    const started = Date.now();
+    await page.goto(`${base}/app/pages/index/index?scene=${encodeURIComponent(studio.scene)}`);
+    await page.locator('.studio-name').getByText('硖石街道委员集体工作室').waitFor();
+    timings.scanToStudioMs = Date.now() - started;
+    await page.getByText('老旧小区改造议事会').waitFor();
+    await page.getByText('沈建华').waitFor();
+    await shot(page, '01-resident-studio-from-scene');
+
+    await page.locator('.entry-submit').click();
+    await page.locator('.content-input textarea').waitFor();
+    await page.getByText('反映建议').click();
+    await page.locator('.content-input textarea').fill('文苑路小区门口的路灯坏了一个星期，晚上老人出门很不安全，希望尽快修好。');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('.add-photo').click()]);
+    const photo = path.join(tmpDir, 'streetlight.png');
+    fs.writeFileSync(photo, PNG);
+    await chooser.setFiles(photo);
+    await page.locator('.photo--done').waitFor();
+    await page.locator('.consent-box').click();
+    await shot(page, '02-resident-form-filled');
+
+    await page.locator('.send-ticket').click();
+    await page.getByText('办理进度').waitFor();
+    ticketNo = (await page.locator('.ticket-card__no').first().textContent())?.trim() ?? '';
+    expect(ticketNo).toMatch(/^[A-Z]+\d{8}-\d+$/);
+    await page.locator('.ticket-content').getByText('路灯坏了一个星期').waitFor();
+    await expect(page.locator('.photo').count()).resolves.toBe(1);
+    await shot(page, '03-resident-ticket-submitted');
+
+    await page.goto(`${base}/app/pages/mine/index`);
+    await page.locator('.ticket-card', { hasText: ticketNo }).waitFor();
+    await expect(page.locator('.ticket-card', { hasText: ticketNo }).getByText('待回复').count()).resolves.toBe(1);
+    await shot(page, '04-resident-mine');
+
+    // 适老化: the large-text switch applies at once and is kept for the next pages.
+    await page.locator('.large-text-row .nut-switch').click();
+    await page.locator('.page--large').waitFor();
+    await shot(page, '04b-resident-large-text');
+    await page.locator('.large-text-row .nut-switch').click();
+    await page.locator('.page:not(.page--large)').waitFor();
+    residentPage = page;
+  });
+
+  it('resident: the plain H5 link of a studio (/app/?studioId=) opens the studio', async () => {
+    const { context, page } = await newPerson(320);
+    await page.goto(`${base}/app/?studioId=${studio.id}`);
+    await page.locator('.studio-name').getByText('硖石街道委员集体工作室').waitFor();
+    await shot(page, '04c-studio-from-h5-link-320px');
+    // Nothing wider than the 320 px screen.
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(320);
+    await context.close();
+  });
+
+  it('member: binds with an invite, sees the ticket in 待回复 and replies', async () => {
+    const invite = await api<{ inviteCode: string }>('POST', `/admin/members/${memberA.id}/invites`, admin);
+    const { page } = await newPerson(320);
+    await page.goto(`${base}/app/member/bind/index`);
+    await page.locator('.invite-code input').fill(invite.inviteCode);
+    await shot(page, '05-member-bind');
+    await page.locator('.bind-submit').click();
+    await page.getByText('待回复').first().waitFor();
+    const card = page.locator('.ticket-card', { hasText: ticketNo });
+    await card.waitFor();
+    await shot(page, '06-member-inbox');
+
+    await card.locator('.tap-row').click();
+    await page.locator('.reply-input textarea').fill('您好，已联系街道城管中队，明天上午安排维修，修好后请您留意。');
+    await page.locator('.send-reply').click();
+    await page.locator('.timeline__item--reply').getByText('明天上午安排维修').waitFor();
+    await shot(page, '07-member-replied');
+  });
+
+  it('resident: sees the reply and rates it', async () => {
+    const page = residentPage;
+    await page.locator('.ticket-card', { hasText: ticketNo }).locator('.tap-row').click();
+    await page.locator('.timeline__item--reply').getByText('明天上午安排维修').waitFor();
+    await page.locator('.rate-box').waitFor();
+    await page.locator('.send-rating').click();
+    await page.getByText('您的评价：').waitFor();
+    await shot(page, '08-resident-rated');
+  });
+
+  it('admin: signs in with the password, sees an overdue ticket and reassigns it', async () => {
+    const resident = await signInResident(stack.app, 'e2e-resident-overdue');
+    const late = await api<{ id: string; no: string }>('POST', '/tickets', resident, { studioId: studio.id, category: 'help', content: '家里老人独居，想咨询居家养老服务怎么申请。' }, { 'idempotency-key': idempotencyKey() });
+    await stack.app.models.Ticket.updateOne({ _id: late.id }, { $set: { dueAt: new Date(Date.now() - 3 * 3600_000) } });
+
+    const { page } = await newPerson(768);
+    await page.goto(`${base}/app/admin/board/index`);
+    await page.locator('.admin-password input').fill(TEST_ADMIN_PASSWORD);
+    await shot(page, '09-admin-login');
+    await page.locator('.admin-sign-in').click();
+    const card = page.locator('.ticket-card', { hasText: late.no });
+    await card.waitFor();
+    await card.locator('.badge-overdue').waitFor();
+    await shot(page, '10-admin-overdue-board');
+
+    // Reassign to whichever of the two members does not have it now.
+    const before = await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin);
+    const target = before.assignee?.id === memberB.id ? { id: memberA.id, name: '沈建华' } : { id: memberB.id, name: '陆佳怡' };
+    await card.locator('.reassign').click();
+    await card.locator('.pick-member', { hasText: target.name }).click();
+    await page.getByText(`已改派给${target.name}`).waitFor();
+    const after = await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin);
+    expect(after.assignee?.id).toBe(target.id);
+    await shot(page, '11-admin-reassigned');
+  });
+});

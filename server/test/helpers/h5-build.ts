@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const miniprogramDir = path.resolve(__dirname, '../../../miniprogram');
+export const H5_DIR = path.join(miniprogramDir, 'dist/h5');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the H5 app unless a build newer than every source file (the mini-program's and shared's)
+ * is already there. Returns how long the build took, 0 when it was reused.
+ */
+export function ensureH5Build(): number {
+  const index = path.join(H5_DIR, 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(miniprogramDir, 'src')),
+    newestMtime(path.join(miniprogramDir, 'config')),
+    newestMtime(path.resolve(miniprogramDir, '../shared/src')),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs > sources) return 0;
+  const started = Date.now();
+  execFileSync('npm', ['run', 'build:h5'], { cwd: miniprogramDir, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
+  return Date.now() - started;
+}
