@@ -106,8 +106,8 @@ describe('notifications and deadlines', () => {
     const first = (await submit(resident)).json();
     await inject(member, 'POST', `/api/v1/tickets/${first.id}/replies`, { content: '已收到，正在处理。' });
     await eventually(async () => (await inbox(resident)).items.some((n) => n.ticketId === first.id));
-    const stored = await stack.app.models.Notification.findOne({ ticketId: first.id }).lean();
-    expect(stored!.wechat.state).toBe('no_consent');
+    // The in-app copy is written before the WeChat step decides: wait for that decision.
+    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: first.id }).lean())?.wechat.state === 'no_consent');
 
     await subscribe(resident, ['ticket_replied']);
     await fault({ path: '/cgi-bin/message/subscribe/send', mode: 'errcode', errcode: 43101, times: 1 });
