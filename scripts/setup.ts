@@ -3,6 +3,7 @@
  *  - database: MONGODB_URI, or mongod on PATH, or FerretDB built from source into .tools/bin
  *  - redis:    REDIS_URL, or redis-server on PATH (apt-get install when root)
  *  - chromium: for browser tests (apt-get install when root)
+ *  - fonts: a font with Chinese glyphs for the browser (fonts-noto-cjk)
  * Idempotent: a second run only checks and takes seconds. Only Node built-ins are used.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -271,11 +272,31 @@ function setupChromium(): StepResult {
   return { name: 'chromium', status: 'installed', detail: `${binary} (${installed.detail})` };
 }
 
+// --------------------------------------------------------------------------- fonts
+
+/** A font with Chinese glyphs, so the browser tests' screenshots (and printed pages) show text, not boxes. */
+function hasChineseFont(): boolean {
+  const result = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim().length > 0;
+}
+
+function setupFonts(): StepResult {
+  say('fonts (Chinese text in the browser)');
+  if (hasChineseFont()) {
+    say('  found a font with Chinese glyphs');
+    return { name: 'fonts', status: 'ok', detail: 'fc-list :lang=zh lists a font' };
+  }
+  say('  no font with Chinese glyphs');
+  const installed = aptInstall('fonts-noto-cjk', ['--no-install-recommends']);
+  if (!installed.ok) return { name: 'fonts', status: 'failed', detail: installed.detail };
+  return { name: 'fonts', status: 'installed', detail: `fonts-noto-cjk (${installed.detail})` };
+}
+
 // --------------------------------------------------------------------------- main
 
 function main(): void {
   say(`repository: ${repoRoot}`);
-  for (const step of [setupDatabase, setupRedis, setupChromium]) {
+  for (const step of [setupDatabase, setupRedis, setupChromium, setupFonts]) {
     const t0 = Date.now();
     let result: StepResult;
     try {
