@@ -107,13 +107,13 @@ describe('notifications and deadlines', () => {
     await inject(member, 'POST', `/api/v1/tickets/${first.id}/replies`, { content: '已收到，正在处理。' });
     await eventually(async () => (await inbox(resident)).items.some((n) => n.ticketId === first.id));
     // The in-app copy is written before the WeChat step decides: wait for that decision.
-    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: first.id }).lean())?.wechat.state === 'no_consent');
+    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: first.id, kind: 'ticket_replied' }).lean())?.wechat.state === 'no_consent');
 
     await subscribe(resident, ['ticket_replied']);
     await fault({ path: '/cgi-bin/message/subscribe/send', mode: 'errcode', errcode: 43101, times: 1 });
     const second = (await submit(resident)).json();
     await inject(member, 'POST', `/api/v1/tickets/${second.id}/replies`, { content: '已收到，正在处理。' });
-    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: second.id }).lean())?.wechat.state === 'no_consent');
+    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: second.id, kind: 'ticket_replied' }).lean())?.wechat.state === 'no_consent');
     expect(await messagesTo(openid)).toHaveLength(0);
     expect((await inbox(resident)).items.some((n) => n.ticketId === second.id)).toBe(true);
   });

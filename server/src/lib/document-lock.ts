@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors';
 
 const RELEASE_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const EXTEND_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * Runs `work` while holding a short Redis lock named `key`, shared by every API and worker process.
@@ -28,9 +29,16 @@ export async function withDocumentLock<T>(
     if (Date.now() > deadline) throw new AppError('CONFLICT', { logMessage: `lock ${lockKey} busy`, userMessage: '操作的人较多，请稍后重试' });
     await sleep(20 + Math.floor(Math.random() * 30));
   }
+  // While the work runs, keep the lock alive: a slow database under load must not let the lock lapse
+  // and a second writer in. The TTL only matters when this process dies holding it.
+  const keepAlive = setInterval(() => {
+    redis.eval(EXTEND_IF_OURS, 1, lockKey, token, String(ttlMs)).catch(() => undefined);
+  }, Math.max(100, Math.floor(ttlMs / 3)));
+  keepAlive.unref();
   try {
     return await work();
   } finally {
+    clearInterval(keepAlive);
     // Release only our own lock: it may have expired and been taken by someone else.
     await redis.eval(RELEASE_IF_OURS, 1, lockKey, token).catch(() => undefined);
   }

@@ -23,11 +23,10 @@ export interface WorkerDeps {
 }
 
 /**
- * The worker holds a ticket's lock across its WeChat calls (a token fetch, perhaps after waiting for
- * another process's fetch, then the send; each bounded by the client's timeout), so the lock outlives
- * them; a crashed worker's lock frees itself soon after.
+ * The worker holds a ticket's lock across its WeChat calls; the lock is kept alive while it works
+ * (see document-lock), so the TTL only decides how soon a crashed worker's tickets free up.
  */
-const workerLock = (deps: WorkerDeps) => ({ ttlMs: deps.config.wechat.timeoutMs * 4 + 2000, waitMs: 15_000 });
+const WORKER_LOCK = { ttlMs: 10_000, waitMs: 15_000 };
 /** WeChat: the user has not consented to this template (or used the consent up). */
 const NO_CONSENT_ERRCODE = 43101;
 
@@ -112,7 +111,7 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
       if (!entry.doneAt) await markDone(models, ticket, entry, outcome);
       return outcome;
     },
-    workerLock(deps),
+    WORKER_LOCK,
   );
 }
 
@@ -219,7 +218,7 @@ export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promis
       ).lean<TicketDoc>();
       return { state: 'notified' as const, ticket: updated };
     },
-    workerLock(deps),
+    WORKER_LOCK,
   );
   if (result.state === 'notified' && result.ticket) await dispatchNotices(deps.queues, result.ticket, deps.log);
   return result.state;
