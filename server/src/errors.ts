@@ -38,6 +38,7 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   UPLOAD_TOO_LARGE: 413,
   UPLOAD_FILE_MISSING: 400,
   UPLOAD_TOO_MANY_FILES: 400,
+  STATS_NOT_READY: 503,
 };
 
 /**

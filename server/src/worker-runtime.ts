@@ -10,6 +10,7 @@ import { createWechatClient } from './wechat/client';
 import { QUEUE_NAMES, createProducers, assertJobData, NotifyJob, DeadlineJob } from './queues';
 import { deliverNotice, handleDeadline, type WorkerDeps } from './modules/notifications/deliver';
 import { sweep } from './modules/notifications/sweeper';
+import { ensureOperationsSchedules, operationsWorker } from './modules/operations-jobs';
 
 export interface RunningWorkers {
   deps: WorkerDeps;
@@ -31,7 +32,7 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   const bullConnection = new Redis(config.redisUrl, redisOptions);
   for (const client of [commands, bullConnection]) client.on('error', (error) => log.debug({ reason: error.message }, 'worker redis problem'));
   const queues = createProducers(bullConnection, config.notifications.sendAttempts, config.notifications.backoffMs);
-  for (const queue of [queues.notify, queues.deadlines, queues.maintenance]) {
+  for (const queue of [queues.notify, queues.deadlines, queues.maintenance, queues.operations]) {
     queue.on('error', (error) => log.debug({ queue: queue.name, reason: error.message }, 'queue connection problem'));
   }
   const wechat = createWechatClient({ ...config.wechat, redis: commands });
@@ -46,6 +47,7 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
     ),
     new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData<DeadlineJob>(DeadlineJob, job.data)), { connection: bullConnection, concurrency: 4 }),
     new Worker(QUEUE_NAMES.maintenance, async () => sweep(deps), { connection: bullConnection, concurrency: 1 }),
+    operationsWorker(deps, bullConnection),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, reason: error.message }, 'job failed'));
@@ -59,6 +61,8 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
       .catch((error: Error) => log.warn({ reason: error.message }, 'sweeper schedule not set; will retry when Redis is back'));
   await ensureSweeper();
   commands.on('ready', () => void ensureSweeper());
+  await ensureOperationsSchedules(deps);
+  commands.on('ready', () => void ensureOperationsSchedules(deps));
   log.info({ concurrency }, 'workers started');
 
   return {

@@ -172,6 +172,24 @@ const ROWS: Row[] = [
     codes: { 404: 'STUDIO_NOT_FOUND' },
     request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/qrcode` }),
   },
+  {
+    route: 'GET /api/v1/admin/stats',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/stats?groupBy=town' }),
+    check: (res) => ((res.json() as { total: { tickets: number } }).total.tickets > 0 ? null : 'no tickets counted'),
+  },
+  {
+    route: 'GET /api/v1/admin/stats/export',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/stats/export?format=csv' }),
+    check: (res) => (String(res.headers['content-type']).startsWith('text/csv') ? null : `content-type ${String(res.headers['content-type'])}`),
+  },
+  {
+    route: 'GET /api/v1/admin/stats/export',
+    variant: 'XLSX',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/stats/export?format=xlsx&groupBy=sector' }),
+  },
 
   {
     route: 'POST /api/v1/uploads',

@@ -411,6 +411,12 @@ const QUERY_CASES: Case[] = [
   ...['type=bogus', 'type=', 'type=h5&type=wxacode', 'width=279', 'width=1281', 'width=abc', 'width=1.5', 'width=-430', `type=${enc('{"$gt":""}')}`].map((q) =>
     get(`GET /admin/studios/:id/qrcode?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/qrcode?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
+  ...['from=2026-13-01', 'from=abc', 'to=2026-1-5', 'from=2026-02-30', 'from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', 'groupBy=bogus', 'groupBy=', `from=${enc('{"$gt":""}')}`, 'from=2026-03-01&from=2026-03-02'].map((q) =>
+    get(`GET /admin/stats?${q}`, 'admin', () => `/api/v1/admin/stats?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  ...['format=pdf', 'format=', 'format=CSV', 'format=csv&groupBy=nobody', 'format=xlsx&from=2026-02-31', 'format=csv&from=2026-03-10&to=2026-03-01'].map((q) =>
+    get(`GET /admin/stats/export?${q}`, 'admin', () => `/api/v1/admin/stats/export?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),

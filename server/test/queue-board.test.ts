@@ -33,7 +33,7 @@ describe('queue board (Bull Board) at /admin/queues', () => {
     const queues = await stack.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie } });
     expect(queues.statusCode).toBe(200);
     const names = (queues.json() as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['deadlines', 'maintenance', 'notify']);
+    expect(names).toEqual(['deadlines', 'maintenance', 'notify', 'operations']);
   });
 
   it('keeps its routes out of the public API document', async () => {

@@ -39,6 +39,7 @@ export const ERROR_MESSAGES = {
   UPLOAD_TOO_LARGE: '图片不能超过 5 MB',
   UPLOAD_FILE_MISSING: '请选择要上传的图片',
   UPLOAD_TOO_MANY_FILES: '一次只能上传一张图片',
+  STATS_NOT_READY: '统计数据正在生成，请稍后刷新',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

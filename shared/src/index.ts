@@ -11,3 +11,4 @@ export * from './schemas/uploads';
 export * from './notifications';
 export * from './schemas/notifications';
 export * from './schemas/qrcodes';
+export * from './schemas/stats';

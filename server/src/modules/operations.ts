@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import studioCodeRoutes from './qrcodes/routes';
+import statsRoutes from './stats/routes';
+import outcomeRoutes from './outcomes/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -8,6 +10,8 @@ import studioCodeRoutes from './qrcodes/routes';
  */
 const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(studioCodeRoutes);
+  await api.register(statsRoutes);
+  await api.register(outcomeRoutes);
 };
 
 export default operationsRoutes;

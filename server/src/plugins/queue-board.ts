@@ -51,7 +51,7 @@ export default fp(
 
     const serverAdapter = new FastifyAdapter();
     createBullBoard({
-      queues: [app.queues.notify, app.queues.deadlines, app.queues.maintenance].map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+      queues: [app.queues.notify, app.queues.deadlines, app.queues.maintenance, app.queues.operations].map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
       serverAdapter,
       options: { uiConfig: { boardTitle: '码上商 队列' } },
     });

@@ -18,7 +18,7 @@ export default fp(
   async function queuesPlugin(app: FastifyInstance, opts: { redisUrl: string; sendAttempts: number; backoffMs: number }) {
     const connection = redisOptionsFromUrl(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     const producers = createProducers(connection, opts.sendAttempts, opts.backoffMs);
-    for (const queue of [producers.notify, producers.deadlines, producers.maintenance]) {
+    for (const queue of [producers.notify, producers.deadlines, producers.maintenance, producers.operations]) {
       queue.on('error', (error) => app.log.debug({ reason: error.message }, 'queue error'));
     }
     app.decorate('queues', producers);

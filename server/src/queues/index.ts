@@ -7,6 +7,8 @@ export const QUEUE_NAMES = {
   notify: 'notify',
   deadlines: 'deadlines',
   maintenance: 'maintenance',
+  /** Statistics reconcile, nightly star ratings, 回头看 follow-ups (see modules/operations-jobs.ts). */
+  operations: 'operations',
 } as const;
 
 const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$' });
@@ -38,6 +40,7 @@ export interface Producers {
   notify: Queue<NotifyJob>;
   deadlines: Queue<DeadlineJob>;
   maintenance: Queue;
+  operations: Queue;
   close(): Promise<void>;
 }
 
@@ -48,12 +51,14 @@ export function createProducers(connection: ConnectionOptions, sendAttempts: num
   });
   const deadlines = new Queue<DeadlineJob>(QUEUE_NAMES.deadlines, { connection, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } });
   const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const operations = new Queue(QUEUE_NAMES.operations, { connection, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 2000 } } });
   return {
     notify,
     deadlines,
     maintenance,
+    operations,
     async close() {
-      const queues = [notify, deadlines, maintenance];
+      const queues = [notify, deadlines, maintenance, operations];
       // Closing a queue whose connection is still starting makes BullMQ emit an unhandled error:
       // let the start finish first (briefly; a dead Redis is not waited for).
       await Promise.race([Promise.allSettled(queues.map((q) => q.waitUntilReady())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

@@ -22,6 +22,7 @@ import { addReply, assignTicket, getVisibleTicket, listTickets, moderateTicket, 
 import { toDetail } from './views';
 import { withDocumentLock } from '../../lib/document-lock';
 import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
+import { syncTicketStats } from '../stats/rollup';
 
 const security = [{ bearerAuth: [] }];
 
@@ -34,6 +35,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
    */
   const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>, options: { newDeadline?: boolean } = {}) => {
     const ticket = await withDocumentLock(app.redis, `ticket:${ticketId}`, work);
+    await syncTicketStats(app.redis, ticket, request.log);
     await dispatchNotices(app.queues, ticket, request.log);
     if (options.newDeadline) await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
     return ticket;
@@ -74,6 +76,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
       if (created) {
+        await syncTicketStats(app.redis, ticket, request.log);
         await dispatchNotices(app.queues, ticket, request.log);
         await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
       }

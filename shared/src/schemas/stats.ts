@@ -1,0 +1,62 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoDateTime, literalUnion } from './common';
+
+/** How statistics are grouped: per studio, or per town, sector (界别) or joint group (联组) of studios. */
+export const STATS_GROUP_BYS = ['studio', 'town', 'sector', 'jointGroup'] as const;
+export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
+export const STATS_GROUP_BY_LABELS: Record<StatsGroupBy, string> = { studio: '工作室', town: '镇街', sector: '界别', jointGroup: '联组' };
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The longest range one statistics request may cover, in days. */
+export const STATS_MAX_RANGE_DAYS = 731;
+
+/** A calendar day in China time (UTC+8), e.g. 2026-11-26. */
+export const CalendarDay = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: '日期（北京时间），如 2026-11-26' });
+
+export const StatsQuery = Type.Object(
+  {
+    from: Type.Optional({ ...CalendarDay, description: '起始日期（含），按留言提交时间；默认 29 天前' }),
+    to: Type.Optional({ ...CalendarDay, description: '结束日期（含）；默认今天' }),
+    groupBy: Type.Optional(literalUnion(STATS_GROUP_BYS)),
+  },
+  { additionalProperties: false },
+);
+export type StatsQuery = Static<typeof StatsQuery>;
+
+export const StatsExportQuery = Type.Composite([StatsQuery, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })], { additionalProperties: false });
+export type StatsExportQuery = Static<typeof StatsExportQuery>;
+
+const Count = Type.Integer({ minimum: 0 });
+const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: '0–1；没有可计算的数据时为 null' });
+
+export const StatsGroup = Type.Object({
+  key: Type.String({ description: '分组键：工作室 id，或镇街/界别/联组名称（未归属时为空字符串）' }),
+  label: Type.String(),
+  tickets: Count,
+  byCategory: Type.Object({ consult: Count, suggest: Count, help: Count }),
+  byStatus: Type.Object({ pending: Count, assigned: Count, answered: Count, resolved: Count }),
+  /** Tickets whose deadline has passed, or that were answered: the response rate's denominator. */
+  due: Count,
+  answeredInTime: Count,
+  responseRate: Rate,
+  resolutionRate: Rate,
+  rated: Count,
+  averageRating: Type.Union([Type.Number({ minimum: 1, maximum: 5 }), Type.Null()]),
+  satisfiedShare: Rate,
+  medianFirstResponseMinutes: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  outcomes: Type.Object({ consultation: Count, proposal: Count, public_opinion: Count, service_project: Count }),
+  followUps: Type.Object({ asked: Count, settled: Count, unsettled: Count }),
+});
+export type StatsGroup = Static<typeof StatsGroup>;
+
+export const StatsResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  groupBy: literalUnion(STATS_GROUP_BYS),
+  generatedAt: IsoDateTime,
+  total: StatsGroup,
+  groups: Type.Array(StatsGroup),
+});
+export type StatsResponse = Static<typeof StatsResponse>;
