@@ -6,6 +6,7 @@ import { counterModel, ticketModel } from './modules/tickets/model';
 import { inviteModel } from './modules/invites/model';
 import { consentCreditModel, notificationModel } from './modules/notifications/model';
 import { uploadModel } from './modules/uploads/model';
+import { outcomeModel } from './modules/outcomes/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -20,6 +21,7 @@ export function registerModels(connection: Connection) {
     Notification: notificationModel(connection),
     ConsentCredit: consentCreditModel(connection),
     Upload: uploadModel(connection),
+    Outcome: outcomeModel(connection),
   };
 }
 

@@ -43,6 +43,8 @@ interface World {
   upload: { loose: string; attached: string; signedUrl: string };
   freshTicket(state: 'assigned' | 'answered' | 'resolved'): Promise<string>;
   freshInvite(memberId: string): Promise<string>;
+  /** The 三转 record of a ticket resolved into a proposal. */
+  outcomeRecord: string;
   listOf(res: LightMyRequestResponse): string[];
   /** A second token of the caller's identity, for calls that revoke the token they carry. */
   secondSession(who: CallerName): Record<string, string>;
@@ -189,6 +191,28 @@ const ROWS: Row[] = [
     variant: 'XLSX',
     expect: adminOnly(200),
     request: () => ({ method: 'GET', url: '/api/v1/admin/stats/export?format=xlsx&groupBy=sector' }),
+  },
+  {
+    route: 'GET /api/v1/admin/outcomes',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/outcomes?kind=proposal' }),
+    check: (res, _who, w) => (w.listOf(res).includes(w.outcomeRecord) ? null : 'the proposal record is not listed'),
+  },
+  {
+    route: 'PATCH /api/v1/admin/outcomes/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${w.outcomeRecord}`, payload: { status: 'filed', where: '提案委员会' } }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/outcomes/{id}',
+    variant: 'no such record',
+    expect: adminOnly(404),
+    request: () => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${new Types.ObjectId().toHexString()}`, payload: { status: 'adopted' } }),
+  },
+  {
+    route: 'GET /api/v1/admin/outcomes/export',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/outcomes/export?format=xlsx' }),
   },
 
   {
@@ -440,6 +464,9 @@ describe('authorization matrix', () => {
     const scratchStudio = await call(admin, { method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵演练工作室', kind: 'town', town: '演练镇' } }, 201);
     const scratchMember = await call(admin, { method: 'POST', url: '/api/v1/admin/members', payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.id] } }, 201);
     const [assigned, answered, resolved] = await Promise.all([submit([attached.id]), freshTicket('answered'), freshTicket('resolved')]);
+    const proposal = await freshTicket('answered');
+    await call(memberS, { method: 'POST', url: `/api/v1/tickets/${proposal}/resolve`, payload: { outcome: 'proposal' } }, 200);
+    const outcomeRecord = String((await app.models.Outcome.findOne({ ticketId: proposal }).lean())!._id);
 
     world = {
       studioS: String(studioS!._id),
@@ -451,6 +478,7 @@ describe('authorization matrix', () => {
       ticket: { assigned, answered, resolved },
       upload: { loose: loose.id, attached: attached.id, signedUrl: loose.url },
       freshTicket,
+      outcomeRecord,
       freshInvite: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
       listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
       secondSession: (who) => {

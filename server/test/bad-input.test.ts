@@ -203,6 +203,15 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { decision: { kind: 'string', required: true }, note: { kind: 'string', maxLength: 200 } },
   },
   {
+    label: 'PATCH /admin/outcomes/:id',
+    who: 'admin',
+    method: 'PATCH',
+    // Bad bodies are refused before the record is looked up: any well-formed id will do.
+    url: (ctx) => `/api/v1/admin/outcomes/${ctx.studioId}`,
+    body: () => ({ status: 'adopted', where: '县政协', note: '备注' }),
+    fields: { status: { kind: 'enum' }, where: { kind: 'string', maxLength: 100 }, note: { kind: 'string', maxLength: 500 } },
+  },
+  {
     label: 'POST /me/subscriptions',
     who: 'resident',
     method: 'POST',
@@ -356,6 +365,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /tickets/:id/reopen', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/reopen`, payload: { reason: '没有解决' } },
   { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
   { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
+  { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
 
@@ -417,6 +427,13 @@ const QUERY_CASES: Case[] = [
   ...['format=pdf', 'format=', 'format=CSV', 'format=csv&groupBy=nobody', 'format=xlsx&from=2026-02-31', 'format=csv&from=2026-03-10&to=2026-03-01'].map((q) =>
     get(`GET /admin/stats/export?${q}`, 'admin', () => `/api/v1/admin/stats/export?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
+  ...['kind=none', 'kind=bogus', 'status=bogus', 'studioId=xyz', 'from=2026-13-01', 'to=yesterday', 'from=2026-03-10&to=2026-03-01', 'limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', `kind=${enc('{"$ne":null}')}`].map((q) =>
+    get(`GET /admin/outcomes?${q}`, 'admin', () => `/api/v1/admin/outcomes?${q}`),
+  ),
+  ...['format=pdf', 'format=csv&kind=none', 'format=xlsx&status=done', 'format=csv&from=2026-02-30x'].map((q) =>
+    get(`GET /admin/outcomes/export?${q}`, 'admin', () => `/api/v1/admin/outcomes/export?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  { name: 'PATCH /admin/outcomes/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),

@@ -12,3 +12,4 @@ export * from './notifications';
 export * from './schemas/notifications';
 export * from './schemas/qrcodes';
 export * from './schemas/stats';
+export * from './schemas/outcomes';

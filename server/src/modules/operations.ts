@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import studioCodeRoutes from './qrcodes/routes';
 import statsRoutes from './stats/routes';
+import outcomeRoutes from './outcomes/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -10,6 +11,7 @@ import statsRoutes from './stats/routes';
 const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(studioCodeRoutes);
   await api.register(statsRoutes);
+  await api.register(outcomeRoutes);
 };
 
 export default operationsRoutes;

@@ -29,6 +29,7 @@ import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
 import { outboxEntry, recordNotices } from '../notifications/outbox';
 import { visibleText } from '../../plugins/text-integrity';
+import { recordOutcome } from '../outcomes/service';
 
 export interface TicketDeps {
   models: Models;
@@ -272,7 +273,7 @@ export async function assignTicket(models: Models, actor: Actor, id: string, bod
 export async function resolveTicket(models: Models, actor: Actor, id: string, body: ResolveBody): Promise<TicketDoc> {
   const now = new Date();
   const outcome = body.outcome ?? 'none';
-  return guardedUpdate(
+  const resolved = await guardedUpdate(
     models,
     actor,
     id,
@@ -283,6 +284,9 @@ export async function resolveTicket(models: Models, actor: Actor, id: string, bo
     },
     (current) => (current.status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('TICKET_NOT_ANSWERED')),
   );
+  // 三转: the outcome becomes its own record (idempotent; under this ticket's lock, as the caller holds it).
+  await recordOutcome(models, resolved, actor.name);
+  return resolved;
 }
 
 export async function rateTicket(models: Models, actor: Actor, id: string, body: RatingBody): Promise<TicketDoc> {

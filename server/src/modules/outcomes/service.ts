@@ -1,0 +1,149 @@
+import { Types } from 'mongoose';
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { OUTCOME_KIND_LABELS, type OutcomeListQuery, type OutcomePatchBody, type OutcomeRecord, type OutcomeList, type OutcomeKind } from '@mashangshang/shared';
+import type { Models } from '../../models';
+import type { Actor } from '../auth/actor';
+import type { TicketDoc } from '../tickets/model';
+import { AppError } from '../../errors';
+import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { withDocumentLock } from '../../lib/document-lock';
+import type { OutcomeDoc } from './model';
+
+const TITLE_LENGTH = 40;
+
+export function outcomeTitle(content: string): string {
+  const chars = [...content.replace(/\s+/g, ' ').trim()];
+  return chars.length > TITLE_LENGTH ? `${chars.slice(0, TITLE_LENGTH).join('')}…` : chars.join('');
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 11000 || (typeof message === 'string' && /UNIQUE constraint failed|E11000 duplicate key/.test(message));
+}
+
+/**
+ * Called by the resolve flow after the guarded update, under the ticket's lock: a ticket resolved
+ * into one of the 三转 gets its record (once; the unique ticketId decides). Resolved again after a
+ * reopen into another kind, the record follows the new kind. Never fails the resolve itself: a
+ * missing record is added by the nightly repair.
+ */
+export async function recordOutcome(models: Models, ticket: Pick<TicketDoc, '_id' | 'no' | 'studioId' | 'content' | 'outcome' | 'status'>, actorName: string, log?: FastifyBaseLogger): Promise<void> {
+  if (ticket.status !== 'resolved' || !ticket.outcome || ticket.outcome === 'none') return;
+  const kind = ticket.outcome as OutcomeKind;
+  const now = new Date();
+  try {
+    try {
+      await models.Outcome.create({
+        ticketId: ticket._id,
+        ticketNo: ticket.no,
+        studioId: ticket.studioId,
+        kind,
+        title: outcomeTitle(ticket.content),
+        where: '',
+        status: 'recorded',
+        note: '',
+        history: [{ at: now, actorName, status: 'recorded', where: '', note: '' }],
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await models.Outcome.updateOne(
+        { ticketId: ticket._id, kind: { $ne: kind } },
+        { $set: { kind }, $push: { history: { at: now, actorName, status: 'recorded', where: '', note: `重新办结，改为${OUTCOME_KIND_LABELS[kind]}` } } },
+      );
+    }
+  } catch (error) {
+    log?.warn({ ticketId: String(ticket._id), reason: (error as Error).message }, 'outcome record not written; the nightly repair will add it');
+  }
+}
+
+/** Adds the records missing for resolved tickets (a crash between the resolve and the record). */
+export async function repairOutcomeRecords(models: Models): Promise<number> {
+  const [tickets, records] = await Promise.all([
+    models.Ticket.find({ status: 'resolved', outcome: { $in: ['consultation', 'proposal', 'public_opinion', 'service_project'] } }, { no: 1, studioId: 1, content: 1, outcome: 1, status: 1 }).lean(),
+    models.Outcome.find({}, { ticketId: 1 }).lean(),
+  ]);
+  const have = new Set(records.map((r) => String(r.ticketId)));
+  let added = 0;
+  for (const ticket of tickets) {
+    if (have.has(String(ticket._id))) continue;
+    await recordOutcome(models, ticket as TicketDoc, '系统');
+    added += 1;
+  }
+  return added;
+}
+
+const iso = (d: Date) => new Date(d).toISOString();
+
+export function toRecord(doc: OutcomeDoc, studioName: string): OutcomeRecord {
+  return {
+    id: String(doc._id),
+    ticketId: String(doc.ticketId),
+    ticketNo: doc.ticketNo,
+    studio: { id: String(doc.studioId), name: studioName },
+    kind: doc.kind,
+    title: doc.title,
+    where: doc.where ?? '',
+    status: doc.status,
+    note: doc.note ?? '',
+    history: (doc.history ?? []).map((h) => ({ at: iso(h.at), actorName: h.actorName, status: h.status, where: h.where ?? '', note: h.note ?? '' })),
+    createdAt: iso(doc.createdAt),
+    updatedAt: iso(doc.updatedAt),
+  };
+}
+
+export function outcomeFilter(query: Omit<OutcomeListQuery, 'limit' | 'cursor'>): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (query.kind) filter.kind = query.kind;
+  if (query.status) filter.status = query.status;
+  if (query.studioId) filter.studioId = new Types.ObjectId(query.studioId);
+  if (query.from || query.to) {
+    if (query.from && query.to && query.from > query.to) throw new AppError('VALIDATION_FAILED', { logMessage: 'from after to', userMessage: '起始日期不能晚于结束日期' });
+    filter.createdAt = {
+      ...(query.from ? { $gte: new Date(`${query.from}T00:00:00+08:00`) } : {}),
+      ...(query.to ? { $lt: new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000) } : {}),
+    };
+    for (const day of [query.from, query.to]) {
+      if (day && Number.isNaN(Date.parse(`${day}T00:00:00+08:00`))) throw new AppError('VALIDATION_FAILED', { userMessage: '日期无效，请检查后重试' });
+    }
+  }
+  return filter;
+}
+
+export async function studioNames(models: Models, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.map(String))].map((id) => new Types.ObjectId(id));
+  if (unique.length === 0) return new Map();
+  const studios = await models.Studio.find({ _id: { $in: unique } }, { name: 1 }).lean();
+  return new Map(studios.map((s) => [String(s._id), s.name]));
+}
+
+export async function listOutcomes(models: Models, query: OutcomeListQuery): Promise<OutcomeList> {
+  const limit = query.limit ?? 20;
+  const and: Record<string, unknown>[] = [outcomeFilter(query)];
+  if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
+  const rows = await models.Outcome.find({ $and: and }).sort({ _id: -1 }).limit(limit + 1).lean<OutcomeDoc[]>();
+  const page = rows.slice(0, limit);
+  const names = await studioNames(models, page.map((r) => r.studioId));
+  const last = page[page.length - 1];
+  return { items: page.map((r) => toRecord(r, names.get(String(r.studioId)) ?? '')), nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null };
+}
+
+/** Admins follow a record up: its status and where it went. Written under the ticket's lock, like its creation. */
+export async function updateOutcome(models: Models, redis: Redis, actor: Actor, id: string, patch: OutcomePatchBody): Promise<OutcomeRecord> {
+  const _id = new Types.ObjectId(id);
+  const current = await models.Outcome.findById(_id, { ticketId: 1 }).lean();
+  if (!current) throw new AppError('NOT_FOUND', { logMessage: 'no such outcome record' });
+  const updated = await withDocumentLock(redis, `ticket:${String(current.ticketId)}`, async () => {
+    const doc = await models.Outcome.findById(_id).lean<OutcomeDoc>();
+    if (!doc) throw new AppError('NOT_FOUND', { logMessage: 'outcome record vanished' });
+    const next = { status: patch.status ?? doc.status, where: patch.where?.trim() ?? doc.where ?? '', note: patch.note?.trim() ?? doc.note ?? '' };
+    return models.Outcome.findOneAndUpdate(
+      { _id },
+      { $set: next, $push: { history: { at: new Date(), actorName: actor.name, ...next } } },
+      { new: true },
+    ).lean<OutcomeDoc>();
+  });
+  if (!updated) throw new AppError('NOT_FOUND', { logMessage: 'outcome record vanished' });
+  const names = await studioNames(models, [updated.studioId]);
+  return toRecord(updated, names.get(String(updated.studioId)) ?? '');
+}
