@@ -7,6 +7,7 @@ import { inviteModel } from './modules/invites/model';
 import { consentCreditModel, notificationModel } from './modules/notifications/model';
 import { uploadModel } from './modules/uploads/model';
 import { outcomeModel } from './modules/outcomes/model';
+import { starHistoryModel, starStateModel } from './modules/stars/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -22,6 +23,8 @@ export function registerModels(connection: Connection) {
     ConsentCredit: consentCreditModel(connection),
     Upload: uploadModel(connection),
     Outcome: outcomeModel(connection),
+    StarState: starStateModel(connection),
+    StarHistory: starHistoryModel(connection),
   };
 }
 

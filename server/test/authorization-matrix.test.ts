@@ -214,6 +214,24 @@ const ROWS: Row[] = [
     expect: adminOnly(200),
     request: () => ({ method: 'GET', url: '/api/v1/admin/outcomes/export?format=xlsx' }),
   },
+  {
+    route: 'GET /api/v1/admin/studios/{id}/stars',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}/stars` }),
+  },
+  {
+    route: 'POST /api/v1/admin/studios/{id}/star',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'POST', url: `/api/v1/admin/studios/${w.scratchStudio}/star`, payload: { star: 4, reason: '权限矩阵测试' } }),
+  },
+  {
+    route: 'POST /api/v1/admin/studios/{id}/star',
+    variant: 'no such studio',
+    expect: adminOnly(404),
+    codes: { 404: 'STUDIO_NOT_FOUND' },
+    request: () => ({ method: 'POST', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/star`, payload: { star: 4, reason: '权限矩阵测试' } }),
+  },
+  { route: 'POST /api/v1/admin/stars/recompute', expect: adminOnly(202), request: () => ({ method: 'POST', url: '/api/v1/admin/stars/recompute' }) },
 
   {
     route: 'POST /api/v1/uploads',

@@ -212,6 +212,15 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { status: { kind: 'enum' }, where: { kind: 'string', maxLength: 100 }, note: { kind: 'string', maxLength: 500 } },
   },
   {
+    label: 'POST /admin/studios/:id/star',
+    who: 'admin',
+    method: 'POST',
+    url: (ctx) => `/api/v1/admin/studios/${ctx.scratchStudioId}/star`,
+    body: () => ({ star: 4, reason: '坏输入测试' }),
+    // star: null is valid (clears an override); its wrong values are cases of their own below.
+    fields: { reason: { kind: 'string', required: true, maxLength: 200 } },
+  },
+  {
     label: 'POST /me/subscriptions',
     who: 'resident',
     method: 'POST',
@@ -366,6 +375,8 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
   { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
   { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
+  { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
+  { label: 'POST /admin/studios/:id/star', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/studios/${id}/star`, payload: { star: 4, reason: '测试理由' } },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
 
@@ -434,6 +445,13 @@ const QUERY_CASES: Case[] = [
     get(`GET /admin/outcomes/export?${q}`, 'admin', () => `/api/v1/admin/outcomes/export?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
   { name: 'PATCH /admin/outcomes/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
+  ...[{ star: 6, reason: '太高' }, { star: 0, reason: '太低' }, { star: '4', reason: '字符串' }, { star: 3.5, reason: '小数' }, { reason: '缺星级' }, { star: 4, reason: '一' }, { star: { $gt: 0 }, reason: '注入' }, { star: [4], reason: '数组' }].map<Case>((payload) => ({
+    name: `POST /admin/studios/:id/star: ${JSON.stringify(payload).slice(0, 40)}`,
+    who: 'admin',
+    request: (ctx) => ({ method: 'POST', url: `/api/v1/admin/studios/${ctx.scratchStudioId}/star`, payload }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),

@@ -13,3 +13,4 @@ export * from './schemas/notifications';
 export * from './schemas/qrcodes';
 export * from './schemas/stats';
 export * from './schemas/outcomes';
+export * from './schemas/stars';

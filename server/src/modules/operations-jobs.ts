@@ -4,9 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import { QUEUE_NAMES, type Producers } from '../queues';
 import type { WorkerDeps } from './notifications/deliver';
 import { reconcileStats, statsReady } from './stats/rollup';
+import { repairOutcomeRecords } from './outcomes/service';
+import { computeStars } from './stars/service';
 
 /** Jobs of the operations queue, by name. Each carries ids only and is safe to run twice. */
-export const OPERATIONS_JOBS = { statsReconcile: 'stats-reconcile' } as const;
+export const OPERATIONS_JOBS = { statsReconcile: 'stats-reconcile', starRatings: 'star-ratings' } as const;
 
 /** A reconcile reads every ticket; one at a time across workers is plenty. */
 const RECONCILE_LOCK = 'lock:stats-reconcile';
@@ -41,6 +43,27 @@ export async function runStatsReconcile(deps: Pick<WorkerDeps, 'models' | 'redis
   }
 }
 
+/** Asks a worker for a star run now (an admin's request); the same job as the nightly one. */
+export async function requestStarRatings(queues: Producers): Promise<boolean> {
+  try {
+    await bounded(queues.operations.add(OPERATIONS_JOBS.starRatings, {}, { jobId: `star-ratings-now-${Math.floor(Date.now() / 10_000)}` }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The nightly run: first make the statistics and 三转 records whole (a crash may have left a change
+ * out), then compute every studio's star from them.
+ */
+export async function runNightly(deps: WorkerDeps): Promise<string> {
+  const reconciled = await runStatsReconcile(deps);
+  const repaired = await repairOutcomeRecords(deps.models);
+  const stars = await computeStars(deps, deps.config.operations.stars);
+  return `${reconciled}; ${repaired} outcome records added; stars: ${stars.rated} rated, ${stars.changed} changed, ${stars.kept} kept`;
+}
+
 export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions): Worker {
   return new Worker(
     QUEUE_NAMES.operations,
@@ -48,6 +71,8 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
       switch (job.name) {
         case OPERATIONS_JOBS.statsReconcile:
           return runStatsReconcile(deps);
+        case OPERATIONS_JOBS.starRatings:
+          return runNightly(deps);
         default:
           throw new Error(`unknown operations job ${job.name}`);
       }
@@ -62,6 +87,7 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
  */
 export async function ensureOperationsSchedules(deps: WorkerDeps): Promise<void> {
   try {
+    await deps.queues.operations.upsertJobScheduler('star-ratings', { pattern: deps.config.operations.stars.cron, tz: 'Asia/Shanghai' }, { name: OPERATIONS_JOBS.starRatings });
     if (!(await statsReady(deps.redis, deps.models))) await requestStatsReconcile(deps.queues, deps.log);
   } catch (error) {
     deps.log.warn({ reason: (error as Error).message }, 'operations schedules not set; will retry when Redis is back');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import studioCodeRoutes from './qrcodes/routes';
 import statsRoutes from './stats/routes';
 import outcomeRoutes from './outcomes/routes';
+import starRoutes from './stars/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -12,6 +13,7 @@ const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(studioCodeRoutes);
   await api.register(statsRoutes);
   await api.register(outcomeRoutes);
+  await api.register(starRoutes);
 };
 
 export default operationsRoutes;
