@@ -8,6 +8,7 @@ import { consentCreditModel, notificationModel } from './modules/notifications/m
 import { uploadModel } from './modules/uploads/model';
 import { outcomeModel } from './modules/outcomes/model';
 import { starHistoryModel, starStateModel } from './modules/stars/model';
+import { followUpDueModel } from './modules/followups/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -25,6 +26,7 @@ export function registerModels(connection: Connection) {
     Outcome: outcomeModel(connection),
     StarState: starStateModel(connection),
     StarHistory: starHistoryModel(connection),
+    FollowUpDue: followUpDueModel(connection),
   };
 }
 

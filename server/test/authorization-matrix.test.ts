@@ -232,6 +232,13 @@ const ROWS: Row[] = [
     request: () => ({ method: 'POST', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/star`, payload: { star: 4, reason: '权限矩阵测试' } }),
   },
   { route: 'POST /api/v1/admin/stars/recompute', expect: adminOnly(202), request: () => ({ method: 'POST', url: '/api/v1/admin/stars/recompute' }) },
+  {
+    route: 'POST /api/v1/tickets/{id}/follow-up',
+    variant: 'before the follow-up was asked',
+    expect: residentsOnly(409, 404),
+    codes: { 409: 'FOLLOW_UP_NOT_ASKED', 404: 'TICKET_NOT_FOUND' },
+    request: (w) => ({ method: 'POST', url: `/api/v1/tickets/${w.ticket.resolved}/follow-up`, payload: { settled: true } }),
+  },
 
   {
     route: 'POST /api/v1/uploads',

@@ -221,6 +221,15 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { reason: { kind: 'string', required: true, maxLength: 200 } },
   },
   {
+    label: 'POST /tickets/:id/follow-up',
+    who: 'resident',
+    method: 'POST',
+    // Not asked yet: a body that passes validation gets 409 FOLLOW_UP_NOT_ASKED, never a change.
+    url: (ctx) => `/api/v1/tickets/${ctx.ticket.resolved}/follow-up`,
+    body: () => ({ settled: true, comment: '已经解决了' }),
+    fields: { settled: { kind: 'boolean', required: true }, comment: { kind: 'string', maxLength: 300 } },
+  },
+  {
     label: 'POST /me/subscriptions',
     who: 'resident',
     method: 'POST',
@@ -376,6 +385,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
   { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
   { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
+  { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
   { label: 'POST /admin/studios/:id/star', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/studios/${id}/star`, payload: { star: 4, reason: '测试理由' } },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];

@@ -40,6 +40,8 @@ export const ERROR_MESSAGES = {
   UPLOAD_FILE_MISSING: '请选择要上传的图片',
   UPLOAD_TOO_MANY_FILES: '一次只能上传一张图片',
   STATS_NOT_READY: '统计数据正在生成，请稍后刷新',
+  FOLLOW_UP_NOT_ASKED: '工作室还没有就这条留言回访您，暂时不能回复',
+  FOLLOW_UP_ANSWERED: '您已经回复过这次回访，感谢您的反馈',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

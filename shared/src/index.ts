@@ -14,3 +14,4 @@ export * from './schemas/qrcodes';
 export * from './schemas/stats';
 export * from './schemas/outcomes';
 export * from './schemas/stars';
+export * from './schemas/followups';

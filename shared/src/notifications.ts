@@ -1,5 +1,5 @@
 /** Subscribe-message templates the mini-program asks consent for, one per kind of notice. */
-export const TEMPLATE_KEYS = ['ticket_assigned', 'ticket_replied', 'ticket_reopened', 'deadline_reminder', 'ticket_overdue', 'ticket_escalated'] as const;
+export const TEMPLATE_KEYS = ['ticket_assigned', 'ticket_replied', 'ticket_reopened', 'deadline_reminder', 'ticket_overdue', 'ticket_escalated', 'follow_up'] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 export const NOTICE_KINDS = TEMPLATE_KEYS;
@@ -13,4 +13,5 @@ export const NOTICE_TITLES: Record<NoticeKind, string> = {
   deadline_reminder: '留言即将超过答复时限',
   ticket_overdue: '留言已超过答复时限',
   ticket_escalated: '留言超时未答复，已升级提醒',
+  follow_up: '回头看：您反映的问题解决了吗？',
 };

@@ -17,7 +17,7 @@ export const TICKET_OUTCOME_LABELS: Record<TicketOutcome, string> = {
   service_project: '转服务项目',
 };
 
-export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged', 'escalated', 'notified', 'notify_failed', 'moderated'] as const;
+export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged', 'escalated', 'notified', 'notify_failed', 'moderated', 'follow_up', 'follow_up_settled', 'follow_up_unsettled'] as const;
 
 /** WeChat's content check of a ticket: members see a ticket only once it is `pass`. */
 export const CONTENT_CHECK_STATES = ['pass', 'review', 'pending', 'rejected'] as const;

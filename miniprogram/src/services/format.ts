@@ -33,6 +33,9 @@ const EVENT_LABELS: Record<TicketEventType, string> = {
   notified: '已发送通知',
   notify_failed: '通知发送失败',
   moderated: '内容审核完成',
+  follow_up: '回头看：回访群众',
+  follow_up_settled: '群众确认问题已解决',
+  follow_up_unsettled: '群众反映问题未解决',
 };
 
 /** One line that says what happened at a timeline event. */

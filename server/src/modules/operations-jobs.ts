@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { QUEUE_NAMES, type Producers } from '../queues';
 import type { WorkerDeps } from './notifications/deliver';
 import { reconcileStats, statsReady } from './stats/rollup';
 import { repairOutcomeRecords } from './outcomes/service';
 import { computeStars } from './stars/service';
+import { FOLLOW_UP_JOB, askFollowUp, repairFollowUps, sweepFollowUps } from './followups/service';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 
 /** Jobs of the operations queue, by name. Each carries ids only and is safe to run twice. */
-export const OPERATIONS_JOBS = { statsReconcile: 'stats-reconcile', starRatings: 'star-ratings' } as const;
+export const OPERATIONS_JOBS = { statsReconcile: 'stats-reconcile', starRatings: 'star-ratings', followUp: FOLLOW_UP_JOB, followUpSweep: 'follow-up-sweep' } as const;
+
+/** A follow-up job carries the ticket and the resolution it asks about (ids, not documents). */
+const FollowUpJob = Type.Object({ ticketId: Type.String({ pattern: '^[0-9a-f]{24}$' }), resolvedAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false });
 
 /** A reconcile reads every ticket; one at a time across workers is plenty. */
 const RECONCILE_LOCK = 'lock:stats-reconcile';
@@ -60,8 +66,9 @@ export async function requestStarRatings(queues: Producers): Promise<boolean> {
 export async function runNightly(deps: WorkerDeps): Promise<string> {
   const reconciled = await runStatsReconcile(deps);
   const repaired = await repairOutcomeRecords(deps.models);
+  const followUps = await repairFollowUps(deps.models);
   const stars = await computeStars(deps, deps.config.operations.stars);
-  return `${reconciled}; ${repaired} outcome records added; stars: ${stars.rated} rated, ${stars.changed} changed, ${stars.kept} kept`;
+  return `${reconciled}; ${repaired} outcome records and ${followUps} follow-ups added; stars: ${stars.rated} rated, ${stars.changed} changed, ${stars.kept} kept`;
 }
 
 export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions): Worker {
@@ -73,6 +80,12 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
           return runStatsReconcile(deps);
         case OPERATIONS_JOBS.starRatings:
           return runNightly(deps);
+        case OPERATIONS_JOBS.followUp: {
+          if (!Value.Check(FollowUpJob, job.data)) throw new UnrecoverableError(`invalid follow-up job ${JSON.stringify(job.data)}`);
+          return askFollowUp(deps, job.data.ticketId, job.data.resolvedAt);
+        }
+        case OPERATIONS_JOBS.followUpSweep:
+          return `${await sweepFollowUps(deps)} follow-ups asked`;
         default:
           throw new Error(`unknown operations job ${job.name}`);
       }
@@ -87,6 +100,7 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
  */
 export async function ensureOperationsSchedules(deps: WorkerDeps): Promise<void> {
   try {
+    await deps.queues.operations.upsertJobScheduler('follow-up-sweep', { every: deps.config.operations.followUp.sweepIntervalSeconds * 1000 }, { name: OPERATIONS_JOBS.followUpSweep });
     await deps.queues.operations.upsertJobScheduler('star-ratings', { pattern: deps.config.operations.stars.cron, tz: 'Asia/Shanghai' }, { name: OPERATIONS_JOBS.starRatings });
     if (!(await statsReady(deps.redis, deps.models))) await requestStatsReconcile(deps.queues, deps.log);
   } catch (error) {

@@ -3,6 +3,7 @@ import studioCodeRoutes from './qrcodes/routes';
 import statsRoutes from './stats/routes';
 import outcomeRoutes from './outcomes/routes';
 import starRoutes from './stars/routes';
+import followUpRoutes from './followups/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -14,6 +15,7 @@ const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(statsRoutes);
   await api.register(outcomeRoutes);
   await api.register(starRoutes);
+  await api.register(followUpRoutes);
 };
 
 export default operationsRoutes;

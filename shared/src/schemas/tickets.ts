@@ -89,6 +89,14 @@ export const TimelineEventView = Type.Object({
 });
 export type TimelineEventView = Static<typeof TimelineEventView>;
 
+/** 回头看: the follow-up question asked some time after the ticket was resolved, and the resident's answer. */
+export const FollowUpState = Type.Object({
+  askedAt: IsoDateTime,
+  answeredAt: Type.Union([IsoDateTime, Type.Null()]),
+  settled: Type.Union([Type.Boolean(), Type.Null()], { description: '群众的回答：true 已解决，false 未解决（留言已重新办理）' }),
+});
+export type FollowUpState = Static<typeof FollowUpState>;
+
 export const TicketDetail = Type.Composite([
   TicketSummary,
   Type.Object({
@@ -106,6 +114,7 @@ export const TicketDetail = Type.Composite([
     canReopenUntil: Type.Union([IsoDateTime, Type.Null()]),
     version: Type.Integer(),
     timeline: Type.Array(TimelineEventView),
+    followUp: Type.Optional(Type.Union([FollowUpState, Type.Null()], { description: '回头看：最近一次回访与群众的回答；未回访时为 null' })),
   }),
 ]);
 export type TicketDetail = Static<typeof TicketDetail>;

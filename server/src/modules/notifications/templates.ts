@@ -43,6 +43,8 @@ export function subscribeData(kind: NoticeKind, facts: NoticeFacts): Record<stri
         return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.excerpt], name3: ['name', facts.actorName], time4: ['time', chinaTime(facts.at)] };
       case 'ticket_reopened':
         return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.reason], time3: ['time', chinaTime(facts.at)] };
+      case 'follow_up':
+        return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.studioName], thing3: ['thing', '您反映的问题解决了吗？请告诉我们'], time4: ['time', chinaTime(facts.at)] };
       default:
         return {
           character_string1: ['character_string', facts.ticketNo],
@@ -65,6 +67,8 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
       return { title, body: `${facts.actorName}：${facts.excerpt}` };
     case 'ticket_reopened':
       return { title, body: `重新办理原因：${facts.reason}` };
+    case 'follow_up':
+      return { title, body: `${facts.studioName}回访：留言 ${facts.ticketNo} 反映的问题是否已经真正解决？请在留言详情中告诉我们。` };
     default:
       return { title, body: `${facts.studioName} 留言 ${facts.ticketNo}，答复时限 ${chinaTime(facts.dueAt)}` };
   }
@@ -72,5 +76,5 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
 
 /** The mini-program page a notice opens. */
 export function noticePage(kind: NoticeKind, ticketId: string): string {
-  return kind === 'ticket_replied' ? `pages/ticket/index?id=${ticketId}` : `member/ticket/index?id=${ticketId}`;
+  return kind === 'ticket_replied' || kind === 'follow_up' ? `pages/ticket/index?id=${ticketId}` : `member/ticket/index?id=${ticketId}`;
 }

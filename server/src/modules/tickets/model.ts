@@ -33,6 +33,17 @@ export interface OutboxEntry {
   doneAt: Date | null;
 }
 
+export interface FollowUpRecord {
+  /** The resolvedAt of the resolution this question was about. */
+  resolvedAt: Date;
+  askedAt: Date;
+  answeredAt: Date | null;
+  settled: boolean | null;
+  askedCount: number;
+  settledCount: number;
+  unsettledCount: number;
+}
+
 export interface TicketDoc {
   _id: Types.ObjectId;
   no: string;
@@ -70,6 +81,8 @@ export interface TicketDoc {
   remindedAt: Date | null;
   overdueNotifiedAt: Date | null;
   escalatedAt: Date | null;
+  /** 回头看: the latest follow-up question (asked for the resolution at `resolvedAt`) and its answer, with running counts. */
+  followUp?: FollowUpRecord | null;
   /** Incremented by every change; lets clients detect concurrent edits. */
   version: number;
   timeline: TimelineEvent[];
@@ -140,6 +153,11 @@ const ticketSchema = new Schema<TicketDoc>(
     remindedAt: { type: Date, default: null },
     overdueNotifiedAt: { type: Date, default: null },
     escalatedAt: { type: Date, default: null },
+    followUp: {
+      type: { resolvedAt: Date, askedAt: Date, answeredAt: Date, settled: Boolean, askedCount: Number, settledCount: Number, unsettledCount: Number },
+      default: null,
+      _id: false,
+    },
     version: { type: Number, default: 1 },
     timeline: { type: [timelineEventSchema], default: [] },
   },

@@ -23,6 +23,7 @@ import { toDetail } from './views';
 import { withDocumentLock } from '../../lib/document-lock';
 import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
 import { syncTicketStats } from '../stats/rollup';
+import { scheduleFollowUp } from '../followups/service';
 
 const security = [{ bearerAuth: [] }];
 
@@ -36,6 +37,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>, options: { newDeadline?: boolean } = {}) => {
     const ticket = await withDocumentLock(app.redis, `ticket:${ticketId}`, work);
     await syncTicketStats(app.redis, ticket, request.log);
+    if (ticket.timeline.at(-1)?.type === 'resolved') await scheduleFollowUp(app.queues, ticket, app.config.operations.followUp, request.log);
     await dispatchNotices(app.queues, ticket, request.log);
     if (options.newDeadline) await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
     return ticket;

@@ -30,6 +30,7 @@ import { toSummary } from './views';
 import { outboxEntry, recordNotices } from '../notifications/outbox';
 import { visibleText } from '../../plugins/text-integrity';
 import { recordOutcome } from '../outcomes/service';
+import { recordFollowUpDue } from '../followups/service';
 
 export interface TicketDeps {
   models: Models;
@@ -286,6 +287,8 @@ export async function resolveTicket(models: Models, actor: Actor, id: string, bo
   );
   // 三转: the outcome becomes its own record (idempotent; under this ticket's lock, as the caller holds it).
   await recordOutcome(models, resolved, actor.name);
+  // 回头看: this resolution's follow-up is now due later (queued by the route, swept if missed).
+  await recordFollowUpDue(models, resolved);
   return resolved;
 }
 

@@ -78,5 +78,6 @@ export function toDetail(
     canReopenUntil: iso(reopenUntil),
     version: ticket.version,
     timeline: timeline.map((e) => eventView(e, hideResidentName)),
+    followUp: ticket.followUp ? { askedAt: iso(ticket.followUp.askedAt)!, answeredAt: iso(ticket.followUp.answeredAt), settled: ticket.followUp.settled ?? null } : null,
   };
 }
