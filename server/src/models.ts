@@ -9,6 +9,7 @@ import { uploadModel } from './modules/uploads/model';
 import { outcomeModel } from './modules/outcomes/model';
 import { starHistoryModel, starStateModel } from './modules/stars/model';
 import { followUpDueModel } from './modules/followups/model';
+import { projectModel } from './modules/projects/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -27,6 +28,7 @@ export function registerModels(connection: Connection) {
     StarState: starStateModel(connection),
     StarHistory: starHistoryModel(connection),
     FollowUpDue: followUpDueModel(connection),
+    Project: projectModel(connection),
   };
 }
 

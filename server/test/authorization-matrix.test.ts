@@ -45,6 +45,8 @@ interface World {
   freshInvite(memberId: string): Promise<string>;
   /** The 三转 record of a ticket resolved into a proposal. */
   outcomeRecord: string;
+  /** A duty project of a member of studio S. */
+  project: string;
   listOf(res: LightMyRequestResponse): string[];
   /** A second token of the caller's identity, for calls that revoke the token they carry. */
   secondSession(who: CallerName): Record<string, string>;
@@ -238,6 +240,38 @@ const ROWS: Row[] = [
     expect: residentsOnly(409, 404),
     codes: { 409: 'FOLLOW_UP_NOT_ASKED', 404: 'TICKET_NOT_FOUND' },
     request: (w) => ({ method: 'POST', url: `/api/v1/tickets/${w.ticket.resolved}/follow-up`, payload: { settled: true } }),
+  },
+  { route: 'GET /api/v1/admin/projects', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/projects?year=2026' }) },
+  {
+    route: 'POST /api/v1/admin/projects',
+    expect: adminOnly(201),
+    request: (w) => ({ method: 'POST', url: '/api/v1/admin/projects', payload: { memberId: w.scratchMember, year: 2026, title: '权限矩阵项目' } }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/projects/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${w.project}`, payload: { summary: '权限矩阵修改' } }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/projects/{id}',
+    variant: 'no such project',
+    expect: adminOnly(404),
+    request: () => ({ method: 'PATCH', url: `/api/v1/admin/projects/${new Types.ObjectId().toHexString()}`, payload: { summary: '无' } }),
+  },
+  { route: 'GET /api/v1/admin/projects/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/projects/export?format=csv' }) },
+  { route: 'GET /api/v1/admin/service-items/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/service-items/export?format=xlsx' }) },
+  {
+    route: 'GET /api/v1/members/{id}',
+    expect: everyone(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/members/${w.memberIds.memberS}` }),
+    check: (res) => ((res.json() as { projects: { title: string }[] }).projects.some((p) => p.title === '矩阵履职项目') ? null : 'the project is not shown'),
+  },
+  {
+    route: 'GET /api/v1/members/{id}',
+    variant: 'no such member',
+    expect: everyone(404),
+    codes: { 404: 'MEMBER_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/members/${new Types.ObjectId().toHexString()}` }),
   },
 
   {
@@ -492,6 +526,7 @@ describe('authorization matrix', () => {
     const proposal = await freshTicket('answered');
     await call(memberS, { method: 'POST', url: `/api/v1/tickets/${proposal}/resolve`, payload: { outcome: 'proposal' } }, 200);
     const outcomeRecord = String((await app.models.Outcome.findOne({ ticketId: proposal }).lean())!._id);
+    const project = (await call(admin, { method: 'POST', url: '/api/v1/admin/projects', payload: { memberId: memberS.memberId, year: 2026, title: '矩阵履职项目' } }, 201)).id as string;
 
     world = {
       studioS: String(studioS!._id),
@@ -504,6 +539,7 @@ describe('authorization matrix', () => {
       upload: { loose: loose.id, attached: attached.id, signedUrl: loose.url },
       freshTicket,
       outcomeRecord,
+      project,
       freshInvite: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
       listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
       secondSession: (who) => {

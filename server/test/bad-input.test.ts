@@ -230,6 +230,23 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { settled: { kind: 'boolean', required: true }, comment: { kind: 'string', maxLength: 300 } },
   },
   {
+    label: 'POST /admin/projects',
+    who: 'admin',
+    method: 'POST',
+    url: () => '/api/v1/admin/projects',
+    body: (ctx) => ({ memberId: ctx.scratchMemberId, year: 2026, title: '坏输入项目', summary: '项目简介' }),
+    fields: { memberId: { kind: 'id', required: true }, year: { kind: 'integer', required: true }, title: { kind: 'string', required: true, maxLength: 60 }, summary: { kind: 'string', maxLength: 500 } },
+  },
+  {
+    label: 'PATCH /admin/projects/:id',
+    who: 'admin',
+    method: 'PATCH',
+    // Bad bodies are refused before the project is looked up: any well-formed id will do.
+    url: (ctx) => `/api/v1/admin/projects/${ctx.studioId}`,
+    body: () => ({ title: '项目', summary: '简介', year: 2026, active: true }),
+    fields: { title: { kind: 'string', maxLength: 60 }, summary: { kind: 'string', maxLength: 500 }, year: { kind: 'integer' }, active: { kind: 'boolean' } },
+  },
+  {
     label: 'POST /me/subscriptions',
     who: 'resident',
     method: 'POST',
@@ -386,6 +403,8 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
   { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
   { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
+  { label: 'PATCH /admin/projects/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/projects/${id}`, payload: { title: '项目' } },
+  { label: 'GET /members/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/members/${id}` },
   { label: 'POST /admin/studios/:id/star', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/studios/${id}/star`, payload: { star: 4, reason: '测试理由' } },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
@@ -462,6 +481,12 @@ const QUERY_CASES: Case[] = [
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
+  ...['year=1999', 'year=2101', 'year=abc', 'year=2026.5', 'memberId=xyz', 'studioId=xyz', 'active=maybe', 'limit=0', 'cursor=!!!', `memberId=${enc('{"$ne":null}')}`].map((q) =>
+    get(`GET /admin/projects?${q}`, 'admin', () => `/api/v1/admin/projects?${q}`),
+  ),
+  ...['format=pdf', 'format=csv&year=3000', 'format=xlsx&studioId=1'].map((q) => get(`GET /admin/projects/export?${q}`, 'admin', () => `/api/v1/admin/projects/export?${q}`, { code: 'VALIDATION_FAILED' })),
+  ...['format=doc', 'includeRetired=maybe', 'format=csv&includeRetired=2'].map((q) => get(`GET /admin/service-items/export?${q}`, 'admin', () => `/api/v1/admin/service-items/export?${q}`, { code: 'VALIDATION_FAILED' })),
+  { name: 'PATCH /admin/projects/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),

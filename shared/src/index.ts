@@ -15,3 +15,4 @@ export * from './schemas/stats';
 export * from './schemas/outcomes';
 export * from './schemas/stars';
 export * from './schemas/followups';
+export * from './schemas/projects';

@@ -4,6 +4,7 @@ import statsRoutes from './stats/routes';
 import outcomeRoutes from './outcomes/routes';
 import starRoutes from './stars/routes';
 import followUpRoutes from './followups/routes';
+import projectRoutes from './projects/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -16,6 +17,7 @@ const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(outcomeRoutes);
   await api.register(starRoutes);
   await api.register(followUpRoutes);
+  await api.register(projectRoutes);
 };
 
 export default operationsRoutes;
