@@ -41,6 +41,7 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   STATS_NOT_READY: 503,
   FOLLOW_UP_NOT_ASKED: 409,
   FOLLOW_UP_ANSWERED: 409,
+  POSTER_FONT_MISSING: 503,
 };
 
 /**

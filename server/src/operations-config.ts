@@ -11,6 +11,8 @@ export interface OperationsConfig {
   studioCodePage: string;
   /** How long a generated mini-program code is kept in Redis (WeChat's codes never expire). */
   studioCodeCacheSeconds: number;
+  /** A font with Chinese glyphs for posters; null: the first of the usual Debian paths found. */
+  posterFontPath: string | null;
   stars: {
     /** BullMQ cron pattern of the nightly star job (China time). */
     cron: string;
@@ -84,6 +86,7 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
   return {
     studioCodePage: page,
     studioCodeCacheSeconds: integer('STUDIO_CODE_CACHE_SECONDS', 30 * 86400, 60, 365 * 86400),
+    posterFontPath: env.POSTER_FONT_PATH?.trim() || null,
     stars: {
       cron,
       windowDays: integer('STAR_WINDOW_DAYS', 90, 1, 730),

@@ -261,6 +261,19 @@ const ROWS: Row[] = [
   { route: 'GET /api/v1/admin/projects/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/projects/export?format=csv' }) },
   { route: 'GET /api/v1/admin/service-items/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/service-items/export?format=xlsx' }) },
   {
+    route: 'GET /api/v1/admin/studios/{id}/poster',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}/poster?format=pdf` }),
+    check: (res) => (res.rawPayload.subarray(0, 5).toString() === '%PDF-' ? null : 'not a PDF'),
+  },
+  {
+    route: 'GET /api/v1/admin/posters',
+    variant: "one town's studios",
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: `/api/v1/admin/posters?format=zip&town=${encodeURIComponent('演练镇')}` }),
+    check: (res) => (res.headers['content-type'] === 'application/zip' ? null : `content-type ${String(res.headers['content-type'])}`),
+  },
+  {
     route: 'GET /api/v1/members/{id}',
     expect: everyone(200),
     request: (w) => ({ method: 'GET', url: `/api/v1/members/${w.memberIds.memberS}` }),

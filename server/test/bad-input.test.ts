@@ -405,6 +405,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
   { label: 'PATCH /admin/projects/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/projects/${id}`, payload: { title: '项目' } },
   { label: 'GET /members/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/members/${id}` },
+  { label: 'GET /admin/studios/:id/poster', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/poster` },
   { label: 'POST /admin/studios/:id/star', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/studios/${id}/star`, payload: { star: 4, reason: '测试理由' } },
   { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
 ];
@@ -487,6 +488,8 @@ const QUERY_CASES: Case[] = [
   ...['format=pdf', 'format=csv&year=3000', 'format=xlsx&studioId=1'].map((q) => get(`GET /admin/projects/export?${q}`, 'admin', () => `/api/v1/admin/projects/export?${q}`, { code: 'VALIDATION_FAILED' })),
   ...['format=doc', 'includeRetired=maybe', 'format=csv&includeRetired=2'].map((q) => get(`GET /admin/service-items/export?${q}`, 'admin', () => `/api/v1/admin/service-items/export?${q}`, { code: 'VALIDATION_FAILED' })),
   { name: 'PATCH /admin/projects/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
+  ...['format=svg', 'format=', 'format=PDF', 'format=pdf&format=png'].map((q) => get(`GET /admin/studios/:id/poster?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/poster?${q}`, { code: 'VALIDATION_FAILED' })),
+  ...['format=png', 'format=rar', 'format=', 'town=', `sector=${'长'.repeat(41)}`].map((q) => get(`GET /admin/posters?${q}`, 'admin', () => `/api/v1/admin/posters?${q}`, { code: 'VALIDATION_FAILED' })),
   get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
     get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),

@@ -5,6 +5,7 @@ import outcomeRoutes from './outcomes/routes';
 import starRoutes from './stars/routes';
 import followUpRoutes from './followups/routes';
 import projectRoutes from './projects/routes';
+import posterRoutes from './posters/routes';
 
 /**
  * The routes the CPPCC office runs the programme with: studio codes, statistics and exports,
@@ -18,6 +19,7 @@ const operationsRoutes: FastifyPluginAsync = async (api) => {
   await api.register(starRoutes);
   await api.register(followUpRoutes);
   await api.register(projectRoutes);
+  await api.register(posterRoutes);
 };
 
 export default operationsRoutes;

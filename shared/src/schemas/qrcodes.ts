@@ -20,3 +20,16 @@ export type StudioCodeQuery = Static<typeof StudioCodeQuery>;
 
 /** The characters WeChat allows in a `scene` (at most 32 of them). */
 export const SCENE_ALPHABET_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$";
+
+export const POSTER_FORMATS = ['pdf', 'png'] as const;
+export const PosterQuery = Type.Object({ format: Type.Optional(literalUnion(POSTER_FORMATS)) }, { additionalProperties: false });
+export type PosterQuery = Static<typeof PosterQuery>;
+export const PosterArchiveQuery = Type.Object(
+  {
+    format: Type.Optional(literalUnion(['pdf', 'zip'] as const)),
+    town: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '只要这个镇/街道的工作室' })),
+    sector: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '只要这个界别的工作室' })),
+  },
+  { additionalProperties: false },
+);
+export type PosterArchiveQuery = Static<typeof PosterArchiveQuery>;
