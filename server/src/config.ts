@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TEMPLATE_KEYS, type TemplateKey } from '@mashangshang/shared';
-import { loadOperationsConfig, type OperationsConfig } from './operations-config';
+import { integerReader, loadOperationsConfig, type OperationsConfig } from './operations-config';
 
 /**
  * The server's configuration, read from the environment once and validated.
@@ -80,16 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     return '';
   };
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
+  const integer = integerReader(env, problems);
 
   const url = (name: string, protocols: string[], fallback?: string): string => {
     const value = text(name, fallback);

@@ -40,8 +40,9 @@ type Env = Record<string, string | undefined>;
 const DEFAULT_WEIGHTS: Record<StarMetric, number> = { response: 0.3, resolution: 0.3, satisfaction: 0.3, volume: 0.1 };
 const DEFAULT_THRESHOLDS: [number, number, number, number] = [0.4, 0.6, 0.75, 0.9];
 
-export function loadOperationsConfig(env: Env, problems: string[]): OperationsConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
+/** Reads an integer variable within bounds; a bad value is recorded in `problems`, naming the variable. */
+export function integerReader(env: Env, problems: string[]) {
+  return (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
@@ -51,6 +52,10 @@ export function loadOperationsConfig(env: Env, problems: string[]): OperationsCo
     }
     return value;
   };
+}
+
+export function loadOperationsConfig(env: Env, problems: string[]): OperationsConfig {
+  const integer = integerReader(env, problems);
 
   const page = env.WECHAT_STUDIO_CODE_PAGE?.trim() || 'pages/index/index';
   if (!/^[A-Za-z0-9_\-/]{1,128}$/.test(page) || page.startsWith('/')) problems.push(`WECHAT_STUDIO_CODE_PAGE must be a page path like pages/index/index (got "${page}")`);
