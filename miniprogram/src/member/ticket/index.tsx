@@ -1,10 +1,10 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
 import { useState } from 'react';
-import { TICKET_OUTCOMES, TICKET_OUTCOME_LABELS, type TicketDetail, type TicketOutcome } from '@mashangshang/shared';
-import { api, ApiError, currentSession, ensureSignedIn } from '../../services/api';
+import { TICKET_OUTCOMES, TICKET_OUTCOME_LABELS, type TicketOutcome } from '@mashangshang/shared';
+import { api, currentSession } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { TicketBody } from '../../components/ticket-body';
+import { TicketLoading, useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
 import { Button, TextArea } from '../../components/ui';
 
@@ -17,45 +17,11 @@ interface Colleague {
 
 /** A member handles a ticket: reply, internal note, transfer to a colleague, resolve with its 三转 outcome. */
 export default function MemberTicketPage() {
-  const [id, setId] = useState('');
-  const [ticket, setTicket] = useState<TicketDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [panel, setPanel] = useState<Panel>('reply');
   const [text, setText] = useState('');
+  const { ticket, error, busy, act, reload } = useTicket({ onActed: () => setText('') });
+  const [panel, setPanel] = useState<Panel>('reply');
   const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
   const [outcome, setOutcome] = useState<TicketOutcome>('none');
-  const [busy, setBusy] = useState(false);
-
-  const load = async (ticketId: string) => {
-    setError(null);
-    if (!(await ensureSignedIn())) return;
-    try {
-      setTicket(await api.ticket(ticketId));
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : '加载失败');
-    } finally {
-      void Taro.stopPullDownRefresh();
-    }
-  };
-  useLoad((params: Record<string, string | undefined>) => {
-    setId(params.id ?? '');
-    if (params.id) void load(params.id);
-  });
-  usePullDownRefresh(() => void load(id));
-
-  const act = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    try {
-      await action();
-      setText('');
-      void Taro.showToast({ title: done, icon: 'success' });
-      await load(id);
-    } catch {
-      // toast already shown by the API client
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const openTransfer = async () => {
     setPanel('transfer');
@@ -72,20 +38,7 @@ export default function MemberTicketPage() {
     }
   };
 
-  if (!ticket) {
-    return (
-      <PageShell>
-        <View className='state'>
-          <Text className='state__text'>{error ?? '正在加载…'}</Text>
-          {error ? (
-            <Button className='tap' fill='outline' onClick={() => void load(id)}>
-              重新加载
-            </Button>
-          ) : null}
-        </View>
-      </PageShell>
-    );
-  }
+  if (!ticket) return <TicketLoading error={error} onRetry={reload} />;
 
   const open = ticket.status !== 'resolved';
   const panels: { key: Panel; title: string }[] = [

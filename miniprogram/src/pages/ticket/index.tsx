@@ -1,67 +1,20 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
 import { useState } from 'react';
-import type { TicketDetail } from '@mashangshang/shared';
-import { api, ApiError, ensureSignedIn } from '../../services/api';
+import { api } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { TicketBody } from '../../components/ticket-body';
+import { TicketLoading, useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
 import { Button, Rate, TextArea } from '../../components/ui';
 
 /** The resident's ticket: content, timeline with the members' replies, rating and reopen. */
 export default function TicketPage() {
-  const [id, setId] = useState('');
-  const [ticket, setTicket] = useState<TicketDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { ticket, error, busy, act, reload } = useTicket();
   const [score, setScore] = useState(5);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
 
-  const load = async (ticketId: string) => {
-    setError(null);
-    if (!(await ensureSignedIn())) return;
-    try {
-      setTicket(await api.ticket(ticketId));
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : '加载失败');
-    } finally {
-      void Taro.stopPullDownRefresh();
-    }
-  };
-  useLoad((params: Record<string, string | undefined>) => {
-    setId(params.id ?? '');
-    if (params.id) void load(params.id);
-  });
-  usePullDownRefresh(() => void load(id));
-
-  const act = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    try {
-      await action();
-      void Taro.showToast({ title: done, icon: 'success' });
-      await load(id);
-    } catch {
-      // toast already shown by the API client
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (!ticket) {
-    return (
-      <PageShell>
-        <View className='state'>
-          <Text className='state__text'>{error ?? '正在加载…'}</Text>
-          {error ? (
-            <Button className='tap' fill='outline' onClick={() => void load(id)}>
-              重新加载
-            </Button>
-          ) : null}
-        </View>
-      </PageShell>
-    );
-  }
+  if (!ticket) return <TicketLoading error={error} onRetry={reload} />;
 
   const canRate = !ticket.rating && (ticket.status === 'answered' || ticket.status === 'resolved');
   const canReopen = ticket.status === 'resolved' && ticket.canReopenUntil !== null && new Date(ticket.canReopenUntil).getTime() > Date.now();
