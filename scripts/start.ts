@@ -76,7 +76,14 @@ async function main() {
     const fake = spawnTsNode(
       'fake-wechat',
       path.join(repoRoot, 'server/src/wechat/fake/main.ts'),
-      { ...process.env, WECHAT_FAKE_PORT: String(fakePort), WECHAT_APPID: appId, WECHAT_SECRET: appSecret },
+      {
+        ...process.env,
+        WECHAT_FAKE_PORT: String(fakePort),
+        WECHAT_APPID: appId,
+        WECHAT_SECRET: appSecret,
+        // The fake pushes image check verdicts to the API, as WeChat does to the URL set in its console.
+        WECHAT_FAKE_PUSH_URL: `${(process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, '')}/api/v1/wechat/push`,
+      },
       logDir,
     );
     children.push(fake);

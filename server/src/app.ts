@@ -14,6 +14,7 @@ import mongoPlugin from './plugins/mongo';
 import authPlugin from './plugins/auth';
 import fieldCipherPlugin from './plugins/field-cipher';
 import wechatPlugin from './wechat/plugin';
+import wechatPushRoutes from './modules/media-check/routes';
 import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
 import studioRoutes from './modules/studios/routes';
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(ticketRoutes);
       await api.register(notificationRoutes);
       await api.register(operationsRoutes);
+      await api.register(wechatPushRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -23,6 +23,12 @@ export interface Config {
     appId: string;
     appSecret: string;
     timeoutMs: number;
+    /** The Token configured for WeChat's message push (消息推送), which carries image check results. */
+    pushToken: string;
+    /** Ask again about an image whose check result has not been pushed after this long. */
+    mediaCheckRetryAfterSeconds: number;
+    /** After this many unanswered asks an image goes to manual review. */
+    mediaCheckAttempts: number;
   };
   /** 32-byte key (base64) for phone numbers at rest. */
   phoneEncryptionKey: string;
@@ -66,6 +72,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production-0123456789';
+/** Development-only message push token; production must set WECHAT_PUSH_TOKEN as in the WeChat console. */
+export const DEV_PUSH_TOKEN = 'devPushToken2026';
 /** Development-only key; production must set PHONE_ENCRYPTION_KEY. */
 const DEV_PHONE_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -129,6 +137,9 @@ export function loadConfig(env: Env = process.env): Config {
       appId: text('WECHAT_APPID', production ? undefined : 'wx-demo-appid'),
       appSecret: text('WECHAT_SECRET', production ? undefined : 'demo-app-secret'),
       timeoutMs: integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+      pushToken: text('WECHAT_PUSH_TOKEN', production ? undefined : DEV_PUSH_TOKEN),
+      mediaCheckRetryAfterSeconds: integer('MEDIA_CHECK_RETRY_AFTER_SECONDS', 600, 1, 86400),
+      mediaCheckAttempts: integer('MEDIA_CHECK_ATTEMPTS', 3, 1, 20),
     },
     phoneEncryptionKey: text('PHONE_ENCRYPTION_KEY', production ? undefined : DEV_PHONE_KEY),
     rateLimits: {
@@ -158,6 +169,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (config.phoneEncryptionKey && Buffer.from(config.phoneEncryptionKey, 'base64').length !== 32) {
     problems.push('PHONE_ENCRYPTION_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   }
+  // WeChat's console accepts 3–32 letters and digits as the push Token.
+  if (config.wechat.pushToken && !/^[A-Za-z0-9]{3,32}$/.test(config.wechat.pushToken)) problems.push('WECHAT_PUSH_TOKEN must be 3–32 letters or digits');
+  if (production && config.wechat.pushToken === DEV_PUSH_TOKEN) problems.push('WECHAT_PUSH_TOKEN must not be the development default in production');
   if (production && config.phoneEncryptionKey === DEV_PHONE_KEY) problems.push('PHONE_ENCRYPTION_KEY must not be the development default in production');
 
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

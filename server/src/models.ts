@@ -10,6 +10,7 @@ import { outcomeModel } from './modules/outcomes/model';
 import { starHistoryModel, starStateModel } from './modules/stars/model';
 import { followUpDueModel } from './modules/followups/model';
 import { projectModel } from './modules/projects/model';
+import { mediaCheckModel } from './modules/media-check/model';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -29,6 +30,7 @@ export function registerModels(connection: Connection) {
     StarHistory: starHistoryModel(connection),
     FollowUpDue: followUpDueModel(connection),
     Project: projectModel(connection),
+    MediaCheck: mediaCheckModel(connection),
   };
 }
 

@@ -1,11 +1,13 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Types } from 'mongoose';
-import { TEST_ADMIN_PASSWORD, startTestStack, type TestStack } from './helpers/app';
+import { TEST_ADMIN_PASSWORD, imageChecksSettled, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { bearer, signJwt, unsignedJwt } from './helpers/tokens';
 import { randomBytes } from 'node:crypto';
 import { multipart } from './helpers/uploads';
 import { seedDemoData } from '../src/seed/seed';
+import { DEV_PUSH_TOKEN } from '../src/config';
+import { pushSignature } from '../src/modules/media-check/service';
 
 /**
  * Who may call what: every route of the app (as its OpenAPI document lists them) against every
@@ -70,6 +72,13 @@ const ticketRoute = (path: string, state: 'assigned' | 'answered' | 'resolved', 
     return { method: 'POST', url: `/api/v1/tickets/${id}/${path}`, payload: payload(w) };
   };
 
+/** A signed push query with a fresh nonce, as WeChat sends it (each nonce is accepted once). */
+function signedPushQuery(token = DEV_PUSH_TOKEN): string {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(8).toString('hex');
+  return new URLSearchParams({ signature: pushSignature(token, timestamp, nonce), timestamp, nonce }).toString();
+}
+
 const ROWS: Row[] = [
   { route: 'GET /healthz', expect: everyone(200), request: () => ({ method: 'GET', url: '/healthz' }) },
   {
@@ -83,6 +92,32 @@ const ROWS: Row[] = [
     request: (w, who) => ({ method: 'POST', url: '/api/v1/auth/refresh', headers: w.secondSession(who) }),
   },
   { route: 'GET /readyz', expect: everyone(200), request: () => ({ method: 'GET', url: '/readyz' }) },
+  // WeChat's message push carries no user token: its signature decides, whoever else calls.
+  {
+    route: 'GET /api/v1/wechat/push',
+    expect: everyone(200),
+    request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${signedPushQuery()}&echostr=matrixEcho` }),
+    check: (res) => (res.body === 'matrixEcho' ? null : `echoed ${res.body.slice(0, 40)}`),
+  },
+  {
+    route: 'GET /api/v1/wechat/push',
+    variant: 'signed with another token',
+    expect: everyone(403),
+    codes: { 403: 'PUSH_SIGNATURE_INVALID' },
+    request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${signedPushQuery('notOurToken')}&echostr=matrixEcho` }),
+  },
+  {
+    route: 'POST /api/v1/wechat/push',
+    expect: everyone(200),
+    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${signedPushQuery()}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'unknown-trace', errcode: 0, result: { suggest: 'pass' } } }),
+  },
+  {
+    route: 'POST /api/v1/wechat/push',
+    variant: 'signed with another token',
+    expect: everyone(403),
+    codes: { 403: 'PUSH_SIGNATURE_INVALID' },
+    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${signedPushQuery('notOurToken')}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'unknown-trace', errcode: 0, result: { suggest: 'pass' } } }),
+  },
 
   {
     route: 'POST /api/v1/auth/wechat',
@@ -306,6 +341,13 @@ const ROWS: Row[] = [
     variant: "resident A's photo on a ticket of studio S",
     expect: signedIn({ residentA: 200, residentB: 404, memberS: 200, memberOther: 404, admin: 200 }),
     request: (w) => ({ method: 'GET', url: `/api/v1/uploads/${w.upload.attached}` }),
+  },
+  {
+    route: 'POST /api/v1/admin/uploads/{id}/check',
+    variant: 'an admin confirms a photo WeChat passed',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'POST', url: `/api/v1/admin/uploads/${w.upload.attached}/check`, payload: { verdict: 'pass' } }),
+    check: (res) => (res.json().check === 'pass' ? null : `check is ${res.json().check}`),
   },
   {
     route: 'GET /api/v1/uploads/{id}',
@@ -536,6 +578,7 @@ describe('authorization matrix', () => {
     const scratchStudio = await call(admin, { method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵演练工作室', kind: 'town', town: '演练镇' } }, 201);
     const scratchMember = await call(admin, { method: 'POST', url: '/api/v1/admin/members', payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.id] } }, 201);
     const [assigned, answered, resolved] = await Promise.all([submit([attached.id]), freshTicket('answered'), freshTicket('resolved')]);
+    await imageChecksSettled(stack);
     const proposal = await freshTicket('answered');
     await call(memberS, { method: 'POST', url: `/api/v1/tickets/${proposal}/resolve`, payload: { outcome: 'proposal' } }, 200);
     const outcomeRecord = String((await app.models.Outcome.findOne({ ticketId: proposal }).lean())!._id);

@@ -7,6 +7,8 @@ import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller 
 import { bearer, signJwt } from './helpers/tokens';
 import { multipart } from './helpers/uploads';
 import { seedDemoData } from '../src/seed/seed';
+import { DEV_PUSH_TOKEN } from '../src/config';
+import { pushSignature } from '../src/modules/media-check/service';
 
 /**
  * Whatever a client sends, the answer is a 4xx with a stable code and a Chinese message — never a 5xx.
@@ -201,6 +203,14 @@ const BODY_ROUTES: BodyRoute[] = [
     url: (ctx) => `/api/v1/tickets/${ctx.ticket.assigned}/moderation`,
     body: () => ({ decision: 'approve' }),
     fields: { decision: { kind: 'string', required: true }, note: { kind: 'string', maxLength: 200 } },
+  },
+  {
+    label: 'POST /admin/uploads/:id/check',
+    who: 'admin',
+    method: 'POST',
+    url: (ctx) => `/api/v1/admin/uploads/${ctx.uploadId}/check`,
+    body: () => ({ verdict: 'pass' }),
+    fields: { verdict: { kind: 'enum', required: true } },
   },
   {
     label: 'PATCH /admin/outcomes/:id',
@@ -403,6 +413,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
   { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
   { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
+  { label: 'POST /admin/uploads/:id/check', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/uploads/${id}/check`, payload: { verdict: 'pass' } },
   { label: 'PATCH /admin/projects/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/projects/${id}`, payload: { title: '项目' } },
   { label: 'GET /members/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/members/${id}` },
   { label: 'GET /admin/studios/:id/poster', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/poster` },
@@ -600,7 +611,60 @@ const SPECIFIC_CASES: Case[] = [
   { name: 'POST /uploads: an empty file', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: Buffer.alloc(0) }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; } },
   { name: 'POST /uploads: a filename with path and NUL', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: '../../etc/passwd\u0000.png', data: Buffer.from('not an image') }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 415 },
   { name: 'POST /uploads: over 5 MB', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024 + 1)]) }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 413 },
+  // WeChat's message push: the signature is the credential; anything unsigned, stale, replayed or malformed is refused.
+  ...[
+    ['no query at all', () => ''],
+    ['signature not hex', (q: PushQuery) => pushQuery({ ...q, signature: 'z'.repeat(40) })],
+    ['timestamp not a number', (q: PushQuery) => pushQuery({ ...q, timestamp: 'yesterday' })],
+    ['nonce an operator', (q: PushQuery) => pushQuery({ ...q, nonce: '{"$ne":1}' })],
+    ['echostr with markup', (q: PushQuery) => `${pushQuery(q)}&echostr=${enc('<script>')}`],
+  ].map<Case>(([name, query]) => ({
+    name: `GET /wechat/push: ${String(name)}`,
+    who: 'anonymous',
+    request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${(query as (q: PushQuery) => string)(signedPush())}` }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  { name: 'GET /wechat/push: wrong signature', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: '0'.repeat(40) })}&echostr=abc` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
+  { name: 'GET /wechat/push: timestamp an hour old', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush(-3600))}&echostr=abc` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
+  { name: 'GET /wechat/push: no echostr', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush())}` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
+  ...[
+    ['no body', undefined, 400],
+    ['a JSON array', '[]', 400],
+    ['XML, as in WeChat XML mode', '<xml><MsgType>event</MsgType></xml>', 415],
+    ['MsgType missing', JSON.stringify({ Event: 'wxa_media_check', trace_id: 'abc' }), 400],
+    ['trace_id an operator', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: { $gt: '' } }), 400],
+    ['result.suggest an operator', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', result: { suggest: { $ne: 'risky' } } }), 400],
+    ['errcode a string', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: '0' }), 400],
+    ['over 64 KB', JSON.stringify({ MsgType: 'event', padding: 'x'.repeat(70 * 1024) }), 413],
+  ].map<Case>(([name, payload, status]) => ({
+    name: `POST /wechat/push: ${String(name)}`,
+    who: 'anonymous',
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/wechat/push?${pushQuery(signedPush())}`,
+      payload: payload as string | undefined,
+      headers: { 'content-type': String(name).startsWith('XML') ? 'text/xml' : 'application/json' },
+    }),
+    status: status as number,
+  })),
+  {
+    name: 'POST /wechat/push: a valid event with a wrong signature',
+    who: 'anonymous',
+    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: 'f'.repeat(40) })}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: 0, result: { suggest: 'pass' } } }),
+    status: 403,
+    code: 'PUSH_SIGNATURE_INVALID',
+  },
 ];
+
+type PushQuery = { signature: string; timestamp: string; nonce: string };
+/** A correctly signed push query with a fresh nonce (each nonce is accepted once). */
+function signedPush(offsetSeconds = 0): PushQuery {
+  const timestamp = String(Math.floor(Date.now() / 1000) + offsetSeconds);
+  const nonce = randomBytes(8).toString('hex');
+  return { signature: pushSignature(DEV_PUSH_TOKEN, timestamp, nonce), timestamp, nonce };
+}
+const pushQuery = (q: PushQuery) => new URLSearchParams(q).toString();
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
 /** The server's JWT secret, known once the stack is up (the signed-odd-claims cases need it). */

@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack } from './helpers/app';
+import { imageChecksSettled, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 import { uploadPng } from './helpers/uploads';
@@ -52,9 +52,12 @@ describe('the life of a ticket', () => {
     const asMember = (await inject(memberA, 'GET', `/api/v1/tickets/${created.id}`)).json();
     expect(asMember.contactPhone).toBe('138****5678');
     expect(asMember.residentName).toBe('王阿姨');
-    // The member sees the photos through signed URLs that need no token (as WeChat's <image> loads them).
-    expect(asMember.images.map((i: { id: string }) => i.id)).toEqual(photos.map((p) => p.id));
-    const photo = await stack.app.inject({ method: 'GET', url: asMember.images[0].url });
+    // Once WeChat's image check passed them, the member sees the photos through signed URLs that need
+    // no token (as WeChat's <image> loads them).
+    await imageChecksSettled(stack);
+    const checked = (await inject(memberA, 'GET', `/api/v1/tickets/${created.id}`)).json();
+    expect(checked.images.map((i: { id: string }) => i.id)).toEqual(photos.map((p) => p.id));
+    const photo = await stack.app.inject({ method: 'GET', url: checked.images[0].url });
     expect(photo.statusCode).toBe(200);
     expect(photo.headers['content-type']).toBe('image/png');
     expect(photo.rawPayload.equals(photos[0]!.bytes)).toBe(true);

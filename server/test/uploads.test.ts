@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { Types } from 'mongoose';
-import { TEST_ADMIN_PASSWORD, startTestStack, type TestStack } from './helpers/app';
+import { TEST_ADMIN_PASSWORD, imageChecksSettled, startTestStack, type TestStack } from './helpers/app';
 import { ensureAdminAccount } from '../src/modules/auth/service';
 import { signUploadUrl } from '../src/modules/uploads/signing';
 import { claimUploadsForTicket, detectImageType } from '../src/modules/uploads/service';
@@ -242,6 +242,7 @@ describe('photo uploads', () => {
     expect((await get(`/api/v1/uploads/${id}`, 'memberA')).statusCode).toBe(404); // not attached yet
 
     await claimUploadsForTicket(stack.app.models, new Types.ObjectId(idOf('alice')), [id], ticketId);
+    await imageChecksSettled(stack); // members see only what WeChat's image check passed (media-check.test.ts)
     expect((await get(`/api/v1/uploads/${id}`, 'memberA')).statusCode).toBe(200);
     expect((await get(`/api/v1/uploads/${id}`, 'admin')).statusCode).toBe(200);
     expect((await get(`/api/v1/uploads/${id}`, 'alice')).statusCode).toBe(200);
@@ -252,6 +253,7 @@ describe('photo uploads', () => {
   it('also follows a ticket that lists the image in imageIds', async () => {
     const { id } = await uploadImage('alice');
     await insertTicket(idOf('alice'), studioB, [new Types.ObjectId(id)]);
+    await imageChecksSettled(stack);
     expect((await get(`/api/v1/uploads/${id}`, 'memberB')).statusCode).toBe(200);
     expect((await get(`/api/v1/uploads/${id}`, 'memberA')).statusCode).toBe(404);
   });

@@ -42,6 +42,7 @@ export const ERROR_MESSAGES = {
   STATS_NOT_READY: '统计数据正在生成，请稍后刷新',
   FOLLOW_UP_NOT_ASKED: '工作室还没有就这条留言回访您，暂时不能回复',
   FOLLOW_UP_ANSWERED: '您已经回复过这次回访，感谢您的反馈',
+  PUSH_SIGNATURE_INVALID: '消息推送签名无效',
   POSTER_FONT_MISSING: '海报所需的中文字体尚未安装，请联系系统管理员',
 } as const;
 

@@ -16,3 +16,4 @@ export * from './schemas/outcomes';
 export * from './schemas/stars';
 export * from './schemas/followups';
 export * from './schemas/projects';
+export * from './schemas/wechat-push';

@@ -22,6 +22,12 @@ export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 
 /** WeChat's content check of a ticket: members see a ticket only once it is `pass`. */
 export const CONTENT_CHECK_STATES = ['pass', 'review', 'pending', 'rejected'] as const;
 export type ContentCheckState = (typeof CONTENT_CHECK_STATES)[number];
+/**
+ * An image's WeChat content-security check (mediaCheckAsync): asked at upload, answered later by
+ * WeChat's message push. Only `pass` images are shown to anyone but their uploader and admins.
+ */
+export const MEDIA_CHECK_STATES = ['pending', 'pass', 'review', 'risky'] as const;
+export type MediaCheckState = (typeof MEDIA_CHECK_STATES)[number];
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
 /** A resolved ticket may be reopened by its resident within this many days. */

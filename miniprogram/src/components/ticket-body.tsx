@@ -5,6 +5,9 @@ import { imageUrl } from '../services/api';
 import { dueText, formatTime } from '../services/format';
 import { Tag } from './ui';
 
+/** Shown on a photo WeChat's image check has not passed (only its uploader and admins get such photos). */
+const IMAGE_CHECK_LABELS = { pending: '图片检测中', review: '待人工复核', risky: '未通过检测' } as const;
+
 /** What a ticket says and where it stands: shared by the resident's and the member's detail pages. */
 export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean }) {
   const { ticket } = props;
@@ -32,8 +35,11 @@ export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean })
       </Text>
       {urls.length ? (
         <View className='photos'>
-          {urls.map((url) => (
-            <Image key={url} className='photo__img photo' src={url} mode='aspectFill' onClick={() => Taro.previewImage({ urls, current: url })} />
+          {ticket.images.map((image, i) => (
+            <View key={image.id} className='photo'>
+              <Image className='photo__img' src={urls[i]!} mode='aspectFill' onClick={() => Taro.previewImage({ urls, current: urls[i]! })} />
+              {image.check ? <Text className='photo__progress'>{IMAGE_CHECK_LABELS[image.check]}</Text> : null}
+            </View>
           ))}
         </View>
       ) : null}

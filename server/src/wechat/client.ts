@@ -203,6 +203,15 @@ export function createWechatClient(options: WechatClientOptions) {
       }
       return { suggest, label: Number(result?.label ?? 0) };
     },
+    /**
+     * Asks WeChat to check an image (media_check_async v2). WeChat downloads `mediaUrl` itself and
+     * pushes the verdict later (event `wxa_media_check`, matched by the returned trace id).
+     */
+    async mediaCheckAsync(input: { openid: string; mediaUrl: string; scene: 1 | 2 | 3 | 4 }): Promise<string> {
+      const body = await callWithToken('/wxa/media_check_async', { media_url: input.mediaUrl, media_type: 2, version: 2, openid: input.openid, scene: input.scene });
+      if (typeof body.trace_id !== 'string' || !body.trace_id) throw new WechatUnavailableError('/wxa/media_check_async', 'no trace_id');
+      return body.trace_id;
+    },
     /** Sends a subscribe message; errcode 43101 means the user gave no (or no remaining) consent. */
     async sendSubscribeMessage(input: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<void> {
       await callWithToken('/cgi-bin/message/subscribe/send', {

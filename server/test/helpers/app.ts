@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
-import { loadConfig, type Config } from '../../src/config';
+import { DEV_PUSH_TOKEN, loadConfig, type Config } from '../../src/config';
+import { findFreePort } from '../../../scripts/services/ports';
 import { startFakeWechat } from '../../src/wechat/fake/server';
 import { startTestServices, type TestServices } from './services';
 
@@ -35,10 +36,20 @@ export interface TestStack {
 /**
  * A whole API on private services: its own database, Redis and fake WeChat server.
  * Logs are captured at debug level so tests can check nothing sensitive is written.
+ * The API also listens on a free port (PUBLIC_BASE_URL), because the fake WeChat fetches uploaded
+ * images from it and pushes their check verdicts to it, as WeChat does; tests call it with inject.
  */
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const services = await startTestServices();
-  const fake = await startFakeWechat({ appId: TEST_APPID, appSecret: TEST_SECRET });
+  const port = await findFreePort();
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
+  const fake = await startFakeWechat({
+    appId: TEST_APPID,
+    appSecret: TEST_SECRET,
+    push: { url: `${publicBaseUrl}/api/v1/wechat/push`, token: env.WECHAT_PUSH_TOKEN ?? DEV_PUSH_TOKEN },
+    // Not configuration of the API: how long the fake takes to judge an image (tests of the pending state raise it).
+    mediaCheckDelayMs: env.FAKE_MEDIA_CHECK_DELAY_MS === 'manual' ? 'manual' : Number(env.FAKE_MEDIA_CHECK_DELAY_MS ?? 50),
+  });
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
@@ -52,6 +63,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     DATA_DIR: services.tmpDir,
     // Every test caller signs in from 127.0.0.1; suites that test the limit set it lower.
     RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    PUBLIC_BASE_URL: publicBaseUrl,
     ...env,
   });
   const logs = new LogCapture();
@@ -59,6 +71,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   try {
     app = await buildApp(config, { logStream: logs });
     await app.ready();
+    await app.listen({ port, host: '127.0.0.1' });
   } catch (error) {
     await fake.close();
     await services.stop();
@@ -76,6 +89,11 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       await services.stop();
     },
   };
+}
+
+/** Waits until WeChat's (fake) check has judged every uploaded image, as members only see passed ones. */
+export async function imageChecksSettled(stack: Pick<TestStack, 'app'>, timeoutMs = 20_000): Promise<void> {
+  await eventually(async () => (await stack.app.models.MediaCheck.countDocuments({ state: 'pending' })) === 0, timeoutMs);
 }
 
 /** Polls until `check` is true, for state that settles asynchronously (reconnects). */

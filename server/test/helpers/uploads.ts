@@ -25,9 +25,10 @@ export function multipart(parts: Part[]): { payload: Buffer; headers: Record<str
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-/** Uploads a real PNG as `caller`; returns the upload id, url and the bytes sent. */
-export async function uploadPng(app: FastifyInstance, caller: Caller, text = 'photo'): Promise<{ id: string; url: string; bytes: Buffer }> {
-  const bytes = await QRCode.toBuffer(text, { type: 'png' });
+/** Uploads a real PNG (plus `trailer` bytes) as `caller`; returns the upload id, url and the bytes sent. */
+export async function uploadPng(app: FastifyInstance, caller: Caller, text = 'photo', trailer = ''): Promise<{ id: string; url: string; bytes: Buffer }> {
+  // Bytes after the PNG's end are ignored by image readers; the fake WeChat judges images by such marks.
+  const bytes = Buffer.concat([await QRCode.toBuffer(text, { type: 'png' }), Buffer.from(trailer, 'latin1')]);
   const body = multipart([{ name: 'file', filename: 'photo.png', contentType: 'image/png', data: bytes }]);
   const res = await app.inject({ method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: { ...body.headers, ...caller.headers } });
   if (res.statusCode !== 201) throw new Error(`upload failed: ${res.body}`);

@@ -101,7 +101,14 @@ export const TicketDetail = Type.Composite([
   TicketSummary,
   Type.Object({
     content: Type.String(),
-    images: Type.Array(Type.Object({ id: Id, url: Type.String() })),
+    images: Type.Array(
+      Type.Object({
+        id: Id,
+        url: Type.String(),
+        /** Only on images not yet passed, and only for their uploader and admins (others never see such images). */
+        check: Type.Optional(literalUnion(['pending', 'review', 'risky'] as const)),
+      }),
+    ),
     anonymous: Type.Boolean(),
     allowContact: Type.Boolean(),
     /** The resident's name as members may see it ("匿名群众" when anonymous). */

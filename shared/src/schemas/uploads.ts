@@ -29,3 +29,18 @@ export const UploadSignedQuery = Type.Object(
   { additionalProperties: false },
 );
 export type UploadSignedQuery = Static<typeof UploadSignedQuery>;
+
+/** An admin's own verdict on an image WeChat did not pass (or has not judged yet). */
+export const ImageCheckDecisionBody = Type.Object(
+  {
+    verdict: Type.Union([Type.Literal('pass'), Type.Literal('risky')], { description: 'pass：图片可以展示给委员；risky：不予展示' }),
+  },
+  { additionalProperties: false },
+);
+export type ImageCheckDecisionBody = Static<typeof ImageCheckDecisionBody>;
+
+export const ImageCheckResponse = Type.Object({
+  id: Id,
+  check: Type.Union([Type.Literal('pending'), Type.Literal('pass'), Type.Literal('review'), Type.Literal('risky')]),
+});
+export type ImageCheckResponse = Static<typeof ImageCheckResponse>;

@@ -4,6 +4,7 @@ import { withDocumentLock } from '../../lib/document-lock';
 import { signUploadUrl } from '../uploads/signing';
 import { studioNameMap } from '../tickets/service';
 import { toDetail } from '../tickets/views';
+import { imageChecks } from '../media-check/service';
 import { afterFollowUpAnswer, answerFollowUp } from './service';
 
 /** 回头看: the resident answers the follow-up question on their ticket. */
@@ -27,7 +28,7 @@ const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ticket = await withDocumentLock(app.redis, `ticket:${id}`, () => answerFollowUp(app.models, request.actor, id, request.body));
       await afterFollowUpAnswer({ models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log }, ticket);
       const names = await studioNameMap(app.models, [ticket.studioId]);
-      return toDetail(ticket, request.actor, { studioName: names.get(String(ticket.studioId)) ?? '', cipher: app.fieldCipher, imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId) });
+      return toDetail(ticket, request.actor, { studioName: names.get(String(ticket.studioId)) ?? '', cipher: app.fieldCipher, imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId), imageChecks: await imageChecks(app.models, ticket.imageIds) });
     },
   );
 };

@@ -4,6 +4,7 @@ import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { dispatchNotices } from './outbox';
 import { releaseToMembers } from '../tickets/service';
 import type { WorkerDeps } from './deliver';
+import { recheckPendingMedia } from '../media-check/service';
 
 const BATCH = 500;
 
@@ -12,7 +13,7 @@ const BATCH = 500;
  * delivered after a while (a crash or a Redis outage between the write and the queue), deadline
  * stages whose delayed job never ran, and content checks WeChat could not answer at submit time.
  */
-export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadlines: number; rechecked: number }> {
+export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadlines: number; rechecked: number; images: { asked: number; toReview: number } }> {
   const { models, config } = deps;
   const now = Date.now();
   const settings = config.notifications;
@@ -42,7 +43,7 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
     deadlines += due.length;
   }
 
-  return { notices, deadlines, rechecked: await recheckPendingContent(deps) };
+  return { notices, deadlines, rechecked: await recheckPendingContent(deps), images: await recheckPendingMedia(deps) };
 }
 
 /** Tickets accepted while WeChat's content check was unreachable get their check now. */

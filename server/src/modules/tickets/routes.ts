@@ -20,6 +20,7 @@ import { signUploadUrl } from '../uploads/signing';
 import type { TicketDoc } from './model';
 import { addReply, assignTicket, getVisibleTicket, listTickets, moderateTicket, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
 import { toDetail } from './views';
+import { imageChecks } from '../media-check/service';
 import { withDocumentLock } from '../../lib/document-lock';
 import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
 import { syncTicketStats } from '../stats/rollup';
@@ -49,6 +50,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       studioName: names.get(String(ticket.studioId)) ?? '',
       cipher: app.fieldCipher,
       imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId),
+      imageChecks: await imageChecks(app.models, ticket.imageIds),
     });
   };
 

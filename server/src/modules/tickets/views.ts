@@ -1,4 +1,4 @@
-import { REOPEN_WINDOW_DAYS, type TicketDetail, type TicketSummary, type TimelineEventView } from '@mashangshang/shared';
+import { REOPEN_WINDOW_DAYS, type MediaCheckState, type TicketDetail, type TicketSummary, type TimelineEventView } from '@mashangshang/shared';
 import type { Actor } from '../auth/actor';
 import { maskPhone, type FieldCipher } from '../../lib/crypto';
 import type { TicketDoc, TimelineEvent } from './model';
@@ -52,7 +52,7 @@ function eventView(e: TimelineEvent, hideResidentName: boolean): TimelineEventVi
 export function toDetail(
   ticket: TicketDoc,
   actor: Actor,
-  helpers: { studioName: string; cipher: FieldCipher; imageUrl: (uploadId: string) => string },
+  helpers: { studioName: string; cipher: FieldCipher; imageUrl: (uploadId: string) => string; imageChecks: Map<string, MediaCheckState> },
 ): TicketDetail {
   const isResident = actor.role === 'resident';
   const hideResidentName = ticket.anonymous && actor.role === 'member';
@@ -67,7 +67,13 @@ export function toDetail(
   return {
     ...toSummary(ticket, helpers.studioName),
     content: ticket.content,
-    images: ticket.imageIds.map((id) => ({ id: String(id), url: helpers.imageUrl(String(id)) })),
+    images: ticket.imageIds.flatMap((objectId) => {
+      const id = String(objectId);
+      const check = helpers.imageChecks.get(id) ?? 'pass';
+      if (check === 'pass') return [{ id, url: helpers.imageUrl(id) }];
+      // An image WeChat has not passed: its uploader sees it marked, admins see it to judge it, members never.
+      return isResident || actor.role === 'admin' ? [{ id, url: helpers.imageUrl(id), check }] : [];
+    }),
     anonymous: ticket.anonymous,
     allowContact: ticket.allowContact,
     residentName: hideResidentName ? '匿名群众' : ticket.contactName ?? '群众',

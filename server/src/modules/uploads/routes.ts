@@ -6,6 +6,7 @@ import { countAttempt } from '../../lib/attempt-limit';
 import { isDependencyDown } from '../../plugins/errors';
 import { resolveActor } from '../auth/actor';
 import { UPLOADS_PER_HOUR, canSeeUpload, findUpload, storeUpload, uploadRateLimitKey } from './service';
+import { askMediaCheckLater, mediaCheckState } from '../media-check/service';
 
 /** How long a browser or the WeChat client may keep an image it fetched (ids never change content). */
 const IMAGE_CACHE_SECONDS = 3600;
@@ -68,6 +69,9 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const data = await readSingleFile(request);
       const upload = await storeUpload(app.models, app.uploadStorage, actor, data);
       request.log.info({ uploadId: upload._id.toHexString(), size: upload.size, contentType: upload.contentType }, 'upload stored');
+      if ((await mediaCheckState(app.models, upload._id)) === 'pending') {
+        askMediaCheckLater({ models: app.models, redis: app.redis, wechat: app.wechat, config: app.config, log: request.log }, upload._id);
+      }
       const id = upload._id.toHexString();
       return reply.status(201).send({ id, url: app.uploadUrls.sign(id) });
     },

@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import { findVisibleTicket } from '../tickets/access';
 import type { UploadDoc } from './model';
 import { newStorageKey, type UploadStorage } from './storage';
+import { createMediaCheck, mediaCheckState } from '../media-check/service';
 
 /** Uploads one user may make per hour. */
 export const UPLOADS_PER_HOUR = 60;
@@ -44,6 +45,11 @@ export async function storeUpload(models: Models, storage: UploadStorage, actor:
       sha256: createHash('sha256').update(data).digest('hex'),
       ticketId: null,
     });
+    await createMediaCheck(models, created).catch(async (error: unknown) => {
+      // Without its check record the image would count as passed: take the whole upload back.
+      await models.Upload.deleteOne({ _id: created._id }).catch(() => undefined);
+      throw error;
+    });
     return created.toObject();
   } catch (error) {
     await storage.delete(storageKey).catch(() => undefined);
@@ -58,10 +64,12 @@ function isOwner(upload: Pick<UploadDoc, 'ownerId' | 'ownerRole'>, actor: Actor)
 
 /**
  * May this actor see the image? Its owner may; once it is attached to a ticket, so may everyone
- * who may see that ticket. The ticket rule lives in tickets/access, not here.
+ * who may see that ticket, provided WeChat's image check passed it (admins see it anyway, to judge
+ * it). The ticket rule lives in tickets/access, not here.
  */
 export async function canSeeUpload(models: Models, actor: Actor, upload: UploadDoc): Promise<boolean> {
   if (isOwner(upload, actor)) return true;
+  if (actor.role !== 'admin' && (await mediaCheckState(models, upload._id)) !== 'pass') return false;
   const ticketIds: Types.ObjectId[] = upload.ticketId ? [upload.ticketId] : [];
   // A ticket may list the image even if the claim never reached the upload record.
   const listing = await models.Ticket.find({ imageIds: upload._id }, { _id: 1 }).limit(10).lean();

@@ -1,4 +1,5 @@
 import { startFakeWechat } from './server';
+import { DEV_PUSH_TOKEN } from '../../config';
 
 /** Runs the fake WeChat server as its own process (used by `npm start`). */
 async function main() {
@@ -8,6 +9,8 @@ async function main() {
     appSecret: process.env.WECHAT_SECRET ?? 'demo-app-secret',
     port,
     host: process.env.WECHAT_FAKE_HOST ?? '127.0.0.1',
+    // Where image check verdicts go, as configured in WeChat's console for the real service.
+    push: process.env.WECHAT_FAKE_PUSH_URL ? { url: process.env.WECHAT_FAKE_PUSH_URL, token: process.env.WECHAT_PUSH_TOKEN ?? DEV_PUSH_TOKEN } : undefined,
   });
   process.stdout.write(`fake WeChat server listening on ${fake.url}\n`);
   const shutdown = () => {

@@ -10,7 +10,36 @@ export interface FakeWechatOptions {
   appId: string;
   appSecret: string;
   logger?: boolean;
+  /**
+   * Where image check verdicts are pushed (the API's /api/v1/wechat/push) and the Token that signs
+   * them; also settable later with POST /__fake/push-config. Without it verdicts are only recorded.
+   */
+  push?: PushConfig;
+  /**
+   * How long the "check" of an image takes before its verdict is pushed; 'manual' holds every
+   * verdict until POST /__fake/media-checks/release (for tests of the waiting state).
+   */
+  mediaCheckDelayMs?: number | 'manual';
 }
+
+export interface PushConfig {
+  url: string;
+  token: string;
+}
+
+/** One verdict push the fake made, for tests to inspect. */
+export interface RecordedPush {
+  traceId: string;
+  suggest: string;
+  errcode: number;
+  status: number | null;
+  attempts: number;
+}
+
+/** Bytes that make the fake judge an image: a test appends them to an otherwise valid image. */
+export const FAKE_RISKY_IMAGE_MARK = 'FAKE-WECHAT-RISKY-IMAGE';
+export const FAKE_REVIEW_IMAGE_MARK = 'FAKE-WECHAT-REVIEW-IMAGE';
+const PUSH_ATTEMPTS = 3;
 
 type FaultMode = 'http500' | 'timeout' | 'errcode';
 interface Fault {
@@ -43,7 +72,61 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   let currentToken: string | null = null;
   const faults: Fault[] = [];
   const messages: RecordedSubscribeMessage[] = [];
-  const stats = { stableTokenCalls: 0, msgSecCheckCalls: 0, subscribeSendCalls: 0, codeUnlimitCalls: 0 };
+  const stats = { stableTokenCalls: 0, msgSecCheckCalls: 0, subscribeSendCalls: 0, codeUnlimitCalls: 0, mediaCheckCalls: 0 };
+  let pushConfig: PushConfig | null = options.push ?? null;
+  const pushes: RecordedPush[] = [];
+  const pendingChecks = new Set<NodeJS.Timeout>();
+  const heldChecks: (() => Promise<void>)[] = [];
+
+  /** Fetches the image as WeChat would, judges it by its marks, and pushes the verdict (retried like WeChat). */
+  async function judgeAndPush(traceId: string, mediaUrl: string, openid: string): Promise<void> {
+    let suggest = 'pass';
+    let errcode = 0;
+    try {
+      const response = await fetch(mediaUrl, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bytes = Buffer.from(await response.arrayBuffer()).toString('latin1');
+      suggest = bytes.includes(FAKE_RISKY_IMAGE_MARK) ? 'risky' : bytes.includes(FAKE_REVIEW_IMAGE_MARK) ? 'review' : 'pass';
+    } catch {
+      // WeChat reports an image it could not download with a non-zero errcode in the push.
+      errcode = -1008;
+      suggest = 'review';
+    }
+    const record: RecordedPush = { traceId, suggest, errcode, status: null, attempts: 0 };
+    pushes.push(record);
+    const event = {
+      ToUserName: 'gh_fake',
+      FromUserName: openid,
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'event',
+      Event: 'wxa_media_check',
+      appid: options.appId,
+      trace_id: traceId,
+      version: 2,
+      detail: [{ strategy: 'content_model', errcode, suggest, label: suggest === 'pass' ? 100 : 20002, prob: 90 }],
+      errcode,
+      errmsg: errcode === 0 ? 'ok' : 'media download failed',
+      result: { suggest, label: suggest === 'pass' ? 100 : 20002 },
+    };
+    for (let attempt = 1; attempt <= PUSH_ATTEMPTS && pushConfig; attempt += 1) {
+      record.attempts = attempt;
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(8).toString('hex');
+      const signature = createHash('sha1').update([pushConfig.token, timestamp, nonce].sort().join('')).digest('hex');
+      const url = new URL(pushConfig.url);
+      url.searchParams.set('signature', signature);
+      url.searchParams.set('timestamp', timestamp);
+      url.searchParams.set('nonce', nonce);
+      try {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), signal: AbortSignal.timeout(10_000) });
+        record.status = response.status;
+        if (response.ok && (await response.text()).trim() === 'success') return;
+      } catch {
+        record.status = null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   /** Requests held by a timeout fault, released at once when the server closes. */
   const heldRequests = new Set<() => void>();
 
@@ -78,6 +161,8 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   });
   app.addHook('preClose', async () => {
     for (const release of [...heldRequests]) release();
+    for (const timer of pendingChecks) clearTimeout(timer);
+    pendingChecks.clear();
   });
 
   const tokenError = (token: unknown) =>
@@ -139,11 +224,26 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   });
 
   app.post('/wxa/media_check_async', async (request) => {
+    stats.mediaCheckCalls += 1;
     const invalid = tokenError((request.query as Record<string, unknown>).access_token);
     if (invalid) return invalid;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof body.media_url !== 'string' || body.version !== 2) return { errcode: 40003, errmsg: 'invalid argument' };
-    return { errcode: 0, errmsg: 'ok', trace_id: randomBytes(8).toString('hex') };
+    if (typeof body.media_url !== 'string' || body.version !== 2 || typeof body.openid !== 'string' || body.media_type !== 2) {
+      return { errcode: 40003, errmsg: 'invalid argument' };
+    }
+    const traceId = randomBytes(8).toString('hex');
+    const mediaUrl = body.media_url;
+    const openid = body.openid;
+    if (options.mediaCheckDelayMs === 'manual') {
+      heldChecks.push(() => judgeAndPush(traceId, mediaUrl, openid));
+    } else {
+      const timer = setTimeout(() => {
+        pendingChecks.delete(timer);
+        judgeAndPush(traceId, mediaUrl, openid).catch(() => undefined);
+      }, options.mediaCheckDelayMs ?? 100);
+      pendingChecks.add(timer);
+    }
+    return { errcode: 0, errmsg: 'ok', trace_id: traceId };
   });
 
   app.post('/wxa/getwxacodeunlimit', async (request, reply) => {
@@ -168,6 +268,18 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     return touser ? messages.filter((m) => m.touser === touser) : messages;
   });
   app.get('/__fake/stats', async () => stats);
+  app.get('/__fake/pushes', async () => pushes);
+  app.post('/__fake/media-checks/release', async () => {
+    const held = heldChecks.splice(0);
+    await Promise.all(held.map((run) => run().catch(() => undefined)));
+    return { released: held.length };
+  });
+  app.post('/__fake/push-config', async (request, reply) => {
+    const body = (request.body ?? {}) as Partial<PushConfig>;
+    if (typeof body.url !== 'string' || typeof body.token !== 'string') return reply.status(400).send({ error: 'url and token are required' });
+    pushConfig = { url: body.url, token: body.token };
+    return { ok: true };
+  });
   app.get('/__fake/openid', async (request) => {
     // Lets a test learn the openid a code maps to, as WeChat would for that user.
     const code = (request.query as Record<string, string | undefined>).code ?? '';
