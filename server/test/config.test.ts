@@ -26,6 +26,8 @@ describe('configuration', () => {
 
   it('demands real secrets in production', () => {
     expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required[\s\S]*ADMIN_PASSWORD is required in production/);
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/WECHAT_PUSH_TOKEN is required/);
+    expect(() => loadConfig({ ...valid, WECHAT_PUSH_TOKEN: 'has spaces in it' })).toThrow(/WECHAT_PUSH_TOKEN must be 3–32 letters or digits/);
     expect(() =>
       loadConfig({ ...valid, NODE_ENV: 'production', JWT_SECRET: 'short', ADMIN_PASSWORD: 'long-enough-password', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' }),
     ).toThrow(/JWT_SECRET must be at least 32 characters/);
