@@ -64,6 +64,7 @@ const studios: Record<'A' | 'B', { id: string; name: string; town: string }> = {
   B: { id: '', name: '海洲街道委员集体工作室', town: '海洲街道' },
 };
 const consoleErrors: string[] = [];
+let memberId = '';
 
 async function api<T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
   const res = await stack.app.inject({ method, url: `/api/v1${url}`, headers: admin.headers, payload });
@@ -97,7 +98,7 @@ beforeAll(async () => {
     const created = await api<{ id: string }>('POST', '/admin/studios', { code: `e2edb${key.toLowerCase()}`, name: studio.name, kind: 'town', town: studio.town, intro: '围绕民生实事开展协商议事。', serviceItems: [{ title: '民生议事会' }] });
     studio.id = created.id;
   }
-  await api('POST', '/admin/members', { name: '沈建华', title: '市政协委员', studioIds: [studios.A.id] });
+  memberId = (await api<{ id: string }>('POST', '/admin/members', { name: '沈建华', title: '市政协委员', studioIds: [studios.A.id] })).id;
 
   await stack.app.models.Ticket.insertMany(
     TICKETS.map((t, i) => {
@@ -209,6 +210,36 @@ describe('admin statistics dashboard in a real browser', () => {
     await page.locator('.custom-range .custom-from').waitFor();
     await expect(figure('.kpi--tickets .kpi__value')).resolves.toBe('8');
     expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('member: binds with an invite and reads their own studio\'s figures, no other studio\'s', async () => {
+    const invite = await api<{ inviteCode: string }>('POST', `/admin/members/${memberId}/invites`);
+    const context = await browser.newContext({ viewport: { width: 360, height: 1400 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: uncaught ${error.message}`));
+    await page.goto(`${base}/app/member/bind/index`);
+    await page.locator('.invite-code input').fill(invite.inviteCode);
+    await page.locator('.bind-submit').click();
+    await page.locator('.open-studio-stats').click();
+    const card = page.locator('.studio-stats');
+    await card.first().waitFor();
+    await expect(card.count()).resolves.toBe(1);
+    await expect(card.locator('.studio-stats__name').textContent()).resolves.toBe(studios.A.name);
+    const stat = (key: string) => card.locator(`.stat--${key} .stat__value`).textContent();
+    await expect(stat('tickets')).resolves.toBe('6');
+    await expect(stat('response')).resolves.toBe('60%');
+    await expect(stat('resolution')).resolves.toBe('33.3%');
+    await expect(stat('satisfaction')).resolves.toBe('66.7%');
+    await expect(stat('median')).resolves.toBe('1 小时');
+    await expect(stat('outcomes')).resolves.toBe('2');
+    // Nothing wider than the phone's screen.
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(360);
+    await shot(page, 'member-studio-stats');
     await context.close();
   });
 
