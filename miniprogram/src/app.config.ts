@@ -2,8 +2,8 @@ export default defineAppConfig({
   // Residents' pages stay in the main package; members' and admins' pages load only when opened.
   pages: ['pages/index/index', 'pages/studio/index', 'pages/submit/index', 'pages/mine/index', 'pages/ticket/index', 'pages/login/index'],
   subPackages: [
-    { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index'] },
-    { root: 'admin', pages: ['board/index', 'login/index', 'notices/index'] },
+    { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index'] },
+    { root: 'admin', pages: ['board/index', 'login/index', 'notices/index', 'dashboard/index'] },
   ],
   window: {
     navigationBarBackgroundColor: '#b71c1c',

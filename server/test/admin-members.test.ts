@@ -95,6 +95,7 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       const res = await asAdmin('PATCH', `/api/v1/admin/studios/${studio.id}`, {
         name: '改名后的工作室',
         star: 4,
+        starReason: '评议后调整',
         serviceItems: [{ id: legal.id, title: '法律援助', summary: '律师委员坐班' }, { title: '助老服务' }],
       });
       expect(res.statusCode).toBe(200);

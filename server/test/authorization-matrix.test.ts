@@ -252,6 +252,33 @@ const ROWS: Row[] = [
     request: () => ({ method: 'GET', url: '/api/v1/admin/outcomes/export?format=xlsx' }),
   },
   {
+    route: 'GET /api/v1/studios/{id}/stats',
+    variant: "studio S: its own member and the office see it; the other studio's member does not",
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 200, memberOther: 403, admin: 200 }),
+    request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioS}/stats` }),
+    check: (res, _who, w) => ((res.json() as { studio: { key: string; tickets: number } }).studio.key === w.studioS && (res.json() as { studio: { tickets: number } }).studio.tickets > 0 ? null : 'not studio S, or no tickets counted'),
+  },
+  {
+    route: 'GET /api/v1/studios/{id}/stats',
+    variant: 'the other studio: only its own member and the office',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 200, admin: 200 }),
+    request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioOther}/stats` }),
+    check: (res, _who, w) => ((res.json() as { studio: { key: string } }).studio.key === w.studioOther ? null : 'not the other studio'),
+  },
+  {
+    route: 'GET /api/v1/studios/{id}/stats',
+    variant: 'no such studio',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 403, admin: 404 }),
+    codes: { 404: 'STUDIO_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/studios/${new Types.ObjectId().toHexString()}/stats` }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/studios/{id}',
+    variant: 'a star change with its reason (recorded as an override)',
+    expect: adminOnly(200),
+    request: (w, who) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${w.scratchStudio}`, payload: { star: who === 'admin' ? 2 : 1, starReason: '权限矩阵测试' } }),
+  },
+  {
     route: 'GET /api/v1/admin/studios/{id}/stars',
     expect: adminOnly(200),
     request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}/stars` }),

@@ -110,8 +110,8 @@ const BODY_ROUTES: BodyRoute[] = [
     who: 'admin',
     method: 'PATCH',
     url: (ctx) => `/api/v1/admin/studios/${ctx.scratchStudioId}`,
-    body: () => ({ intro: '坏输入测试', star: 3, active: true }),
-    fields: { intro: { kind: 'string', maxLength: 2000 }, star: { kind: 'integer' }, active: { kind: 'boolean' }, name: { kind: 'string', maxLength: 60 } },
+    body: () => ({ intro: '坏输入测试', star: 3, starReason: '坏输入测试理由', active: true }),
+    fields: { intro: { kind: 'string', maxLength: 2000 }, star: { kind: 'integer' }, starReason: { kind: 'string', maxLength: 200 }, active: { kind: 'boolean' }, name: { kind: 'string', maxLength: 60 } },
   },
   {
     label: 'POST /admin/members',
@@ -411,6 +411,7 @@ const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; ur
   { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
   { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
   { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
+  { label: 'GET /studios/:id/stats', who: 'admin', method: 'GET', url: (id) => `/api/v1/studios/${id}/stats` },
   { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
   { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
   { label: 'POST /admin/uploads/:id/check', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/uploads/${id}/check`, payload: { verdict: 'pass' } },
@@ -479,6 +480,19 @@ const QUERY_CASES: Case[] = [
   ...['format=pdf', 'format=', 'format=CSV', 'format=csv&groupBy=nobody', 'format=xlsx&from=2026-02-31', 'format=csv&from=2026-03-10&to=2026-03-01'].map((q) =>
     get(`GET /admin/stats/export?${q}`, 'admin', () => `/api/v1/admin/stats/export?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
+  ...['from=2026-13-01', 'from=abc', 'to=2026-1-5', 'from=2026-02-30', 'from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', `from=${enc('{"$gt":""}')}`, 'from=2026-03-01&from=2026-03-02'].map((q) =>
+    get(`GET /studios/:id/stats?${q}`, 'member', (ctx) => `/api/v1/studios/${ctx.studioId}/stats?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  // A member asking for a studio they are not in: refused before anything is read, with a Chinese reason.
+  get('GET /studios/:id/stats: another studio', 'member', (ctx) => `/api/v1/studios/${ctx.scratchStudioId}/stats`, { status: 403, code: 'FORBIDDEN' }),
+  // A star change in the studio edit needs its reason (it goes into the star history).
+  ...[{ star: 2 }, { star: 2, starReason: '' }, { star: 2, starReason: '  ' }, { star: 2, starReason: '一' }, { star: 0, starReason: '清零理由' }, { star: 6, starReason: '太高理由' }].map<Case>((payload) => ({
+    name: `PATCH /admin/studios/:id star without a usable reason: ${JSON.stringify(payload)}`,
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
   ...['kind=none', 'kind=bogus', 'status=bogus', 'studioId=xyz', 'from=2026-13-01', 'to=yesterday', 'from=2026-03-10&to=2026-03-01', 'limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', `kind=${enc('{"$ne":null}')}`].map((q) =>
     get(`GET /admin/outcomes?${q}`, 'admin', () => `/api/v1/admin/outcomes?${q}`),
   ),

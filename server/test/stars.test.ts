@@ -174,6 +174,42 @@ describe('star ratings', () => {
     }
   });
 
+  it('changes a star through the studio edit only as a reasoned override, kept in the history', async () => {
+    const patch = (payload: object) => stack.app.inject({ method: 'PATCH', url: `/api/v1/admin/studios/${ids.hnjj}`, headers: admin.headers, payload });
+    const before = await stars('hnjj');
+    const historyBefore = before.history.length;
+
+    // Without a reason: refused, nothing written, not even the other fields of the same edit.
+    const bare = await patch({ star: 1, intro: '不应保存的简介' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: '修改星级须填写调整理由（至少 2 个字），理由将记入星级变更记录' });
+    expect((await patch({ star: 1, starReason: ' ' })).statusCode).toBe(400);
+    expect((await patch({ star: 0, starReason: '清零' })).statusCode).toBe(400);
+    expect(await starOf('hnjj')).toBe(before.star);
+    expect((await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${ids.hnjj}` })).json().intro).not.toBe('不应保存的简介');
+    expect((await stars('hnjj')).history).toHaveLength(historyBefore);
+
+    // With a reason: an override like POST /star, with its history entry, the other fields saved too.
+    const target = before.star === 2 ? 3 : 2;
+    const saved = await patch({ star: target, starReason: '年度考核未达标', intro: '编辑页同时修改了简介' });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({ star: target, intro: '编辑页同时修改了简介' });
+    expect(await starOf('hnjj')).toBe(target);
+    const after = await stars('hnjj');
+    expect(after.override).toMatchObject({ star: target, reason: '年度考核未达标', actorName: '系统管理员' });
+    expect(after.history).toHaveLength(historyBefore + 1);
+    expect(after.history[0]).toMatchObject({ source: 'override', previous: before.star, star: target, reason: '年度考核未达标', actorName: '系统管理员' });
+
+    // An edit form that sends the star back unchanged needs no reason and adds no history.
+    const unchanged = await patch({ star: target, address: '海宁市某路 8 号' });
+    expect(unchanged.statusCode).toBe(200);
+    expect((await stars('hnjj')).history).toHaveLength(historyBefore + 1);
+
+    // The nightly run keeps the override, as it does for one set with POST /star.
+    await computeStars({ models: stack.app.models, redis: stack.app.redis, log: stack.app.log }, stack.config.operations.stars);
+    expect(await starOf('hnjj')).toBe(target);
+  });
+
   it('refuses overrides without a reason or out of range, and for studios that do not exist', async () => {
     expect((await override('hnxs', { star: 6, reason: '太高了' })).statusCode).toBe(400);
     expect((await override('hnxs', { star: 4, reason: '' })).statusCode).toBe(400);

@@ -270,6 +270,42 @@ describe('statistics', () => {
     expect(sheet.getRow(body.groups.length + 2).getCell(2).value).toBe(body.total.tickets);
   });
 
+  it('lets a member see the figures of their own studios, and of no other', async () => {
+    const [yw, xs, jy] = ['hnyw', 'hnxs', 'hnjy'].map((code) => studioOf.get(code)!.id) as [string, string, string];
+    const created = await stack.app.inject({ method: 'POST', url: '/api/v1/admin/members', headers: admin.headers, payload: { name: '本室统计委员', title: '委员', studioIds: [yw, xs] } });
+    const memberId = created.json().id as string;
+    const member = await signInMember(stack.app, admin, memberId, 'own-stats-member');
+    const resident = await signInResident(stack.app, 'own-stats-resident');
+    const studioStats = (caller: Caller | null, studioId: string, query = `from=${FROM}&to=${TO}`) =>
+      stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}/stats?${query}`, headers: caller?.headers ?? {} });
+
+    for (const [code, id] of [['hnyw', yw], ['hnxs', xs]] as const) {
+      const res = await studioStats(member, id);
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { from: string; to: string; studio: StatsGroup };
+      expect([body.from, body.to, body.studio.key]).toEqual([FROM, TO, id]);
+      expectGroup(body.studio, inRange.filter((t) => t.studioCode === code));
+      // The same figures the office sees on its dashboard for that studio.
+      const office = ((await getStats(`from=${FROM}&to=${TO}`)).json() as { groups: StatsGroup[] }).groups.find((g) => g.key === id)!;
+      expect(body.studio).toEqual(office);
+    }
+    const other = await studioStats(member, jy);
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toMatchObject({ code: 'FORBIDDEN', message: '只能查看您所在工作室的统计' });
+    expect((await studioStats(resident, yw)).statusCode).toBe(403);
+    expect((await studioStats(null, yw)).statusCode).toBe(401);
+    // The office sees any studio; a studio that does not exist is a 404 for it.
+    expect((await studioStats(admin, jy)).statusCode).toBe(200);
+    expect((await studioStats(admin, new Types.ObjectId().toHexString())).json().code).toBe('STUDIO_NOT_FOUND');
+    expect((await studioStats(member, yw, 'from=2026-03-10&to=2026-03-01')).statusCode).toBe(400);
+
+    // Taken off a studio, the member loses its figures at once, whatever their token says.
+    const moved = await stack.app.inject({ method: 'PATCH', url: `/api/v1/admin/members/${memberId}`, headers: admin.headers, payload: { studioIds: [xs] } });
+    expect(moved.statusCode).toBe(200);
+    expect((await studioStats(member, yw)).statusCode).toBe(403);
+    expect((await studioStats(member, xs)).statusCode).toBe(200);
+  });
+
   it('refuses ranges that are backwards, too long or not calendar days', async () => {
     for (const query of ['from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', 'from=2026-02-30&to=2026-03-01']) {
       const res = await getStats(query);

@@ -17,6 +17,10 @@ import {
   type ResolveBody,
   type StudioDetail,
   type StudioList,
+  type StatsQuery,
+  type StatsResponse,
+  type StudioStatsQuery,
+  type StudioStatsResponse,
   type StudioListQuery,
   type SubmitTicketBody,
   type SubmitTicketResponse,
@@ -50,7 +54,7 @@ export function showToast(text: string): void {
   void Taro.showToast({ title: text, icon: 'none', duration: 2500 });
 }
 
-const apiRoot = `${API_BASE}/api/v1`;
+export const apiRoot = `${API_BASE}/api/v1`;
 
 /** An image URL from the API (a signed relative path) made loadable by <Image>. */
 export function imageUrl(url: string): string {
@@ -222,6 +226,9 @@ export const api = {
 
   notifications: (query: NotificationListQuery) => get<NotificationList>('/me/notifications', query),
   markAllRead: () => send<{ unreadCount: number }>('POST', '/me/notifications/read', { all: true }),
+
+  adminStats: (query: StatsQuery) => get<StatsResponse>('/admin/stats', query),
+  studioStats: (studioId: string, query: StudioStatsQuery) => get<StudioStatsResponse>(`/studios/${encodeURIComponent(studioId)}/stats`, query),
 
   adminMembers: (query: AdminMemberListQuery) => get<AdminMemberList>('/admin/members', query),
   createInvite: (memberId: string) => send<InviteResponse>('POST', `/admin/members/${memberId}/invites`),

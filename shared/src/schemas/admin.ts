@@ -63,7 +63,8 @@ export const AdminStudioPatchBody = Type.Object(
     slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
     serviceItems: Type.Optional(Type.Array(ServiceItemPatchInput, { maxItems: 30 })),
     active: Type.Optional(Type.Boolean({ description: '停用后不再对外展示' })),
-    star: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: '星级（0–5）' })),
+    star: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: '人工调整星级（1–5），与 starReason 一起提交，记入星级变更记录；与当前星级相同时不作调整。取消调整请用 POST /admin/studios/{id}/star' })),
+    starReason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '调整星级的理由（修改 star 时必填）' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -60,3 +60,21 @@ export const StatsResponse = Type.Object({
   groups: Type.Array(StatsGroup),
 });
 export type StatsResponse = Static<typeof StatsResponse>;
+
+/** A studio's own statistics, for its members (and admins): the same figures, one studio, no grouping. */
+export const StudioStatsQuery = Type.Object(
+  {
+    from: Type.Optional({ ...CalendarDay, description: '起始日期（含），按留言提交时间；默认 29 天前' }),
+    to: Type.Optional({ ...CalendarDay, description: '结束日期（含）；默认今天' }),
+  },
+  { additionalProperties: false },
+);
+export type StudioStatsQuery = Static<typeof StudioStatsQuery>;
+
+export const StudioStatsResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  generatedAt: IsoDateTime,
+  studio: StatsGroup,
+});
+export type StudioStatsResponse = Static<typeof StudioStatsResponse>;

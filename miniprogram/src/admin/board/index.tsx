@@ -51,9 +51,14 @@ export default function BoardPage() {
   return (
     <PageShell>
       <View className='row row--between'>
-        <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/notices/index' })}>
-          发送失败的通知
-        </Button>
+        <View className='row'>
+          <Button className='tap open-dashboard' type='primary' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}>
+            统计看板
+          </Button>
+          <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/notices/index' })}>
+            发送失败的通知
+          </Button>
+        </View>
         <Button
           className='tap'
           fill='none'

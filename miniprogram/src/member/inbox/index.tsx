@@ -61,6 +61,9 @@ export default function InboxPage() {
         <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/member/notices/index' })}>
           消息{unread ? `（${unread} 条未读）` : ''}
         </Button>
+        <Button className='tap open-studio-stats' fill='outline' onClick={() => Taro.navigateTo({ url: '/member/stats/index' })}>
+          本工作室统计
+        </Button>
         {process.env.TARO_ENV === 'weapp' ? (
           <Button className='tap' fill='none' onClick={() => void requestNoticeConsent(['ticket_assigned', 'deadline_reminder', 'ticket_reopened'])}>
             开启新留言提醒

@@ -139,7 +139,7 @@ export async function overrideStar(deps: Omit<StarDeps, 'log'>, actor: Actor, st
   const { models } = deps;
   const _id = new Types.ObjectId(studioId);
   const reason = body.reason.trim();
-  if ([...reason].length < 2) throw new AppError('VALIDATION_FAILED', { userMessage: '请填写调整理由' });
+  if ([...reason].length < 2) throw new AppError('VALIDATION_FAILED', { logMessage: 'override without a reason', userMessage: '请填写调整理由' });
   await withDocumentLock(deps.redis, `studio:${studioId}`, async () => {
     const studio = await models.Studio.findById(_id, { star: 1 }).lean();
     if (!studio) throw new AppError('STUDIO_NOT_FOUND');
@@ -152,10 +152,26 @@ export async function overrideStar(deps: Omit<StarDeps, 'log'>, actor: Actor, st
       await models.Studio.updateOne({ _id }, { $set: { star } });
       await models.StarHistory.create({ studioId: _id, star, previous: studio.star, source: 'override_cleared', reason, score: null, metrics: null, window: null, actorName: actor.name, at });
     } else {
-      await models.StarState.updateOne({ _id }, { $set: { override: { star: body.star, reason, actorName: actor.name, at } } }, { upsert: true });
-      await models.Studio.updateOne({ _id }, { $set: { star: body.star } });
-      await models.StarHistory.create({ studioId: _id, star: body.star, previous: studio.star, source: 'override', reason, score: null, metrics: null, window: null, actorName: actor.name, at });
+      await applyStarOverride(models, actor, _id, body.star, reason, studio.star, at);
     }
   });
   return getStudioStars(models, studioId);
+}
+
+/** A reason an admin typed for a star change, trimmed; refused when too short to mean anything. */
+export function starReasonOf(raw: string | undefined): string {
+  const reason = (raw ?? '').trim();
+  if ([...reason].length < 2) throw new AppError('VALIDATION_FAILED', { logMessage: 'star change without a reason', userMessage: '修改星级须填写调整理由（至少 2 个字），理由将记入星级变更记录' });
+  return reason;
+}
+
+/**
+ * Sets an admin's override: the star shown, the override state and a history entry. The caller holds
+ * the studio's document lock (both the star route and the studio PATCH come through here, so no
+ * star change escapes the history).
+ */
+export async function applyStarOverride(models: Models, actor: Actor, _id: Types.ObjectId, star: number, reason: string, previous: number, at = new Date()): Promise<void> {
+  await models.StarState.updateOne({ _id }, { $set: { override: { star, reason, actorName: actor.name, at } } }, { upsert: true });
+  await models.Studio.updateOne({ _id }, { $set: { star } });
+  await models.StarHistory.create({ studioId: _id, star, previous, source: 'override', reason, score: null, metrics: null, window: null, actorName: actor.name, at });
 }

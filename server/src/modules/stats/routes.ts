@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { STATS_GROUP_BY_LABELS, StatsExportQuery, StatsQuery, StatsResponse, errorResponses, type StatsGroup } from '@mashangshang/shared';
-import { computeStats, type StatsDeps } from './service';
+import { IdParams, STATS_GROUP_BY_LABELS, StatsExportQuery, StatsQuery, StatsResponse, StudioStatsQuery, StudioStatsResponse, errorResponses, type StatsGroup } from '@mashangshang/shared';
+import { computeStats, computeStudioStats, type StatsDeps } from './service';
+import { AppError } from '../../errors';
 import { requestStatsReconcile } from '../operations-jobs';
 import { statsReady } from './rollup';
 import { exportResponse, sendTable, type ExportColumn } from '../../lib/tabular-export';
@@ -80,6 +81,31 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stats = await computeStats(deps(request), query);
       const columns: ExportColumn<StatsGroup>[] = [{ header: STATS_GROUP_BY_LABELS[stats.groupBy], value: (g) => g.label, width: 24 }, ...STATS_COLUMNS];
       return sendTable(reply, format, { fileName: `stats-${stats.groupBy}-${stats.from}-${stats.to}`, sheetName: `统计 ${stats.from} 至 ${stats.to}`, columns, rows: [...stats.groups, stats.total] }, request.log);
+    },
+  );
+
+  app.get(
+    '/studios/:id/stats',
+    {
+      preHandler: app.requireRole('member', 'admin'),
+      schema: {
+        operationId: 'getStudioStats',
+        tags: ['studios'],
+        summary: '本工作室统计：委员只能查看自己所在工作室的留言分类与状态、响应率、办结率、满意度、首次答复时长中位数、三转与回头看',
+        description: '日期为北京时间、按留言提交日计算（含首尾两天）。管理员可查看任一工作室。',
+        security,
+        params: IdParams,
+        querystring: StudioStatsQuery,
+        response: { 200: StudioStatsResponse, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { actor } = request;
+      // Membership is read fresh per request (resolveActor): a member who left the studio loses it at once.
+      if (actor.role === 'member' && !actor.studioIds.some((id) => String(id) === request.params.id)) {
+        throw new AppError('FORBIDDEN', { logMessage: 'member asked for the statistics of a studio they do not belong to', userMessage: '只能查看您所在工作室的统计' });
+      }
+      return computeStudioStats(deps(request), request.params.id, request.query);
     },
   );
 };

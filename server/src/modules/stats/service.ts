@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { STATS_MAX_RANGE_DAYS, type StatsGroup, type StatsGroupBy, type StatsQuery, type StatsResponse } from '@mashangshang/shared';
+import { STATS_MAX_RANGE_DAYS, type StatsGroup, type StatsGroupBy, type StatsQuery, type StatsResponse, type StudioStatsQuery, type StudioStatsResponse } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { chinaDay, readRange, statsReady, type Counters } from './rollup';
@@ -114,4 +114,17 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery, now = Dat
   // Studios in their public order; named groups first, the ungrouped last.
   if (groupBy !== 'studio') rows.sort((a, b) => Number(a.key === '') - Number(b.key === ''));
   return { from, to, groupBy, generatedAt: new Date(now).toISOString(), total: groupStats('', '合计', total), groups: rows };
+}
+
+/** One studio's figures over the range (the studio's own members see these). */
+export async function computeStudioStats(deps: StatsDeps, studioId: string, query: StudioStatsQuery, now = Date.now()): Promise<StudioStatsResponse> {
+  const { from, to } = resolveRange(query, now);
+  const studio = await deps.models.Studio.findById(studioId, { name: 1 }).lean();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+  if (!(await statsReady(deps.redis, deps.models))) {
+    await deps.requestRebuild();
+    throw new AppError('STATS_NOT_READY', { logMessage: 'statistics rollup not built yet; rebuild requested' });
+  }
+  const byStudio = await readRange(deps.redis, from, to, now);
+  return { from, to, generatedAt: new Date(now).toISOString(), studio: groupStats(studioId, studio.name, byStudio.get(studioId) ?? new Map()) };
 }

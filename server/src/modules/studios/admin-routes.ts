@@ -31,14 +31,14 @@ const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminUpdateStudio',
         tags: ['admin'],
-        summary: '修改委员工作室信息（可停用、设置星级）',
+        summary: '修改委员工作室信息（可停用；修改星级须同时填写 starReason，作为人工调整记入星级变更记录）',
         security: [{ bearerAuth: [] }],
         params: IdParams,
         body: AdminStudioPatchBody,
         response: { 200: StudioDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => withDocumentLock(app.redis, `studio:${request.params.id}`, () => updateStudio(app.models, request.params.id, request.body)),
+    async (request) => withDocumentLock(app.redis, `studio:${request.params.id}`, () => updateStudio(app.models, request.actor, request.params.id, request.body)),
   );
 };
 

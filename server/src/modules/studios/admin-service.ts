@@ -5,6 +5,8 @@ import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import type { ServiceItemDoc, StudioDoc } from './model';
 import { toDetail } from './service';
+import type { Actor } from '../auth/actor';
+import { applyStarOverride, starReasonOf } from '../stars/service';
 
 /** Lowercase letters and digits that survive being read aloud or printed small (no 0/o, 1/l/i). */
 const GENERATED_CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -96,31 +98,42 @@ function mergeServiceItems(existing: ServiceItemDoc[], incoming: NonNullable<Adm
   return [...next, ...retired];
 }
 
-export async function updateStudio(models: Models, id: string, patch: AdminStudioPatchBody): Promise<StudioDetail> {
+/** Run under the studio's document lock (the route takes it). */
+export async function updateStudio(models: Models, actor: Actor, id: string, patch: AdminStudioPatchBody): Promise<StudioDetail> {
   const _id = new Types.ObjectId(id);
   const current = await models.Studio.findById(_id).lean<StudioDoc>();
   if (!current) throw new AppError('STUDIO_NOT_FOUND');
+
+  // A star change is an override like POST /star: a reason and a history entry, never a bare write.
+  // An edit form that sends the star back unchanged needs no reason and changes nothing.
+  const starChange = patch.star !== undefined && patch.star !== current.star ? { star: patch.star, reason: starReasonOf(patch.starReason) } : null;
 
   // Checked up front for a clear answer; the unique index still decides a race.
   if (patch.code !== undefined && patch.code !== current.code && (await models.Studio.exists({ code: patch.code }))) throw codeTaken();
 
   const set: Partial<StudioDoc> = {};
-  for (const key of ['code', 'name', 'kind', 'town', 'sector', 'jointGroup', 'intro', 'address', 'slaHours', 'active', 'star'] as const) {
+  for (const key of ['code', 'name', 'kind', 'town', 'sector', 'jointGroup', 'intro', 'address', 'slaHours', 'active'] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }
   if (patch.serviceItems) set.serviceItems = mergeServiceItems(current.serviceItems, patch.serviceItems);
   assertKindMatches(set.kind ?? current.kind, set.town !== undefined ? set.town : (current.town ?? null), set.sector !== undefined ? set.sector : (current.sector ?? null));
 
   // A body of only unknown fields arrives empty (they are stripped): nothing to change.
-  if (Object.keys(set).length === 0) return toDetail(models, current);
+  if (Object.keys(set).length === 0 && !starChange) return toDetail(models, current);
 
-  let updated: StudioDoc | null;
-  try {
-    updated = await models.Studio.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<StudioDoc>();
-  } catch (error) {
-    if (isDuplicateKey(error)) throw codeTaken();
-    throw error;
+  let updated: StudioDoc | null = current;
+  if (Object.keys(set).length > 0) {
+    try {
+      updated = await models.Studio.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<StudioDoc>();
+    } catch (error) {
+      if (isDuplicateKey(error)) throw codeTaken();
+      throw error;
+    }
+    if (!updated) throw new AppError('STUDIO_NOT_FOUND', { logMessage: 'studio vanished during update' });
   }
-  if (!updated) throw new AppError('STUDIO_NOT_FOUND', { logMessage: 'studio vanished during update' });
+  if (starChange) {
+    await applyStarOverride(models, actor, _id, starChange.star, starChange.reason, current.star);
+    updated = { ...updated, star: starChange.star };
+  }
   return toDetail(models, updated);
 }

@@ -1,0 +1,88 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import type { StudioStatsResponse } from '@mashangshang/shared';
+import { api, currentSession, ensureSignedIn } from '../../services/api';
+import { CATEGORY_FIGURES, OUTCOME_FIGURES, RANGE_PRESETS, STATUS_FIGURES, headlineFigures, presetRange } from '../../services/stats-format';
+import { PageShell } from '../../components/page-shell';
+import { Button } from '../../components/ui';
+
+type Preset = 'month' | 'quarter' | 'year';
+const PRESETS = RANGE_PRESETS.filter((p): p is { key: Preset; title: string } => p.key !== 'custom');
+
+/** A member's own studios' figures (no charts: the member subpackage stays light). */
+export default function MemberStatsPage() {
+  const [preset, setPreset] = useState<Preset>('month');
+  const [studios, setStudios] = useState<StudioStatsResponse[] | null>(null);
+  const [isMember, setIsMember] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    const session = currentSession() ?? (await ensureSignedIn());
+    if (!session || session.user.role !== 'member') {
+      setIsMember(false);
+      return;
+    }
+    const range = presetRange(preset);
+    try {
+      setStudios(await Promise.all(session.user.studioIds.map((id) => api.studioStats(id, range))));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      void Taro.stopPullDownRefresh();
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [preset]);
+  usePullDownRefresh(() => void load());
+
+  if (!isMember) {
+    return (
+      <PageShell>
+        <View className='state'>
+          <Text className='state__text'>您还不是委员，或尚未绑定委员身份</Text>
+          <Button className='tap' type='primary' onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
+            用邀请码绑定
+          </Button>
+        </View>
+      </PageShell>
+    );
+  }
+
+  const range = presetRange(preset);
+  return (
+    <PageShell>
+      <View className='chips'>
+        {PRESETS.map((p) => (
+          <View key={p.key} className={`chip range-preset range-preset--${p.key}${preset === p.key ? ' chip--on' : ''}`} onClick={() => setPreset(p.key)}>
+            {p.title}
+          </View>
+        ))}
+      </View>
+      <Text className='small muted'>
+        {range.from} 至 {range.to}，按留言提交日统计
+      </Text>
+      {error ? <Text className='state__text'>{error}</Text> : null}
+      {studios === null && !error ? <Text className='state__text'>正在加载…</Text> : null}
+      {studios?.map(({ studio: g }) => (
+        <View key={g.key} className='card stack studio-stats'>
+          <Text className='h2 studio-stats__name' style={{ margin: 0 }}>
+            {g.label}
+          </Text>
+          {headlineFigures(g).map((f) => (
+            <View key={f.key} className={`row row--between stat stat--${f.key}`}>
+              <Text className='muted'>{f.title}</Text>
+              <Text className='stat__value'>{f.value}</Text>
+            </View>
+          ))}
+          <Text className='small muted'>
+            {[...CATEGORY_FIGURES.map((c) => `${c.title} ${g.byCategory[c.key]}`), ...STATUS_FIGURES.map((s) => `${s.title} ${g.byStatus[s.key]}`)].join(' · ')}
+          </Text>
+          <Text className='small muted'>{OUTCOME_FIGURES.map((o) => `${o.title} ${g.outcomes[o.key]}`).join(' · ')}</Text>
+        </View>
+      ))}
+    </PageShell>
+  );
+}
