@@ -543,7 +543,9 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     // Several hundred requests from one address within a minute: lift the per-IP ceiling, nothing else.
-    stack = await startTestStack({ RATE_LIMIT_GLOBAL_PER_MINUTE: '100000' });
+    // Drawing a studio code in the fake WeChat is CPU-bound; on a loaded machine it can take seconds. The
+    // matrix judges who may call, not how fast WeChat answers, so the wait is generous.
+    stack = await startTestStack({ RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', WECHAT_TIMEOUT_MS: '20000' });
     const { app } = stack;
     await seedDemoData(app.models);
     const admin = await signInAdmin(app);

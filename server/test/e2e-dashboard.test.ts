@@ -91,7 +91,6 @@ beforeAll(async () => {
   // The poster asks the (fake) WeChat for the studio's code; on this shared 2-core machine that has taken
   // up to ~10 s, so the WeChat timeout is generous here (it bounds a wait, it asserts no speed).
   stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', WECHAT_TIMEOUT_MS: '30000' });
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   admin = await signInAdmin(stack.app);
