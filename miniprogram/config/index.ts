@@ -6,11 +6,14 @@ const sharedSource = path.resolve(__dirname, '../../shared/src');
 
 /**
  * Taro build configuration for both targets:
- *   weapp → dist/weapp (open it in WeChat DevTools; appid from TARO_APP_ID, see project.config.json)
+ *   weapp → dist/weapp (open it in WeChat DevTools; appid from TARO_APP_ID, else WECHAT_APPID, else
+ *           project.config.json's touristappid)
  *   h5    → dist/h5, served by the API under /app/ (browser history, basename /app)
  * API_BASE is where the weapp calls the API; the H5 build calls its own origin.
  */
 export default defineConfig<'webpack5'>(async (merge) => {
+  // Taro writes TARO_APP_ID into dist/weapp/project.config.json; the server's WECHAT_APPID names the same app.
+  if (!process.env.TARO_APP_ID && process.env.WECHAT_APPID) process.env.TARO_APP_ID = process.env.WECHAT_APPID;
   const isH5 = process.env.TARO_ENV === 'h5';
   const apiBase = isH5 ? '' : (process.env.TARO_APP_API_BASE ?? 'http://127.0.0.1:3000');
   const production = process.env.NODE_ENV === 'production';
@@ -39,7 +42,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
+      // Modules used only by subpackages go into those subpackages, not the main package.
       optimizeMainPackage: { enable: true },
+      // No minifyXML: its html-minifier drops the end of <input></input> and WeChat's compiler then
+      // rejects base.wxml ("unexpected end tag: template"). WXML is compressed at upload instead
+      // (project.config.json setting.minifyWXML), as the 代码质量 panel asks.
       compile: { include: [sharedSource] },
     },
     h5: {
