@@ -137,6 +137,24 @@ const ROWS: Row[] = [
     request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵测试工作室', kind: 'sector', sector: '特邀界' } }),
   },
   {
+    route: 'GET /api/v1/admin/studios',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/studios?state=all&limit=100' }),
+    check: (res) => ((res.json() as { items: { active: boolean }[] }).items.every((s) => typeof s.active === 'boolean') ? null : 'items without their state'),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}` }),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}',
+    variant: 'no such studio',
+    expect: adminOnly(404),
+    codes: { 404: 'STUDIO_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}` }),
+  },
+  {
     route: 'PATCH /api/v1/admin/studios/{id}',
     expect: adminOnly(200),
     request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${w.scratchStudio}`, payload: { intro: '用于权限矩阵测试' } }),

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, IsoDateTime, PageQuery } from './common';
-import { StudioKindSchema } from './studios';
+import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
 
 /** A studio's scene code: what follows `s=` in its mini-program code. */
 export const STUDIO_CODE_PATTERN = '^[0-9a-z]{4,16}$';
@@ -140,3 +140,31 @@ export const BindBody = Type.Object(
   { additionalProperties: false },
 );
 export type BindBody = Static<typeof BindBody>;
+
+/** The office's studio list: retired studios too (they can be restored), with their state and scene code. */
+export const ADMIN_STUDIO_STATES = ['active', 'retired', 'all'] as const;
+export const AdminStudioListQuery = Type.Composite(
+  [
+    Type.Object({
+      town: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '镇/街道' })),
+      sector: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '界别' })),
+      q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '按名称搜索' })),
+      state: Type.Optional(Type.Union(ADMIN_STUDIO_STATES.map((s) => Type.Literal(s)), { description: '在用、已停用或全部（默认全部）' })),
+    }),
+    PageQuery,
+  ],
+  { additionalProperties: false },
+);
+export type AdminStudioListQuery = Static<typeof AdminStudioListQuery>;
+
+export const AdminStudioSummary = Type.Composite([StudioSummary, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export type AdminStudioSummary = Static<typeof AdminStudioSummary>;
+
+export const AdminStudioList = Type.Object({
+  items: Type.Array(AdminStudioSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type AdminStudioList = Static<typeof AdminStudioList>;
+
+export const AdminStudioDetail = Type.Composite([StudioDetail, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
