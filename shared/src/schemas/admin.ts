@@ -130,6 +130,7 @@ export const AdminMemberPatchBody = Type.Object(
 export type AdminMemberPatchBody = Static<typeof AdminMemberPatchBody>;
 
 export const InviteResponse = Type.Object({
+  id: Id,
   inviteCode: Type.String({ description: '8 位邀请码，只显示这一次' }),
   expiresAt: IsoDateTime,
 });
@@ -168,3 +169,31 @@ export type AdminStudioList = Static<typeof AdminStudioList>;
 
 export const AdminStudioDetail = Type.Composite([StudioDetail, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
 export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
+
+/** What became of an invite; the code itself is never stored, so a list shows only this. */
+export const INVITE_STATUSES = ['pending', 'used', 'expired', 'revoked'] as const;
+export type InviteStatus = (typeof INVITE_STATUSES)[number];
+export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = { pending: '待使用', used: '已使用', expired: '已过期', revoked: '已作废' };
+
+export const AdminInvite = Type.Object({
+  id: Id,
+  member: Type.Object({ id: Id, name: Type.String() }),
+  status: Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s))),
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime,
+  usedAt: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type AdminInvite = Static<typeof AdminInvite>;
+
+export const AdminInviteList = Type.Object({ items: Type.Array(AdminInvite) });
+export type AdminInviteList = Static<typeof AdminInviteList>;
+
+export const AdminInviteListQuery = Type.Object(
+  {
+    studioId: Id,
+    status: Type.Optional(Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s)), { description: '只看某种状态' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: '最新的若干条' })),
+  },
+  { additionalProperties: false },
+);
+export type AdminInviteListQuery = Static<typeof AdminInviteListQuery>;
