@@ -3,6 +3,8 @@ import type { Static } from '@sinclair/typebox';
 import {
   TEMPLATE_KEYS,
   UPLOAD_FILE_FIELD,
+  type AdminInvite,
+  type AdminInviteList,
   type AdminMember,
   type AdminMemberCreateBody,
   type AdminMemberList,
@@ -260,6 +262,8 @@ export const api = {
   adminCreateStudio: (body: AdminStudioCreateBody) => send<AdminStudioDetail>('POST', '/admin/studios', body),
   adminUpdateStudio: (id: string, body: AdminStudioPatchBody) => send<AdminStudioDetail>('PATCH', `/admin/studios/${id}`, body),
   createInvite: (memberId: string) => send<InviteResponse>('POST', `/admin/members/${memberId}/invites`),
+  adminInvites: (studioId: string) => get<AdminInviteList>('/admin/invites', { studioId, limit: 50 }),
+  revokeInvite: (id: string) => send<AdminInvite>('POST', `/admin/invites/${id}/revoke`),
   failedNotices: (query: { cursor?: string }) => get<FailedNotices>('/admin/notifications/failed', query),
   retryNotice: (id: string) => send<{ queued: boolean }>('POST', `/admin/notifications/${id}/retry`),
 

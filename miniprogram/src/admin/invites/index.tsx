@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import type { AdminMember, InviteResponse } from '@mashangshang/shared';
+import { INVITE_STATUS_LABELS, type AdminInvite, type AdminMember, type InviteResponse } from '@mashangshang/shared';
 import { api } from '../../services/api';
 import { formatTime } from '../../services/format';
 import { PageShell } from '../../components/page-shell';
@@ -34,6 +34,32 @@ export default function AdminInvitesPage() {
     if (!studioId && studios.length) setStudioId(studios.find((s) => s.active)?.id ?? studios[0]?.id ?? '');
   }, [studios, studioId]);
 
+  const [invites, setInvites] = useState<AdminInvite[]>([]);
+  const loadInvites = async (id: string) => {
+    if (!allowed || !id) return setInvites([]);
+    try {
+      setInvites((await api.adminInvites(id)).items);
+    } catch {
+      // toast already shown; the list stays as it was
+    }
+  };
+  useEffect(() => {
+    void loadInvites(studioId);
+  }, [studioId, allowed]);
+
+  const revoke = async (invite: { id: string }) => {
+    const { confirm } = await Taro.showModal({ title: '作废邀请码', content: '作废后这个邀请码不能再用于绑定。确定作废吗？' });
+    if (!confirm) return;
+    try {
+      await api.revokeInvite(invite.id);
+      void Taro.showToast({ title: '已作废', icon: 'success' });
+      if (issued?.id === invite.id) setIssued(null);
+      await loadInvites(studioId);
+    } catch {
+      // toast already shown
+    }
+  };
+
   const list = usePagedList<AdminMember>(
     (cursor) => (allowed && studioId ? api.adminMembers({ studioId, cursor, limit: 50 }) : Promise.resolve({ items: [], nextCursor: null })),
     [allowed, studioId],
@@ -44,6 +70,7 @@ export default function AdminInvitesPage() {
       const invite = await api.createInvite(member.id);
       setIssued({ ...invite, memberName: member.name });
       void Taro.pageScrollTo({ scrollTop: 0, duration: 200 });
+      void loadInvites(studioId);
     } catch {
       // toast already shown
     }
@@ -80,6 +107,9 @@ export default function AdminInvitesPage() {
             <Button className='tap copy-invite' type='primary' onClick={() => void Taro.setClipboardData({ data: issued.inviteCode })}>
               复制邀请码
             </Button>
+            <Button className='tap revoke-issued' type='danger' fill='outline' onClick={() => void revoke(issued)}>
+              作废
+            </Button>
             <Button className='tap' fill='none' onClick={() => setIssued(null)}>
               关闭
             </Button>
@@ -115,6 +145,28 @@ export default function AdminInvitesPage() {
             </View>
           ))}
           <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='这个工作室还没有委员' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+
+          <Text className='h2'>邀请码记录</Text>
+          <View className='card invite-records'>
+            {invites.length === 0 ? <Text className='muted'>还没有发过邀请码</Text> : null}
+            {invites.map((invite) => (
+              <View key={invite.id} className='row row--between invite-record' data-status={invite.status}>
+                <View className='stack' style={{ gap: '4px' }}>
+                  <Text>
+                    {invite.member.name} <Tag type={invite.status === 'pending' ? 'primary' : 'default'}>{INVITE_STATUS_LABELS[invite.status]}</Tag>
+                  </Text>
+                  <Text className='muted small'>
+                    {formatTime(invite.createdAt)} 生成{invite.status === 'pending' ? `，${formatTime(invite.expiresAt)} 前有效` : ''}
+                  </Text>
+                </View>
+                {invite.status === 'pending' ? (
+                  <Button className='tap revoke-invite' type='danger' fill='outline' onClick={() => void revoke(invite)}>
+                    作废
+                  </Button>
+                ) : null}
+              </View>
+            ))}
+          </View>
 
           <Text className='h2'>新增委员</Text>
           <View className='card stack'>

@@ -96,10 +96,10 @@ export default function AdminStudiosPage() {
             <Button className='tap edit-studio' fill='outline' onClick={() => Taro.navigateTo({ url: `/admin/studio-edit/index?id=${studio.id}` })}>
               编辑
             </Button>
-            <Button className='tap' fill='outline' onClick={() => Taro.redirectTo({ url: `/admin/members/index?studioId=${studio.id}` })}>
+            <Button className='tap studio-members' fill='outline' onClick={() => Taro.redirectTo({ url: `/admin/members/index?studioId=${studio.id}` })}>
               委员
             </Button>
-            <Button className='tap' fill='outline' onClick={() => Taro.redirectTo({ url: `/admin/invites/index?studioId=${studio.id}` })}>
+            <Button className='tap studio-invites' fill='outline' onClick={() => Taro.redirectTo({ url: `/admin/invites/index?studioId=${studio.id}` })}>
               邀请码
             </Button>
             {studio.active ? (
