@@ -217,15 +217,19 @@ async function uploadOnce(filePath: string, token: string | null, onProgress?: (
 
 /**
  * Downloads an admin-only file (QR code, poster) with the session's token, and opens it:
- * a new browser tab in H5, the image preview or document viewer in WeChat.
+ * saved as `filename` in H5, the image preview or document viewer in WeChat.
  */
-export async function openAdminFile(path: string, kind: 'image' | 'pdf'): Promise<void> {
+export async function openAdminFile(path: string, kind: 'image' | 'pdf', filename: string): Promise<void> {
   const token = currentSession()?.token ?? '';
   try {
     const result = await Taro.downloadFile({ url: `${apiRoot}${path}`, header: { Authorization: `Bearer ${token}` } });
     if (result.statusCode !== 200) throw new ApiError(toastTextFor({ statusCode: result.statusCode, body: undefined }), result.statusCode, `HTTP_${result.statusCode}`);
     if (isH5) {
-      window.open(result.tempFilePath, '_blank');
+      // A download link rather than window.open: a pop-up opened after an await is usually blocked.
+      const link = document.createElement('a');
+      link.href = result.tempFilePath;
+      link.download = filename;
+      link.click();
     } else if (kind === 'image') {
       await Taro.previewImage({ urls: [result.tempFilePath] });
     } else {

@@ -104,10 +104,10 @@ export default function AdminStudiosPage() {
             </Button>
             {studio.active ? (
               <>
-                <Button className='tap' fill='outline' onClick={() => void openAdminFile(`/admin/studios/${studio.id}/qrcode`, 'image')}>
+                <Button className='tap' fill='outline' onClick={() => void openAdminFile(`/admin/studios/${studio.id}/qrcode`, 'image', `${studio.name}-小程序码.png`)}>
                   小程序码
                 </Button>
-                <Button className='tap' fill='outline' onClick={() => void openAdminFile(`/admin/studios/${studio.id}/poster?format=pdf`, 'pdf')}>
+                <Button className='tap' fill='outline' onClick={() => void openAdminFile(`/admin/studios/${studio.id}/poster?format=pdf`, 'pdf', `${studio.name}-海报.pdf`)}>
                   海报
                 </Button>
                 <Button className='tap retire-studio' type='danger' fill='outline' onClick={() => void setActive(studio, false)}>
