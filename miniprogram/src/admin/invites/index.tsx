@@ -152,9 +152,12 @@ export default function AdminInvitesPage() {
             {invites.map((invite) => (
               <View key={invite.id} className='row row--between invite-record' data-status={invite.status}>
                 <View className='stack' style={{ gap: '4px' }}>
-                  <Text>
-                    {invite.member.name} <Tag type={invite.status === 'pending' ? 'primary' : 'default'}>{INVITE_STATUS_LABELS[invite.status]}</Tag>
-                  </Text>
+                  <View className='row'>
+                    <Text>{invite.member.name}</Text>
+                    <Tag type={invite.status === 'pending' ? 'primary' : 'default'} plain={invite.status !== 'pending'}>
+                      {INVITE_STATUS_LABELS[invite.status]}
+                    </Tag>
+                  </View>
                   <Text className='muted small'>
                     {formatTime(invite.createdAt)} 生成{invite.status === 'pending' ? `，${formatTime(invite.expiresAt)} 前有效` : ''}
                   </Text>
