@@ -135,6 +135,8 @@ describe('admin console in a real browser', () => {
     const card = page.locator('.studio-card', { hasText: STUDIO_NAME });
     await card.locator('.retire-studio').click();
     await page.getByText('确定', { exact: true }).click();
+    // Gone from the studios in use once the server has it retired.
+    await page.getByText('没有符合条件的工作室').waitFor();
     await page.locator('.state-retired').click();
     await page.locator('.studio-card', { hasText: STUDIO_NAME }).locator('.restore-studio').waitFor();
     const publicWhileRetired = await api<{ items: { id: string }[] }>('GET', '/studios', null);

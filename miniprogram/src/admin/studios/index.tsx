@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { AdminStudioListQuery, AdminStudioSummary } from '@mashangshang/shared';
 import { api, openAdminFile } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
@@ -36,6 +36,10 @@ export default function AdminStudiosPage() {
     [allowed, state, search, place.town, place.sector],
   );
 
+  // The filters may change while a retire or restore is on its way: reload what is shown then, not what was.
+  const refreshShown = useRef(list.refresh);
+  refreshShown.current = list.refresh;
+
   const setActive = async (studio: AdminStudioSummary, active: boolean) => {
     if (!active) {
       const { confirm } = await Taro.showModal({ title: '停用工作室', content: `停用后群众将看不到“${studio.name}”，可以随时恢复。确定停用吗？` });
@@ -44,7 +48,7 @@ export default function AdminStudiosPage() {
     try {
       await api.adminUpdateStudio(studio.id, { active });
       void Taro.showToast({ title: active ? '已恢复' : '已停用', icon: 'success' });
-      await list.refresh();
+      await refreshShown.current();
     } catch {
       // toast already shown
     }
