@@ -57,6 +57,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
       postcss: {
+        // Text stays the size of a 375 px phone's on tablets and desktops (the web console) instead
+        // of doubling: NutUI's fallback sizes are in CSS px, and a wide screen should show more, not bigger.
+        pxtransform: { enable: true, config: { maxRootSize: 20 } },
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },

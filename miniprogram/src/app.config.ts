@@ -3,7 +3,19 @@ export default defineAppConfig({
   pages: ['pages/index/index', 'pages/studio/index', 'pages/submit/index', 'pages/mine/index', 'pages/ticket/index', 'pages/login/index'],
   subPackages: [
     { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index'] },
-    { root: 'admin', pages: ['board/index', 'login/index', 'notices/index', 'dashboard/index'] },
+    {
+      root: 'admin',
+      pages: [
+        'board/index',
+        'login/index',
+        'notices/index',
+        'studios/index',
+        'studio-edit/index',
+        'members/index',
+        'invites/index',
+        'dashboard/index',
+      ],
+    },
   ],
   window: {
     navigationBarBackgroundColor: '#b71c1c',

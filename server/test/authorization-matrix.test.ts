@@ -45,6 +45,8 @@ interface World {
   upload: { loose: string; attached: string; signedUrl: string };
   freshTicket(state: 'assigned' | 'answered' | 'resolved'): Promise<string>;
   freshInvite(memberId: string): Promise<string>;
+  /** The id of a new, unused invite for the member. */
+  freshInviteId(memberId: string): Promise<string>;
   /** The 三转 record of a ticket resolved into a proposal. */
   outcomeRecord: string;
   /** A duty project of a member of studio S. */
@@ -170,6 +172,41 @@ const ROWS: Row[] = [
     route: 'POST /api/v1/admin/studios',
     expect: adminOnly(201),
     request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵测试工作室', kind: 'sector', sector: '特邀界' } }),
+  },
+  {
+    route: 'GET /api/v1/admin/studios',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/studios?state=all&limit=100' }),
+    check: (res) => ((res.json() as { items: { active: boolean }[] }).items.every((s) => typeof s.active === 'boolean') ? null : 'items without their state'),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}` }),
+  },
+  {
+    route: 'GET /api/v1/admin/studios/{id}',
+    variant: 'no such studio',
+    expect: adminOnly(404),
+    codes: { 404: 'STUDIO_NOT_FOUND' },
+    request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}` }),
+  },
+  {
+    route: 'GET /api/v1/admin/invites',
+    expect: adminOnly(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/admin/invites?studioId=${w.scratchStudio}` }),
+  },
+  {
+    route: 'POST /api/v1/admin/invites/{id}/revoke',
+    expect: adminOnly(200),
+    request: async (w, _who, fresh) => ({ method: 'POST', url: `/api/v1/admin/invites/${fresh ? await w.freshInviteId(w.scratchMember) : new Types.ObjectId().toHexString()}/revoke` }),
+  },
+  {
+    route: 'POST /api/v1/admin/invites/{id}/revoke',
+    variant: 'no such invite',
+    expect: adminOnly(404),
+    codes: { 404: 'INVITE_NOT_FOUND' },
+    request: () => ({ method: 'POST', url: `/api/v1/admin/invites/${new Types.ObjectId().toHexString()}/revoke` }),
   },
   {
     route: 'PATCH /api/v1/admin/studios/{id}',
@@ -626,6 +663,7 @@ describe('authorization matrix', () => {
       outcomeRecord,
       project,
       freshInvite: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
+      freshInviteId: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).id,
       listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
       secondSession: (who) => {
         const token = headers[who].authorization?.replace(/^Bearer /, '');

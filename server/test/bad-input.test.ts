@@ -398,6 +398,8 @@ const BAD_IDS = ['%ED%A0%80', '%E4%B8', '%', 'xyz', '123', '0123456789abcdef0123
 
 const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; url: (id: string) => string; payload?: object }[] = [
   { label: 'GET /studios/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/studios/${id}` },
+  { label: 'GET /admin/studios/:id', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}` },
+  { label: 'POST /admin/invites/:id/revoke', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/invites/${id}/revoke` },
   { label: 'PATCH /admin/studios/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/studios/${id}`, payload: { intro: '简介' } },
   { label: 'PATCH /admin/members/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/members/${id}`, payload: { title: '委员' } },
   { label: 'POST /admin/members/:id/invites', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/members/${id}/invites` },
@@ -460,6 +462,13 @@ const QUERY_CASES: Case[] = [
   ].map((q) => get(`GET /tickets?${q}`, 'member', () => `/api/v1/tickets?${q}`, { code: 'VALIDATION_FAILED' })),
   ...['cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA', `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`, `cursor=${Buffer.from('["x",1]').toString('base64url')}`, `cursor=${enc('\ud800'.replace(/[\ud800]/, '%ED%A0%80'))}`].map((q) =>
     get(`GET /tickets?${q}`, 'member', () => `/api/v1/tickets?${q}`),
+  ),
+  ...['limit=0', 'limit=101', 'limit=abc', 'state=bogus', 'state=', 'state=active&state=retired', `state=${enc('{"$ne":null}')}`, `q=${'长'.repeat(41)}`, 'q=', `town=${'长'.repeat(41)}`, 'sector=', `cursor=${'c'.repeat(201)}`].map((q) =>
+    get(`GET /admin/studios?${q.slice(0, 30)}`, 'admin', () => `/api/v1/admin/studios?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  ...['cursor=!!!', 'cursor=eyJ9', `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`].map((q) => get(`GET /admin/studios?${q}`, 'admin', () => `/api/v1/admin/studios?${q}`)),
+  ...['', 'studioId=', 'studioId=xyz', `studioId=${enc('{"$gt":""}')}`, 'status=bogus', 'limit=0', 'limit=101', 'limit=abc'].map((q) =>
+    get(`GET /admin/invites?${q}`, 'admin', (ctx) => `/api/v1/admin/invites?${q.startsWith('studioId') || q === '' ? q : `studioId=${ctx.scratchStudioId}&${q}`}`, { code: 'VALIDATION_FAILED' }),
   ),
   ...['limit=0', 'limit=abc', 'studioId=xyz', `q=${'长'.repeat(41)}`, 'q=', 'cursor=!!!', 'cursor=eyJ9'].map((q) =>
     get(`GET /admin/members?${q}`, 'admin', () => `/api/v1/admin/members?${q}`),

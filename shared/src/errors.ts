@@ -25,6 +25,8 @@ export const ERROR_MESSAGES = {
   MEMBER_ALREADY_BOUND: '该委员身份已绑定其他微信，如需更换请联系政协机关',
   ACCOUNT_ALREADY_BOUND: '您的微信已绑定其他委员身份，如需更换请联系政协机关',
   INVITE_INVALID: '邀请码无效或已过期，请联系政协机关重新获取',
+  INVITE_NOT_FOUND: '没有找到这个邀请码',
+  INVITE_NOT_PENDING: '这个邀请码已使用、已过期或已作废，无需再作废',
   TICKET_NOT_FOUND: '没有找到这条留言，或您无权查看',
   CONTENT_RISKY: '内容包含不适宜发布的信息，请修改后再提交',
   CONTENT_TOO_SHORT: '请至少填写 5 个字，把问题说清楚',

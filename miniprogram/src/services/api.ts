@@ -3,8 +3,18 @@ import type { Static } from '@sinclair/typebox';
 import {
   TEMPLATE_KEYS,
   UPLOAD_FILE_FIELD,
+  type AdminInvite,
+  type AdminInviteList,
+  type AdminMember,
+  type AdminMemberCreateBody,
   type AdminMemberList,
   type AdminMemberListQuery,
+  type AdminMemberPatchBody,
+  type AdminStudioCreateBody,
+  type AdminStudioDetail,
+  type AdminStudioList,
+  type AdminStudioListQuery,
+  type AdminStudioPatchBody,
   type AssignBody,
   type AuthResponse,
   type FailedNoticeList,
@@ -209,6 +219,31 @@ async function uploadOnce(filePath: string, token: string | null, onProgress?: (
   });
 }
 
+/**
+ * Downloads an admin-only file (QR code, poster) with the session's token, and opens it:
+ * saved as `filename` in H5, the image preview or document viewer in WeChat.
+ */
+export async function openAdminFile(path: string, kind: 'image' | 'pdf', filename: string): Promise<void> {
+  const token = currentSession()?.token ?? '';
+  try {
+    const result = await Taro.downloadFile({ url: `${apiRoot}${path}`, header: { Authorization: `Bearer ${token}` } });
+    if (result.statusCode !== 200) throw new ApiError(toastTextFor({ statusCode: result.statusCode, body: undefined }), result.statusCode, `HTTP_${result.statusCode}`);
+    if (isH5) {
+      // A download link rather than window.open: a pop-up opened after an await is usually blocked.
+      const link = document.createElement('a');
+      link.href = result.tempFilePath;
+      link.download = filename;
+      link.click();
+    } else if (kind === 'image') {
+      await Taro.previewImage({ urls: [result.tempFilePath] });
+    } else {
+      await Taro.openDocument({ filePath: result.tempFilePath, fileType: 'pdf', showMenu: true });
+    }
+  } catch (error) {
+    showToast(error instanceof ApiError ? error.message : toastTextFor({ networkError: true }));
+  }
+}
+
 export const api = {
   studios: (query: StudioListQuery) => get<StudioList>('/studios', query),
   studio: (id: string) => get<StudioDetail>(`/studios/${encodeURIComponent(id)}`),
@@ -231,7 +266,15 @@ export const api = {
   studioStats: (studioId: string, query: StudioStatsQuery) => get<StudioStatsResponse>(`/studios/${encodeURIComponent(studioId)}/stats`, query),
 
   adminMembers: (query: AdminMemberListQuery) => get<AdminMemberList>('/admin/members', query),
+  adminCreateMember: (body: AdminMemberCreateBody) => send<AdminMember>('POST', '/admin/members', body),
+  adminUpdateMember: (id: string, body: AdminMemberPatchBody) => send<AdminMember>('PATCH', `/admin/members/${id}`, body),
+  adminStudios: (query: AdminStudioListQuery) => get<AdminStudioList>('/admin/studios', query),
+  adminStudio: (id: string) => get<AdminStudioDetail>(`/admin/studios/${id}`),
+  adminCreateStudio: (body: AdminStudioCreateBody) => send<AdminStudioDetail>('POST', '/admin/studios', body),
+  adminUpdateStudio: (id: string, body: AdminStudioPatchBody) => send<AdminStudioDetail>('PATCH', `/admin/studios/${id}`, body),
   createInvite: (memberId: string) => send<InviteResponse>('POST', `/admin/members/${memberId}/invites`),
+  adminInvites: (studioId: string) => get<AdminInviteList>('/admin/invites', { studioId, limit: 50 }),
+  revokeInvite: (id: string) => send<AdminInvite>('POST', `/admin/invites/${id}/revoke`),
   failedNotices: (query: { cursor?: string }) => get<FailedNotices>('/admin/notifications/failed', query),
   retryNotice: (id: string) => send<{ queued: boolean }>('POST', `/admin/notifications/${id}/retry`),
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, IsoDateTime, PageQuery } from './common';
-import { StudioKindSchema } from './studios';
+import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
 
 /** A studio's scene code: what follows `s=` in its mini-program code. */
 export const STUDIO_CODE_PATTERN = '^[0-9a-z]{4,16}$';
@@ -131,6 +131,7 @@ export const AdminMemberPatchBody = Type.Object(
 export type AdminMemberPatchBody = Static<typeof AdminMemberPatchBody>;
 
 export const InviteResponse = Type.Object({
+  id: Id,
   inviteCode: Type.String({ description: '8 位邀请码，只显示这一次' }),
   expiresAt: IsoDateTime,
 });
@@ -141,3 +142,59 @@ export const BindBody = Type.Object(
   { additionalProperties: false },
 );
 export type BindBody = Static<typeof BindBody>;
+
+/** The office's studio list: retired studios too (they can be restored), with their state and scene code. */
+export const ADMIN_STUDIO_STATES = ['active', 'retired', 'all'] as const;
+export const AdminStudioListQuery = Type.Composite(
+  [
+    Type.Object({
+      town: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '镇/街道' })),
+      sector: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '界别' })),
+      q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '按名称搜索' })),
+      state: Type.Optional(Type.Union(ADMIN_STUDIO_STATES.map((s) => Type.Literal(s)), { description: '在用、已停用或全部（默认全部）' })),
+    }),
+    PageQuery,
+  ],
+  { additionalProperties: false },
+);
+export type AdminStudioListQuery = Static<typeof AdminStudioListQuery>;
+
+export const AdminStudioSummary = Type.Composite([StudioSummary, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export type AdminStudioSummary = Static<typeof AdminStudioSummary>;
+
+export const AdminStudioList = Type.Object({
+  items: Type.Array(AdminStudioSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type AdminStudioList = Static<typeof AdminStudioList>;
+
+export const AdminStudioDetail = Type.Composite([StudioDetail, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
+
+/** What became of an invite; the code itself is never stored, so a list shows only this. */
+export const INVITE_STATUSES = ['pending', 'used', 'expired', 'revoked'] as const;
+export type InviteStatus = (typeof INVITE_STATUSES)[number];
+export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = { pending: '待使用', used: '已使用', expired: '已过期', revoked: '已作废' };
+
+export const AdminInvite = Type.Object({
+  id: Id,
+  member: Type.Object({ id: Id, name: Type.String() }),
+  status: Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s))),
+  createdAt: IsoDateTime,
+  expiresAt: IsoDateTime,
+  usedAt: Type.Union([IsoDateTime, Type.Null()]),
+});
+export type AdminInvite = Static<typeof AdminInvite>;
+
+export const AdminInviteList = Type.Object({ items: Type.Array(AdminInvite) });
+export type AdminInviteList = Static<typeof AdminInviteList>;
+
+export const AdminInviteListQuery = Type.Object(
+  {
+    studioId: Id,
+    status: Type.Optional(Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s)), { description: '只看某种状态' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: '最新的若干条' })),
+  },
+  { additionalProperties: false },
+);
+export type AdminInviteListQuery = Static<typeof AdminInviteListQuery>;

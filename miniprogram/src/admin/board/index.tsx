@@ -2,12 +2,13 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
 import type { AdminMember, TicketListQuery, TicketSummary } from '@mashangshang/shared';
-import { api, currentSession, signOut } from '../../services/api';
+import { api, currentSession } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
 import { TicketCard } from '../../components/ticket-card';
 import { Button, Tabs } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { AdminNav } from '../shared/admin-nav';
 
 const TABS: { title: string; query: TicketListQuery }[] = [
   { title: '超时未答复', query: { overdue: true } },
@@ -49,25 +50,12 @@ export default function BoardPage() {
   };
 
   return (
-    <PageShell>
-      <View className='row row--between'>
-        <View className='row'>
-          <Button className='tap open-dashboard' type='primary' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}>
-            统计看板
-          </Button>
-          <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/notices/index' })}>
-            发送失败的通知
-          </Button>
-        </View>
-        <Button
-          className='tap'
-          fill='none'
-          onClick={() => {
-            signOut();
-            void Taro.redirectTo({ url: '/admin/login/index' });
-          }}
-        >
-          退出
+    <PageShell className='admin-page'>
+      <AdminNav current='board' />
+      <Text className='h1'>督办</Text>
+      <View className='row'>
+        <Button className='tap open-dashboard' type='primary' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}>
+          统计看板
         </Button>
       </View>
       <Tabs value={tab} onChange={(value: string | number) => setTab(Number(value))}>

@@ -7,12 +7,15 @@ import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
 import { Button } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { AdminNav } from '../shared/admin-nav';
+import { useAdminGuard } from '../shared/use-admin';
 
 type FailedNotice = Awaited<ReturnType<typeof api.failedNotices>>['items'][number];
 
 /** WeChat notices that ran out of retries, with a way to send each again. */
 export default function FailedNoticesPage() {
-  const list = usePagedList<FailedNotice>((cursor) => api.failedNotices({ cursor }), []);
+  const allowed = useAdminGuard();
+  const list = usePagedList<FailedNotice>((cursor) => (allowed ? api.failedNotices({ cursor }) : Promise.resolve({ items: [], nextCursor: null })), [allowed]);
 
   const retry = async (notice: FailedNotice) => {
     try {
@@ -25,7 +28,9 @@ export default function FailedNoticesPage() {
   };
 
   return (
-    <PageShell>
+    <PageShell className='admin-page'>
+      <AdminNav current='notices' />
+      <Text className='h1'>发送失败的通知</Text>
       {list.items.map((notice) => (
         <View key={notice.id} className='card stack'>
           <Text className='notice__title'>{NOTICE_TITLES[notice.kind]}</Text>

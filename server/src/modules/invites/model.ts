@@ -14,6 +14,8 @@ export interface InviteDoc {
   expiresAt: Date;
   usedAt: Date | null;
   usedByUserId: Types.ObjectId | null;
+  /** Set when the office withdrew the code before it was used (expiresAt is then moved to the same moment). */
+  revokedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +28,7 @@ const inviteSchema = new Schema<InviteDoc>(
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
     usedByUserId: { type: Schema.Types.ObjectId, default: null },
+    revokedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

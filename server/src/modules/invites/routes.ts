@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuthResponse, BindBody, IdParams, InviteResponse, errorResponses } from '@mashangshang/shared';
-import { bindWithInvite, createInvite } from './service';
+import { AdminInvite, AdminInviteList, AdminInviteListQuery, AuthResponse, BindBody, IdParams, InviteResponse, errorResponses } from '@mashangshang/shared';
+import { bindWithInvite, createInvite, listInvites, revokeInvite } from './service';
 
 /** Invites turn a WeChat user into a member: the office makes a code, the member enters it once. */
 const inviteRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,6 +21,38 @@ const inviteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const invite = await createInvite(app.models, request.params.id, request.actor.id);
       return reply.status(201).send(invite);
     },
+  );
+
+  app.get(
+    '/admin/invites',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminListInvites',
+        tags: ['admin'],
+        summary: '某工作室委员的邀请码记录（最新在前；只显示状态，邀请码本身不保存）',
+        security: [{ bearerAuth: [] }],
+        querystring: AdminInviteListQuery,
+        response: { 200: AdminInviteList, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => listInvites(app.models, request.query),
+  );
+
+  app.post(
+    '/admin/invites/:id/revoke',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminRevokeInvite',
+        tags: ['admin'],
+        summary: '作废一个尚未使用的邀请码',
+        security: [{ bearerAuth: [] }],
+        params: IdParams,
+        response: { 200: AdminInvite, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => revokeInvite(app.models, app.redis, request.params.id),
   );
 
   app.post(

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, type InviteResponse, type SessionUser } from '@mashangshang/shared';
+import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, type AdminInvite, type AdminInviteList, type AdminInviteListQuery, type InviteResponse, type InviteStatus, type SessionUser } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { countAttempt } from '../../lib/attempt-limit';
 import { withDocumentLock } from '../../lib/document-lock';
 import type { Actor } from '../auth/actor';
 import { sessionForUser } from '../auth/service';
+import type { InviteDoc } from './model';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Bind attempts one WeChat user may make per minute: 8 characters of 32 cannot be guessed at this pace. */
@@ -46,8 +47,8 @@ export async function createInvite(models: Models, memberId: string, adminId: Ty
   for (let attempt = 1; ; attempt += 1) {
     const inviteCode = generateInviteCode();
     try {
-      await models.Invite.create({ codeHash: hashInviteCode(inviteCode), memberId: member._id, createdBy: adminId, expiresAt, usedAt: null, usedByUserId: null });
-      return { inviteCode, expiresAt: expiresAt.toISOString() };
+      const created = await models.Invite.create({ codeHash: hashInviteCode(inviteCode), memberId: member._id, createdBy: adminId, expiresAt, usedAt: null, usedByUserId: null, revokedAt: null });
+      return { id: String(created._id), inviteCode, expiresAt: expiresAt.toISOString() };
     } catch (error) {
       // Two live codes colliding is ~1 in 10^12; draw again rather than fail.
       if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
@@ -112,4 +113,59 @@ export async function bindWithInvite(models: Models, redis: Redis, actor: Actor,
   });
 
   return sessionForUser(models, { _id: userId, role: 'member', memberId });
+}
+
+function inviteStatus(invite: Pick<InviteDoc, 'usedAt' | 'revokedAt' | 'expiresAt'>, now: Date): InviteStatus {
+  if (invite.usedAt) return 'used';
+  if (invite.revokedAt) return 'revoked';
+  return invite.expiresAt.getTime() > now.getTime() ? 'pending' : 'expired';
+}
+
+function toAdminInvite(invite: InviteDoc, memberName: string, now: Date): AdminInvite {
+  return {
+    id: String(invite._id),
+    member: { id: String(invite.memberId), name: memberName },
+    status: inviteStatus(invite, now),
+    createdAt: invite.createdAt.toISOString(),
+    expiresAt: invite.expiresAt.toISOString(),
+    usedAt: invite.usedAt ? invite.usedAt.toISOString() : null,
+  };
+}
+
+/** A studio's invites, newest first, for members in any state (codes are not stored: status only). */
+export async function listInvites(models: Models, query: AdminInviteListQuery, now = new Date()): Promise<AdminInviteList> {
+  const members = await models.Member.find({ studioIds: new Types.ObjectId(query.studioId) }, { name: 1 }).lean();
+  if (members.length === 0) return { items: [] };
+  const names = new Map(members.map((m) => [String(m._id), m.name]));
+  const filter: Record<string, unknown> = { memberId: { $in: members.map((m) => m._id) } };
+  if (query.status === 'used') filter.usedAt = { $ne: null };
+  if (query.status === 'revoked') Object.assign(filter, { usedAt: null, revokedAt: { $ne: null } });
+  if (query.status === 'pending') Object.assign(filter, { usedAt: null, revokedAt: null, expiresAt: { $gt: now } });
+  if (query.status === 'expired') Object.assign(filter, { usedAt: null, revokedAt: null, expiresAt: { $lte: now } });
+  const invites = await models.Invite.find(filter)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(query.limit ?? 50)
+    .lean<InviteDoc[]>();
+  return { items: invites.map((invite) => toAdminInvite(invite, names.get(String(invite.memberId)) ?? '', now)) };
+}
+
+/**
+ * Withdraws an unused code. It runs under the member's lock, like binds, so a bind that already
+ * holds the lock finishes first and the revoke then finds the code used (409), never half of each.
+ */
+export async function revokeInvite(models: Models, redis: Redis, id: string): Promise<AdminInvite> {
+  const _id = new Types.ObjectId(id);
+  const found = await models.Invite.findById(_id, { memberId: 1 }).lean();
+  if (!found) throw new AppError('INVITE_NOT_FOUND', { statusCode: 404 });
+  return withMemberLock(redis, found.memberId, async () => {
+    const now = new Date();
+    const revoked = await models.Invite.findOneAndUpdate(
+      { _id, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+      { $set: { revokedAt: now, expiresAt: now } },
+      { new: true },
+    ).lean<InviteDoc>();
+    if (!revoked) throw new AppError('INVITE_NOT_PENDING', { statusCode: 409, logMessage: 'invite already used, expired or revoked' });
+    const member = await models.Member.findById(revoked.memberId, { name: 1 }).lean();
+    return toAdminInvite(revoked, member?.name ?? '', now);
+  });
 }

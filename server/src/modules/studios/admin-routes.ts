@@ -1,10 +1,43 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AdminStudioCreateBody, AdminStudioPatchBody, IdParams, StudioDetail, errorResponses } from '@mashangshang/shared';
+import { AdminStudioCreateBody, AdminStudioDetail, AdminStudioList, AdminStudioListQuery, AdminStudioPatchBody, IdParams, StudioDetail, errorResponses } from '@mashangshang/shared';
 import { createStudio, updateStudio } from './admin-service';
 import { withDocumentLock } from '../../lib/document-lock';
+import { getStudioForAdmin, listStudiosForAdmin } from './service';
 
 /** The CPPCC office creates and edits studios from the web console. */
 const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/admin/studios',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminListStudios',
+        tags: ['admin'],
+        summary: '管理端工作室列表（含已停用的，可按状态、镇街、界别筛选，按名称搜索）',
+        security: [{ bearerAuth: [] }],
+        querystring: AdminStudioListQuery,
+        response: { 200: AdminStudioList, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => listStudiosForAdmin(app.models, request.query),
+  );
+
+  app.get(
+    '/admin/studios/:id',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        operationId: 'adminGetStudio',
+        tags: ['admin'],
+        summary: '管理端工作室详情（含已停用的，带编码和状态）',
+        security: [{ bearerAuth: [] }],
+        params: IdParams,
+        response: { 200: AdminStudioDetail, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => getStudioForAdmin(app.models, request.params.id),
+  );
+
   app.post(
     '/admin/studios',
     {

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { studioCodeFromScene, type StudioDetail, type StudioList, type StudioListQuery, type StudioSummary } from '@mashangshang/shared';
+import { studioCodeFromScene, type AdminStudioDetail, type AdminStudioList, type AdminStudioListQuery, type StudioDetail, type StudioList, type StudioListQuery, type StudioSummary } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
@@ -30,9 +30,10 @@ function toSummary(studio: StudioDoc, memberCount: number): StudioSummary {
   };
 }
 
-export async function listStudios(models: Models, query: StudioListQuery): Promise<StudioList> {
+/** One page of studios in list order; `active` null means both in-use and retired ones (the office's view). */
+async function findStudioPage(models: Models, query: StudioListQuery, active: boolean | null): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
   const limit = query.limit ?? 20;
-  const filter: Record<string, unknown> = { active: true };
+  const filter: Record<string, unknown> = active === null ? {} : { active };
   if (query.town) filter.town = query.town;
   if (query.sector) filter.sector = query.sector;
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
@@ -46,10 +47,26 @@ export async function listStudios(models: Models, query: StudioListQuery): Promi
   const page = studios.slice(0, limit);
   const counts = await countActiveMembers(models, page.map((s) => s._id));
   const last = page[page.length - 1];
-  return {
-    items: page.map((s) => toSummary(s, counts.get(String(s._id)) ?? 0)),
-    nextCursor: studios.length > limit && last ? encodeCursor(last.sortOrder, last._id) : null,
-  };
+  return { page, counts, nextCursor: studios.length > limit && last ? encodeCursor(last.sortOrder, last._id) : null };
+}
+
+export async function listStudios(models: Models, query: StudioListQuery): Promise<StudioList> {
+  const { page, counts, nextCursor } = await findStudioPage(models, query, true);
+  return { items: page.map((s) => toSummary(s, counts.get(String(s._id)) ?? 0)), nextCursor };
+}
+
+export async function listStudiosForAdmin(models: Models, query: AdminStudioListQuery): Promise<AdminStudioList> {
+  const { state, ...rest } = query;
+  const active = state === 'active' ? true : state === 'retired' ? false : null;
+  const { page, counts, nextCursor } = await findStudioPage(models, rest, active);
+  return { items: page.map((s) => ({ ...toSummary(s, counts.get(String(s._id)) ?? 0), active: s.active, code: s.code })), nextCursor };
+}
+
+/** A studio in any state, for the office's edit form. */
+export async function getStudioForAdmin(models: Models, id: string): Promise<AdminStudioDetail> {
+  const studio = await models.Studio.findById(new Types.ObjectId(id)).lean<StudioDoc>();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+  return { ...(await toDetail(models, studio)), active: studio.active, code: studio.code };
 }
 
 /** The public detail of a studio document (also used by admin routes, whatever the studio's state). */
