@@ -30,7 +30,7 @@ const FAST = {
 };
 const RATE_LIMITS = { RATE_LIMIT_SUBMIT_PER_HOUR: '100000', RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' };
 /** Residents per case and how many act at once. */
-const RESIDENTS = 24;
+const RESIDENTS = 16;
 const CONCURRENCY = 4;
 /** A client keeps retrying one request this long (the mini-program's draft keeps it even longer). */
 const RETRY_BUDGET_MS = 90_000;
@@ -100,6 +100,7 @@ interface Row {
   noticesMissing: number;
   delivered: number;
   failed: number;
+  failedUnseen: number;
   noConsent: number;
   pendingAtEnd: number;
   sentButNotReceived: number;
@@ -124,6 +125,9 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   let admin: Caller;
   let spawned = 0;
   const rows: Row[] = [];
+  /** Cases started and cases that passed: when one failed, the processes' logs are kept for a look. */
+  let casesStarted = 0;
+  let casesPassed = 0;
   const startedAt = Date.now();
 
   const childEnv = (): NodeJS.ProcessEnv => ({
@@ -313,6 +317,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
 
   /** Runs the load for one case (every resident submits once, the assignee replies) and injects `fault` once it is under way. */
   async function runCase(label: string, fault: (load: { inFlight: () => number }) => Promise<void>): Promise<{ submits: Submit[]; members: Map<string, Member>; studioId: string; requests: number }> {
+    casesStarted += 1;
     const setupFrom = Date.now();
     const { studioId, members } = await studioWithMembers(label);
     const residents = await residentsFor(label);
@@ -335,7 +340,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
           inFlight -= 1;
         }
         // A person's pace: the load spans the fault instead of finishing before it.
-        await sleep(200);
+        await sleep(100);
       }
     };
     const stopAllOnError = (work: Promise<void>) =>
@@ -364,6 +369,8 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     missing: number;
     delivered: number;
     failed: number;
+    /** Failed notices the ticket's timeline does not show (a person could not see the failure). */
+    failedUnseen: number;
     noConsent: number;
     pending: number;
     sentButNotReceived: number;
@@ -373,7 +380,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   /** Notices of the case's tickets: each one expected is on its ticket's outbox and has reached a final state. */
   async function noticeFigures(studioId: string, submits: Submit[], members: Map<string, Member>): Promise<NoticeFigures> {
     const tickets = await models.Ticket.find({ studioId: new Types.ObjectId(studioId) }).lean<TicketDoc[]>();
-    const figures: NoticeFigures = { expected: 0, missing: 0, delivered: 0, failed: 0, noConsent: 0, pending: 0, sentButNotReceived: 0, wechatDuplicateSends: 0 };
+    const figures: NoticeFigures = { expected: 0, missing: 0, delivered: 0, failed: 0, failedUnseen: 0, noConsent: 0, pending: 0, sentButNotReceived: 0, wechatDuplicateSends: 0 };
     const replied = new Set(submits.filter((s) => s.reply).map((s) => s.accepted!.id));
     const received = new Map<string, number>();
     for (const m of await fakeJson<{ touser: string; template_id: string; data: Record<string, { value: string }> }[]>('/__fake/subscribe-messages')) {
@@ -397,7 +404,10 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
           figures.pending += 1;
           continue;
         }
-        if (state === 'failed') figures.failed += 1;
+        if (state === 'failed') {
+          figures.failed += 1;
+          if (!ticket.timeline.some((e) => e.type === 'notify_failed')) figures.failedUnseen += 1;
+        }
         if (state === 'no_consent') figures.noConsent += 1;
         if (state !== 'sent') continue;
         figures.delivered += 1;
@@ -477,6 +487,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       noticesMissing: figures.missing,
       delivered: figures.delivered,
       failed: figures.failed,
+      failedUnseen: figures.failedUnseen,
       noConsent: figures.noConsent,
       pendingAtEnd: figures.pending,
       sentButNotReceived: figures.sentButNotReceived,
@@ -498,10 +509,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       noticesMissing: row.noticesMissing,
       pendingAtEnd: row.pendingAtEnd,
       sentButNotReceived: row.sentButNotReceived,
-    }).toEqual({ fault: row.fault, lost: 0, duplicates: 0, gaveUp: 0, timelineBroken: 0, noticesMissing: 0, pendingAtEnd: 0, sentButNotReceived: 0 });
+      failedUnseen: row.failedUnseen,
+    }).toEqual({ fault: row.fault, lost: 0, duplicates: 0, gaveUp: 0, timelineBroken: 0, noticesMissing: 0, pendingAtEnd: 0, sentButNotReceived: 0, failedUnseen: 0 });
     // Every notice ended somewhere a person can see: sent, or failed / refused on its notice record.
     expect(row.delivered + row.failed + row.noConsent).toBe(row.noticesExpected);
     expect(row.requests).toBeGreaterThan(0);
+    casesPassed += 1;
   }
 
   beforeAll(async () => {
@@ -543,6 +556,13 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       console.log(`[faults] table written to ${path.relative(REPO_ROOT, file)}`);
     }
     await Promise.all([...children].map((child) => child.stop(5_000)));
+    if (casesPassed < casesStarted && services) {
+      const kept = path.join(REPO_ROOT, 'bench-results', `faults-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      for (const [from, to] of [[logDir(), 'processes'], [path.join(services.tmpDir, 'db', 'logs'), 'database'], [path.join(services.tmpDir, 'redis', 'logs'), 'redis']] as const) {
+        if (fs.existsSync(from)) fs.cpSync(from, path.join(kept, to), { recursive: true });
+      }
+      console.log(`[faults] a case failed: API, worker, database and Redis logs kept in ${path.relative(REPO_ROOT, kept)}`);
+    }
     await connection?.close().catch(() => undefined);
     await fake?.close();
     await services?.stop();
@@ -588,7 +608,8 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     const fault = (body: object) => fetch(`${fake.url}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const run = await runCase('wechat', async () => {
       const send = '/cgi-bin/message/subscribe/send';
-      await fault({ path: send, mode: 'http500', times: 12 });
+      // Enough 5xx in a row that some notices use up every attempt and must show as failed.
+      await fault({ path: send, mode: 'http500', times: 40 });
       await fault({ path: send, mode: 'timeout', times: 4 });
       await fault({ path: send, mode: 'errcode', errcode: 43101, times: 6 });
       // The content check at submit fails too: those tickets wait for the sweeper's re-check.
