@@ -105,6 +105,8 @@ interface Row {
   pendingAtEnd: number;
   sentButNotReceived: number;
   wechatDuplicateSends: number;
+  /** Times the API or the worker replaced its stuck database client during the case (database watchdog). */
+  dbClientsReplaced: number;
   settleSeconds: number;
 }
 
@@ -153,7 +155,8 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     const child = spawnTsNode(`api-${++spawned}`, path.join(REPO_ROOT, 'server/src/main.ts'), childEnv(), logDir());
     children.add(child);
     child.process.once('exit', () => children.delete(child));
-    await waitForHttpOk(`${apiUrl}/readyz`, child, 60_000);
+    // tsx compiles the server at start: slow on 2 busy cores.
+    await waitForHttpOk(`${apiUrl}/readyz`, child, 150_000);
     return child;
   }
 
@@ -161,7 +164,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     const child = spawnTsNode(`worker-${++spawned}`, path.join(REPO_ROOT, 'server/src/worker.ts'), childEnv(), logDir());
     children.add(child);
     child.process.once('exit', () => children.delete(child));
-    await waitForReadyMessage(child, 60_000);
+    await waitForReadyMessage(child, 150_000);
     return child;
   }
 
@@ -434,6 +437,14 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   /** Tickets whose content check waits for the sweeper's re-check (WeChat was down at submit). */
   const heldBack = (studioId: string) => models.Ticket.countDocuments({ studioId: new Types.ObjectId(studioId), contentCheck: 'pending' });
 
+  /** "database client replaced" lines in every API and worker log so far. */
+  const dbClientReplacements = (): number =>
+    fs
+      .readdirSync(logDir())
+      .filter((name) => name.endsWith('.log'))
+      .reduce((n, name) => n + (fs.readFileSync(path.join(logDir(), name), 'utf8').match(/"msg":"database client replaced"/g)?.length ?? 0), 0);
+  let replacementsBefore = 0;
+
   async function check(fault: string, run: Awaited<ReturnType<typeof runCase>>): Promise<Row> {
     const { submits, members, studioId, requests } = run;
     const { figures, seconds } = await settle(studioId, submits, members);
@@ -492,9 +503,11 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       pendingAtEnd: figures.pending,
       sentButNotReceived: figures.sentButNotReceived,
       wechatDuplicateSends: figures.wechatDuplicateSends,
+      dbClientsReplaced: dbClientReplacements() - replacementsBefore,
       settleSeconds: Math.round(seconds * 10) / 10,
     };
     rows.push(row);
+    replacementsBefore += row.dbClientsReplaced;
     if (lostDetail.length || brokenDetail.length) console.log(`[faults] ${fault}: lost ${JSON.stringify(lostDetail)}; timelines ${JSON.stringify(brokenDetail)}`);
     return row;
   }
@@ -527,7 +540,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     [api, worker] = await Promise.all([startApi(), startWorker()]);
     const body = await must('POST', '/auth/password', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
     admin = { token: body.token as string, userId: (body.user as { id: string }).id };
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     if (rows.length) {
@@ -546,6 +559,7 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
         'no consent (43101)': r.noConsent,
         'pending at end': r.pendingAtEnd,
         'wechat dup sends': r.wechatDuplicateSends,
+        'db client replaced': r.dbClientsReplaced,
         'settled in s': r.settleSeconds,
       }));
       console.table(printable);
