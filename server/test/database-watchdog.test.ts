@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { startTestServices, type TestServices } from './helpers/services';
 import { eventually } from './helpers/app';
 import { registerModels } from '../src/models';
-import { singleHostOf, watchDatabase } from '../src/lib/database-watchdog';
+import { driverLostServers, singleHostOf, watchDatabase } from '../src/lib/database-watchdog';
 import { pingDatabase } from '../src/plugins/mongo';
 
 /**
@@ -35,12 +35,14 @@ describe('database watchdog', () => {
     const models = registerModels(connection);
     await models.Counter.create({ _id: 'watchdog-probe', seq: 1 });
     const stuckClient = connection.getClient();
-    let stuckPings = 3;
+    let stuckPings = 5;
     const reasons: string[] = [];
     const watchdog = watchDatabase(connection, {
       uri: services.mongoUri,
       connectOptions,
       ping: async () => (stuckPings-- > 0 ? false : pingDatabase(connection)),
+      // The driver's "server unknown" state after a restart cannot be produced on demand here.
+      lost: () => stuckPings >= 0,
       onReconnect: (reason) => reasons.push(reason),
       intervalMs: 100,
     });
@@ -48,6 +50,30 @@ describe('database watchdog', () => {
       await eventually(async () => connection.getClient() !== stuckClient && connection.readyState === 1, 20_000, 50);
       expect(reasons).toHaveLength(1);
       expect((await models.Counter.findById('watchdog-probe').lean())?.seq).toBe(1);
+    } finally {
+      watchdog.stop();
+    }
+  });
+
+  it('leaves a client alone that still knows its server, however slow the pings', async () => {
+    const reasons: string[] = [];
+    let pings = 0;
+    const client = connection.getClient();
+    const watchdog = watchDatabase(connection, {
+      uri: services.mongoUri,
+      connectOptions,
+      ping: async () => {
+        pings += 1;
+        return false;
+      },
+      onReconnect: (reason) => reasons.push(reason),
+      intervalMs: 100,
+    });
+    try {
+      await eventually(async () => pings >= 8, 20_000, 50);
+      expect(driverLostServers(connection)).toBe(false);
+      expect(reasons).toEqual([]);
+      expect(connection.getClient()).toBe(client);
     } finally {
       watchdog.stop();
     }
@@ -64,12 +90,13 @@ describe('database watchdog', () => {
         pings += 1;
         return false;
       },
+      lost: () => true,
       onReconnect: (reason) => reasons.push(reason),
       intervalMs: 100,
     });
     const client = connection.getClient();
     try {
-      await eventually(async () => pings >= 6, 20_000, 50);
+      await eventually(async () => pings >= 8, 20_000, 50);
       expect(reasons).toEqual([]);
       expect(connection.getClient()).toBe(client);
     } finally {

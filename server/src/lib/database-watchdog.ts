@@ -22,19 +22,35 @@ export function singleHostOf(uri: string): { host: string; port: number } | null
   return { host: match[1]!, port: Number(match[2] ?? 27017) };
 }
 
+/**
+ * The driver has every server of its topology marked unknown (it lost them and has not found them
+ * again). A database that is merely slow stays known: the driver never marks a server unknown for a
+ * timeout, so load alone never makes the watchdog replace the client.
+ */
+export function driverLostServers(connection: Connection): boolean {
+  const client = connection.getClient() as unknown as { topology?: { description?: { servers?: Map<string, { type: string }> } } };
+  const servers = client.topology?.description?.servers;
+  if (!servers || servers.size === 0) return false;
+  return [...servers.values()].every((server) => server.type === 'Unknown');
+}
+
 export interface DatabaseWatchdogOptions {
   uri: string;
   connectOptions: ConnectOptions;
   /** Resolves true when the database answers through `connection` (a ping). */
   ping: () => Promise<boolean>;
+  /** Whether the client has lost the database (default: driverLostServers). */
+  lost?: () => boolean;
   onReconnect: (reason: string) => void;
   intervalMs?: number;
-  /** Failed pings in a row, while the database's port answers, before the client is replaced. */
+  /** Failed checks in a row (ping failed, servers lost, the port answers) before the client is replaced. */
   failuresBeforeReconnect?: number;
 }
 
 /**
- * Replaces the MongoDB client of `connection` when it stays unable to reach a database that is up.
+ * Replaces the MongoDB client of `connection` when it stays unable to reach a database that is up:
+ * pings fail, the driver has the server marked unknown, and the database's port answers, several
+ * checks in a row.
  *
  * Why: after the database restarts under load (measured with FerretDB in the fault matrix, about one
  * restart in three), the driver can keep the server marked unknown and never dial it again: every
@@ -45,7 +61,8 @@ export interface DatabaseWatchdogOptions {
 export function watchDatabase(connection: Connection, options: DatabaseWatchdogOptions): { stop(): void } {
   const address = singleHostOf(options.uri);
   const intervalMs = options.intervalMs ?? 2000;
-  const threshold = options.failuresBeforeReconnect ?? 3;
+  const threshold = options.failuresBeforeReconnect ?? 5;
+  const lost = options.lost ?? (() => driverLostServers(connection));
   let failures = 0;
   let running = false;
   let stopped = false;
@@ -54,15 +71,14 @@ export function watchDatabase(connection: Connection, options: DatabaseWatchdogO
     if (running || stopped || !address) return;
     running = true;
     try {
-      if (await options.ping()) {
+      if ((await options.ping()) || !lost() || !(await portAnswers(address.host, address.port, 1000))) {
         failures = 0;
         return;
       }
       failures += 1;
       if (failures < threshold || stopped) return;
-      if (!(await portAnswers(address.host, address.port, 1000))) return;
       failures = 0;
-      options.onReconnect(`no answer through the client for ${threshold} checks while the database port answers`);
+      options.onReconnect(`database lost by the client for ${threshold} checks while its port answers`);
       // Close the driver's client (not mongoose's connection: a force-closed one refuses every later
       // operation), then open a new client on the same mongoose connection, so every model keeps working.
       await connection.getClient().close(true).catch(() => undefined);
