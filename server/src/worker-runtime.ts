@@ -5,6 +5,8 @@ import { Worker, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config';
 import { registerModels } from './models';
+import { watchDatabase } from './lib/database-watchdog';
+import { pingDatabase } from './plugins/mongo';
 import { REDACTED_PATHS } from './logger';
 import { createWechatClient } from './wechat/client';
 import { QUEUE_NAMES, createProducers, assertJobData, NotifyJob, DeadlineJob } from './queues';
@@ -24,7 +26,15 @@ export interface RunningWorkers {
  */
 export async function startWorkers(config: Config, options: { logStream?: DestinationStream; concurrency?: number } = {}): Promise<RunningWorkers> {
   const log = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { process: 'worker' } }, options.logStream) as unknown as FastifyBaseLogger;
-  const connection = await mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 }).asPromise();
+  const connectOptions = { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 };
+  const connection = await mongoose.createConnection(config.mongodbUri, connectOptions).asPromise();
+  // A client stuck after a database restart would fail every job until the process restarts.
+  const watchdog = watchDatabase(connection, {
+    uri: config.mongodbUri,
+    connectOptions,
+    ping: () => pingDatabase(connection),
+    onReconnect: (reason) => log.warn({ reason }, 'database client replaced'),
+  });
   const models = registerModels(connection);
   // Workers wait for Redis rather than failing commands: BullMQ requires maxRetriesPerRequest null.
   const redisOptions = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
@@ -74,6 +84,7 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
       await queues.close().catch(() => undefined);
       commands.disconnect();
       bullConnection.disconnect();
+      watchdog.stop();
       await connection.close();
     },
   };
