@@ -188,6 +188,8 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       const wang = await asAdmin('GET', `/api/v1/admin/members?studioId=${studio.id}&q=${encodeURIComponent('王')}`);
       expect(wang.json().items.map((m: { name: string }) => m.name).sort()).toEqual(['王一', '王二', '王四'].sort());
       expect((await asAdmin('GET', '/api/v1/admin/members?cursor=garbage!!')).statusCode).toBe(400);
+      // A well-formed cursor with a number where the name goes must not reach the query (it failed to cast: 500).
+      expect((await asAdmin('GET', `/api/v1/admin/members?cursor=${Buffer.from('[5,"6b0e6db1183a66d494798ded"]').toString('base64url')}`)).statusCode).toBe(400);
     });
 
     it('moves a member between studios, dropping leadership of the studio left', async () => {

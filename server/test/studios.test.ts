@@ -93,6 +93,9 @@ describe('studios (public reads) on the demo data', () => {
     ['a limit over 100', '/api/v1/studios?limit=101'],
     ['a zero limit', '/api/v1/studios?limit=0'],
     ['a forged cursor', '/api/v1/studios?cursor=Zm9yZ2Vk'],
+    // Found by fuzz.test.ts: a well-formed cursor whose sort key is text made the query fail to cast (500).
+    ['a cursor whose key is text', `/api/v1/studios?cursor=${Buffer.from('[":","6b0e6db1183a66d494798ded"]').toString('base64url')}`],
+    ['a cursor whose key is an operator', `/api/v1/studios?cursor=${Buffer.from('[{"$gt":""},"6b0e6db1183a66d494798ded"]').toString('base64url')}`],
     ['an overlong scene', `/api/v1/studios/by-scene/${'a'.repeat(40)}`],
   ])('rejects %s with 400', async (_label, url) => {
     const res = await get(url);

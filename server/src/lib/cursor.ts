@@ -14,11 +14,17 @@ export function encodeCursor(key: number | string, id: Types.ObjectId | string):
   return Buffer.from(JSON.stringify([key, String(id)])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): KeysetPosition {
+/**
+ * The position a cursor names. `keyType` is the type of the sort field the cursor continues: a forged
+ * cursor whose key has another type would make the query fail to cast (a 500), so it is refused here.
+ */
+export function decodeCursor(cursor: string, keyType?: 'number' | 'string'): KeysetPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'number' || typeof parsed[0] === 'string') && typeof parsed[1] === 'string' && Types.ObjectId.isValid(parsed[1])) {
-      return { key: parsed[0], id: new Types.ObjectId(parsed[1]) };
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && /^[0-9a-f]{24}$/.test(parsed[1])) {
+      const [key] = parsed as unknown[];
+      const keyOk = keyType === 'number' ? typeof key === 'number' && Number.isFinite(key) : keyType === 'string' ? typeof key === 'string' : typeof key === 'number' || typeof key === 'string';
+      if (keyOk) return { key: key as number | string, id: new Types.ObjectId(parsed[1]) };
     }
   } catch {
     // fall through to the error below

@@ -47,7 +47,7 @@ export async function listMembers(models: Models, cipher: FieldCipher, query: Ad
   if (query.studioId) filter.studioIds = new Types.ObjectId(query.studioId);
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
   const conditions: Record<string, unknown>[] = [filter];
-  if (query.cursor) conditions.push(afterPosition('name', decodeCursor(query.cursor)));
+  if (query.cursor) conditions.push(afterPosition('name', decodeCursor(query.cursor, 'string')));
 
   const members = await models.Member.find(conditions.length > 1 ? { $and: conditions } : filter)
     .sort({ name: 1, _id: 1 })

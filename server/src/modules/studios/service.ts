@@ -38,7 +38,7 @@ async function findStudioPage(models: Models, query: StudioListQuery, active: bo
   if (query.sector) filter.sector = query.sector;
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
   const conditions: Record<string, unknown>[] = [filter];
-  if (query.cursor) conditions.push(afterPosition('sortOrder', decodeCursor(query.cursor)));
+  if (query.cursor) conditions.push(afterPosition('sortOrder', decodeCursor(query.cursor, 'number')));
 
   const studios = await models.Studio.find(conditions.length > 1 ? { $and: conditions } : filter)
     .sort({ sortOrder: 1, _id: 1 })
