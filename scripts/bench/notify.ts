@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rate 50 --seconds 10]`: how long from a resident's submit until the member's
+ * `npm run bench:notify [-- --rate 50 --seconds 10]`: how long from a resident's submit until the member's
  * WeChat subscribe message arrives, at a steady submit rate, on private services.
  *
  * One process holds the API (listening on a free port, called over real HTTP), one worker
@@ -248,7 +248,7 @@ async function main() {
     const result = {
       benchmark: 'notify',
       at: new Date().toISOString(),
-      command: `npm run bench -- --rate ${flags.rate} --seconds ${flags.seconds}`,
+      command: `npm run bench:notify -- --rate ${flags.rate} --seconds ${flags.seconds}`,
       parameters: { ...flags, tickets: total, members: memberCount, workerConcurrency: 8 },
       machine,
       submits: { attempted: samples.length, accepted: accepted.length, failed: submitFailures, failureExamples, outcomes: countBy(samples.map((s) => s.outcome)) },
