@@ -37,6 +37,7 @@ import type { Actor } from '../../server/src/modules/auth/actor';
 import { FERRETDB_VERSION, redisCommand, repoRoot, startDatabase, startRedis, type ManagedService } from '../services';
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { formatSummary, summarize, type Summary } from './lib/stats';
+import { within } from './lib/services';
 
 const APPID = 'wx-bench-appid';
 const SECRET = 'bench-app-secret';
@@ -458,7 +459,7 @@ async function main() {
     log(`results: ${path.relative(process.cwd(), file)}`);
     if (external) await models.Ticket.db.dropDatabase();
   } finally {
-    await app?.close().catch(() => undefined);
+    await within(10_000, app?.close());
     await fake.close();
     await Promise.allSettled([db?.stop(), redis.stop()]);
     await fs.promises.rm(tmp, { recursive: true, force: true, maxRetries: 3 });

@@ -22,7 +22,7 @@ import { seedDemoData } from '../../server/src/seed/seed';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { redisOptionsFromUrl } from '../../server/src/queues';
 import { repoRoot } from '../services';
-import { startBenchServices } from './lib/services';
+import { startBenchServices, within } from './lib/services';
 import { describeMachine, formatMachine } from './lib/machine';
 import { formatSummary, summarize, type Summary } from './lib/stats';
 import { numericFlags } from './lib/args';
@@ -294,8 +294,8 @@ async function main() {
     await fs.promises.writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
-    await workers?.close(5000).catch(() => undefined);
-    await app?.close().catch(() => undefined);
+    await within(10_000, workers?.close(5000));
+    await within(10_000, app?.close());
     await fake.close();
     await services.stop();
   }

@@ -21,7 +21,7 @@ import { loadConfig } from '../../server/src/config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { repoRoot } from '../services';
-import { startBenchServices } from './lib/services';
+import { startBenchServices, within } from './lib/services';
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { numericFlags } from './lib/args';
 import { formatLoad, runLoad, type LoadResult } from './lib/load';
@@ -181,7 +181,7 @@ async function main() {
     await fs.promises.writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
-    await app?.close().catch(() => undefined);
+    await within(10_000, app?.close());
     await fake.close();
     await services.stop();
   }
