@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: every benchmark in sequence (notify, stats, submit, inbox) with modest sizes —
+ * `npm run bench [-- --only submit,inbox]`: every benchmark (or the ones named) in sequence —
+ * notify, stats, submit, inbox — with modest sizes —
  * about 15 minutes on 2 cores — each printing its own figures, then one short combined table.
  * Each one also runs alone (`npm run bench:notify|bench:stats|bench:submit|bench:inbox`, with its
  * own flags); every run writes its JSON under bench-results/ (git-ignored).
@@ -102,11 +103,22 @@ function rowsOf(name: Bench['name'], r: Json): Row[] {
   return rows;
 }
 
+function selected(argv: string[]): Bench[] {
+  if (argv.length === 0) return BENCHES;
+  const only = argv[0] === '--only' ? argv[1] : argv[0]?.startsWith('--only=') ? argv[0].slice('--only='.length) : undefined;
+  const names = only?.split(',').map((n) => n.trim());
+  if (!names || argv.length > (argv[0] === '--only' ? 2 : 1) || names.some((n) => !BENCHES.some((b) => b.name === n))) {
+    throw new Error(`usage: npm run bench [-- --only ${BENCHES.map((b) => b.name).join(',')}]`);
+  }
+  return BENCHES.filter((b) => names.includes(b.name));
+}
+
 async function main() {
+  const benches = selected(process.argv.slice(2));
   const started = Date.now();
   const rows: Row[] = [];
   const loads: string[] = [];
-  for (const bench of BENCHES) {
+  for (const bench of benches) {
     log(`\n========== ${bench.name} (${bench.args.join(' ')}) — load average ${loadAverage()} ==========`);
     loads.push(`${bench.name} ${loadAverage()}`);
     const since = Date.now();
