@@ -460,7 +460,7 @@ async function main() {
     if (external) await models.Ticket.db.dropDatabase();
   } finally {
     await within(10_000, app?.close());
-    await fake.close();
+    await within(10_000, fake.close());
     await Promise.allSettled([db?.stop(), redis.stop()]);
     await fs.promises.rm(tmp, { recursive: true, force: true, maxRetries: 3 });
   }

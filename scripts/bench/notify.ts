@@ -296,7 +296,7 @@ async function main() {
   } finally {
     await within(10_000, workers?.close(5000));
     await within(10_000, app?.close());
-    await fake.close();
+    await within(10_000, fake.close());
     await services.stop();
   }
 }

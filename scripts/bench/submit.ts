@@ -182,7 +182,7 @@ async function main() {
     log(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
     await within(10_000, app?.close());
-    await fake.close();
+    await within(10_000, fake.close());
     await services.stop();
   }
 }
