@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rate 50 --seconds 10]`: how long from a resident's submit until the member's
+ * `npm run bench:notify [-- --rate 50 --seconds 10]`: how long from a resident's submit until the member's
  * WeChat subscribe message arrives, at a steady submit rate, on private services.
  *
  * One process holds the API (listening on a free port, called over real HTTP), one worker
@@ -22,7 +22,7 @@ import { seedDemoData } from '../../server/src/seed/seed';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { redisOptionsFromUrl } from '../../server/src/queues';
 import { repoRoot } from '../services';
-import { startBenchServices } from './lib/services';
+import { startBenchServices, within } from './lib/services';
 import { describeMachine, formatMachine } from './lib/machine';
 import { formatSummary, summarize, type Summary } from './lib/stats';
 import { numericFlags } from './lib/args';
@@ -248,7 +248,7 @@ async function main() {
     const result = {
       benchmark: 'notify',
       at: new Date().toISOString(),
-      command: `npm run bench -- --rate ${flags.rate} --seconds ${flags.seconds}`,
+      command: `npm run bench:notify -- --rate ${flags.rate} --seconds ${flags.seconds}`,
       parameters: { ...flags, tickets: total, members: memberCount, workerConcurrency: 8 },
       machine,
       submits: { attempted: samples.length, accepted: accepted.length, failed: submitFailures, failureExamples, outcomes: countBy(samples.map((s) => s.outcome)) },
@@ -294,9 +294,9 @@ async function main() {
     await fs.promises.writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
-    await workers?.close(5000).catch(() => undefined);
-    await app?.close().catch(() => undefined);
-    await fake.close();
+    await within(10_000, workers?.close(5000));
+    await within(10_000, app?.close());
+    await within(10_000, fake.close());
     await services.stop();
   }
 }

@@ -34,3 +34,13 @@ export async function startBenchServices(): Promise<BenchServices> {
     },
   };
 }
+
+/**
+ * Waits for `work` at most `ms`: an overloaded API may still be working off requests the load
+ * generator already gave up on, and closing it would wait for all of them before the bench could stop.
+ */
+export async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

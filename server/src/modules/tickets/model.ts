@@ -169,9 +169,13 @@ ticketSchema.index({ no: 1 }, { unique: true });
 ticketSchema.index({ residentId: 1, idempotencyKey: 1 }, { unique: true });
 ticketSchema.index({ residentId: 1, _id: -1 });
 ticketSchema.index({ studioId: 1, status: 1, _id: -1 });
-ticketSchema.index({ assigneeId: 1, status: 1 });
+// A member's handed-over tickets newest first (inbox), and open counts per assignee (assignment).
+ticketSchema.index({ assigneeId: 1, status: 1, _id: -1 });
 ticketSchema.index({ assigneeId: 1, assignedAt: -1 });
 ticketSchema.index({ status: 1, dueAt: 1 });
+// The admin's lists by status newest first (overdue board, unassigned): keyset order without a
+// blocking sort; dueAt in the key so overdue is decided before fetching a document.
+ticketSchema.index({ status: 1, _id: -1, dueAt: 1 });
 ticketSchema.index({ noticesPendingSince: 1 });
 
 export type TicketModel = Model<TicketDoc>;

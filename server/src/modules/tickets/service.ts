@@ -166,18 +166,33 @@ export async function submitTicket(
   return { ticket: stored!, created: true };
 }
 
-/** List filters: the actor's scope, then the query's narrowing. Newest first, keyset paged by id. */
-export async function listTickets(models: Models, actor: Actor, query: TicketListQuery): Promise<TicketList> {
-  const limit = query.limit ?? 20;
-  const and: Record<string, unknown>[] = [ticketScopeFilter(actor)];
+/**
+ * The filter of a ticket list: the actor's scope, then the query's narrowing; listed newest first,
+ * keyset paged by id. A member's scope is an $or (their studios, or handed to them); the narrowing
+ * is repeated inside each branch so each branch is one index range already in _id order
+ * ({studioId, status, _id} and {assigneeId, status, _id}) and the branches merge without a blocking
+ * sort, instead of an $or under an $and that MongoDB cannot always push down.
+ */
+export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date()): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [];
   if (query.status) and.push({ status: query.status });
   if (query.studioId) and.push({ studioId: new Types.ObjectId(query.studioId) });
-  if (query.overdue === true) and.push({ status: { $in: ['pending', 'assigned'] }, dueAt: { $lt: new Date() } });
-  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { dueAt: { $gte: new Date() } }] });
+  // Status and _id lead, dueAt follows: the overdue board walks {status, _id, dueAt} newest first.
+  if (query.overdue === true) and.push({ status: { $in: ['pending', 'assigned'] }, dueAt: { $lt: now } });
+  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { dueAt: { $gte: now } }] });
   if (query.assignee === 'me') and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
   if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
 
-  const tickets = await models.Ticket.find({ $and: and }, { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1).lean<TicketDoc[]>();
+  const { $or: branches, ...scope } = ticketScopeFilter(actor) as { $or?: Record<string, unknown>[] } & Record<string, unknown>;
+  const rest = Object.keys(scope).length ? [scope, ...and] : and;
+  if (branches) return { $or: branches.map((branch) => ({ $and: [branch, ...rest] })) };
+  if (rest.length === 0) return {};
+  return rest.length === 1 ? rest[0]! : { $and: rest };
+}
+
+export async function listTickets(models: Models, actor: Actor, query: TicketListQuery): Promise<TicketList> {
+  const limit = query.limit ?? 20;
+  const tickets = await models.Ticket.find(ticketListFilter(actor, query), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1).lean<TicketDoc[]>();
   const page = tickets.slice(0, limit);
   const studioNames = await studioNameMap(models, page.map((t) => t.studioId));
   const last = page[page.length - 1];
