@@ -79,7 +79,6 @@ beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   ensureH5Build();
   stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', RATE_LIMIT_SUBMIT_PER_HOUR: '10000' });
-  await stack.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   admin = await signInAdmin(stack.app);
