@@ -1,18 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { newestMtime } from '../../../scripts/lib/files';
 
 const miniprogramDir = path.resolve(__dirname, '../..');
 export const WEAPP_DIR = path.join(miniprogramDir, 'dist/weapp');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 /** The appid the build should carry: TARO_APP_ID, else WECHAT_APPID (see config/index.ts), else project.config.json's. */
 export function configuredAppid(): string {

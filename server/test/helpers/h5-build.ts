@@ -1,18 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { newestMtime } from '../../../scripts/lib/files';
 
 const miniprogramDir = path.resolve(__dirname, '../../../miniprogram');
 export const H5_DIR = path.join(miniprogramDir, 'dist/h5');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * Builds the H5 app unless a build newer than every source file (the mini-program's and shared's)
