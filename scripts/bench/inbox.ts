@@ -38,6 +38,7 @@ import { FERRETDB_VERSION, redisCommand, repoRoot, startDatabase, startRedis, ty
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { formatSummary, summarize, type Summary } from './lib/stats';
 import { within } from './lib/services';
+import { prng } from '../lib/prng';
 
 const APPID = 'wx-bench-appid';
 const SECRET = 'bench-app-secret';
@@ -80,17 +81,6 @@ function parseFlags(argv: string[]): Flags {
     }
   }
   return flags;
-}
-
-/** A small deterministic PRNG: the same data set on every run. */
-function prng(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An ObjectId whose time is `at`, unique by the sequence number: _id order is submit order, as in production. */

@@ -22,6 +22,7 @@ import { loadConfig } from '../../server/src/config';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { applyTicketStats, chinaDay, reconcileStats } from '../../server/src/modules/stats/rollup';
 import { repoRoot, resolveDatabaseBinary, startDatabase, startRedis } from '../services';
+import { prng } from '../lib/prng';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 const P99_GOAL_MS = 300;
@@ -58,17 +59,6 @@ function machine() {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     database: db ? `${db.kind} (${db.path})` : 'unknown',
-  };
-}
-
-/** A small deterministic PRNG: the same data set on every run. */
-function prng(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

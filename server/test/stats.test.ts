@@ -7,17 +7,7 @@ import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller 
 import { seedDemoData } from '../src/seed/seed';
 import { STATS_READY_KEY, reconcileStats } from '../src/modules/stats/rollup';
 import { histogramMedian } from '../src/modules/stats/service';
-
-/** A small deterministic PRNG, so the data set (and any failure) is the same on every run. */
-function prng(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../scripts/lib/prng';
 
 interface Seeded {
   studioCode: string;
