@@ -1,9 +1,10 @@
-import { Text, View } from '@tarojs/components';
+import { View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import type { TicketStatus, TicketSummary } from '@mashangshang/shared';
 import { api, currentSession, ensureSignedIn, requestNoticeConsent } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
+import { NotAMember } from '../shared/not-a-member';
 import { ListState } from '../../components/list-state';
 import { TicketCard } from '../../components/ticket-card';
 import { Button, Tabs } from '../../components/ui';
@@ -42,18 +43,7 @@ export default function InboxPage() {
         .catch(() => undefined);
   });
 
-  if (!isMember) {
-    return (
-      <PageShell>
-        <View className='state'>
-          <Text className='state__text'>您还不是委员，或尚未绑定委员身份</Text>
-          <Button className='tap' type='primary' onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
-            用邀请码绑定
-          </Button>
-        </View>
-      </PageShell>
-    );
-  }
+  if (!isMember) return <NotAMember />;
 
   return (
     <PageShell>

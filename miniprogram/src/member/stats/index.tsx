@@ -5,7 +5,7 @@ import type { StudioStatsResponse } from '@mashangshang/shared';
 import { api, currentSession, ensureSignedIn } from '../../services/api';
 import { CATEGORY_FIGURES, OUTCOME_FIGURES, RANGE_PRESETS, STATUS_FIGURES, headlineFigures, presetRange } from '../../services/stats-format';
 import { PageShell } from '../../components/page-shell';
-import { Button } from '../../components/ui';
+import { NotAMember } from '../shared/not-a-member';
 
 type Preset = 'month' | 'quarter' | 'year';
 const PRESETS = RANGE_PRESETS.filter((p): p is { key: Preset; title: string } => p.key !== 'custom');
@@ -38,18 +38,7 @@ export default function MemberStatsPage() {
   }, [preset]);
   usePullDownRefresh(() => void load());
 
-  if (!isMember) {
-    return (
-      <PageShell>
-        <View className='state'>
-          <Text className='state__text'>您还不是委员，或尚未绑定委员身份</Text>
-          <Button className='tap' type='primary' onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
-            用邀请码绑定
-          </Button>
-        </View>
-      </PageShell>
-    );
-  }
+  if (!isMember) return <NotAMember />;
 
   const range = presetRange(preset);
   return (
