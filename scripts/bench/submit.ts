@@ -1,5 +1,5 @@
 /**
- * `npm run bench:submit [-- --connections 10 --seconds 10 --rate 200 --residents 200]`: how many
+ * `npm run bench:submit [-- --connections 10 --seconds 10 --rate 200 --residents 200 --existing 0]`: how many
  * tickets POST /api/v1/tickets takes per second, and its latency at a fixed 200 req/s, beside a
  * baseline measured in the same run: raw driver insertOne of an equivalent ticket document into the
  * same database, with the same concurrency.
@@ -9,13 +9,15 @@
  * installed) and Redis are private child processes; the load generator (autocannon, or the driver
  * baseline) is another process, so it never shares the API's event loop. Residents sign in through
  * the fake WeChat code flow (/auth/wechat) beforehand; every request has its own Idempotency-Key and
- * the residents' tokens go round robin.
+ * the residents' tokens go round robin. `--existing N` first bulk-inserts N tickets of other residents
+ * and another studio, to show whether a submit slows down as the collection grows.
  * Goals: max throughput ≥ 50 % of the baseline's; p99 < 50 ms at 200 req/s.
  * Results: printed, and written to bench-results/submit-<timestamp>.json (git-ignored).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Types } from 'mongoose';
 import { buildApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
@@ -47,7 +49,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function main() {
-  const flags = numericFlags(process.argv.slice(2), { connections: 10, seconds: 10, rate: 200, residents: 200 });
+  const flags = numericFlags(process.argv.slice(2), { connections: 10, seconds: 10, rate: 200, residents: 200, existing: 0 });
   const limits = Object.fromEntries(Object.entries(RAISED_LIMITS).map(([name, value]) => [name, process.env[name] ?? value]));
   log(`[bench] submit: ${flags.connections} connections, ${flags.seconds} s per run, fixed rate ${flags.rate}/s, ${flags.residents} residents`);
   log(`[bench] rate limits raised for this bench process: ${Object.entries(limits).map(([k, v]) => `${k}=${v}`).join(' ')}`);
@@ -95,6 +97,7 @@ async function main() {
       const batch = Array.from({ length: Math.min(20, flags.residents - start) }, (_, i) => ok<{ token: string }>('POST', '/api/v1/auth/wechat', { code: `bench-resident-${start + i}` }));
       tokens.push(...(await Promise.all(batch)).map((r) => r.token));
     }
+    if (flags.existing > 0) log(`[bench] ${flags.existing} existing tickets inserted in ${(await seedExisting(app, flags.existing)).toFixed(1)} s`);
     // Warm-up outside the measurement: JIT, connection pools, the WeChat access token.
     await runLoad({ mode: 'submit', url: apiUrl, connections: flags.connections, seconds: 2, tokens, studioId: studio.id, keyPrefix: 'warmup' });
     log(`[bench] setup and warm-up done in ${((Date.now() - benchStart) / 1000).toFixed(1)} s`);
@@ -139,7 +142,7 @@ async function main() {
     const result = {
       benchmark: 'submit',
       at: new Date().toISOString(),
-      command: `npm run bench:submit -- --connections ${flags.connections} --seconds ${flags.seconds} --rate ${flags.rate} --residents ${flags.residents}`,
+      command: `npm run bench:submit -- --connections ${flags.connections} --seconds ${flags.seconds} --rate ${flags.rate} --residents ${flags.residents} --existing ${flags.existing}`,
       parameters: flags,
       rateLimits: limits,
       machine,
@@ -156,7 +159,7 @@ async function main() {
     log('');
     log('码上商 submit benchmark — POST /api/v1/tickets vs raw driver insertOne');
     log(`machine:\n${formatMachine(machine)}`);
-    log(`setup: 1 studio, 3 members (every ticket assigned on submit), ${flags.residents} residents signed in via /auth/wechat; API + fake WeChat in one process, no worker; load generator in its own process`);
+    log(`setup: 1 studio, 3 members (every ticket assigned on submit), ${flags.residents} residents signed in via /auth/wechat, ${flags.existing} tickets already stored; API + fake WeChat in one process, no worker; load generator in its own process`);
     log(`rate limits raised through env for this bench: ${Object.entries(limits).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     log('results (latency in ms, measured by the load generator):');
     log(formatLoad('POST /tickets, max throughput', max));
@@ -185,6 +188,50 @@ async function main() {
     await within(10_000, fake.close());
     await services.stop();
   }
+}
+
+/** Bulk-inserts `count` resolved tickets of other residents and another studio (driver insertMany); returns seconds. */
+async function seedExisting(app: FastifyInstance, count: number): Promise<number> {
+  const started = performance.now();
+  const studioId = new Types.ObjectId();
+  const assignees = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
+  const at = new Date(Date.now() - 30 * 24 * 3600_000);
+  for (let first = 0; first < count; first += 2000) {
+    const batch = Array.from({ length: Math.min(2000, count - first) }, (_, k) => {
+      const i = first + k;
+      const assigneeId = assignees[i % 3]!;
+      const actor = { role: 'system', id: null, name: '系统' };
+      return {
+        no: `EXISTING-${i}`,
+        studioId,
+        residentId: new Types.ObjectId(),
+        idempotencyKey: `existing-${i}`,
+        category: (['consult', 'suggest', 'help'] as const)[i % 3],
+        content: '基准测试留言：小区门口路灯不亮，晚上出行不便，希望尽快修复。',
+        imageIds: [],
+        status: 'resolved',
+        assigneeId,
+        assigneeName: '委员',
+        assignedAt: at,
+        dueAt: new Date(at.getTime() + 48 * 3600_000),
+        answeredAt: at,
+        resolvedAt: at,
+        outcome: 'none',
+        contentCheck: 'pass',
+        version: 4,
+        timeline: [
+          { _id: new Types.ObjectId(), type: 'submitted', at, actor: { role: 'resident', id: new Types.ObjectId(), name: '群众' } },
+          { _id: new Types.ObjectId(), type: 'assigned', at, actor, toMemberId: assigneeId, toMemberName: '委员' },
+          { _id: new Types.ObjectId(), type: 'reply', at, actor: { role: 'member', id: assigneeId, name: '委员' }, content: '您好，已联系相关部门，正在处理。' },
+          { _id: new Types.ObjectId(), type: 'resolved', at, actor: { role: 'member', id: assigneeId, name: '委员' }, outcome: 'none' },
+        ],
+        createdAt: at,
+        updatedAt: at,
+      };
+    });
+    await app.models.Ticket.collection.insertMany(batch, { ordered: false });
+  }
+  return (performance.now() - started) / 1000;
 }
 
 main().then(

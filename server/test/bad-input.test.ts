@@ -553,6 +553,13 @@ const SPECIFIC_CASES: Case[] = [
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
+  ...['', 'short', 'has space in it', 'k'.repeat(129), '{"$gt":""}'].map<Case>((key) => ({
+    name: `POST /tickets/:id/replies: Idempotency-Key ${JSON.stringify(key).slice(0, 20)}`,
+    who: 'member',
+    request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`, payload: { content: '回复' }, headers: { 'idempotency-key': key } }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
   ...['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer not.a.jwt', 'Bearer a.b', `Bearer ${'x'.repeat(8000)}`, 'bearer\u0000x', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.'].map<Case>((value) => ({
     name: `GET /tickets: Authorization ${JSON.stringify(value).slice(0, 30)}`,
     who: 'anonymous',

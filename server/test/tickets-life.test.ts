@@ -141,6 +141,85 @@ describe('the life of a ticket', () => {
     expect(Math.max(...values) - Math.min(...values)).toBeLessThanOrEqual(1);
   });
 
+  it('gives a new ticket to the member with the fewest open tickets, not simply the next in turn', async () => {
+    const studio = (await inject(admin, 'POST', '/api/v1/admin/studios', { name: '负载测试工作室', kind: 'town', town: '负载镇' })).json();
+    const member = async (name: string, code: string) => {
+      const created = (await inject(admin, 'POST', '/api/v1/admin/members', { name, title: '县政协委员', studioIds: [studio.id] })).json();
+      return signInMember(stack.app, admin, created.id, code);
+    };
+    const first = await member('甲委员', 'load-a');
+    const second = await member('乙委员', 'load-b');
+    const resident = await signInResident(stack.app, 'load-resident');
+    const send = async () => {
+      const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId: studio.id, category: 'help', content: '村口的桥栏杆松动了，孩子上学经过很危险。' }, { 'idempotency-key': idempotencyKey() });
+      expect(res.statusCode).toBe(201);
+      return res.json() as { id: string; assignee: { id: string } };
+    };
+    const opening = [await send(), await send(), await send(), await send()];
+    const firstsTickets = opening.filter((t) => t.assignee.id === first.memberId);
+    expect(firstsTickets).toHaveLength(2);
+    // The first member answers and closes both of theirs: first 0 open, second 2.
+    for (const t of firstsTickets) {
+      expect((await inject(first, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '已联系村委会维修。' })).statusCode).toBe(201);
+      expect((await inject(first, 'POST', `/api/v1/tickets/${t.id}/resolve`, {})).statusCode).toBe(200);
+    }
+    // So the next two both go to the first member, out of turn.
+    expect((await send()).assignee.id).toBe(first.memberId);
+    expect((await send()).assignee.id).toBe(first.memberId);
+    // An admin hands one of the second member's over (first 3, second 1): the next two go to the second.
+    const secondsTicket = opening.find((t) => t.assignee.id === second.memberId)!;
+    expect((await inject(admin, 'POST', `/api/v1/tickets/${secondsTicket.id}/assign`, { memberId: first.memberId })).statusCode).toBe(200);
+    expect((await send()).assignee.id).toBe(second.memberId);
+    expect((await send()).assignee.id).toBe(second.memberId);
+  });
+
+  it('gives the same ticket for a replay even when its quick lookup is gone and the first attempt used its photos', async () => {
+    const resident = await signInResident(stack.app, 'replay-resident');
+    const photo = await uploadPng(stack.app, resident, 'replay-photo');
+    const key = idempotencyKey();
+    const first = await submit(resident, { images: [photo.id] }, key);
+    expect(first.statusCode).toBe(201);
+    // As after a Redis that lost its data: only the database knows the key now.
+    const cached = await stack.app.redis.keys('idem:ticket:*');
+    expect(cached.length).toBeGreaterThan(0);
+    await stack.app.redis.del(...cached);
+    const replay = await submit(resident, { images: [photo.id] }, key);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().id).toBe(first.json().id);
+    expect(replay.json().no).toBe(first.json().no);
+    expect(await stack.app.models.Ticket.countDocuments({ idempotencyKey: key })).toBe(1);
+    // A different key with the same, now used, photo is still refused.
+    const reuse = await submit(resident, { images: [photo.id] });
+    expect(reuse.statusCode).toBe(400);
+    expect(reuse.json().code).toBe('IMAGES_INVALID');
+  });
+
+  it('adds a reply or note resent with the same Idempotency-Key once, and answers the resend with 200', async () => {
+    const resident = await signInResident(stack.app, 'reply-key-resident');
+    const t = (await submit(resident, {})).json();
+    const member = t.assignee.id === memberA.memberId ? memberA : memberB;
+    const key = idempotencyKey();
+    const send = (caller: Caller, body: object, k = key) => inject(caller, 'POST', `/api/v1/tickets/${t.id}/replies`, body, { 'idempotency-key': k });
+    const first = await send(member, { content: '已转交社区处理。' });
+    expect(first.statusCode).toBe(201);
+    const again = await send(member, { content: '已转交社区处理。' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().timeline).toEqual(first.json().timeline);
+    // A note with its own key is added once too; the same key from an admin is the admin's own request.
+    const noteKey = idempotencyKey();
+    expect((await send(member, { content: '内部：已电话联系。', internal: true }, noteKey)).statusCode).toBe(201);
+    expect((await send(member, { content: '内部：已电话联系。', internal: true }, noteKey)).statusCode).toBe(200);
+    expect((await send(admin, { content: '机关补充说明。' }, noteKey)).statusCode).toBe(201);
+    // Without a key every send is a new reply, as before.
+    expect((await inject(member, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '补充一句。' })).statusCode).toBe(201);
+    const types = (await inject(admin, 'GET', `/api/v1/tickets/${t.id}`)).json().timeline.map((e: { type: string }) => e.type);
+    expect(types.filter((type: string) => type === 'reply')).toHaveLength(3);
+    expect(types.filter((type: string) => type === 'note')).toHaveLength(1);
+    // The resident was told of the answer once.
+    const stored = await stack.app.models.Ticket.findById(t.id).lean();
+    expect(stored!.outbox.filter((n) => n.kind === 'ticket_replied')).toHaveLength(1);
+  });
+
   it('keeps a ticket pending when the studio has no active member, and shows it to admins', async () => {
     const emptyStudio = await stack.app.models.Studio.create({ code: 'empty1', name: '空工作室', kind: 'sector', sector: '特邀界' });
     const resident = await signInResident(stack.app, 'pending-resident');

@@ -253,7 +253,9 @@ export const api = {
     client.call<SubmitTicketResponse>('POST', '/tickets', { body, headers: { 'Idempotency-Key': idempotencyKey }, silent: true, networkRetries: 2 }),
   tickets: (query: TicketListQuery) => get<TicketList>('/tickets', query),
   ticket: (id: string) => get<TicketDetail>(`/tickets/${id}`),
-  reply: (id: string, body: ReplyBody) => send<unknown>('POST', `/tickets/${id}/replies`, body),
+  /** With the draft's Idempotency-Key, so a resend after a lost answer adds the reply once. */
+  reply: (id: string, body: ReplyBody, idempotencyKey: string) =>
+    client.call<unknown>('POST', `/tickets/${id}/replies`, { body, headers: { 'Idempotency-Key': idempotencyKey }, networkRetries: 2 }),
   assign: (id: string, body: AssignBody) => send<unknown>('POST', `/tickets/${id}/assign`, body),
   resolve: (id: string, body: ResolveBody) => send<unknown>('POST', `/tickets/${id}/resolve`, body),
   rate: (id: string, body: RatingBody) => send<unknown>('POST', `/tickets/${id}/rating`, body),

@@ -27,9 +27,12 @@ export const SubmitTicketBody = Type.Object(
 );
 export type SubmitTicketBody = Static<typeof SubmitTicketBody>;
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: '客户端生成的幂等键，重试时保持不变' }),
-});
+const IdempotencyKey = Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: '客户端生成的幂等键，重试时保持不变' });
+
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': IdempotencyKey });
+
+/** A reply may carry a key too: resending it after a lost answer then adds it once. */
+export const OptionalIdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) });
 
 export const AssigneeRef = Type.Union([Type.Object({ id: Id, name: Type.String() }), Type.Null()]);
 

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { TICKET_OUTCOMES, TICKET_OUTCOME_LABELS, type TicketOutcome } from '@mashangshang/shared';
 import { api, currentSession } from '../../services/api';
+import { newIdempotencyKey } from '../../services/ids';
 import { PageShell } from '../../components/page-shell';
 import { TicketBody } from '../../components/ticket-body';
 import { TicketLoading, useTicket } from '../../components/use-ticket';
@@ -18,7 +19,13 @@ interface Colleague {
 /** A member handles a ticket: reply, internal note, transfer to a colleague, resolve with its 三转 outcome. */
 export default function MemberTicketPage() {
   const [text, setText] = useState('');
-  const { ticket, error, busy, act, reload } = useTicket({ onActed: () => setText('') });
+  // One key per draft text: resending the same text is the same reply; an edited text is a new one.
+  const [draftKey, setDraftKey] = useState(newIdempotencyKey);
+  const editText = (value: string) => {
+    setText(value);
+    setDraftKey(newIdempotencyKey());
+  };
+  const { ticket, error, busy, act, reload } = useTicket({ onActed: () => editText('') });
   const [panel, setPanel] = useState<Panel>('reply');
   const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
   const [outcome, setOutcome] = useState<TicketOutcome>('none');
@@ -63,11 +70,11 @@ export default function MemberTicketPage() {
 
           {panel === 'reply' ? (
             <View className='stack'>
-              <TextArea className='input-box reply-input' placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）' value={text} maxLength={2000} rows={4} onChange={(value: string) => setText(value)} />
-              <Button className='btn-block send-reply' type='primary' loading={busy} disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim() }), '已回复')}>
+              <TextArea className='input-box reply-input' placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）' value={text} maxLength={2000} rows={4} onChange={(value: string) => editText(value)} />
+              <Button className='btn-block send-reply' type='primary' loading={busy} disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim() }, `${draftKey}-r`), '已回复')}>
                 发送回复
               </Button>
-              <Button className='btn-block send-note' fill='outline' disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim(), internal: true }), '已添加备注')}>
+              <Button className='btn-block send-note' fill='outline' disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim(), internal: true }, `${draftKey}-n`), '已添加备注')}>
                 添加内部备注
               </Button>
             </View>
@@ -97,7 +104,7 @@ export default function MemberTicketPage() {
                   </View>
                 ))}
               </View>
-              <TextArea className='input-box' placeholder='办结说明（选填）' value={text} maxLength={500} rows={3} onChange={(value: string) => setText(value)} />
+              <TextArea className='input-box' placeholder='办结说明（选填）' value={text} maxLength={500} rows={3} onChange={(value: string) => editText(value)} />
               <Button className='btn-block send-resolve' type='primary' disabled={busy} onClick={() => void act(() => api.resolve(ticket.id, text.trim() ? { outcome, note: text.trim() } : { outcome }), '已办结')}>
                 确认办结
               </Button>

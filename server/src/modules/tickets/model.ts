@@ -15,6 +15,8 @@ export interface TimelineEvent {
   toMemberName?: string;
   outcome?: TicketOutcome;
   score?: number;
+  /** The Idempotency-Key the actor's request carried (replies and notes): a resend adds nothing. */
+  requestKey?: string;
 }
 
 /** Who a notice is for: a WeChat user, a member (through their bound user), or every admin. */
@@ -106,6 +108,7 @@ const timelineEventSchema = new Schema<TimelineEvent>(
     toMemberName: String,
     outcome: { type: String, enum: TICKET_OUTCOMES },
     score: Number,
+    requestKey: String,
   },
   { _id: true },
 );

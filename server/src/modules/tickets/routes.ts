@@ -4,6 +4,7 @@ import {
   AssignBody,
   IdParams,
   IdempotencyHeaders,
+  OptionalIdempotencyHeaders,
   ModerationBody,
   RatingBody,
   ReopenBody,
@@ -79,11 +80,11 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
-      if (created) {
-        await syncTicketStats(app.redis, ticket, request.log);
-        await dispatchNotices(app.queues, ticket, request.log);
-        await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
-      }
+      // On a replay too: when the first attempt died between storing the ticket and these steps, the
+      // retry completes them (each is idempotent: versioned rollup, deterministic job ids).
+      await syncTicketStats(app.redis, ticket, request.log);
+      await dispatchNotices(app.queues, ticket, request.log);
+      await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
       return reply.status(created ? 201 : 200).send({
         id: String(ticket._id),
         no: ticket.no,
@@ -134,14 +135,23 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'replyToTicket',
         tags: ['tickets'],
-        summary: '委员回复或添加内部备注；首次公开回复使留言变为“已回复”',
+        summary: '委员回复或添加内部备注；首次公开回复使留言变为“已回复”；带 Idempotency-Key 重发时只记一次（200）',
         security,
         params: IdParams,
+        headers: OptionalIdempotencyHeaders,
         body: ReplyBody,
-        response: { 201: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: TicketDetail, 201: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request, reply) => reply.status(201).send(await detailFor(request, await locked(request, request.params.id, () => addReply(app.models, request.actor, request.params.id, request.body)))),
+    async (request, reply) => {
+      let replayed = false;
+      const ticket = await locked(request, request.params.id, async () => {
+        const result = await addReply(app.models, request.actor, request.params.id, request.body, request.headers['idempotency-key']);
+        replayed = result.replayed;
+        return result.ticket;
+      });
+      return reply.status(replayed ? 200 : 201).send(await detailFor(request, ticket));
+    },
   );
 
   app.post(

@@ -25,6 +25,7 @@ import { ticketScopeFilter } from './access';
 import { noteAssignment, pickLeastLoadedMember } from './assignment';
 import type { Redis } from 'ioredis';
 import { nextTicketNumber } from './numbering';
+import { recallSubmit, rememberSubmit } from './idempotency';
 import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
 import { outboxEntry, recordNotices } from '../notifications/outbox';
@@ -77,27 +78,30 @@ export async function submitTicket(
   idempotencyKey: string,
 ): Promise<{ ticket: TicketDoc; created: boolean }> {
   const { models } = deps;
-  const existing = await models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
-  if (existing) return { ticket: existing, created: false };
-
-  const content = body.content.trim();
-  if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
-  const studio = await models.Studio.findOne({ _id: new Types.ObjectId(body.studioId), active: true }, { slaHours: 1 }).lean();
-  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
-
-  const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
-  if (imageIds.length > 0) {
-    const usable = await models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null });
-    if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
+  const byKey = () => models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
+  const remembered = await recallSubmit(deps.redis, actor.id, idempotencyKey);
+  if (remembered) {
+    const replayed = await models.Ticket.findById(remembered).lean<TicketDoc>();
+    if (replayed && String(replayed.residentId) === String(actor.id)) return { ticket: replayed, created: false };
   }
 
-  const user = await models.User.findById(actor.id, { openid: 1 }).lean();
-  if (!user) throw new AppError('UNAUTHORIZED');
-  const contentCheck = await checkContent(deps, user.openid, content);
+  const content = body.content.trim();
+  const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
+  let checked: { studio: { _id: Types.ObjectId; slaHours: number }; contentCheck: 'pass' | 'review' | 'pending' };
+  try {
+    checked = await checkSubmission(deps, actor, body.studioId, content, imageIds);
+  } catch (error) {
+    // A refusal may be a replay whose first answer was lost (its images are claimed by then, its
+    // studio since retired): the key's ticket, if there is one, is the answer.
+    const existing = error instanceof AppError ? await byKey() : null;
+    if (existing) return { ticket: existing, created: false };
+    throw error;
+  }
+  const { studio, contentCheck } = checked;
 
   const now = new Date();
   const ticketId = new Types.ObjectId();
-  const assignee = await pickLeastLoadedMember(models, studio._id);
+  const assignee = await pickLeastLoadedMember(models, deps.redis, studio._id);
   const submitter: Actor = { ...actor, name: body.anonymous ? '匿名群众' : body.contactName?.trim() || '群众' };
   const timeline: TimelineEvent[] = [event(submitter, { type: 'submitted' }, now)];
   if (contentCheck === 'review') timeline.push(event('system', { type: 'flagged', content: '内容待人工复核' }, now));
@@ -144,26 +148,46 @@ export async function submitTicket(
 
   // The unique indexes decide races: the same Idempotency-Key twice → the first ticket wins; the same
   // number twice (FerretDB's counter increment is not atomic) → take the next number and try again.
+  let saved: TicketDoc;
   for (let attempt = 1; ; attempt++) {
     try {
       doc.no = await nextTicketNumber(models, deps.redis, now);
       // createdAt is the submit instant, so dueAt - createdAt is exactly the studio's deadline.
-      await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false });
+      saved = (await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false })).toObject<TicketDoc>();
       break;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
       if (attempt >= MAX_NUMBER_ATTEMPTS) throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
-      const winner = await models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
-      if (winner) return { ticket: winner, created: false };
+      const winner = await byKey();
+      if (winner) {
+        await rememberSubmit(deps.redis, actor.id, idempotencyKey, winner._id);
+        return { ticket: winner, created: false };
+      }
     }
   }
+  await rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId);
   if (assignee) await noteAssignment(models, deps.redis, assignee.id, now);
   if (imageIds.length > 0) {
     const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
   }
-  const stored = await models.Ticket.findById(ticketId).lean<TicketDoc>();
-  return { ticket: stored!, created: true };
+  // The document as saved (no read back: on FerretDB a read by _id still scans the collection).
+  return { ticket: saved, created: true };
+}
+
+/** What a submit must pass before anything is stored: content long enough, a studio in service, the resident's own unused images, WeChat's text check. */
+async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string, content: string, imageIds: Types.ObjectId[]) {
+  const { models } = deps;
+  if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
+  const studio = await models.Studio.findOne({ _id: new Types.ObjectId(studioId), active: true }, { slaHours: 1 }).lean();
+  if (!studio) throw new AppError('STUDIO_NOT_FOUND');
+  if (imageIds.length > 0) {
+    const usable = await models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null });
+    if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
+  }
+  const user = await models.User.findById(actor.id, { openid: 1 }).lean();
+  if (!user) throw new AppError('UNAUTHORIZED');
+  return { studio, contentCheck: await checkContent(deps, user.openid, content) };
 }
 
 /**
@@ -237,20 +261,29 @@ async function guardedUpdate(
 const conflictFor = (status: TicketStatus): AppError =>
   status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
 
-export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody): Promise<TicketDoc> {
+/**
+ * A member's reply or internal note. With an Idempotency-Key, a resend (the first answer lost) finds
+ * the event it already added and changes nothing: `replayed` is then true.
+ */
+export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody, requestKey?: string): Promise<{ ticket: TicketDoc; replayed: boolean }> {
   const content = body.content.trim();
   if (!visibleText(content)) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
+  const ticket = await getVisibleTicket(models, actor, id);
+  if (requestKey && ticket.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && String(e.actor.id) === String(actor.id))) {
+    return { ticket, replayed: true };
+  }
+  const keyed = requestKey ? { requestKey } : {};
   if (body.internal) {
     // Internal notes may be added in any state, even after resolution.
-    return guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true }) } }, (current) => conflictFor(current.status));
+    const noted = await guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true, ...keyed }) } }, (current) => conflictFor(current.status));
+    return { ticket: noted, replayed: false };
   }
-  const ticket = await getVisibleTicket(models, actor, id);
   const now = new Date();
-  const reply = event(actor, { type: 'reply', content }, now);
+  const reply = event(actor, { type: 'reply', content, ...keyed }, now);
   if (ticket.status === 'pending' || ticket.status === 'assigned') {
     // The first public reply answers the ticket and tells the resident.
     const notice = recordNotices([outboxEntry('ticket_replied', { kind: 'user', id: ticket.residentId }, now)], now)!;
-    return guardedUpdate(
+    const answered = await guardedUpdate(
       models,
       actor,
       id,
@@ -258,8 +291,10 @@ export async function addReply(models: Models, actor: Actor, id: string, body: R
       { $set: { status: 'answered', answeredAt: now, ...notice.set }, $push: { timeline: reply, ...notice.push } },
       (current) => conflictFor(current.status),
     );
+    return { ticket: answered, replayed: false };
   }
-  return guardedUpdate(models, actor, id, { status: 'answered' }, { $push: { timeline: reply } }, (current) => conflictFor(current.status));
+  const added = await guardedUpdate(models, actor, id, { status: 'answered' }, { $push: { timeline: reply } }, (current) => conflictFor(current.status));
+  return { ticket: added, replayed: false };
 }
 
 export async function assignTicket(models: Models, actor: Actor, id: string, body: AssignBody): Promise<TicketDoc> {
