@@ -172,6 +172,9 @@ describe('mini-program H5 in a real browser', () => {
     await page.locator('.send-reply').click();
     await page.locator('.timeline__item--reply').getByText('明天上午安排维修').waitFor();
     await shot(page, '07-member-replied');
+    // The page sent the reply with its draft's Idempotency-Key, so a resend after a lost answer adds it once.
+    const stored = await stack.app.models.Ticket.findOne({ no: ticketNo }).lean();
+    expect(stored!.timeline.find((e) => e.type === 'reply')?.requestKey).toMatch(/^[A-Za-z0-9_.:-]{8,}-r$/);
   });
 
   it('resident: sees the reply and rates it', async () => {
