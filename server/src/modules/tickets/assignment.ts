@@ -1,29 +1,54 @@
 import type { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Models } from '../../models';
-import { withDocumentLock } from '../../lib/document-lock';
-import { memberLockKey } from '../invites/service';
 import { LOAD_KEY, LOAD_STATUSES, STATS_READY_KEY } from '../stats/rollup';
 
+/** Member id → when they were last given a ticket (ms): the tie-break between equally loaded members. */
+const LAST_ASSIGNED_KEY = 'assign:last';
+
+interface Hints {
+  /** Open tickets per member id. */
+  open: Map<string, number>;
+  /** Last assignment (ms) per member id, where Redis knows it. */
+  lastAssigned: Map<string, number>;
+}
+
 /**
- * Open tickets per member. From the statistics rollup in Redis (kept with every ticket change), so a
- * submit does not count tickets: on FerretDB that count reads the whole collection. Until the rollup
- * is complete (a new Redis, being rebuilt) or when Redis fails, counted from the tickets instead.
+ * What assignment balances on, read from Redis so that a submit neither counts tickets (on FerretDB
+ * that count reads the whole collection) nor writes the member. Open counts come from the statistics
+ * rollup, kept with every ticket change; until the rollup is complete (a new Redis, being rebuilt) or
+ * when Redis fails, they are counted from the tickets instead.
  */
-async function openTicketCounts(models: Models, redis: Redis, memberIds: Types.ObjectId[]): Promise<Map<string, number>> {
+async function assignmentHints(models: Models, redis: Redis, memberIds: Types.ObjectId[]): Promise<Hints> {
+  const ids = memberIds.map(String);
+  const numbers = (values: unknown): Map<string, number> => {
+    const found = new Map<string, number>();
+    ids.forEach((id, i) => {
+      const value = (values as (string | null)[])[i];
+      if (value != null) found.set(id, Number(value));
+    });
+    return found;
+  };
   try {
-    const [[readyError, ready] = [], [loadError, load] = []] = (await redis.multi().exists(STATS_READY_KEY).hmget(LOAD_KEY, ...memberIds.map(String)).exec()) ?? [];
-    if (!readyError && !loadError && ready === 1) {
-      return new Map(memberIds.map((id, i) => [String(id), Number((load as (string | null)[])[i] ?? 0)]));
-    }
+    const [[readyError, ready] = [], [loadError, load] = [], [lastError, last] = []] =
+      (await redis.multi().exists(STATS_READY_KEY).hmget(LOAD_KEY, ...ids).hmget(LAST_ASSIGNED_KEY, ...ids).exec()) ?? [];
+    const lastAssigned = lastError ? new Map<string, number>() : numbers(last);
+    if (!readyError && !loadError && ready === 1) return { open: mergeZeros(ids, numbers(load)), lastAssigned };
+    return { open: await countOpenTickets(models, memberIds), lastAssigned };
   } catch {
-    // Redis unavailable: count from the database below.
+    // Redis unavailable: count from the database.
+    return { open: await countOpenTickets(models, memberIds), lastAssigned: new Map() };
   }
+}
+
+const mergeZeros = (ids: string[], counts: Map<string, number>) => new Map(ids.map((id) => [id, counts.get(id) ?? 0]));
+
+async function countOpenTickets(models: Models, memberIds: Types.ObjectId[]): Promise<Map<string, number>> {
   const rows = await models.Ticket.aggregate<{ _id: Types.ObjectId; open: number }>([
     { $match: { assigneeId: { $in: memberIds }, status: { $in: [...LOAD_STATUSES] } } },
     { $group: { _id: '$assigneeId', open: { $sum: 1 } } },
   ]);
-  return new Map(rows.map((row) => [String(row._id), row.open]));
+  return mergeZeros(memberIds.map(String), new Map(rows.map((row) => [String(row._id), row.open])));
 }
 
 /**
@@ -34,20 +59,15 @@ async function openTicketCounts(models: Models, redis: Redis, memberIds: Types.O
 export async function pickLeastLoadedMember(models: Models, redis: Redis, studioId: Types.ObjectId): Promise<{ id: Types.ObjectId; name: string } | null> {
   const members = await models.Member.find({ studioIds: studioId, active: true }, { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 }).lean();
   if (members.length === 0) return null;
-  const open = await openTicketCounts(models, redis, members.map((m) => m._id));
-  const waited = (m: { lastAssignedAt?: Date | null }) => (m.lastAssignedAt ? new Date(m.lastAssignedAt).getTime() : 0);
+  const { open, lastAssigned } = await assignmentHints(models, redis, members.map((m) => m._id));
+  // Members assigned before the tie-break moved to Redis still carry it on their record.
+  const waited = (m: { _id: Types.ObjectId; lastAssignedAt?: Date | null }) => lastAssigned.get(String(m._id)) ?? (m.lastAssignedAt ? new Date(m.lastAssignedAt).getTime() : 0);
   const ranked = [...members].sort((a, b) => (open.get(String(a._id)) ?? 0) - (open.get(String(b._id)) ?? 0) || waited(a) - waited(b));
   const chosen = ranked[0]!;
   return { id: chosen._id, name: chosen.name };
 }
 
-/**
- * Records when a member was last given a ticket (the tie-break above). Under the member's lock, as
- * every write to a member (FerretDB rewrites the whole document); only a hint, so when Redis is down
- * or the lock is busy it is skipped rather than delaying the ticket.
- */
-export async function noteAssignment(models: Models, redis: Redis, memberId: Types.ObjectId, at: Date): Promise<void> {
-  await withDocumentLock(redis, memberLockKey(memberId), () => models.Member.updateOne({ _id: memberId }, { $set: { lastAssignedAt: at } }, { timestamps: false }), {
-    waitMs: 1000,
-  }).catch(() => undefined);
+/** Records when a member was last given a ticket (the tie-break above). Only a hint: skipped when Redis is down. */
+export async function noteAssignment(redis: Redis, memberId: Types.ObjectId, at: Date): Promise<void> {
+  await redis.hset(LAST_ASSIGNED_KEY, String(memberId), String(at.getTime())).catch(() => undefined);
 }

@@ -166,7 +166,7 @@ export async function submitTicket(
     }
   }
   await rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId);
-  if (assignee) await noteAssignment(models, deps.redis, assignee.id, now);
+  if (assignee) await noteAssignment(deps.redis, assignee.id, now);
   if (imageIds.length > 0) {
     const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
