@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
+import { imageChecksSettled, startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
+import { uploadPng } from './helpers/uploads';
+import { FAKE_REVIEW_IMAGE_MARK } from '../src/wechat/fake/server';
 import { signInAdmin, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
 
@@ -201,6 +203,29 @@ describe('admin console in a real browser', () => {
     const stranger = await signInResident(stack.app, 'e2e-admin-console-stranger');
     const bind = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/bind', headers: stranger.headers, payload: { inviteCode: second } });
     expect(bind.json()).toMatchObject({ code: 'INVITE_INVALID' });
+  });
+
+  it('admin: lets a photo held for manual review be shown, from the ticket page', async () => {
+    const resident = await signInResident(stack.app, 'e2e-admin-console-photo');
+    const photo = await uploadPng(stack.app, resident, 'doubtful-photo', FAKE_REVIEW_IMAGE_MARK);
+    const held = await api<{ id: string; no: string }>('POST', '/tickets', resident, { studioId, category: 'help', content: '河边护栏被撞坏了，附上照片请尽快处理。', images: [photo.id] }, { 'idempotency-key': idempotencyKey() });
+    await imageChecksSettled(stack);
+
+    const page = adminPage;
+    await open(page, `member/ticket/index?id=${held.id}`);
+    const decision = page.locator('.image-decision');
+    await decision.getByText('第 1 张图片待人工复核').waitFor();
+    await page.locator('.photo__progress').getByText('待人工复核').waitFor();
+    await shot(page, '09a-photo-review');
+    await decision.locator('.image-decision__pass').click();
+    await decision.waitFor({ state: 'detached' });
+    await expect(page.locator('.photo__progress').count()).resolves.toBe(0);
+    await shot(page, '09b-photo-passed');
+    const after = await api<{ images: { id: string; check?: string }[]; timeline: { type: string; content?: string }[] }>('GET', `/tickets/${held.id}`, admin);
+    expect(after.images).toEqual([expect.objectContaining({ id: photo.id })]);
+    expect(after.images[0]!.check).toBeUndefined();
+    expect(after.timeline.at(-1)).toMatchObject({ type: 'moderated', content: '图片经人工复核可以展示' });
+    await open(page, 'admin/board/index');
   });
 
   it('admin: sees the bound member in 委员管理 and disables them; the member is refused at once', async () => {

@@ -3,13 +3,16 @@ import Taro from '@tarojs/taro';
 import { TICKET_CATEGORY_LABELS, TICKET_OUTCOME_LABELS, TICKET_STATUS_LABELS, type TicketDetail } from '@mashangshang/shared';
 import { imageUrl } from '../services/api';
 import { dueText, formatTime } from '../services/format';
-import { Tag } from './ui';
+import { Button, Tag } from './ui';
 
 /** Shown on a photo WeChat's image check has not passed (only its uploader and admins get such photos). */
 const IMAGE_CHECK_LABELS = { pending: '图片检测中', review: '待人工复核', risky: '未通过检测' } as const;
 
-/** What a ticket says and where it stands: shared by the resident's and the member's detail pages. */
-export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean }) {
+/**
+ * What a ticket says and where it stands: shared by the resident's and the member's detail pages.
+ * With `onImageDecision` (admins) each photo held for manual review, or refused, gets its decision.
+ */
+export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean; onImageDecision?: (imageId: string, verdict: 'pass' | 'risky') => void }) {
   const { ticket } = props;
   const urls = ticket.images.map((image) => imageUrl(image.url));
   return (
@@ -43,6 +46,27 @@ export function TicketBody(props: { ticket: TicketDetail; forMember?: boolean })
           ))}
         </View>
       ) : null}
+      {props.onImageDecision
+        ? ticket.images.map((image, i) =>
+            image.check === 'review' || image.check === 'risky' ? (
+              <View key={image.id} className='image-decision row row--between'>
+                <Text className='small'>
+                  第 {i + 1} 张图片{image.check === 'review' ? '待人工复核' : '未通过微信检测'}
+                </Text>
+                <View className='row'>
+                  <Button size='small' type='primary' className='image-decision__pass' onClick={() => props.onImageDecision!(image.id, 'pass')}>
+                    可以展示
+                  </Button>
+                  {image.check === 'review' ? (
+                    <Button size='small' fill='outline' className='image-decision__reject' onClick={() => props.onImageDecision!(image.id, 'risky')}>
+                      不予展示
+                    </Button>
+                  ) : null}
+                </View>
+              </View>
+            ) : null,
+          )
+        : null}
       {props.forMember ? (
         <View className='stack small' style={{ marginTop: '16px' }}>
           <Text>留言人：{ticket.residentName}</Text>

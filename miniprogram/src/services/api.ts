@@ -18,6 +18,8 @@ import {
   type AssignBody,
   type AuthResponse,
   type FailedNoticeList,
+  type ImageCheckDecisionBody,
+  type ImageCheckResponse,
   type InviteResponse,
   type NotificationList,
   type NotificationListQuery,
@@ -268,6 +270,8 @@ export const api = {
   studioStats: (studioId: string, query: StudioStatsQuery) => get<StudioStatsResponse>(`/studios/${encodeURIComponent(studioId)}/stats`, query),
 
   adminMembers: (query: AdminMemberListQuery) => get<AdminMemberList>('/admin/members', query),
+  /** An admin's decision on a photo WeChat's image check left for manual review (or refused). */
+  decideImageCheck: (uploadId: string, body: ImageCheckDecisionBody) => send<ImageCheckResponse>('POST', `/admin/uploads/${uploadId}/check`, body),
   adminCreateMember: (body: AdminMemberCreateBody) => send<AdminMember>('POST', '/admin/members', body),
   adminUpdateMember: (id: string, body: AdminMemberPatchBody) => send<AdminMember>('PATCH', `/admin/members/${id}`, body),
   adminStudios: (query: AdminStudioListQuery) => get<AdminStudioList>('/admin/studios', query),

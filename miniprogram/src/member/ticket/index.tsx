@@ -56,7 +56,15 @@ export default function MemberTicketPage() {
 
   return (
     <PageShell>
-      <TicketBody ticket={ticket} forMember />
+      <TicketBody
+        ticket={ticket}
+        forMember
+        onImageDecision={
+          currentSession()?.user.role === 'admin'
+            ? (imageId, verdict) => void act(() => api.decideImageCheck(imageId, { verdict }), verdict === 'pass' ? '已允许展示' : '已设为不予展示')
+            : undefined
+        }
+      />
 
       {open ? (
         <View className='card'>
