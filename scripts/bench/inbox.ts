@@ -28,7 +28,7 @@ import { Types } from 'mongoose';
 import type { FastifyInstance } from 'fastify';
 import type { TicketListQuery, TicketStatus } from '@mashangshang/shared';
 import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
+import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { ticketListFilter } from '../../server/src/modules/tickets/service';
@@ -40,9 +40,6 @@ import { formatSummary, summarize, type Summary } from './lib/stats';
 import { within } from './lib/services';
 import { prng } from '../lib/prng';
 
-const APPID = 'wx-bench-appid';
-const SECRET = 'bench-app-secret';
-const ADMIN_PASSWORD = 'bench-admin-password';
 const BENCH_DB = 'mss_bench_inbox';
 const STUDIOS = 50;
 const SLA_HOURS = 72;
@@ -267,20 +264,8 @@ async function main() {
     databaseKind = db.kind === 'ferretdb' ? `FerretDB ${FERRETDB_VERSION} (SQLite backend)` : db.kind;
   }
   const redis = await startRedis({ dataDir: path.join(tmp, 'redis'), persistence: false });
-  const fake = await startFakeWechat({ appId: APPID, appSecret: SECRET });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    MONGODB_URI: dbUri,
-    REDIS_URL: redis.uri,
-    WECHAT_API_BASE: fake.url,
-    WECHAT_APPID: APPID,
-    WECHAT_SECRET: SECRET,
-    ADMIN_PASSWORD,
-    DATA_DIR: tmp,
-    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-  });
+  const fake = await startFakeWechat({ appId: BENCH_APPID, appSecret: BENCH_SECRET });
+  const config = benchConfig({ mongoUri: dbUri, redisUri: redis.uri, wechatUrl: fake.url, dataDir: tmp }, { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' });
   let app: FastifyInstance | null = null;
   try {
     app = await buildApp(config);
@@ -305,8 +290,8 @@ async function main() {
       if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
       return res.json() as T;
     };
-    await ensureAdminAccount(models, ADMIN_PASSWORD);
-    const adminHeaders = { authorization: `Bearer ${(await inject<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: ADMIN_PASSWORD })).token}` };
+    await ensureAdminAccount(models, BENCH_ADMIN_PASSWORD);
+    const adminHeaders = { authorization: `Bearer ${(await inject<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token}` };
     const members: Types.ObjectId[] = [];
     for (let i = 0; i < 3; i++) {
       const m = await inject<{ id: string }>('POST', '/api/v1/admin/members', { name: `基准委员${i + 1}`, title: '市政协委员', studioIds: [String(studioIds[0])] }, adminHeaders);
@@ -458,10 +443,4 @@ async function main() {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

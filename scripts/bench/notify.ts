@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
+import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { startWorkers } from '../../server/src/worker-runtime';
 import { seedDemoData } from '../../server/src/seed/seed';
@@ -27,9 +27,6 @@ import { describeMachine, formatMachine } from './lib/machine';
 import { formatSummary, summarize, type Summary } from './lib/stats';
 import { numericFlags } from './lib/args';
 
-const APPID = 'wx-bench-appid';
-const SECRET = 'bench-app-secret';
-const ADMIN_PASSWORD = 'bench-admin-password';
 /** WeChat keeps at most this many one-time consents per template (consents.ts caps credits at 50). */
 const CREDITS_PER_MEMBER = 50;
 const P99_GOAL_MS = 300;
@@ -62,22 +59,12 @@ async function main() {
 
   const benchStart = Date.now();
   const services = await startBenchServices();
-  const fake = await startFakeWechat({ appId: APPID, appSecret: SECRET });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    MONGODB_URI: services.db.uri,
-    REDIS_URL: services.redis.uri,
-    WECHAT_API_BASE: fake.url,
-    WECHAT_APPID: APPID,
-    WECHAT_SECRET: SECRET,
-    ADMIN_PASSWORD,
-    DATA_DIR: services.tmpDir,
+  const fake = await startFakeWechat({ appId: BENCH_APPID, appSecret: BENCH_SECRET });
+  const config = benchConfig(
+    { mongoUri: services.db.uri, redisUri: services.redis.uri, wechatUrl: fake.url, dataDir: services.tmpDir },
     // A town's worth of residents behind one IP, each submitting more than a resident would.
-    RATE_LIMIT_SUBMIT_PER_HOUR: '100000',
-    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-  });
+    { RATE_LIMIT_SUBMIT_PER_HOUR: '100000', RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' },
+  );
   let app: FastifyInstance | null = null;
   let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
   try {
@@ -104,8 +91,8 @@ async function main() {
     const signIn = (code: string) => ok<{ token: string; user: { id: string } }>('POST', '/api/v1/auth/wechat', { code });
 
     // Setup (not measured): a studio whose members are bound and consented to ticket_assigned.
-    await ensureAdminAccount(app.models, ADMIN_PASSWORD);
-    const admin = auth((await ok<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: ADMIN_PASSWORD })).token);
+    await ensureAdminAccount(app.models, BENCH_ADMIN_PASSWORD);
+    const admin = auth((await ok<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token);
     const studio = await ok<{ id: string }>('POST', '/api/v1/admin/studios', { name: '压测工作室', kind: 'sector', sector: '科技界' }, admin);
     const memberOpenids = new Set<string>();
     await Promise.all(
@@ -221,7 +208,7 @@ async function main() {
 
     // Baseline 2: the raw WeChat call a delivery makes, straight to the fake.
     const { access_token: token } = (await (
-      await fetch(`${fake.url}/cgi-bin/stable_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }) })
+      await fetch(`${fake.url}/cgi-bin/stable_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credential', appid: BENCH_APPID, secret: BENCH_SECRET }) })
     ).json()) as { access_token: string };
     const rawSend: number[] = [];
     for (let i = 0; i < 100; i++) {
@@ -309,10 +296,4 @@ function countBy(values: string[]): Record<string, number> {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

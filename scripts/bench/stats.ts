@@ -18,13 +18,12 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { TICKET_CATEGORIES, TICKET_OUTCOMES, TICKET_STATUSES } from '@mashangshang/shared';
 import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
+import { BENCH_ADMIN_PASSWORD, benchConfig, runBench } from './lib/app-config';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { applyTicketStats, chinaDay, reconcileStats } from '../../server/src/modules/stats/rollup';
 import { repoRoot, resolveDatabaseBinary, startDatabase, startRedis } from '../services';
 import { prng } from '../lib/prng';
 
-const ADMIN_PASSWORD = 'bench-admin-password';
 const P99_GOAL_MS = 300;
 const DAY = 86_400_000;
 
@@ -72,17 +71,8 @@ async function main() {
   const options = flags(process.argv.slice(2));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-bench-stats-'));
   const [db, redis] = await Promise.all([startDatabase({ dataDir: path.join(tmp, 'db'), dbName: 'bench' }), startRedis({ dataDir: path.join(tmp, 'redis'), persistence: false })]);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    MONGODB_URI: db.uri,
-    REDIS_URL: redis.uri,
-    // Statistics never call WeChat; a closed port makes sure nothing does.
-    WECHAT_API_BASE: 'http://127.0.0.1:9',
-    ADMIN_PASSWORD,
-    DATA_DIR: tmp,
-    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-  });
+  // Statistics never call WeChat; a closed port makes sure nothing does.
+  const config = benchConfig({ mongoUri: db.uri, redisUri: redis.uri, wechatUrl: 'http://127.0.0.1:9', dataDir: tmp, logLevel: 'silent' }, { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000' });
   const app = await buildApp(config);
   await app.ready();
   try {
@@ -145,8 +135,8 @@ async function main() {
     const [reconcileMs, reconciled] = await timed(() => reconcileStats(models, app.redis));
     log(`  rollup built (full reconcile) in ${(reconcileMs / 1000).toFixed(1)} s (${reconciled.tickets} tickets)`);
 
-    await ensureAdminAccount(models, ADMIN_PASSWORD);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    await ensureAdminAccount(models, BENCH_ADMIN_PASSWORD);
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: BENCH_ADMIN_PASSWORD } });
     const headers = { authorization: `Bearer ${login.json().token as string}` };
     const today = chinaDay(now);
     const yearAgo = chinaDay(now - 364 * DAY);
@@ -217,7 +207,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Types } from 'mongoose';
 import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
+import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { repoRoot } from '../services';
@@ -28,9 +28,6 @@ import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { numericFlags } from './lib/args';
 import { formatLoad, runLoad, type LoadResult } from './lib/load';
 
-const APPID = 'wx-bench-appid';
-const SECRET = 'bench-app-secret';
-const ADMIN_PASSWORD = 'bench-admin-password';
 const THROUGHPUT_GOAL = 0.5;
 const P99_GOAL_MS = 50;
 
@@ -56,20 +53,9 @@ async function main() {
 
   const benchStart = Date.now();
   const services = await startBenchServices();
-  const fake = await startFakeWechat({ appId: APPID, appSecret: SECRET });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    // Command monitoring: how many database round trips a submit makes, and their time.
-    MONGODB_URI: `${services.db.uri}?monitorCommands=true`,
-    REDIS_URL: services.redis.uri,
-    WECHAT_API_BASE: fake.url,
-    WECHAT_APPID: APPID,
-    WECHAT_SECRET: SECRET,
-    ADMIN_PASSWORD,
-    DATA_DIR: services.tmpDir,
-    ...limits,
-  });
+  const fake = await startFakeWechat({ appId: BENCH_APPID, appSecret: BENCH_SECRET });
+  // Command monitoring: how many database round trips a submit makes, and their time.
+  const config = benchConfig({ mongoUri: `${services.db.uri}?monitorCommands=true`, redisUri: services.redis.uri, wechatUrl: fake.url, dataDir: services.tmpDir }, limits);
   let app: FastifyInstance | null = null;
   try {
     app = await buildApp(config);
@@ -88,8 +74,8 @@ async function main() {
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
     // Setup (not measured): one studio with three members, so every ticket is assigned on submit.
-    await ensureAdminAccount(app.models, ADMIN_PASSWORD);
-    const admin = auth((await ok<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: ADMIN_PASSWORD })).token);
+    await ensureAdminAccount(app.models, BENCH_ADMIN_PASSWORD);
+    const admin = auth((await ok<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token);
     const studio = await ok<{ id: string }>('POST', '/api/v1/admin/studios', { name: '压测工作室', kind: 'sector', sector: '科技界' }, admin);
     for (let i = 0; i < 3; i++) await ok('POST', '/api/v1/admin/members', { name: `压测委员${i + 1}`, title: '市政协委员', studioIds: [studio.id] }, admin);
     const tokens: string[] = [];
@@ -234,10 +220,4 @@ async function seedExisting(app: FastifyInstance, count: number): Promise<number
   return (performance.now() - started) / 1000;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
