@@ -22,7 +22,7 @@ import { buildApp } from '../../server/src/app';
 import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
-import { repoRoot } from '../services';
+import { redisCommand, repoRoot } from '../services';
 import { startBenchServices, within } from './lib/services';
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { numericFlags } from './lib/args';
@@ -106,9 +106,17 @@ async function main() {
     };
     const common = { connections: flags.connections, seconds: flags.seconds, studioId: studio.id };
     commandLog = {};
+    const redisBefore = await redisCommandStats(services.redis.port);
     await measure('submitMax', () => runLoad({ mode: 'submit', url: apiUrl, ...common, tokens, keyPrefix: 'max' }));
     // Every accepted submit inserts exactly once; requests still in flight at the end count too.
     const perSubmit = Math.max(1, commandLog.insert?.count ?? 1);
+    const redisAfter = await redisCommandStats(services.redis.port);
+    const redisCommandsPerSubmit = Object.fromEntries(
+      [...redisAfter]
+        .map(([name, after]) => [name, { count: round((after.calls - (redisBefore.get(name)?.calls ?? 0)) / perSubmit), ms: round((after.usec - (redisBefore.get(name)?.usec ?? 0)) / 1000 / perSubmit) }] as const)
+        .filter(([, c]) => c.count > 0)
+        .sort(([, a], [, b]) => b.count - a.count),
+    );
     const commandsPerSubmit = Object.fromEntries(
       Object.entries(commandLog as Record<string, { count: number; ms: number }>).map(([name, c]) => [name, { count: round(c.count / perSubmit), ms: round(c.ms / perSubmit) }]),
     );
@@ -136,6 +144,8 @@ async function main() {
       ticketsInCollectionAfter: ticketsInCollection,
       /** Database commands the API sent per request during the max-throughput run (count, summed ms as the driver saw them). */
       databaseCommandsPerSubmit: commandsPerSubmit,
+      /** Commands Redis ran per submit in that run, by name (count, summed ms inside Redis); calls made inside Lua scripts count too. */
+      redisCommandsPerSubmit,
       goals: {
         throughput: { wanted: `≥ ${THROUGHPUT_GOAL * 100} % of the baseline`, ratio, met: ratio >= THROUGHPUT_GOAL },
         p99AtFixedRate: { wanted: `p99 < ${P99_GOAL_MS} ms at ${flags.rate} req/s`, p99: fixed.latencyMs.p99, rateHeld: fixedHeld, met: fixedHeld && fixed.latencyMs.p99 < P99_GOAL_MS && flags.rate >= 200 },
@@ -157,6 +167,11 @@ async function main() {
         .map(([name, c]) => `${name} ×${c.count} ${c.ms} ms`)
         .join(', ')}`,
     );
+    log(
+      `Redis commands per submit (same run, counted by Redis incl. calls inside scripts): ${Object.entries(redisCommandsPerSubmit)
+        .map(([name, c]) => `${name} ×${c.count}`)
+        .join(', ')}`,
+    );
     log(`load average before each run: ${Object.entries(runs).map(([name, r]) => `${name} ${r.loadAverage}`).join('; ')}`);
     log(`tickets in the collection at the end: ${ticketsInCollection}`);
     log(`goal throughput ≥ ${THROUGHPUT_GOAL * 100} % of baseline: ${result.goals.throughput.met ? 'met' : 'MISSED'} (${(ratio * 100).toFixed(1)} %: ${max.throughputPerSecond} vs ${baseline.throughputPerSecond} req/s)`);
@@ -174,6 +189,16 @@ async function main() {
     await within(10_000, fake.close());
     await services.stop();
   }
+}
+
+/** Redis's own count of the commands it has run, by command (INFO commandstats). */
+async function redisCommandStats(port: number): Promise<Map<string, { calls: number; usec: number }>> {
+  const info = await redisCommand('127.0.0.1', port, ['INFO', 'commandstats']);
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const [, name, calls, usec] of (typeof info === 'string' ? info : '').matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(name!, { calls: Number(calls), usec: Number(usec) });
+  }
+  return stats;
 }
 
 /** Bulk-inserts `count` resolved tickets of other residents and another studio (driver insertMany); returns seconds. */
