@@ -7,8 +7,9 @@ import type { TicketDoc } from '../tickets/model';
  * Statistics are read from a rollup in Redis, not computed from the tickets on each request.
  *
  * Why: on FerretDB 1.x (SQLite) every ticket query but a lookup by `_id` reads and decodes the whole
- * collection, and that lookup still scans it inside SQLite (measured here: ~20 s for a range query or a
- * count over 100 k tickets, indexes or not), so the dashboard could never answer in time from the tickets themselves.
+ * collection, and that lookup still scans it inside SQLite (measured here: ~20 s for a range query or
+ * a count over 100 k tickets, indexes or not), so the dashboard could never answer in time from the
+ * tickets themselves.
  *
  * How: each ticket contributes counters to the bucket of its studio and submit day (China time),
  * and to the same studio's month bucket. The contribution is a pure function of the ticket; the one
@@ -112,8 +113,8 @@ export function contributionOf(ticket: StatsTicket): Contribution {
 
 /**
  * Replaces a ticket's stored contribution with a new one, atomically: subtracts the old counters,
- * adds the new, moves its not-yet-due entry and its unit of assignee load. Answers 1 when applied, 2 when nothing changed, and 0
- * (refused) for a contribution older than the stored one.
+ * adds the new, moves its not-yet-due entry and its unit of assignee load. Answers 1 when applied, 2
+ * when nothing changed, and 0 (refused) for a contribution older than the stored one.
  * (Bucket keys are derived inside the script: fine on a single Redis, which is what we run.)
  */
 const APPLY_SCRIPT = `
