@@ -268,9 +268,10 @@ const conflictFor = (status: TicketStatus): AppError =>
 export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody, requestKey?: string): Promise<{ ticket: TicketDoc; replayed: boolean }> {
   const content = body.content.trim();
   if (!visibleText(content)) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
-  const ticket = await getVisibleTicket(models, actor, id);
-  if (requestKey && ticket.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && String(e.actor.id) === String(actor.id))) {
-    return { ticket, replayed: true };
+  // Read first only where needed: a public reply depends on the status, a keyed request on the timeline.
+  const current = requestKey || !body.internal ? await getVisibleTicket(models, actor, id) : null;
+  if (current && requestKey && current.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && String(e.actor.id) === String(actor.id))) {
+    return { ticket: current, replayed: true };
   }
   const keyed = requestKey ? { requestKey } : {};
   if (body.internal) {
@@ -278,6 +279,7 @@ export async function addReply(models: Models, actor: Actor, id: string, body: R
     const noted = await guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true, ...keyed }) } }, (current) => conflictFor(current.status));
     return { ticket: noted, replayed: false };
   }
+  const ticket = current!;
   const now = new Date();
   const reply = event(actor, { type: 'reply', content, ...keyed }, now);
   if (ticket.status === 'pending' || ticket.status === 'assigned') {
