@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { Models } from '../../models';
-import { withDocumentLock } from '../../lib/document-lock';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD: ticket numbers follow local days. */
 export function chinaDay(at: Date): string {
@@ -8,16 +7,49 @@ export function chinaDay(at: Date): string {
   return local.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+/** A day's counter outlives the day a little, so a submit at midnight still finds it. */
+const COUNTER_TTL_SECONDS = 3 * 24 * 3600;
+/** How many of the day's newest tickets are read for the highest number: covers submits that overlapped. */
+const FLOOR_SAMPLE = 20;
+
+const NEXT_IF_PRESENT = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) end return false";
+const RAISE_TO_FLOOR_THEN_NEXT =
+  "local current = tonumber(redis.call('get', KEYS[1]) or '0') if current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end redis.call('expire', KEYS[1], ARGV[2]) return redis.call('incr', KEYS[1])";
+
+const format = (prefix: string, day: string, seq: number) => `${prefix}${day}-${String(seq).padStart(4, '0')}`;
+
+/** The highest sequence number already given out on that day, read from the tickets themselves. */
+async function highestStoredSeq(models: Models, prefix: string, day: string): Promise<number> {
+  const head = `${prefix}${day}-`;
+  // '.' is the character after '-': the range is exactly the day's numbers. Newest by _id, since
+  // numbers past 9999 do not sort as text.
+  const newest = await models.Ticket.find({ no: { $gte: head, $lt: `${prefix}${day}.` } }, { no: 1 }).sort({ _id: -1 }).limit(FLOOR_SAMPLE).lean();
+  return newest.reduce((max, ticket) => Math.max(max, Number(ticket.no.slice(head.length)) || 0), 0);
+}
+
 /**
- * Next human ticket number of the day, e.g. HN20261126-0042, from a per-day counter. FerretDB's
- * `$inc` is not atomic, so increments run under a Redis lock; without it a rare duplicate number is
- * caught by the unique index and retried by the caller.
+ * Next human ticket number of the day, e.g. HN20261126-0042. Redis INCR hands them out: atomic
+ * across every API process and one round trip, so submits never queue behind one another for a
+ * number (a database counter would need a lock on FerretDB, whose `$inc` is not atomic). The tickets
+ * stay the authority: a missing counter (a new day, Redis emptied) starts from the highest number
+ * stored, `afterCollision` (the unique index refused the last number: Redis restored an older state)
+ * raises the counter to it, and with Redis down the number comes from the tickets alone, its rare
+ * duplicates refused by the unique index and retried by the caller.
  */
-export async function nextTicketNumber(models: Models, redis: Redis, at: Date, prefix = 'HN'): Promise<string> {
+export async function nextTicketNumber(models: Models, redis: Redis, at: Date, options: { prefix?: string; afterCollision?: boolean } = {}): Promise<string> {
+  const prefix = options.prefix ?? 'HN';
   const day = chinaDay(at);
-  const increment = () => models.Counter.findOneAndUpdate({ _id: `ticket-no-${day}` }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
-  // Lock unavailable (Redis down, or busy past the wait): increment unlocked; the unique index backs it up.
-  const counter = await withDocumentLock(redis, `counter:ticket-no-${day}`, increment, { waitMs: 3000 }).catch(() => increment());
-  const seq = counter?.seq ?? 1;
-  return `${prefix}${day}-${String(seq).padStart(4, '0')}`;
+  const key = `ticket-no:${prefix}${day}`;
+  /** The script's number; null when it found no counter; 'down' when Redis did not answer. */
+  const counter = (script: string, ...args: string[]): Promise<number | null | 'down'> =>
+    redis.eval(script, 1, key, ...args).then(
+      (value) => (value === null ? null : Number(value)),
+      () => 'down' as const,
+    );
+  const next = options.afterCollision ? null : await counter(NEXT_IF_PRESENT);
+  if (typeof next === 'number') return format(prefix, day, next);
+  const floor = await highestStoredSeq(models, prefix, day);
+  const raised = next === 'down' ? 'down' : await counter(RAISE_TO_FLOOR_THEN_NEXT, String(floor), String(COUNTER_TTL_SECONDS));
+  const seq = typeof raised === 'number' ? raised : floor + 1;
+  return format(prefix, day, seq);
 }

@@ -147,11 +147,11 @@ export async function submitTicket(
   };
 
   // The unique indexes decide races: the same Idempotency-Key twice → the first ticket wins; the same
-  // number twice (FerretDB's counter increment is not atomic) → take the next number and try again.
+  // number twice (a counter behind the stored tickets) → take the next number and try again.
   let saved: TicketDoc;
   for (let attempt = 1; ; attempt++) {
     try {
-      doc.no = await nextTicketNumber(models, deps.redis, now);
+      doc.no = await nextTicketNumber(models, deps.redis, now, { afterCollision: attempt > 1 });
       // createdAt is the submit instant, so dueAt - createdAt is exactly the studio's deadline.
       saved = (await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false })).toObject<TicketDoc>();
       break;
