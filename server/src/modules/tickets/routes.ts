@@ -81,10 +81,13 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
       // On a replay too: when the first attempt died between storing the ticket and these steps, the
-      // retry completes them (each is idempotent: versioned rollup, deterministic job ids).
-      await syncTicketStats(app.redis, ticket, request.log);
-      await dispatchNotices(app.queues, ticket, request.log);
-      await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
+      // retry completes them (each is idempotent: versioned rollup, deterministic job ids; each logs
+      // its own failure, so they run side by side).
+      await Promise.all([
+        syncTicketStats(app.redis, ticket, request.log),
+        dispatchNotices(app.queues, ticket, request.log),
+        scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log),
+      ]);
       return reply.status(created ? 201 : 200).send({
         id: String(ticket._id),
         no: ticket.no,

@@ -87,7 +87,7 @@ export async function submitTicket(
 
   const content = body.content.trim();
   const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
-  let checked: { studio: { _id: Types.ObjectId; slaHours: number }; contentCheck: 'pass' | 'review' | 'pending' };
+  let checked: Awaited<ReturnType<typeof checkSubmission>>;
   try {
     checked = await checkSubmission(deps, actor, body.studioId, content, imageIds);
   } catch (error) {
@@ -97,11 +97,10 @@ export async function submitTicket(
     if (existing) return { ticket: existing, created: false };
     throw error;
   }
-  const { studio, contentCheck } = checked;
+  const { studio, contentCheck, assignee } = checked;
 
   const now = new Date();
   const ticketId = new Types.ObjectId();
-  const assignee = await pickLeastLoadedMember(models, deps.redis, studio._id);
   const submitter: Actor = { ...actor, name: body.anonymous ? '匿名群众' : body.contactName?.trim() || '群众' };
   const timeline: TimelineEvent[] = [event(submitter, { type: 'submitted' }, now)];
   if (contentCheck === 'review') timeline.push(event('system', { type: 'flagged', content: '内容待人工复核' }, now));
@@ -165,29 +164,35 @@ export async function submitTicket(
       }
     }
   }
-  await rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId);
-  if (assignee) await noteAssignment(deps.redis, assignee.id, now);
-  if (imageIds.length > 0) {
+  const claimImages = async () => {
+    if (imageIds.length === 0) return;
     const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
-  }
+  };
+  await Promise.all([rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId), assignee ? noteAssignment(deps.redis, assignee.id, now) : null, claimImages()]);
   // The document as saved (no read back: on FerretDB a read by _id still scans the collection).
   return { ticket: saved, created: true };
 }
 
-/** What a submit must pass before anything is stored: content long enough, a studio in service, the resident's own unused images, WeChat's text check. */
+/**
+ * What a submit must pass before anything is stored: content long enough, a studio in service, the
+ * resident's own unused images, WeChat's text check; and the member it will go to. The reads are
+ * independent, so they run side by side, and the assignee is chosen while WeChat judges the text.
+ */
 async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string, content: string, imageIds: Types.ObjectId[]) {
   const { models } = deps;
   if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
-  const studio = await models.Studio.findOne({ _id: new Types.ObjectId(studioId), active: true }, { slaHours: 1 }).lean();
+  const studioObjectId = new Types.ObjectId(studioId);
+  const [studio, usable, user] = await Promise.all([
+    models.Studio.findOne({ _id: studioObjectId, active: true }, { slaHours: 1 }).lean(),
+    imageIds.length > 0 ? models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }) : 0,
+    models.User.findById(actor.id, { openid: 1 }).lean(),
+  ]);
   if (!studio) throw new AppError('STUDIO_NOT_FOUND');
-  if (imageIds.length > 0) {
-    const usable = await models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null });
-    if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
-  }
-  const user = await models.User.findById(actor.id, { openid: 1 }).lean();
+  if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
   if (!user) throw new AppError('UNAUTHORIZED');
-  return { studio, contentCheck: await checkContent(deps, user.openid, content) };
+  const [contentCheck, assignee] = await Promise.all([checkContent(deps, user.openid, content), pickLeastLoadedMember(models, deps.redis, studio._id)]);
+  return { studio, contentCheck, assignee };
 }
 
 /**
