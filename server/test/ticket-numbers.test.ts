@@ -19,13 +19,15 @@ describe('ticket numbers', () => {
     await stack?.close();
   });
 
-  const submit = async (resident: Caller): Promise<string> => {
-    const res = await stack.app.inject({
+  const post = (resident: Caller) =>
+    stack.app.inject({
       method: 'POST',
       url: '/api/v1/tickets',
       payload: { studioId, category: 'consult', content: '请问社区老年食堂什么时候开始供应晚餐？' },
       headers: { ...resident.headers, 'idempotency-key': idempotencyKey() },
     });
+  const submit = async (resident: Caller): Promise<string> => {
+    const res = await post(resident);
     expect(res.statusCode).toBe(201);
     return res.json().no as string;
   };
@@ -69,12 +71,7 @@ describe('ticket numbers', () => {
     // The restarted Redis kept its (older) counter or lost it: either way the next number is new.
     let after: string | null = null;
     for (let attempt = 0; attempt < 50 && after === null; attempt++) {
-      const res = await stack.app.inject({
-        method: 'POST',
-        url: '/api/v1/tickets',
-        payload: { studioId, category: 'consult', content: '请问社区老年食堂什么时候开始供应晚餐？' },
-        headers: { ...residents[4]!.headers, 'idempotency-key': idempotencyKey() },
-      });
+      const res = await post(residents[4]!);
       if (res.statusCode === 201) after = res.json().no as string;
       else await new Promise((resolve) => setTimeout(resolve, 200));
     }

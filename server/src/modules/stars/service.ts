@@ -87,12 +87,13 @@ export async function computeStars(deps: StarDeps, settings: StarSettings, now =
     const at = new Date(now);
     const didChange = await withDocumentLock(deps.redis, `studio:${String(_id)}`, async () => {
       const state = await models.StarState.findById(_id).lean<StarStateDoc>();
+      const starChanged = state?.computed?.star !== star;
+      const previous = starChanged ? ((await models.Studio.findById(_id, { star: 1 }).lean())?.star ?? 0) : 0;
+      // The studio's star before the computed one, so whoever reads the new computed star already
+      // sees it shown. With an override the studio keeps showing it; the computed star is still recorded.
+      if (starChanged && !state?.override) await models.Studio.updateOne({ _id }, { $set: { star } });
       await models.StarState.updateOne({ _id }, { $set: { computed: { star, score, metrics, at } } }, { upsert: true });
-      if (state?.computed?.star === star) return false;
-      const studio = await models.Studio.findById(_id, { star: 1 }).lean();
-      const previous = studio?.star ?? 0;
-      // With an override the studio keeps showing it; the computed star is still recorded.
-      if (!state?.override) await models.Studio.updateOne({ _id }, { $set: { star } });
+      if (!starChanged) return false;
       await models.StarHistory.create({ studioId: _id, star, previous, source: 'computed', reason: state?.override ? '按指标评定（当前有人工调整，仍显示调整后的星级）' : '按指标评定', score, metrics, window, actorName: '系统', at });
       return true;
     });
