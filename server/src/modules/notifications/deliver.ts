@@ -49,11 +49,27 @@ async function factsFor(models: Models, ticket: TicketDoc): Promise<NoticeFacts>
   };
 }
 
+/** What one delivery reads at most once, however many steps need it: the notice's facts and the member it goes to. */
+interface DeliveryReads {
+  facts(): Promise<NoticeFacts>;
+  member(): Promise<{ userId?: Types.ObjectId | null; name: string } | null>;
+}
+
+function deliveryReads(models: Models, ticket: TicketDoc, entry: OutboxEntry): DeliveryReads {
+  // Promises, not mongoose queries: a query awaited twice runs twice (and mongoose refuses that).
+  let facts: Promise<NoticeFacts> | undefined;
+  let member: ReturnType<DeliveryReads['member']> | undefined;
+  return {
+    facts: () => (facts ??= factsFor(models, ticket)),
+    member: () => (member ??= entry.recipient.kind === 'member' ? models.Member.findById(entry.recipient.id, { userId: 1, name: 1 }).lean().exec() : Promise.resolve(null)),
+  };
+}
+
 /** The openid a notice can be sent to over WeChat, or null (admins; members not yet bound). */
-async function wechatTarget(models: Models, entry: OutboxEntry): Promise<{ userId: Types.ObjectId; openid: string } | null> {
+async function wechatTarget(models: Models, entry: OutboxEntry, reads: DeliveryReads): Promise<{ userId: Types.ObjectId; openid: string } | null> {
   let userId: Types.ObjectId | null = null;
   if (entry.recipient.kind === 'user') userId = entry.recipient.id;
-  if (entry.recipient.kind === 'member') userId = (await models.Member.findById(entry.recipient.id, { userId: 1 }).lean())?.userId ?? null;
+  if (entry.recipient.kind === 'member') userId = (await reads.member())?.userId ?? null;
   if (!userId) return null;
   const user = await models.User.findById(userId, { openid: 1 }).lean();
   return user ? { userId, openid: user.openid } : null;
@@ -83,44 +99,54 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
       const entry = ticket?.outbox?.find((e) => e._id.equals(noticeId));
       if (!ticket || !entry) return 'gone';
 
+      const reads = deliveryReads(models, ticket, entry);
       let notification = await models.Notification.findById(noticeId).lean<NotificationDoc>();
       if (!notification) {
-        const facts = await factsFor(models, ticket);
-        const text = inAppText(entry.kind, facts);
         try {
-          await models.Notification.create({
-            _id: noticeId,
-            recipient: entry.recipient,
-            kind: entry.kind,
-            ticketId,
-            ticketNo: ticket.no,
-            ...text,
-            readAt: null,
-            wechat: { state: entry.recipient.kind === 'admins' ? 'not_applicable' : 'pending', creditTaken: false, attempts: 0, lastError: '', sentAt: null },
-            createdAt: entry.createdAt,
-          });
+          // The in-app copy as created is the state to go on with: no read back.
+          notification = (
+            await models.Notification.create({
+              _id: noticeId,
+              recipient: entry.recipient,
+              kind: entry.kind,
+              ticketId,
+              ticketNo: ticket.no,
+              ...inAppText(entry.kind, await reads.facts()),
+              readAt: null,
+              wechat: { state: entry.recipient.kind === 'admins' ? 'not_applicable' : 'pending', creditTaken: false, attempts: 0, lastError: '', sentAt: null },
+              createdAt: entry.createdAt,
+            })
+          ).toObject<NotificationDoc>();
         } catch (error) {
           if ((error as { code?: number }).code !== 11000) throw error;
+          // Another delivery of the same notice created it first: go on with its state.
+          notification = await models.Notification.findById(noticeId).lean<NotificationDoc>();
         }
-        notification = await models.Notification.findById(noticeId).lean<NotificationDoc>();
       }
       if (!notification) throw new Error('notification vanished');
 
       let outcome: string = notification.wechat.state;
-      if (notification.wechat.state === 'pending') outcome = await sendOverWechat(deps, ticket, entry, notification, attempt);
-      if (!entry.doneAt) await markDone(models, ticket, entry, outcome);
+      if (notification.wechat.state === 'pending') outcome = await sendOverWechat(deps, ticket, entry, notification, attempt, reads);
+      if (!entry.doneAt) await markDone(models, ticket, entry, outcome, reads);
       return outcome;
     },
     WORKER_LOCK,
   );
 }
 
-async function sendOverWechat(deps: WorkerDeps, ticket: TicketDoc, entry: OutboxEntry, notification: NotificationDoc, attempt: { made: number; max: number }): Promise<string> {
+async function sendOverWechat(
+  deps: WorkerDeps,
+  ticket: TicketDoc,
+  entry: OutboxEntry,
+  notification: NotificationDoc,
+  attempt: { made: number; max: number },
+  reads: DeliveryReads,
+): Promise<string> {
   const { models } = deps;
   const setWechat = (fields: Partial<NotificationDoc['wechat']>) =>
     models.Notification.updateOne({ _id: notification._id }, { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`wechat.${k}`, v])) });
 
-  const target = await wechatTarget(models, entry);
+  const target = await wechatTarget(models, entry, reads);
   if (!target) {
     await setWechat({ state: 'not_applicable' });
     return 'not_applicable';
@@ -134,7 +160,7 @@ async function sendOverWechat(deps: WorkerDeps, ticket: TicketDoc, entry: Outbox
       return 'no_consent';
     }
   }
-  const facts = await factsFor(models, ticket);
+  const facts = await reads.facts();
   try {
     await deps.wechat.sendSubscribeMessage({
       touser: target.openid,
@@ -160,11 +186,11 @@ async function sendOverWechat(deps: WorkerDeps, ticket: TicketDoc, entry: Outbox
   return 'sent';
 }
 
-async function markDone(models: Models, ticket: TicketDoc, entry: OutboxEntry, outcome: string): Promise<void> {
+async function markDone(models: Models, ticket: TicketDoc, entry: OutboxEntry, outcome: string, reads: DeliveryReads): Promise<void> {
   const now = new Date();
   const outbox = ticket.outbox.map((e) => (e._id.equals(entry._id) ? { ...e, doneAt: now } : e));
   const stillPending = outbox.filter((e) => !e.doneAt);
-  const memberName = entry.recipient.kind === 'member' ? (await models.Member.findById(entry.recipient.id, { name: 1 }).lean())?.name ?? null : null;
+  const memberName = (await reads.member())?.name ?? null;
   const channel = outcome === 'sent' ? '微信订阅消息与站内消息' : '站内消息';
   const event =
     outcome === 'failed'
