@@ -2,10 +2,11 @@
  * `npm run bench:notify [-- --rate 50 --seconds 10]`: how long from a resident's submit until the member's
  * WeChat subscribe message arrives, at a steady submit rate, on private services.
  *
- * One process holds the API (listening on a free port, called over real HTTP), one worker
- * (startWorkers, concurrency 8) and the fake WeChat server; the database (FerretDB or mongod) and
- * Redis are child processes. Latency = submit request start → the fake's `receivedAt` of the
- * member's ticket_assigned message (same clock: the fake runs in this process).
+ * This process holds the API (listening on a free port, called over real HTTP) and the fake WeChat
+ * server; the worker (server/src/worker.ts, concurrency 8) is a process of its own, as `npm start`
+ * and a deployment run it; the database (FerretDB or mongod) and Redis are child processes.
+ * Latency = submit request start → the fake's `receivedAt` of the member's ticket_assigned message
+ * (same clock: the fake runs in this process).
  * Baselines measured in the same run: a bare BullMQ add → no-op worker round trip on the same Redis,
  * and a raw subscribe-message send to the fake via fetch.
  * Results: printed, and written to bench-results/notify-<timestamp>.json (git-ignored).
@@ -15,9 +16,10 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/src/app';
-import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
+import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchEnv, runBench } from './lib/app-config';
+import { loadConfig } from '../../server/src/config';
+import { spawnTsNode, waitForReadyMessage, type NodeChild } from '../lib/children';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
-import { startWorkers } from '../../server/src/worker-runtime';
 import { seedDemoData } from '../../server/src/seed/seed';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { redisOptionsFromUrl } from '../../server/src/queues';
@@ -60,17 +62,19 @@ async function main() {
   const benchStart = Date.now();
   const services = await startBenchServices();
   const fake = await startFakeWechat({ appId: BENCH_APPID, appSecret: BENCH_SECRET });
-  const config = benchConfig(
+  const env = benchEnv(
     { mongoUri: services.db.uri, redisUri: services.redis.uri, wechatUrl: fake.url, dataDir: services.tmpDir },
     // A town's worth of residents behind one IP, each submitting more than a resident would.
     { RATE_LIMIT_SUBMIT_PER_HOUR: '100000', RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' },
   );
+  const config = loadConfig(env);
   let app: FastifyInstance | null = null;
-  let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
+  let worker: NodeChild | null = null;
   try {
     app = await buildApp(config);
     const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    workers = await startWorkers(config);
+    worker = spawnTsNode('worker', path.join(repoRoot, 'server/src/worker.ts'), { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, path.join(services.tmpDir, 'logs'));
+    await waitForReadyMessage(worker, 120_000);
     await seedDemoData(app.models);
 
     const api = async <T>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: T }> => {
@@ -260,7 +264,7 @@ async function main() {
     log('');
     log('码上商 notify benchmark — submit → member WeChat message');
     log(`machine:\n${formatMachine(machine)}`);
-    log(`load: ${total} tickets at ${flags.rate}/s over HTTP, ${flags.residents} residents, ${memberCount} members, 1 worker (concurrency 8), API + worker + fake WeChat in one Node process`);
+    log(`load: ${total} tickets at ${flags.rate}/s over HTTP, ${flags.residents} residents, ${memberCount} members, 1 worker process (concurrency 8); API + fake WeChat in this process`);
     log(`submits: ${accepted.length} accepted, ${submitFailures} failed ${JSON.stringify(result.submits.outcomes)}${failureExamples.length ? ` e.g. ${JSON.stringify(failureExamples)}` : ''}; achieved ${result.throughput.submitsPerSecond}/s`);
     log(`delivered: ${received.size}/${wanted.size} member messages, ${result.throughput.deliveredPerSecond}/s (first→last delivery); last one ${result.throughput.lastDeliveryAfterLastSubmitMs} ms after the last submit; extra messages ${result.extraMessages}`);
     log('latency (ms):');
@@ -281,7 +285,7 @@ async function main() {
     await fs.promises.writeFile(outFile, `${JSON.stringify(result, null, 2)}\n`);
     log(`results: ${path.relative(process.cwd(), outFile)}`);
   } finally {
-    await within(10_000, workers?.close(5000));
+    await within(15_000, worker?.stop(12_000));
     await within(10_000, app?.close());
     await within(10_000, fake.close());
     await services.stop();
