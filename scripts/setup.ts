@@ -8,11 +8,9 @@
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { buildFerretDBBinary, findGo, FERRETDB_PATCH_LEVEL, FERRETDB_VERSION } from './lib/ferretdb-build';
 
-const FERRETDB_VERSION = 'v1.24.2';
-const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const GO_MIN_VERSION = '1.24';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -20,46 +18,6 @@ const toolsDir = path.join(repoRoot, '.tools');
 const ferretBin = path.join(toolsDir, 'bin', 'ferretdb');
 /** Which of FERRETDB_PATCHES the built binary has; a binary without this stamp is rebuilt. */
 const ferretPatchStamp = `${ferretBin}.patches`;
-
-/**
- * Two small changes to FerretDB 1.24.2's SQLite backend, applied to its source before the build, so
- * a lookup or update by `_id` uses the unique `_id` index FerretDB creates instead of reading (and
- * JSON-parsing) every row: upstream queries `_ferretdb_sjson->'$._id'` while its index is on
- * `_ferretdb_sjson->"_id"`, and SQLite matches index expressions by their text (measured: 241 ms per
- * `_id` lookup at 40 000 tickets; profiled under the notify bench: 68 % of FerretDB's CPU parsing rows'
- * JSON for it). Same results: the same value is compared, and FerretDB still applies the whole
- * filter itself to what SQLite returns (which is why a filter with other conditions beside `_id` may
- * be narrowed by `_id` first).
- */
-const FERRETDB_PATCHES: { file: string; from: string; to: string; times: number }[] = [
-  {
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + `->"_id"`',
-    times: 1,
-  },
-  {
-    // Query and Explain: narrow by `_id` whenever the filter has `_id` equal to a string or ObjectId.
-    file: 'internal/backends/sqlite/collection.go',
-    from: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    to: '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    times: 2,
-  },
-];
-const FERRETDB_PATCH_LEVEL = 'sqlite-id-index-1';
-
-/** Applies FERRETDB_PATCHES in the build folder; a source that does not read as expected is an error. */
-function patchFerretDB(buildDir: string): string | null {
-  for (const patch of FERRETDB_PATCHES) {
-    const file = path.join(buildDir, patch.file);
-    const source = fs.readFileSync(file, 'utf8');
-    const found = source.split(patch.from).length - 1;
-    if (found !== patch.times) return `${patch.file}: expected ${patch.times} occurrence(s) of ${JSON.stringify(patch.from)}, found ${found}`;
-    say(`  patch ${patch.file}: ${JSON.stringify(patch.from)} → ${JSON.stringify(patch.to)}`);
-    fs.writeFileSync(file, source.split(patch.from).join(patch.to));
-  }
-  return null;
-}
 
 type Status = 'ok' | 'skipped' | 'installed' | 'built' | 'failed';
 interface StepResult {
@@ -156,13 +114,6 @@ function ferretdbVersion(binary: string): string | null {
   return match?.[1] ?? null;
 }
 
-function findGo(): string | null {
-  const onPath = which('go');
-  if (onPath) return onPath;
-  const usual = '/usr/local/go/bin/go';
-  return fs.existsSync(usual) ? usual : null;
-}
-
 function goInstallHint(): string[] {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'arm64' ? 'arm64' : process.arch;
   const platform = process.platform === 'darwin' ? 'darwin' : 'linux';
@@ -175,14 +126,6 @@ function goInstallHint(): string[] {
   ];
 }
 
-function makeWritable(dir: string): void {
-  // Module cache files are read-only; equivalent of `chmod -R u+w`.
-  const stat = fs.lstatSync(dir);
-  if (stat.isSymbolicLink()) return;
-  fs.chmodSync(dir, stat.mode | 0o200);
-  if (stat.isDirectory()) for (const entry of fs.readdirSync(dir)) makeWritable(path.join(dir, entry));
-}
-
 function buildFerretDB(): StepResult {
   const go = findGo();
   if (!go) {
@@ -193,49 +136,12 @@ function buildFerretDB(): StepResult {
   say(`building FerretDB ${FERRETDB_VERSION} from source with ${goVersion} (about 1 minute the first time)`);
   const t0 = Date.now();
 
-  // 1. Fetch the module source into the Go module cache.
-  say(`$ ${go} mod download -json ${FERRETDB_MODULE}@${FERRETDB_VERSION}`);
-  const download = capture(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
-    cwd: os.tmpdir(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  let moduleDir: string | undefined;
-  try {
-    moduleDir = (JSON.parse(download?.stdout ?? '') as { Dir?: string }).Dir;
-  } catch {
-    moduleDir = undefined;
+  const failure = buildFerretDBBinary({ go, outFile: ferretBin, patched: true, buildDir: path.join(toolsDir, 'build', `ferretdb-${FERRETDB_VERSION}`), say: (line) => say(line) });
+  if (failure) {
+    say(`  ${failure}`);
+    return { name: 'database', status: 'failed', detail: failure };
   }
-  if (!download || download.status !== 0 || !moduleDir) {
-    say(`  go mod download failed: ${download?.stdout.trim() ?? 'could not run go'}`);
-    return { name: 'database', status: 'failed', detail: 'go mod download of FerretDB failed (network?)' };
-  }
-
-  // 2. Copy to a writable build folder and stamp the version file. A plain
-  //    `go install` leaves build/version/version.txt empty and the binary panics at start.
-  const buildDir = path.join(toolsDir, 'build', `ferretdb-${FERRETDB_VERSION}`);
-  say(`$ rm -rf ${quote(buildDir)} && cp -r ${quote(moduleDir)} ${quote(buildDir)} && chmod -R u+w ${quote(buildDir)}`);
-  fs.rmSync(buildDir, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(buildDir), { recursive: true });
-  fs.cpSync(moduleDir, buildDir, { recursive: true });
-  makeWritable(buildDir);
-  const versionFile = path.join(buildDir, 'build', 'version', 'version.txt');
-  say(`$ echo ${FERRETDB_VERSION} > ${quote(versionFile)}`);
-  fs.writeFileSync(versionFile, `${FERRETDB_VERSION}\n`);
-  const patchError = patchFerretDB(buildDir);
-  if (patchError) return { name: 'database', status: 'failed', detail: `FerretDB source not as expected, not patched: ${patchError}` };
-
-  // 3. Build into a temp name, then move into place (an interrupted build leaves no broken binary).
-  fs.mkdirSync(path.dirname(ferretBin), { recursive: true });
-  const tmpBin = `${ferretBin}.partial`;
-  const status = run(go, ['build', '-buildvcs=false', '-trimpath', '-o', tmpBin, './cmd/ferretdb'], { cwd: buildDir });
-  if (status !== 0) {
-    fs.rmSync(tmpBin, { force: true });
-    return { name: 'database', status: 'failed', detail: `go build of FerretDB failed (exit ${status}); build folder kept: ${buildDir}` };
-  }
-  fs.renameSync(tmpBin, ferretBin);
   fs.writeFileSync(ferretPatchStamp, `${FERRETDB_PATCH_LEVEL}\n`);
-  fs.rmSync(buildDir, { recursive: true, force: true });
 
   const version = ferretdbVersion(ferretBin);
   if (version !== FERRETDB_VERSION) {

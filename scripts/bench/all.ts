@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --only submit,inbox]`: every benchmark (or the ones named) in sequence —
- * notify, stats, submit, inbox — with modest sizes —
+ * notify, stats, submit, inbox, lookup — with modest sizes —
  * about 15 minutes on 2 cores — each printing its own figures, then one short combined table.
  * Each one also runs alone (`npm run bench:notify|bench:stats|bench:submit|bench:inbox`, with its
  * own flags); every run writes its JSON under bench-results/ (git-ignored).
@@ -12,7 +12,7 @@ import { repoRoot } from '../services';
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 
 interface Bench {
-  name: 'notify' | 'stats' | 'submit' | 'inbox';
+  name: 'notify' | 'stats' | 'submit' | 'inbox' | 'lookup';
   args: string[];
 }
 
@@ -22,6 +22,7 @@ const BENCHES: Bench[] = [
   { name: 'stats', args: ['--tickets', '20000', '--runs', '100'] },
   { name: 'submit', args: ['--connections', '10', '--seconds', '10', '--rate', '200'] },
   { name: 'inbox', args: ['--sizes', '2000,20000', '--runs', '20', '--budget', '30', '--seed-budget', '300'] },
+  { name: 'lookup', args: ['--documents', '20000', '--runs', '30'] },
 ];
 
 type Json = Record<string, unknown>;
@@ -88,6 +89,15 @@ function rowsOf(name: Bench['name'], r: Json): Row[] {
         verdict: verdict(get(r, 'goals', 'p99AtFixedRate', 'met')),
       },
     ];
+  }
+  if (name === 'lookup') {
+    return ['findById', 'findByIdAndStatus', 'guardedUpdate'].map((key) => ({
+      bench: 'lookup',
+      figure: `${key} p50, patched vs upstream (${String(get(r, 'documents'))} docs)`,
+      value: `${String(get(r, 'patched', 'latencyMs', key, 'p50'))} vs ${String(get(r, 'upstream', 'latencyMs', key, 'p50'))} ms (${String(get(r, 'ratios', key))}×)`,
+      goal: 'an index lookup',
+      verdict: String(get(r, 'patched', 'plan')).includes('USING INDEX') ? 'met' : 'MISSED',
+    }));
   }
   const rows: Row[] = [];
   for (const [key, g] of Object.entries((get(r, 'goals') as Json | undefined) ?? {})) {

@@ -12,7 +12,7 @@ import { findFreePort } from './ports';
 import { mongoCommand } from './wire';
 
 /** FerretDB version that `npm run setup` builds and the launcher expects. */
-export const FERRETDB_VERSION = 'v1.24.2';
+export { FERRETDB_VERSION } from '../lib/ferretdb-build';
 
 export interface DatabaseBinary {
   kind: 'mongod' | 'ferretdb';
@@ -46,6 +46,8 @@ export interface StartDatabaseOptions {
   onLog?: (line: string) => void;
   /** Total time to wait for the first successful ping; defaults to 20 s. */
   readyTimeoutMs?: number;
+  /** Run this server instead of the one resolveDatabaseBinary finds (a bench comparing builds). */
+  binary?: DatabaseBinary;
 }
 
 function databaseProbe(host: string, port: number) {
@@ -64,7 +66,7 @@ export async function startDatabase(opts: StartDatabaseOptions): Promise<Managed
   const dataDir = path.resolve(opts.dataDir);
   const host = opts.host ?? '127.0.0.1';
   const dbName = opts.dbName ?? 'mashangshang';
-  const binary = resolveDatabaseBinary();
+  const binary = opts.binary ?? resolveDatabaseBinary();
   if (!binary) {
     throw new ServiceStartError(
       'database',
