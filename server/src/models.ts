@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { studioModel } from './modules/studios/model';
 import { memberModel } from './modules/members/model';
 import { adminAccountModel, userModel } from './modules/users/model';
-import { counterModel, ticketModel } from './modules/tickets/model';
+import { ticketModel } from './modules/tickets/model';
 import { inviteModel } from './modules/invites/model';
 import { consentCreditModel, notificationModel } from './modules/notifications/model';
 import { uploadModel } from './modules/uploads/model';
@@ -20,7 +20,6 @@ export function registerModels(connection: Connection) {
     User: userModel(connection),
     AdminAccount: adminAccountModel(connection),
     Ticket: ticketModel(connection),
-    Counter: counterModel(connection),
     Invite: inviteModel(connection),
     Notification: notificationModel(connection),
     ConsentCredit: consentCreditModel(connection),

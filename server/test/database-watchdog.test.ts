@@ -33,7 +33,7 @@ describe('database watchdog', () => {
 
   it('replaces a client that cannot reach a database that is up, and the same models keep working', async () => {
     const models = registerModels(connection);
-    await models.Counter.create({ _id: 'watchdog-probe', seq: 1 });
+    const probe = await models.User.create({ openid: 'watchdog-probe' });
     const stuckClient = connection.getClient();
     let stuckPings = 5;
     const reasons: string[] = [];
@@ -49,7 +49,7 @@ describe('database watchdog', () => {
     try {
       await eventually(async () => connection.getClient() !== stuckClient && connection.readyState === 1, 20_000, 50);
       expect(reasons).toHaveLength(1);
-      expect((await models.Counter.findById('watchdog-probe').lean())?.seq).toBe(1);
+      expect((await models.User.findById(probe._id).lean())?.openid).toBe('watchdog-probe');
     } finally {
       watchdog.stop();
     }

@@ -186,15 +186,3 @@ export type TicketModel = Model<TicketDoc>;
 export function ticketModel(connection: Connection): TicketModel {
   return connection.model<TicketDoc>('Ticket', ticketSchema);
 }
-
-/** Per-day counters behind human ticket numbers (HN20261126-0042). */
-export interface CounterDoc {
-  _id: string;
-  seq: number;
-}
-
-const counterSchema = new Schema<CounterDoc>({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
-
-export function counterModel(connection: Connection): Model<CounterDoc> {
-  return connection.model<CounterDoc>('Counter', counterSchema);
-}

@@ -170,7 +170,7 @@ export async function submitTicket(
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
   };
   await Promise.all([rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId), assignee ? noteAssignment(deps.redis, assignee.id, now) : null, claimImages()]);
-  // The document as saved (no read back: on FerretDB a read by _id still scans the collection).
+  // The document as saved: no read back.
   return { ticket: saved, created: true };
 }
 
