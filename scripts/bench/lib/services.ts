@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FERRETDB_VERSION, startDatabase, startRedis, redisCommand, type ManagedService } from '../../services';
+import { FERRETDB_VERSION, resolveDatabaseBinary, startDatabase, startRedis, redisCommand, type ManagedService } from '../../services';
 
 /** A private database and Redis on free ports in a temp folder, removed on stop. */
 export interface BenchServices {
@@ -25,7 +25,7 @@ export async function startBenchServices(): Promise<BenchServices> {
   return {
     db,
     redis,
-    databaseKind: db.kind === 'ferretdb' ? `FerretDB ${FERRETDB_VERSION} (SQLite backend)` : db.kind,
+    databaseKind: db.kind === 'ferretdb' ? `FerretDB ${FERRETDB_VERSION} (SQLite backend${ferretPatches()})` : db.kind,
     redisVersion,
     tmpDir,
     async stop() {
@@ -43,4 +43,11 @@ export async function within(ms: number, work: Promise<unknown> | undefined): Pr
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** ", patched: <level>" when the FerretDB that runs was built by setup with its patches (see scripts/lib/ferretdb-build.ts). */
+function ferretPatches(): string {
+  const binary = resolveDatabaseBinary();
+  const stamp = binary ? `${binary.path}.patches` : '';
+  return stamp && fs.existsSync(stamp) ? `, patched: ${fs.readFileSync(stamp, 'utf8').trim()}` : ', upstream';
 }
