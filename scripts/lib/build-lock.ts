@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const lockRoot = path.resolve(__dirname, '..', '..', '.tmp');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `work` while holding a lock named `name` shared by every process of this checkout (a folder
+ * under .tmp/, created atomically), so test suites running side by side never build into the same
+ * output at once: one serves files while another rebuilds them away. A lock whose holder died is
+ * taken over. Synchronous, as the builds it guards are.
+ */
+export function withBuildLock<T>(name: string, work: () => T, timeoutMs = 15 * 60_000): T {
+  const dir = path.join(lockRoot, `${name}.lock`);
+  const pidFile = path.join(dir, 'pid');
+  fs.mkdirSync(lockRoot, { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : 0);
+    if (holder > 0 && !alive(holder)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${name}: lock ${dir} still held by pid ${holder || '?'} after ${timeoutMs / 1000} s`);
+    pause(250);
+  }
+  fs.writeFileSync(pidFile, String(process.pid));
+  try {
+    return work();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
