@@ -1,16 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pidAlive } from '../services/lock';
 
 const lockRoot = path.resolve(__dirname, '..', '..', '.tmp');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -33,7 +25,7 @@ export function withBuildLock<T>(name: string, work: () => T, timeoutMs = 15 * 6
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : 0);
-    if (holder > 0 && !alive(holder)) {
+    if (holder > 0 && !pidAlive(holder)) {
       fs.rmSync(dir, { recursive: true, force: true });
       continue;
     }

@@ -8,7 +8,7 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
