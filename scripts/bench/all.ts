@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --only submit,inbox]`: every benchmark (or the ones named) in sequence —
  * notify, stats, submit, inbox, lookup — with modest sizes —
- * about 15 minutes on 2 cores — each printing its own figures, then one short combined table.
+ * about 9 minutes on 2 cores — each printing its own figures, then one short combined table.
  * Each one also runs alone (`npm run bench:notify|bench:stats|bench:submit|bench:inbox`, with its
  * own flags); every run writes its JSON under bench-results/ (git-ignored).
  */
@@ -16,7 +16,7 @@ interface Bench {
   args: string[];
 }
 
-/** Sizes chosen so the whole run stays near 15 minutes on the embedded FerretDB. */
+/** Sizes chosen so the whole run stays near 10 minutes on the embedded FerretDB. */
 const BENCHES: Bench[] = [
   { name: 'notify', args: ['--rate', '50', '--seconds', '10'] },
   { name: 'stats', args: ['--tickets', '20000', '--runs', '100'] },
