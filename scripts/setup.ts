@@ -9,15 +9,13 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFerretDBBinary, findGo, FERRETDB_PATCH_LEVEL, FERRETDB_VERSION } from './lib/ferretdb-build';
+import { buildFerretDBBinary, ferretPatchLevel, findGo, FERRETDB_PATCH_LEVEL, FERRETDB_VERSION } from './lib/ferretdb-build';
 
 const GO_MIN_VERSION = '1.24';
 
 const repoRoot = path.resolve(__dirname, '..');
 const toolsDir = path.join(repoRoot, '.tools');
 const ferretBin = path.join(toolsDir, 'bin', 'ferretdb');
-/** Which of FERRETDB_PATCHES the built binary has; a binary without this stamp is rebuilt. */
-const ferretPatchStamp = `${ferretBin}.patches`;
 
 type Status = 'ok' | 'skipped' | 'installed' | 'built' | 'failed';
 interface StepResult {
@@ -141,8 +139,6 @@ function buildFerretDB(): StepResult {
     say(`  ${failure}`);
     return { name: 'database', status: 'failed', detail: failure };
   }
-  fs.writeFileSync(ferretPatchStamp, `${FERRETDB_PATCH_LEVEL}\n`);
-
   const version = ferretdbVersion(ferretBin);
   if (version !== FERRETDB_VERSION) {
     return { name: 'database', status: 'failed', detail: `built ${ferretBin} but it reports version ${String(version)}` };
@@ -163,7 +159,8 @@ function setupDatabase(): StepResult {
     return { name: 'database', status: 'ok', detail: `mongod at ${mongod}` };
   }
   const version = fs.existsSync(ferretBin) ? ferretdbVersion(ferretBin) : null;
-  const patchLevel = fs.existsSync(ferretPatchStamp) ? fs.readFileSync(ferretPatchStamp, 'utf8').trim() : null;
+  // A binary without this patch level (older, or built by hand) is rebuilt.
+  const patchLevel = version ? ferretPatchLevel(ferretBin) : null;
   if (version === FERRETDB_VERSION && patchLevel === FERRETDB_PATCH_LEVEL) {
     say(`  no mongod; FerretDB ${version} (${patchLevel}) already built at ${path.relative(repoRoot, ferretBin)}`);
     return { name: 'database', status: 'ok', detail: `FerretDB ${version} with ${patchLevel} (${path.relative(repoRoot, ferretBin)})` };

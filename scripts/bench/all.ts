@@ -2,7 +2,7 @@
  * `npm run bench [-- --only submit,inbox]`: every benchmark (or the ones named) in sequence —
  * notify, stats, submit, inbox, lookup — with modest sizes —
  * about 9 minutes on 2 cores — each printing its own figures, then one short combined table.
- * Each one also runs alone (`npm run bench:notify|bench:stats|bench:submit|bench:inbox`, with its
+ * Each one also runs alone (`npm run bench:notify|bench:stats|bench:submit|bench:inbox|bench:lookup`, with its
  * own flags); every run writes its JSON under bench-results/ (git-ignored).
  */
 import { spawn } from 'node:child_process';

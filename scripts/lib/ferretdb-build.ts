@@ -34,6 +34,14 @@ export const FERRETDB_PATCHES: { file: string; from: string; to: string; times: 
 /** Written beside a patched binary (`<binary>.patches`); setup rebuilds a binary without it. */
 export const FERRETDB_PATCH_LEVEL = 'sqlite-id-index-1';
 
+const patchStampOf = (binary: string) => `${binary}.patches`;
+
+/** The patch level a FerretDB binary was built with by buildFerretDBBinary, or null (upstream, or not ours). */
+export function ferretPatchLevel(binary: string): string | null {
+  const stamp = patchStampOf(binary);
+  return fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : null;
+}
+
 export interface FerretBuildOptions {
   go: string;
   /** Where the binary goes (built under a temporary name, then moved: an interrupted build leaves none). */
@@ -68,8 +76,8 @@ function makeWritable(dir: string): void {
 /**
  * Builds FerretDB from its module source: `go install …@v1.24.2` alone leaves
  * build/version/version.txt empty and the binary panics at start, so the source is copied, the
- * version stamped, the patches applied (unless `patched` is false) and `go build` run. Each command
- * is printed. Returns null when built, else what went wrong.
+ * version stamped, the patches applied (unless `patched` is false) and `go build` run; a patched
+ * binary gets its stamp (ferretPatchLevel). Each command is printed. Returns null when built, else what went wrong.
  */
 export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
   const { go, say } = opts;
@@ -119,6 +127,8 @@ export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
     return `go build of FerretDB failed (exit ${String(built.status ?? built.error?.message)}); build folder kept: ${buildDir}`;
   }
   fs.renameSync(tmpBin, opts.outFile);
+  if (opts.patched) fs.writeFileSync(patchStampOf(opts.outFile), `${FERRETDB_PATCH_LEVEL}\n`);
+  else fs.rmSync(patchStampOf(opts.outFile), { force: true });
   fs.rmSync(buildDir, { recursive: true, force: true });
   return null;
 }

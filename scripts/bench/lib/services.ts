@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ferretPatchLevel } from '../../lib/ferretdb-build';
 import { FERRETDB_VERSION, resolveDatabaseBinary, startDatabase, startRedis, redisCommand, type ManagedService } from '../../services';
 
 /** A private database and Redis on free ports in a temp folder, removed on stop. */
@@ -48,6 +49,6 @@ export async function within(ms: number, work: Promise<unknown> | undefined): Pr
 /** ", patched: <level>" when the FerretDB that runs was built by setup with its patches (see scripts/lib/ferretdb-build.ts). */
 function ferretPatches(): string {
   const binary = resolveDatabaseBinary();
-  const stamp = binary ? `${binary.path}.patches` : '';
-  return stamp && fs.existsSync(stamp) ? `, patched: ${fs.readFileSync(stamp, 'utf8').trim()}` : ', upstream';
+  const level = binary ? ferretPatchLevel(binary.path) : null;
+  return level ? `, patched: ${level}` : ', upstream';
 }
