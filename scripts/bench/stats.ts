@@ -10,7 +10,7 @@
  *    (last 30 days, per studio), a whole year per studio, and a year per town; p50/p95/p99.
  * 4. Baseline in the same run: a plain find over the same 30 days on an index of createdAt,
  *    counting the documents (countDocuments) — what computing from the tickets would start with.
- * Prints the machine, and writes everything to bench-results/stats-<timestamp>.json (git-ignored).
+ * Prints the machine and, at the end, the database's data and WAL file sizes, and writes everything to bench-results/stats-<timestamp>.json (git-ignored).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { ensureAdminAccount } from '../../server/src/modules/auth/service';
 import { applyTicketStats, chinaDay, reconcileStats } from '../../server/src/modules/stats/rollup';
 import { repoRoot, resolveDatabaseBinary, startDatabase, startRedis } from '../services';
 import { prng } from '../lib/prng';
+import { reportDatabaseFiles } from './lib/db-files';
 
 const P99_GOAL_MS = 300;
 const DAY = 86_400_000;
@@ -192,12 +193,14 @@ async function main() {
     log(`  dashboard p50 vs baseline p50: ${(baseline.p50 / dashboard.p50).toFixed(0)}× faster`);
     log(`  goal p99 < ${P99_GOAL_MS} ms for the dashboard: ${dashboard.p99 < P99_GOAL_MS ? 'met' : 'NOT met'} (${dashboard.p99} ms)`);
 
+    const files = reportDatabaseFiles(path.join(tmp, 'db'), (line) => log(`  ${line}`));
+
     const out = path.join(repoRoot, 'bench-results');
     fs.mkdirSync(out, { recursive: true });
     const file = path.join(out, `stats-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(
       file,
-      JSON.stringify({ benchmark: 'stats', options, machine: machineInfo, insertMs, reconcileMs, results, live: summarize(liveSamples), baseline: { ...baseline, documents: baselineCount }, yearTotal, goalP99Ms: P99_GOAL_MS }, null, 2),
+      JSON.stringify({ benchmark: 'stats', options, machine: machineInfo, insertMs, reconcileMs, results, live: summarize(liveSamples), baseline: { ...baseline, documents: baselineCount }, yearTotal, goalP99Ms: P99_GOAL_MS, databaseFiles: files }, null, 2),
     );
     log(`  written to ${path.relative(repoRoot, file)}`);
   } finally {

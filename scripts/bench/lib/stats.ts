@@ -29,6 +29,18 @@ export function summarize(values: number[]): Summary {
   };
 }
 
+/** The columns a terminal shows for `text`: CJK characters take two. */
+export function displayWidth(text: string): number {
+  let columns = 0;
+  for (const ch of text) columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return columns;
+}
+
+/** padEnd by the width a terminal shows. */
+export function padDisplay(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
 export function formatSummary(label: string, s: Summary): string {
-  return `  ${label.padEnd(34)} p50 ${String(s.p50).padStart(7)}  p95 ${String(s.p95).padStart(7)}  p99 ${String(s.p99).padStart(7)}  max ${String(s.max).padStart(7)} ms  (n=${s.count})`;
+  return `  ${padDisplay(label, 34)} p50 ${String(s.p50).padStart(7)}  p95 ${String(s.p95).padStart(7)}  p99 ${String(s.p99).padStart(7)}  max ${String(s.max).padStart(7)} ms  (n=${s.count})`;
 }
