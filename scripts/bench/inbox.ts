@@ -197,12 +197,12 @@ async function main() {
     const actors = benchActors(world, { memberUserId: new Types.ObjectId(user.user.id) });
 
     const results: SizeResult[] = [];
-    const seedStarted = performance.now();
-    const seedDeadline = seedStarted + flags.seedBudget * 1000;
+    // Seconds spent seeding so far (measuring between sizes does not count against --seed-budget).
+    let seedSpent = 0;
     let seedRate = 0;
     for (const size of flags.sizes) {
       if (world.seeded >= size) continue;
-      if (performance.now() >= seedDeadline) {
+      if (seedSpent >= flags.seedBudget) {
         const why = `the seeding budget (--seed-budget ${flags.seedBudget} s) was spent at ${world.seeded} tickets (${Math.round(seedRate)} inserts/s)`;
         results.push({ requested: size, tickets: world.seeded, seedSeconds: 0, insertPerSecond: Math.round(seedRate), loadAverage: loadAverage(), files: null, queries: {}, skipped: why });
         log(`[bench] ${size}: NOT measured — ${why}`);
@@ -223,12 +223,20 @@ async function main() {
         log(`[bench] ${size}: NOT measured — ${why}`);
         continue;
       }
-      const left = (seedDeadline - performance.now()) / 1000;
+      const left = flags.seedBudget - seedSpent;
       const projected = seedRate ? (size - world.seeded) / seedRate : 0;
       log(
         `[bench] seeding to ${size} tickets…${seedRate ? ` (~${Math.round(projected)} s at ${Math.round(seedRate)}/s; ${Math.round(left)} s of seeding budget left${projected > left ? ', so it will stop short' : ''})` : ''} (load average ${loadAverage()})`,
       );
-      const progress = await seedTickets(tickets, world, size, { deadline: seedDeadline, streams: 2, batch: 1000, onProgress: (n) => log(`[bench]   … ${n} tickets (${Math.round(n / ((performance.now() - seedStarted) / 1000))}/s overall)`) });
+      const started = performance.now();
+      const from = world.seeded;
+      const progress = await seedTickets(tickets, world, size, {
+        deadline: started + left * 1000,
+        streams: 2,
+        batch: 1000,
+        onProgress: (n) => log(`[bench]   … ${n} tickets (${Math.round((n - from) / ((performance.now() - started) / 1000))}/s)`),
+      });
+      seedSpent += progress.seconds;
       seedRate = progress.perSecond;
       const files = dbDataDir ? databaseFiles(dbDataDir) : null;
       const result: SizeResult = { requested: size, tickets: world.seeded, seedSeconds: round(progress.seconds), insertPerSecond: Math.round(progress.perSecond), loadAverage: loadAverage(), files, queries: {} };
