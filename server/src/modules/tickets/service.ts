@@ -21,6 +21,7 @@ import type { WechatClient } from '../../wechat/client';
 import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { DATA_CEILING, allOf, before } from '../../lib/query-bounds';
 import { ticketScopeFilter } from './access';
 import { noteAssignment, pickLeastLoadedMember } from './assignment';
 import type { Redis } from 'ioredis';
@@ -195,33 +196,45 @@ async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string,
   return { studio, contentCheck, assignee };
 }
 
+/** A ticket waiting for its first answer: its deadline still runs. */
+export const OPEN_STATUSES = ['pending', 'assigned'] as const;
+
 /**
  * The filter of a ticket list: the actor's scope, then the query's narrowing; listed newest first,
  * keyset paged by id. A member's scope is an $or (their studios, or handed to them); the narrowing
  * is repeated inside each branch so each branch is one index range already in _id order
  * ({studioId, status, _id} and {assigneeId, status, _id}) and the branches merge without a blocking
  * sort, instead of an $or under an $and that MongoDB cannot always push down.
+ * Deadline ranges are bounded on both sides (DATA_FLOOR, DATA_CEILING: no stored deadline is outside
+ * them), the form the embedded FerretDB reads from {status, dueAt}; "not overdue" names the open
+ * statuses in its deadline branch, so that branch is an index range too (a bare `dueAt` condition
+ * has no index of its own, on either backend).
  */
 export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date()): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   if (query.status) and.push({ status: query.status });
   if (query.studioId) and.push({ studioId: new Types.ObjectId(query.studioId) });
   // Status and _id lead, dueAt follows: the overdue board walks {status, _id, dueAt} newest first.
-  if (query.overdue === true) and.push({ status: { $in: ['pending', 'assigned'] }, dueAt: { $lt: now } });
-  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { dueAt: { $gte: now } }] });
+  if (query.overdue === true) and.push({ status: { $in: [...OPEN_STATUSES] }, dueAt: before(now) });
+  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { status: { $in: [...OPEN_STATUSES] }, dueAt: { $gte: now, $lt: DATA_CEILING } }] });
   if (query.assignee === 'me') and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
   if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
 
   const { $or: branches, ...scope } = ticketScopeFilter(actor) as { $or?: Record<string, unknown>[] } & Record<string, unknown>;
   const rest = Object.keys(scope).length ? [scope, ...and] : and;
   if (branches) return { $or: branches.map((branch) => ({ $and: [branch, ...rest] })) };
-  if (rest.length === 0) return {};
-  return rest.length === 1 ? rest[0]! : { $and: rest };
+  return allOf(...rest);
+}
+
+/** The query GET /tickets runs: one page (and one more, to know whether there is a next) newest first, without timelines. */
+export function ticketListQuery(models: Models, actor: Actor, query: TicketListQuery) {
+  const limit = query.limit ?? 20;
+  return models.Ticket.find(ticketListFilter(actor, query), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1);
 }
 
 export async function listTickets(models: Models, actor: Actor, query: TicketListQuery): Promise<TicketList> {
   const limit = query.limit ?? 20;
-  const tickets = await models.Ticket.find(ticketListFilter(actor, query), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1).lean<TicketDoc[]>();
+  const tickets = await ticketListQuery(models, actor, query).lean<TicketDoc[]>();
   const page = tickets.slice(0, limit);
   const studioNames = await studioNameMap(models, page.map((t) => t.studioId));
   const last = page[page.length - 1];
