@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor';
 import type { FollowUpRecord, TicketDoc, TimelineEvent } from '../tickets/model';
 import { AppError } from '../../errors';
 import { withDocumentLock } from '../../lib/document-lock';
+import { DATA_FLOOR } from '../../lib/query-bounds';
 import { outboxEntry, recordNotices, dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
 import { syncTicketStats } from '../stats/rollup';
 
@@ -104,10 +105,18 @@ export async function askFollowUp(deps: FollowUpDeps, ticketId: string, resolved
   return result.state;
 }
 
+/**
+ * Follow-ups due: resolutions at or before `cutoff` ({resolvedAt} index). Bounded below by
+ * DATA_FLOOR (no resolution is older), the two-sided form FerretDB reads from the index.
+ */
+export function dueFollowUpsQuery(models: Models, cutoff: Date) {
+  return models.FollowUpDue.find({ resolvedAt: { $gte: DATA_FLOOR, $lte: cutoff } }).limit(SWEEP_BATCH);
+}
+
 /** The safety net: asks every follow-up that is due, whether or not its delayed job ran. */
 export async function sweepFollowUps(deps: FollowUpDeps, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - deps.config.operations.followUp.afterSeconds * 1000);
-  const due = await deps.models.FollowUpDue.find({ resolvedAt: { $lte: cutoff } }).limit(SWEEP_BATCH).lean();
+  const due = await dueFollowUpsQuery(deps.models, cutoff).lean();
   for (const entry of due) await askFollowUp(deps, String(entry._id), entry.resolvedAt.toISOString());
   return due.length;
 }

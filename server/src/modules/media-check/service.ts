@@ -6,6 +6,7 @@ import type { MediaCheckState } from '@mashangshang/shared';
 import type { Config } from '../../config';
 import type { Models } from '../../models';
 import { withDocumentLock } from '../../lib/document-lock';
+import { before } from '../../lib/query-bounds';
 import { WechatApiError, WechatUnavailableError, type WechatClient } from '../../wechat/client';
 import { signUploadUrl } from '../uploads/signing';
 import type { UploadDoc } from '../uploads/model';
@@ -190,19 +191,32 @@ export async function recordMediaCheckResult(
 }
 
 /**
+ * Pending checks to ask about again: never asked, or asked before `retryBefore`. Uploads of the last
+ * 30 s are left alone (the API process that stored them is still asking). One branch per case, each
+ * a range of {state, askedAt}: "asked before" is bounded below by DATA_FLOOR (no ask is older), the
+ * form FerretDB reads from the index.
+ */
+export function pendingMediaQuery(models: Models, now: number, retryBefore: Date) {
+  const fresh = { $lt: new Date(now - 30_000) };
+  return models.MediaCheck.find(
+    {
+      $or: [
+        { state: 'pending', askedAt: null, createdAt: fresh },
+        { state: 'pending', askedAt: before(retryBefore), createdAt: fresh },
+      ],
+    },
+    { _id: 1, attempts: 1 },
+  ).limit(100);
+}
+
+/**
  * Sweeper step: asks again about images whose ask failed or whose verdict never came, and sends
  * those asked too often to manual review.
  */
 export async function recheckPendingMedia(deps: MediaCheckDeps, now = Date.now()): Promise<{ asked: number; toReview: number }> {
   const { models, config } = deps;
   const retryBefore = new Date(now - config.wechat.mediaCheckRetryAfterSeconds * 1000);
-  const due = await models.MediaCheck.find(
-    // Fresh uploads are still being asked about by the API process that stored them.
-    { state: 'pending', createdAt: { $lt: new Date(now - 30_000) }, $or: [{ askedAt: null }, { askedAt: { $lt: retryBefore } }] },
-    { _id: 1, attempts: 1 },
-  )
-    .limit(100)
-    .lean<Pick<MediaCheckDoc, '_id' | 'attempts'>[]>();
+  const due = await pendingMediaQuery(models, now, retryBefore).lean<Pick<MediaCheckDoc, '_id' | 'attempts'>[]>();
   let asked = 0;
   let toReview = 0;
   for (const check of due) {

@@ -2,11 +2,36 @@ import type { TicketDoc } from '../tickets/model';
 import { withDocumentLock } from '../../lib/document-lock';
 import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { dispatchNotices } from './outbox';
-import { releaseToMembers } from '../tickets/service';
+import { OPEN_STATUSES, releaseToMembers } from '../tickets/service';
+import type { Models } from '../../models';
+import { before } from '../../lib/query-bounds';
 import type { WorkerDeps } from './deliver';
 import { recheckPendingMedia } from '../media-check/service';
 
 const BATCH = 500;
+
+/**
+ * Tickets with a notice recorded before `cutoff` and still undelivered ({noticesPendingSince}).
+ * `$gte DATA_FLOOR` stands for "is a date" (the field is null once the outbox is drained): the same
+ * matches as `$ne: null`, as a range bounded on both sides, which FerretDB reads from the index.
+ */
+export function staleNoticesQuery(models: Models, cutoff: Date) {
+  return models.Ticket.find({ noticesPendingSince: before(cutoff) }, { outbox: 1 }).limit(BATCH);
+}
+
+/**
+ * Open tickets whose deadline stage `field` is due (deadline before `dueBefore`) and not yet notified:
+ * per open status, a {status, dueAt} range. The deadline is bounded below by DATA_FLOOR, which no
+ * deadline precedes: FerretDB reads a date range from an index only when it is bounded on both sides.
+ */
+export function deadlineStageQuery(models: Models, field: 'remindedAt' | 'overdueNotifiedAt' | 'escalatedAt', dueBefore: Date) {
+  return models.Ticket.find({ status: { $in: [...OPEN_STATUSES] }, [field]: null, dueAt: before(dueBefore) }, { dueAt: 1 }).limit(BATCH);
+}
+
+/** Tickets accepted while WeChat's text check was unreachable ({contentCheck} index). */
+export function pendingContentQuery(models: Models) {
+  return models.Ticket.find({ contentCheck: 'pending' }, { residentId: 1, content: 1 }).limit(100);
+}
 
 /**
  * The safety net behind the outbox, run as a repeatable job: queues notices recorded but not
@@ -20,23 +45,20 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
 
   // Undelivered notices: queued again under a time-bucketed id, so a sweep adds at most one job per
   // notice per period; the worker's state check makes any duplicate job harmless.
-  const stale = await models.Ticket.find({ noticesPendingSince: { $ne: null, $lt: new Date(now - settings.requeueAfterSeconds * 1000) } }, { outbox: 1 })
-    .limit(BATCH)
-    .lean<Pick<TicketDoc, '_id' | 'outbox'>[]>();
+  const stale = await staleNoticesQuery(models, new Date(now - settings.requeueAfterSeconds * 1000)).lean<Pick<TicketDoc, '_id' | 'outbox'>[]>();
   const bucket = Math.floor(now / (settings.requeueAfterSeconds * 1000));
   for (const ticket of stale) await dispatchNotices(deps.queues, ticket, deps.log, `-s${bucket}`);
   const notices = stale.reduce((n, t) => n + t.outbox.filter((e) => !e.doneAt).length, 0);
 
   // Deadline stages that are due but not notified: run the stage now (same deterministic job id).
-  const open = { status: { $in: ['pending', 'assigned'] } };
   const stages = [
-    { stage: 'reminder' as const, field: 'remindedAt', before: now + settings.remindBeforeSeconds * 1000 },
-    { stage: 'overdue' as const, field: 'overdueNotifiedAt', before: now },
-    { stage: 'escalated' as const, field: 'escalatedAt', before: now - settings.escalateAfterSeconds * 1000 },
+    { stage: 'reminder' as const, field: 'remindedAt' as const, dueBefore: now + settings.remindBeforeSeconds * 1000 },
+    { stage: 'overdue' as const, field: 'overdueNotifiedAt' as const, dueBefore: now },
+    { stage: 'escalated' as const, field: 'escalatedAt' as const, dueBefore: now - settings.escalateAfterSeconds * 1000 },
   ];
   let deadlines = 0;
-  for (const { stage, field, before } of stages) {
-    const due = await models.Ticket.find({ ...open, [field]: null, dueAt: { $lt: new Date(before) } }, { dueAt: 1 }).limit(BATCH).lean();
+  for (const { stage, field, dueBefore } of stages) {
+    const due = await deadlineStageQuery(models, field, new Date(dueBefore)).lean();
     for (const ticket of due) {
       await deps.queues.deadlines.add('deadline', { ticketId: String(ticket._id), stage, dueAt: ticket.dueAt.toISOString() }, { jobId: `dl-${String(ticket._id)}-${stage}-${ticket.dueAt.getTime()}` });
     }
@@ -49,7 +71,7 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
 /** Tickets accepted while WeChat's content check was unreachable get their check now. */
 export async function recheckPendingContent(deps: WorkerDeps): Promise<number> {
   const { models } = deps;
-  const pending = await models.Ticket.find({ contentCheck: 'pending' }, { residentId: 1, content: 1 }).limit(100).lean();
+  const pending = await pendingContentQuery(models).lean();
   let done = 0;
   for (const ticket of pending) {
     const user = await models.User.findById(ticket.residentId, { openid: 1 }).lean();

@@ -180,6 +180,8 @@ ticketSchema.index({ status: 1, dueAt: 1 });
 // blocking sort; dueAt in the key so overdue is decided before fetching a document.
 ticketSchema.index({ status: 1, _id: -1, dueAt: 1 });
 ticketSchema.index({ noticesPendingSince: 1 });
+// The sweeper's re-check of texts WeChat could not judge at submit (contentCheck 'pending').
+ticketSchema.index({ contentCheck: 1 });
 
 export type TicketModel = Model<TicketDoc>;
 
