@@ -27,34 +27,62 @@ function toView(n: NotificationDoc): NotificationView {
   };
 }
 
+/**
+ * The actor's notices narrowed by `narrowing`, with the narrowing repeated in each recipient branch
+ * (a member's notices are addressed to their user or to their member record): each branch is then
+ * one range of {recipient.kind, recipient.id, _id}, in _id order, on MongoDB and FerretDB alike.
+ */
+function recipientBranches(actor: Actor, narrowing: Record<string, unknown>): Record<string, unknown> {
+  const base = recipientFilter(actor);
+  const branches = (base.$or as Record<string, unknown>[] | undefined) ?? [base];
+  const each = branches.map((branch) => ({ ...branch, ...narrowing }));
+  return each.length === 1 ? each[0]! : { $or: each };
+}
+
+/** The actor's unread notices: the badge's count, and what "mark all read" changes. */
+export function unreadNoticesFilter(actor: Actor): Record<string, unknown> {
+  return recipientBranches(actor, { readAt: null });
+}
+
+/** The page GET /me/notifications reads: the actor's notices (unread only, if asked) newest first, one more than a page. */
+export function notificationListQuery(models: Models, actor: Actor, query: NotificationListQuery) {
+  const limit = query.limit ?? 20;
+  const narrowing: Record<string, unknown> = {};
+  if (query.unread) narrowing.readAt = null;
+  if (query.cursor) narrowing._id = { $lt: decodeCursor(query.cursor).id };
+  return models.Notification.find(recipientBranches(actor, narrowing)).sort({ _id: -1 }).limit(limit + 1);
+}
+
 export async function listNotifications(models: Models, actor: Actor, query: NotificationListQuery): Promise<NotificationList> {
   const limit = query.limit ?? 20;
-  const base = recipientFilter(actor);
-  const and: Record<string, unknown>[] = [base];
-  if (query.unread) and.push({ readAt: null });
-  if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
-  const [rows, unreadCount] = await Promise.all([
-    models.Notification.find({ $and: and }).sort({ _id: -1 }).limit(limit + 1).lean<NotificationDoc[]>(),
-    models.Notification.countDocuments({ $and: [base, { readAt: null }] }),
-  ]);
+  const [rows, unreadCount] = await Promise.all([notificationListQuery(models, actor, query).lean<NotificationDoc[]>(), models.Notification.countDocuments(unreadNoticesFilter(actor))]);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null, unreadCount };
 }
 
-export async function markRead(models: Models, actor: Actor, body: MarkReadBody): Promise<{ unreadCount: number }> {
-  const base = recipientFilter(actor);
+/** What POST /me/notifications/read marks: every unread notice of the actor, or those of `ids`. */
+export function markReadFilter(actor: Actor, body: MarkReadBody): Record<string, unknown> {
   if (!body.all && !body.ids?.length) throw new AppError('VALIDATION_FAILED', { userMessage: '请选择要标记为已读的消息' });
-  const filter = body.all ? { $and: [base, { readAt: null }] } : { $and: [base, { readAt: null }, { _id: { $in: body.ids!.map((id) => new Types.ObjectId(id)) } }] };
-  await models.Notification.updateMany(filter, { $set: { readAt: new Date() } });
-  return { unreadCount: await models.Notification.countDocuments({ $and: [base, { readAt: null }] }) };
+  return body.all ? unreadNoticesFilter(actor) : recipientBranches(actor, { readAt: null, _id: { $in: body.ids!.map((id) => new Types.ObjectId(id)) } });
+}
+
+export async function markRead(models: Models, actor: Actor, body: MarkReadBody): Promise<{ unreadCount: number }> {
+  await models.Notification.updateMany(markReadFilter(actor, body), { $set: { readAt: new Date() } });
+  return { unreadCount: await models.Notification.countDocuments(unreadNoticesFilter(actor)) };
+}
+
+/** The admins' list of notices WeChat never took, newest first (the {wechat.state, _id} index). */
+export function failedNoticesQuery(models: Models, query: { limit?: number; cursor?: string }) {
+  const limit = query.limit ?? 20;
+  const filter: Record<string, unknown> = { 'wechat.state': 'failed' };
+  if (query.cursor) filter._id = { $lt: decodeCursor(query.cursor).id };
+  return models.Notification.find(filter).sort({ _id: -1 }).limit(limit + 1);
 }
 
 export async function listFailedNotices(models: Models, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20;
-  const filter: Record<string, unknown> = { 'wechat.state': 'failed' };
-  if (query.cursor) filter._id = { $lt: decodeCursor(query.cursor).id };
-  const rows = await models.Notification.find(filter).sort({ _id: -1 }).limit(limit + 1).lean<NotificationDoc[]>();
+  const rows = await failedNoticesQuery(models, query).lean<NotificationDoc[]>();
   const page = rows.slice(0, limit);
   const memberIds = page.filter((n) => n.recipient.kind === 'member').map((n) => n.recipient.id as Types.ObjectId);
   const members = new Map((await models.Member.find({ _id: { $in: memberIds } }, { name: 1 }).lean()).map((m) => [String(m._id), m.name]));
