@@ -9,6 +9,7 @@ import { withDocumentLock } from '../../lib/document-lock';
 import type { Actor } from '../auth/actor';
 import { sessionForUser } from '../auth/service';
 import type { InviteDoc } from './model';
+import { membersOfStudioFilter } from '../members/model';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Bind attempts one WeChat user may make per minute: 8 characters of 32 cannot be guessed at this pace. */
@@ -132,20 +133,34 @@ function toAdminInvite(invite: InviteDoc, memberName: string, now: Date): AdminI
   };
 }
 
-/** A studio's invites, newest first, for members in any state (codes are not stored: status only). */
-export async function listInvites(models: Models, query: AdminInviteListQuery, now = new Date()): Promise<AdminInviteList> {
-  const members = await models.Member.find({ studioIds: new Types.ObjectId(query.studioId) }, { name: 1 }).lean();
-  if (members.length === 0) return { items: [] };
-  const names = new Map(members.map((m) => [String(m._id), m.name]));
-  const filter: Record<string, unknown> = { memberId: { $in: members.map((m) => m._id) } };
+/** The studio's members in any state, whose invites the office lists. */
+export function inviteMembersQuery(models: Models, studioId: string) {
+  return models.Member.find(membersOfStudioFilter(new Types.ObjectId(studioId)), { name: 1 });
+}
+
+/** Invites of these members ({memberId} index), in a state if asked, newest first. */
+export function inviteListQuery(models: Models, memberIds: Types.ObjectId[], query: AdminInviteListQuery, now = new Date()) {
+  const filter: Record<string, unknown> = { memberId: { $in: memberIds } };
   if (query.status === 'used') filter.usedAt = { $ne: null };
   if (query.status === 'revoked') Object.assign(filter, { usedAt: null, revokedAt: { $ne: null } });
   if (query.status === 'pending') Object.assign(filter, { usedAt: null, revokedAt: null, expiresAt: { $gt: now } });
   if (query.status === 'expired') Object.assign(filter, { usedAt: null, revokedAt: null, expiresAt: { $lte: now } });
-  const invites = await models.Invite.find(filter)
+  return models.Invite.find(filter)
     .sort({ createdAt: -1, _id: -1 })
-    .limit(query.limit ?? 50)
-    .lean<InviteDoc[]>();
+    .limit(query.limit ?? 50);
+}
+
+/** A studio's invites, newest first, for members in any state (codes are not stored: status only). */
+export async function listInvites(models: Models, query: AdminInviteListQuery, now = new Date()): Promise<AdminInviteList> {
+  const members = await inviteMembersQuery(models, query.studioId).lean();
+  if (members.length === 0) return { items: [] };
+  const names = new Map(members.map((m) => [String(m._id), m.name]));
+  const invites = await inviteListQuery(
+    models,
+    members.map((m) => m._id),
+    query,
+    now,
+  ).lean<InviteDoc[]>();
   return { items: invites.map((invite) => toAdminInvite(invite, names.get(String(invite.memberId)) ?? '', now)) };
 }
 

@@ -4,7 +4,8 @@ import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
 import { maskPhone, type FieldCipher } from '../../lib/crypto';
-import type { MemberDoc } from './model';
+import { anyMemberState, membersOfStudioFilter, type MemberDoc } from './model';
+import { allOf } from '../../lib/query-bounds';
 
 function toAdminMember(member: MemberDoc, cipher: FieldCipher): AdminMember {
   return {
@@ -41,18 +42,26 @@ function assertLeadOfWithin(leadOf: Types.ObjectId[], studioIds: Types.ObjectId[
 
 const toObjectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
 
-export async function listMembers(models: Models, cipher: FieldCipher, query: AdminMemberListQuery): Promise<AdminMemberList> {
+/**
+ * The office's member list: by name, keyset paged on (name, _id). Members of either state, said as
+ * `active` in [true, false] so the list starts from the {active, name, _id} index (in name order on
+ * MongoDB; FerretDB, which pushes neither a name range nor a regex, reads the members through it and
+ * sorts in memory: a county has a few hundred).
+ */
+export function memberListQuery(models: Models, query: AdminMemberListQuery) {
   const limit = query.limit ?? 20;
-  const filter: Record<string, unknown> = {};
-  if (query.studioId) filter.studioIds = new Types.ObjectId(query.studioId);
+  const filter: Record<string, unknown> = query.studioId ? membersOfStudioFilter(new Types.ObjectId(query.studioId)) : anyMemberState();
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
   const conditions: Record<string, unknown>[] = [filter];
   if (query.cursor) conditions.push(afterPosition('name', decodeCursor(query.cursor, 'string')));
-
-  const members = await models.Member.find(conditions.length > 1 ? { $and: conditions } : filter)
+  return models.Member.find(allOf(...conditions))
     .sort({ name: 1, _id: 1 })
-    .limit(limit + 1)
-    .lean<MemberDoc[]>();
+    .limit(limit + 1);
+}
+
+export async function listMembers(models: Models, cipher: FieldCipher, query: AdminMemberListQuery): Promise<AdminMemberList> {
+  const limit = query.limit ?? 20;
+  const members = await memberListQuery(models, query).lean<MemberDoc[]>();
   const page = members.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -36,8 +36,30 @@ const memberSchema = new Schema<MemberDoc>(
 );
 
 memberSchema.index({ studioIds: 1, active: 1 });
+// Active members (a studio's members, assignment, escalation leads) and the office's list by name.
+// FerretDB cannot look inside the studioIds array: on it, these lists read the members by `active`
+// through this index and keep a studio's in Go; MongoDB uses {studioIds, active} for them.
+memberSchema.index({ active: 1, name: 1, _id: 1 });
 memberSchema.index({ userId: 1 });
 memberSchema.index({ externalKey: 1 });
+
+/**
+ * Members in either state, as an index range: `active` is a boolean on every member (schema default),
+ * so this matches every member, and lets a list that means "all members" (the office's) start from
+ * the {active, name, _id} index instead of reading the collection (MongoDB merges the two ranges in
+ * name order: no blocking sort).
+ */
+export function anyMemberState(): { active: { $in: boolean[] } } {
+  return { active: { $in: [true, false] } };
+}
+
+/**
+ * The members of a studio: active ones, inactive ones, or (`active` undefined) both. On FerretDB the
+ * `active` condition is what an index serves (see the {active, name, _id} index).
+ */
+export function membersOfStudioFilter(studioId: Types.ObjectId, active?: boolean): Record<string, unknown> {
+  return { studioIds: studioId, ...(active === undefined ? anyMemberState() : { active }) };
+}
 
 export type MemberModel = Model<MemberDoc>;
 

@@ -207,6 +207,14 @@ async function markDone(models: Models, ticket: TicketDoc, entry: OutboxEntry, o
 }
 
 /**
+ * A studio's active lead members, told of an escalation. FerretDB cannot look inside the leadOf
+ * array: it reads the active members by the {active, name, _id} index and keeps the studio's leads.
+ */
+export function studioLeadsQuery(models: Models, studioId: Types.ObjectId) {
+  return models.Member.find({ leadOf: studioId, active: true }, { _id: 1 });
+}
+
+/**
  * A deadline stage fired: re-read the ticket; if it is still unanswered with the same deadline and
  * this stage was not notified yet, record the notices (and for escalation, the timeline event).
  */
@@ -227,7 +235,7 @@ export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promis
       const entries: OutboxEntry[] = [];
       const timeline: TimelineEvent[] = [];
       if (job.stage === 'escalated') {
-        const leads = await models.Member.find({ leadOf: ticket.studioId, active: true }, { _id: 1 }).lean();
+        const leads = await studioLeadsQuery(models, ticket.studioId).lean();
         for (const lead of leads) if (!lead._id.equals(ticket.assigneeId ?? undefined)) entries.push(outboxEntry('ticket_escalated', { kind: 'member', id: lead._id }, now));
         entries.push(outboxEntry('ticket_escalated', { kind: 'admins', id: null }, now));
         timeline.push(systemEvent('escalated', '超过答复时限未回复，已提醒工作室负责委员和政协机关', now));

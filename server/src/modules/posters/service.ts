@@ -3,13 +3,14 @@ import { STUDIO_KIND_LABELS } from '@mashangshang/shared';
 import { AppError } from '../../errors';
 import { studioMiniProgramCode, type StudioCodeDeps } from '../qrcodes/service';
 import type { StudioDoc } from '../studios/model';
+import { studioMembersQuery } from '../studios/service';
 import { ensurePosterFont, type PosterData } from './render';
 
 /** The width the poster asks WeChat for: WeChat's default, the same image the admin page shows (one cached copy). */
 const POSTER_CODE_WIDTH = 430;
 
 async function posterData(deps: StudioCodeDeps, studio: StudioDoc): Promise<PosterData> {
-  const members = await deps.models.Member.find({ studioIds: studio._id, active: true }, { name: 1, title: 1 }).sort({ _id: 1 }).lean();
+  const members = await studioMembersQuery(deps.models, studio._id).lean();
   const code = await studioMiniProgramCode(deps, String(studio._id), POSTER_CODE_WIDTH);
   const area = studio.kind === 'town' ? studio.town : studio.sector;
   return {

@@ -13,6 +13,8 @@ import {
 } from '@mashangshang/shared';
 import { createProject, listProjects, memberProfile, projectFilter, toProject, updateProject } from './service';
 import type { ProjectDoc } from './model';
+import { anyMemberState } from '../members/model';
+import { anyStudioState } from '../studios/model';
 import { exportResponse, sendTable } from '../../lib/tabular-export';
 import { chinaTime } from '../notifications/templates';
 
@@ -85,8 +87,8 @@ const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { format = 'csv', ...filters } = request.query;
       const filter = await projectFilter(app.models, filters);
-      const members = await app.models.Member.find({}, { name: 1, studioIds: 1 }).lean();
-      const studios = new Map((await app.models.Studio.find({}, { name: 1 }).lean()).map((s) => [String(s._id), s.name]));
+      const members = await app.models.Member.find(anyMemberState(), { name: 1, studioIds: 1 }).lean();
+      const studios = new Map((await app.models.Studio.find(anyStudioState(), { name: 1 }).lean()).map((s) => [String(s._id), s.name]));
       const names = new Map(members.map((m) => [String(m._id), m.name]));
       const studiosOf = new Map(members.map((m) => [String(m._id), m.studioIds.map((id) => studios.get(String(id)) ?? '').filter(Boolean).join('、')]));
       const rows = (async function* () {
@@ -133,7 +135,7 @@ const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { format = 'csv', includeRetired = false } = request.query;
-      const studios = await app.models.Studio.find({}, { name: 1, town: 1, sector: 1, active: 1, serviceItems: 1, sortOrder: 1 }).sort({ sortOrder: 1, _id: 1 }).lean();
+      const studios = await app.models.Studio.find(anyStudioState(), { name: 1, town: 1, sector: 1, active: 1, serviceItems: 1, sortOrder: 1 }).sort({ sortOrder: 1, _id: 1 }).lean();
       const rows = studios.flatMap((studio) =>
         studio.serviceItems.filter((item) => includeRetired || item.active).map((item) => ({ studio: studio.name, area: studio.town ?? studio.sector ?? '', item })),
       );

@@ -6,6 +6,8 @@ import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { withDocumentLock } from '../../lib/document-lock';
 import type { ProjectDoc } from './model';
+import { membersOfStudioFilter } from '../members/model';
+import { allOf } from '../../lib/query-bounds';
 
 export function toProject(doc: ProjectDoc, memberName: string): DutyProject {
   return {
@@ -32,7 +34,7 @@ export async function projectFilter(models: Models, query: Pick<DutyProjectListQ
   const filter: Record<string, unknown> = {};
   if (query.memberId) filter.memberId = new Types.ObjectId(query.memberId);
   if (query.studioId) {
-    const members = await models.Member.find({ studioIds: new Types.ObjectId(query.studioId) }, { _id: 1 }).lean();
+    const members = await models.Member.find(membersOfStudioFilter(new Types.ObjectId(query.studioId)), { _id: 1 }).lean();
     const ids = members.map((m) => m._id);
     filter.memberId = query.memberId ? (ids.some((id) => id.equals(query.memberId!)) ? new Types.ObjectId(query.memberId) : { $in: [] }) : { $in: ids };
   }
@@ -41,11 +43,22 @@ export async function projectFilter(models: Models, query: Pick<DutyProjectListQ
   return filter;
 }
 
+/**
+ * The page GET /admin/projects reads, for the filter projectFilter made of its query: newest first,
+ * one more than a page. By member or studio it is a {memberId, year} range; otherwise (year and state
+ * alone are not index ranges on FerretDB, which pushes no numbers) an ordered walk of _id that stops
+ * after the page.
+ */
+export function projectListQuery(models: Models, filter: Record<string, unknown>, query: Pick<DutyProjectListQuery, 'limit' | 'cursor'>) {
+  const limit = query.limit ?? 20;
+  return models.Project.find(allOf(filter, query.cursor ? { _id: { $lt: decodeCursor(query.cursor).id } } : {}))
+    .sort({ _id: -1 })
+    .limit(limit + 1);
+}
+
 export async function listProjects(models: Models, query: DutyProjectListQuery): Promise<DutyProjectList> {
   const limit = query.limit ?? 20;
-  const and: Record<string, unknown>[] = [await projectFilter(models, query)];
-  if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
-  const rows = await models.Project.find({ $and: and }).sort({ _id: -1 }).limit(limit + 1).lean<ProjectDoc[]>();
+  const rows = await projectListQuery(models, await projectFilter(models, query), query).lean<ProjectDoc[]>();
   const page = rows.slice(0, limit);
   const names = await memberNames(models, page.map((p) => p.memberId));
   const last = page[page.length - 1];
@@ -72,13 +85,18 @@ export async function updateProject(models: Models, redis: Redis, id: string, pa
   return toProject(updated, names.get(String(updated.memberId)) ?? '');
 }
 
+/** A member's active duty projects, newest year first ({memberId, year} index). */
+export function memberProjectsQuery(models: Models, memberId: Types.ObjectId) {
+  return models.Project.find({ memberId, active: true }).sort({ year: -1, _id: 1 });
+}
+
 /** The public page of an active member: studios and active duty projects, newest year first. Never a phone or an openid. */
 export async function memberProfile(models: Models, id: string): Promise<MemberProfile> {
   const member = await models.Member.findOne({ _id: new Types.ObjectId(id), active: true }, { name: 1, title: 1, studioIds: 1 }).lean();
   if (!member) throw new AppError('MEMBER_NOT_FOUND');
   const [studios, projects] = await Promise.all([
     models.Studio.find({ _id: { $in: member.studioIds }, active: true }, { name: 1, sortOrder: 1 }).sort({ sortOrder: 1 }).lean(),
-    models.Project.find({ memberId: member._id, active: true }).sort({ year: -1, _id: 1 }).lean<ProjectDoc[]>(),
+    memberProjectsQuery(models, member._id).lean<ProjectDoc[]>(),
   ]);
   return {
     id: String(member._id),

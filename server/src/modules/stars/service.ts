@@ -118,12 +118,17 @@ function historyView(doc: StarHistoryDoc) {
   };
 }
 
+/** A studio's latest star changes, newest first ({studioId, _id} index). */
+export function starHistoryQuery(models: Models, studioId: Types.ObjectId) {
+  return models.StarHistory.find({ studioId }).sort({ _id: -1 }).limit(HISTORY_SHOWN);
+}
+
 export async function getStudioStars(models: Models, studioId: string): Promise<StudioStars> {
   const _id = new Types.ObjectId(studioId);
   const [studio, state, history] = await Promise.all([
     models.Studio.findById(_id, { star: 1 }).lean(),
     models.StarState.findById(_id).lean<StarStateDoc>(),
-    models.StarHistory.find({ studioId: _id }).sort({ _id: -1 }).limit(HISTORY_SHOWN).lean<StarHistoryDoc[]>(),
+    starHistoryQuery(models, _id).lean<StarHistoryDoc[]>(),
   ]);
   if (!studio) throw new AppError('STUDIO_NOT_FOUND');
   return {

@@ -3,6 +3,7 @@ import { STATS_MAX_RANGE_DAYS, type StatsGroup, type StatsGroupBy, type StatsQue
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { chinaDay, readRange, statsReady, type Counters } from './rollup';
+import { anyStudioState } from '../studios/model';
 
 export interface StatsDeps {
   models: Models;
@@ -76,6 +77,11 @@ function addInto(target: Counters, source: Counters) {
   for (const [name, value] of source) target.set(name, (target.get(name) ?? 0) + value);
 }
 
+/** Every studio, in list order, for grouping the statistics (retired ones too: they may have tickets in the range). */
+export function statsStudiosQuery(models: Models) {
+  return models.Studio.find(anyStudioState(), { name: 1, town: 1, sector: 1, jointGroup: 1, active: 1, sortOrder: 1 }).sort({ sortOrder: 1, _id: 1 });
+}
+
 export async function computeStats(deps: StatsDeps, query: StatsQuery, now = Date.now()): Promise<StatsResponse> {
   const { from, to } = resolveRange(query, now);
   const groupBy = query.groupBy ?? 'studio';
@@ -84,7 +90,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery, now = Dat
     throw new AppError('STATS_NOT_READY', { logMessage: 'statistics rollup not built yet; rebuild requested' });
   }
   const [studios, byStudio] = await Promise.all([
-    deps.models.Studio.find({}, { name: 1, town: 1, sector: 1, jointGroup: 1, active: 1, sortOrder: 1 }).sort({ sortOrder: 1, _id: 1 }).lean(),
+    statsStudiosQuery(deps.models).lean(),
     readRange(deps.redis, from, to, now),
   ]);
 

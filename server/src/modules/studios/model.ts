@@ -59,6 +59,16 @@ studioSchema.index({ active: 1, sortOrder: 1, _id: 1 });
 studioSchema.index({ town: 1 });
 studioSchema.index({ sector: 1 });
 
+/**
+ * Studios in either state, as an index range: `active` is a boolean on every studio (schema default),
+ * so this matches every studio, through {active, sortOrder, _id} (MongoDB merges the two ranges in
+ * list order: no blocking sort). For the lists that mean "all studios": the office's, statistics,
+ * exports.
+ */
+export function anyStudioState(): { active: { $in: boolean[] } } {
+  return { active: { $in: [true, false] } };
+}
+
 export type StudioModel = Model<StudioDoc>;
 
 export function studioModel(connection: Connection): StudioModel {

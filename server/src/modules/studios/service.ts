@@ -3,18 +3,28 @@ import { studioCodeFromScene, type AdminStudioDetail, type AdminStudioList, type
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
-import type { StudioDoc } from './model';
+import { anyStudioState, type StudioDoc } from './model';
+import { membersOfStudioFilter } from '../members/model';
+import { allOf } from '../../lib/query-bounds';
 
-/** Active members per studio, counted in the database (a studio may share members with others). */
+/**
+ * The active members of any of these studios, with their studios: what the list's member counts are
+ * made of. A find rather than an aggregation, so FerretDB reads it from the {active, …} index (it
+ * cannot look inside the studioIds array; MongoDB uses {studioIds, active}).
+ */
+export function activeMembersOfStudiosQuery(models: Models, studioIds: Types.ObjectId[]) {
+  return models.Member.find({ active: true, studioIds: { $in: studioIds } }, { studioIds: 1 });
+}
+
+/** Active members per studio (a member of several studios counts in each of them). */
 async function countActiveMembers(models: Models, studioIds: Types.ObjectId[]): Promise<Map<string, number>> {
   if (studioIds.length === 0) return new Map();
-  const rows = await models.Member.aggregate<{ _id: Types.ObjectId; count: number }>([
-    { $match: { active: true, studioIds: { $in: studioIds } } },
-    { $unwind: '$studioIds' },
-    { $match: { studioIds: { $in: studioIds } } },
-    { $group: { _id: '$studioIds', count: { $sum: 1 } } },
-  ]);
-  return new Map(rows.map((row) => [String(row._id), row.count]));
+  const wanted = new Set(studioIds.map(String));
+  const counts = new Map<string, number>();
+  for (const member of await activeMembersOfStudiosQuery(models, studioIds).lean()) {
+    for (const id of (member.studioIds ?? []).map(String)) if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function toSummary(studio: StudioDoc, memberCount: number): StudioSummary {
@@ -30,20 +40,27 @@ function toSummary(studio: StudioDoc, memberCount: number): StudioSummary {
   };
 }
 
-/** One page of studios in list order; `active` null means both in-use and retired ones (the office's view). */
-async function findStudioPage(models: Models, query: StudioListQuery, active: boolean | null): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
+/**
+ * One page of studios in list order ({sortOrder, _id}, keyset); `active` null means both in-use and
+ * retired ones (the office's view), said as `active` in [true, false] so that list too starts from the
+ * {active, sortOrder, _id} index.
+ */
+export function studioPageQuery(models: Models, query: StudioListQuery, active: boolean | null) {
   const limit = query.limit ?? 20;
-  const filter: Record<string, unknown> = active === null ? {} : { active };
+  const filter: Record<string, unknown> = active === null ? anyStudioState() : { active };
   if (query.town) filter.town = query.town;
   if (query.sector) filter.sector = query.sector;
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
   const conditions: Record<string, unknown>[] = [filter];
   if (query.cursor) conditions.push(afterPosition('sortOrder', decodeCursor(query.cursor, 'number')));
-
-  const studios = await models.Studio.find(conditions.length > 1 ? { $and: conditions } : filter)
+  return models.Studio.find(allOf(...conditions))
     .sort({ sortOrder: 1, _id: 1 })
-    .limit(limit + 1)
-    .lean<StudioDoc[]>();
+    .limit(limit + 1);
+}
+
+async function findStudioPage(models: Models, query: StudioListQuery, active: boolean | null): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
+  const limit = query.limit ?? 20;
+  const studios = await studioPageQuery(models, query, active).lean<StudioDoc[]>();
   const page = studios.slice(0, limit);
   const counts = await countActiveMembers(models, page.map((s) => s._id));
   const last = page[page.length - 1];
@@ -69,11 +86,14 @@ export async function getStudioForAdmin(models: Models, id: string): Promise<Adm
   return { ...(await toDetail(models, studio)), active: studio.active, code: studio.code };
 }
 
+/** A studio's active members as its page (and its poster) lists them, oldest first. */
+export function studioMembersQuery(models: Models, studioId: Types.ObjectId) {
+  return models.Member.find(membersOfStudioFilter(studioId, true), { name: 1, title: 1 }).sort({ _id: 1 });
+}
+
 /** The public detail of a studio document (also used by admin routes, whatever the studio's state). */
 export async function toDetail(models: Models, studio: StudioDoc): Promise<StudioDetail> {
-  const members = await models.Member.find({ studioIds: studio._id, active: true }, { name: 1, title: 1 })
-    .sort({ _id: 1 })
-    .lean();
+  const members = await studioMembersQuery(models, studio._id).lean();
   return {
     ...toSummary(studio, members.length),
     intro: studio.intro,

@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Models } from '../../models';
 import { LOAD_KEY, LOAD_STATUSES, STATS_READY_KEY } from '../stats/rollup';
+import { membersOfStudioFilter } from '../members/model';
 
 /** Member id → when they were last given a ticket (ms): the tie-break between equally loaded members. */
 const LAST_ASSIGNED_KEY = 'assign:last';
@@ -51,13 +52,18 @@ async function countOpenTickets(models: Models, memberIds: Types.ObjectId[]): Pr
   return mergeZeros(memberIds.map(String), new Map(rows.map((row) => [String(row._id), row.open])));
 }
 
+/** The studio's active members, who may be given its new tickets. */
+export function assignmentCandidatesQuery(models: Models, studioId: Types.ObjectId) {
+  return models.Member.find(membersOfStudioFilter(studioId, true), { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 });
+}
+
 /**
  * The active member of the studio with the fewest open tickets; ties go to the one who has waited
  * longest since their last assignment (never assigned counts as longest). Null when the studio has
  * no active member: the ticket then waits as `pending` for an admin.
  */
 export async function pickLeastLoadedMember(models: Models, redis: Redis, studioId: Types.ObjectId): Promise<{ id: Types.ObjectId; name: string } | null> {
-  const members = await models.Member.find({ studioIds: studioId, active: true }, { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 }).lean();
+  const members = await assignmentCandidatesQuery(models, studioId).lean();
   if (members.length === 0) return null;
   const { open, lastAssigned } = await assignmentHints(models, redis, members.map((m) => m._id));
   // Members assigned before the tie-break moved to Redis still carry it on their record.
