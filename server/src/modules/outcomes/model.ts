@@ -53,6 +53,10 @@ const outcomeSchema = new Schema<OutcomeDoc>(
 // One record per ticket: resolving again (or a retried request) never makes a second one.
 outcomeSchema.index({ ticketId: 1 }, { unique: true });
 outcomeSchema.index({ kind: 1, status: 1, _id: -1 });
+// The office's list filtered by status, studio or creation day alone (GET /admin/outcomes).
+outcomeSchema.index({ status: 1, _id: -1 });
+outcomeSchema.index({ studioId: 1, _id: -1 });
+outcomeSchema.index({ createdAt: 1 });
 
 export function outcomeModel(connection: Connection): Model<OutcomeDoc> {
   return connection.model<OutcomeDoc>('Outcome', outcomeSchema);

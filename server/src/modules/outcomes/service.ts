@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import type { TicketDoc } from '../tickets/model';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
+import { DATA_CEILING, DATA_FLOOR, allOf } from '../../lib/query-bounds';
 import { withDocumentLock } from '../../lib/document-lock';
 import type { OutcomeDoc } from './model';
 
@@ -99,9 +100,11 @@ export function outcomeFilter(query: Omit<OutcomeListQuery, 'limit' | 'cursor'>)
   if (query.studioId) filter.studioId = new Types.ObjectId(query.studioId);
   if (query.from || query.to) {
     if (query.from && query.to && query.from > query.to) throw new AppError('VALIDATION_FAILED', { logMessage: 'from after to', userMessage: '起始日期不能晚于结束日期' });
+    // Bounded on both sides (an open side by DATA_FLOOR or DATA_CEILING, which no record passes): the
+    // form FerretDB reads from the {createdAt} index.
     filter.createdAt = {
-      ...(query.from ? { $gte: new Date(`${query.from}T00:00:00+08:00`) } : {}),
-      ...(query.to ? { $lt: new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000) } : {}),
+      $gte: query.from ? new Date(`${query.from}T00:00:00+08:00`) : DATA_FLOOR,
+      $lt: query.to ? new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000) : DATA_CEILING,
     };
     for (const day of [query.from, query.to]) {
       if (day && Number.isNaN(Date.parse(`${day}T00:00:00+08:00`))) throw new AppError('VALIDATION_FAILED', { userMessage: '日期无效，请检查后重试' });
@@ -117,11 +120,20 @@ export async function studioNames(models: Models, ids: Types.ObjectId[]): Promis
   return new Map(studios.map((s) => [String(s._id), s.name]));
 }
 
+/**
+ * The page GET /admin/outcomes reads: newest first, one more than a page. Each filter has an index
+ * that leads with it ({kind, status, _id}, {status, _id}, {studioId, _id}, {createdAt}); with none,
+ * an ordered walk of _id that stops after the page.
+ */
+export function outcomeListQuery(models: Models, query: OutcomeListQuery) {
+  const limit = query.limit ?? 20;
+  const filter = allOf(outcomeFilter(query), query.cursor ? { _id: { $lt: decodeCursor(query.cursor).id } } : {});
+  return models.Outcome.find(filter).sort({ _id: -1 }).limit(limit + 1);
+}
+
 export async function listOutcomes(models: Models, query: OutcomeListQuery): Promise<OutcomeList> {
   const limit = query.limit ?? 20;
-  const and: Record<string, unknown>[] = [outcomeFilter(query)];
-  if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
-  const rows = await models.Outcome.find({ $and: and }).sort({ _id: -1 }).limit(limit + 1).lean<OutcomeDoc[]>();
+  const rows = await outcomeListQuery(models, query).lean<OutcomeDoc[]>();
   const page = rows.slice(0, limit);
   const names = await studioNames(models, page.map((r) => r.studioId));
   const last = page[page.length - 1];
