@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Models } from '../../models';
 
@@ -18,12 +19,24 @@ const RAISE_TO_FLOOR_THEN_NEXT =
 
 const format = (prefix: string, day: string, seq: number) => `${prefix}${day}-${String(seq).padStart(4, '0')}`;
 
+/**
+ * The day's newest numbered tickets. '.' is the character after '-': the `no` range is exactly the
+ * day's numbers. Newest by _id, since numbers past 9999 do not sort as text. A ticket's _id is made
+ * after the instant its number's day comes from (submitTicket), so no ticket of the day has an _id
+ * older than the day's start: that bound is an _id range every backend reads from its _id index, so
+ * the day's first submit (nothing numbered yet) does not walk the whole collection looking for one.
+ */
+export function dayNumbersQuery(models: Models, prefix: string, day: string) {
+  const dayStart = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00+08:00`);
+  return models.Ticket.find({ _id: { $gte: Types.ObjectId.createFromTime(Math.floor(dayStart / 1000)) }, no: { $gte: `${prefix}${day}-`, $lt: `${prefix}${day}.` } }, { no: 1 })
+    .sort({ _id: -1 })
+    .limit(FLOOR_SAMPLE);
+}
+
 /** The highest sequence number already given out on that day, read from the tickets themselves. */
 async function highestStoredSeq(models: Models, prefix: string, day: string): Promise<number> {
   const head = `${prefix}${day}-`;
-  // '.' is the character after '-': the range is exactly the day's numbers. Newest by _id, since
-  // numbers past 9999 do not sort as text.
-  const newest = await models.Ticket.find({ no: { $gte: head, $lt: `${prefix}${day}.` } }, { no: 1 }).sort({ _id: -1 }).limit(FLOOR_SAMPLE).lean();
+  const newest = await dayNumbersQuery(models, prefix, day).lean();
   return newest.reduce((max, ticket) => Math.max(max, Number(ticket.no.slice(head.length)) || 0), 0);
 }
 
