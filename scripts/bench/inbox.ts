@@ -246,7 +246,7 @@ async function main() {
       );
 
       const previous = results.filter((r) => !r.skipped && r !== result).at(-1);
-      for (const q of listQueries(world, actors, QUERY_KEYS)) {
+      for (const q of listQueries(models, world, actors, QUERY_KEYS)) {
         const entry: QueryResult = { label: q.label, api: {}, raw: {}, ...(q.depth ? { depth: q.depth } : {}) };
         result.queries[q.key] = entry;
         if (q.unavailable) {

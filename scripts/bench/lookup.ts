@@ -98,7 +98,7 @@ async function measure(build: string, binary: string, data: Data, opts: { byIdRu
     log(`[bench] ${build}: inserted in ${insertSeconds.toFixed(1)} s; timing the lists…`);
 
     const lists: BuildResult['lists'] = {};
-    for (const q of listQueries(data.world, benchActors(data.world), LIST_KEYS)) {
+    for (const q of listQueries(models, data.world, benchActors(data.world), LIST_KEYS)) {
       if (q.unavailable) {
         log(`  ${q.label.padEnd(34)} NOT measured — ${q.unavailable}`);
         continue;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,32 +8,34 @@ export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 
 /**
- * Two small changes to FerretDB 1.24.2's SQLite backend, applied to its source before the build, so
- * a lookup or update by `_id` uses the unique `_id` index FerretDB creates instead of reading (and
- * JSON-parsing) every row: upstream queries `_ferretdb_sjson->'$._id'` while its index is on
- * `_ferretdb_sjson->"_id"`, and SQLite matches index expressions by their text (measured: 241 ms per
- * `_id` lookup at 40 000 tickets; profiled under the notify bench: 68 % of FerretDB's CPU parsing rows'
- * JSON for it). Same results: the same value is compared, and FerretDB still applies the whole
- * filter itself to what SQLite returns (which is why a filter with other conditions beside `_id` may
- * be narrowed by `_id` first). `npm run bench:lookup` measures both builds.
+ * Our patch set for FerretDB 1.24.2 (scripts/ferretdb/, see its README): files under `overlay/` are
+ * copied into the module source as they are (new files: the SQLite pushdown and its tests), and the
+ * unified diffs under `patches/` are applied in name order with `git apply` (anchored edits to
+ * upstream files, and the go.mod/go.sum of the newer SQLite). A diff that no longer applies fails the
+ * build loudly instead of building something else.
  */
-export const FERRETDB_PATCHES: { file: string; from: string; to: string; times: number }[] = [
-  {
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + `->"_id"`',
-    times: 1,
-  },
-  {
-    // Query and Explain: narrow by `_id` whenever the filter has `_id` equal to a string or ObjectId.
-    file: 'internal/backends/sqlite/collection.go',
-    from: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    to: '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    times: 2,
-  },
-];
-/** Written beside a patched binary (`<binary>.patches`); setup rebuilds a binary without it. */
-export const FERRETDB_PATCH_LEVEL = 'sqlite-id-index-1';
+export const FERRETDB_PATCH_DIR = path.join(__dirname, '..', 'ferretdb');
+
+function patchSetFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(full);
+    }
+  };
+  for (const sub of ['overlay', 'patches']) if (fs.existsSync(path.join(FERRETDB_PATCH_DIR, sub))) walk(path.join(FERRETDB_PATCH_DIR, sub));
+  return out;
+}
+
+/** Written beside a patched binary (`<binary>.patches`): the hash of the patch set; setup rebuilds a binary whose stamp differs. */
+export const FERRETDB_PATCH_LEVEL = (() => {
+  const hash = createHash('sha256');
+  // This file too: how the patch set is applied is part of what was built.
+  for (const file of [...patchSetFiles(), __filename]) hash.update(path.relative(FERRETDB_PATCH_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  return `pushdown-${hash.digest('hex').slice(0, 12)}`;
+})();
 
 const patchStampOf = (binary: string) => `${binary}.patches`;
 
@@ -46,9 +49,9 @@ export interface FerretBuildOptions {
   go: string;
   /** Where the binary goes (built under a temporary name, then moved: an interrupted build leaves none). */
   outFile: string;
-  /** Apply FERRETDB_PATCHES (false: upstream as published, for the lookup bench's baseline). */
+  /** Apply the patch set under scripts/ferretdb/ (false: upstream as published, for the lookup bench's baseline). */
   patched: boolean;
-  /** A scratch folder for the copied source; removed after a successful build. */
+  /** The folder for the copied (and patched) source; kept after the build, so `go test` can run the patch's tests there. */
   buildDir: string;
   say: (line: string) => void;
 }
@@ -107,14 +110,8 @@ export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
   fs.writeFileSync(versionFile, `${FERRETDB_VERSION}\n`);
 
   if (opts.patched) {
-    for (const patch of FERRETDB_PATCHES) {
-      const file = path.join(buildDir, patch.file);
-      const source = fs.readFileSync(file, 'utf8');
-      const found = source.split(patch.from).length - 1;
-      if (found !== patch.times) return `FerretDB source not as expected, not patched: ${patch.file} has ${found} occurrence(s) of ${JSON.stringify(patch.from)}, expected ${patch.times}`;
-      say(`  patch ${patch.file}: ${JSON.stringify(patch.from)} → ${JSON.stringify(patch.to)}`);
-      fs.writeFileSync(file, source.split(patch.from).join(patch.to));
-    }
+    const failure = applyPatchSet(buildDir, say);
+    if (failure) return failure;
   }
 
   fs.mkdirSync(path.dirname(opts.outFile), { recursive: true });
@@ -129,6 +126,31 @@ export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
   fs.renameSync(tmpBin, opts.outFile);
   if (opts.patched) fs.writeFileSync(patchStampOf(opts.outFile), `${FERRETDB_PATCH_LEVEL}\n`);
   else fs.rmSync(patchStampOf(opts.outFile), { force: true });
-  fs.rmSync(buildDir, { recursive: true, force: true });
+  return null;
+}
+
+/** Copies overlay/ into the source tree and applies patches/*.patch in order; null when done, else what failed. */
+export function applyPatchSet(sourceDir: string, say: (line: string) => void): string | null {
+  const overlay = path.join(FERRETDB_PATCH_DIR, 'overlay');
+  for (const file of patchSetFiles().filter((f) => f.startsWith(overlay + path.sep))) {
+    const rel = path.relative(overlay, file);
+    say(`  add ${rel}`);
+    fs.mkdirSync(path.dirname(path.join(sourceDir, rel)), { recursive: true });
+    fs.copyFileSync(file, path.join(sourceDir, rel));
+  }
+  for (const file of patchSetFiles().filter((f) => f.endsWith('.patch'))) {
+    say(`$ (cd ${quote(sourceDir)} && git apply ${quote(file)})`);
+    // Outside any repository (the ceiling stops git from finding ours above .tools/build): inside one,
+    // git apply silently skips the paths that are not under the current folder of that repository.
+    const applied = spawnSync('git', ['apply', '--verbose', '--whitespace=nowarn', file], {
+      cwd: sourceDir,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(sourceDir) },
+    });
+    if (applied.error || applied.status !== 0) return `FerretDB source not as expected, not patched: ${path.basename(file)} does not apply: ${String(applied.stderr || applied.error?.message).trim()}`;
+    const files = (fs.readFileSync(file, 'utf8').match(/^diff --git /gm) ?? []).length;
+    const done = (applied.stderr.match(/^Applied patch .* cleanly\.$/gm) ?? []).length;
+    if (done !== files) return `FerretDB not patched: ${path.basename(file)} changes ${files} file(s) but git apply patched ${done}: ${applied.stderr.trim()}`;
+  }
   return null;
 }

@@ -48,6 +48,8 @@ export interface StartDatabaseOptions {
   readyTimeoutMs?: number;
   /** Run this server instead of the one resolveDatabaseBinary finds (a bench comparing builds). */
   binary?: DatabaseBinary;
+  /** More FerretDB flags (the pushdown differential test runs one instance with `--test-disable-pushdown`). */
+  ferretdbArgs?: string[];
 }
 
 function databaseProbe(host: string, port: number) {
@@ -118,6 +120,7 @@ export async function startDatabase(opts: StartDatabaseOptions): Promise<Managed
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
+      ...(opts.ferretdbArgs ?? []),
     ],
     logFile: path.join(logsDir, 'ferretdb.log'),
     writableDirs: [dataDir, ferretDir, logsDir],

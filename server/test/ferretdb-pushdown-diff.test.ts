@@ -54,7 +54,8 @@ const BINARY = path.join(repoRoot, '.tools', 'bin', 'ferretdb');
  * reads therefore go through referencePipeline() on this instance: an aggregation whose first stage is
  * not $match, so nothing is pushed down (aggregations.GetPushdownQuery stops at the first other stage);
  * FerretDB applies $match with the same filter code as find, and $sort with the same sort code.
- * Each case checks the reference's explain says so.
+ * Each case checks the reference's explain says so. (Our patch 0003 removes that copy, so the flag
+ * holds for find again; the pipeline stays, so the reference does not rest on our own change.)
  */
 const REFERENCE_ARGS = ['--test-disable-pushdown'];
 function referencePipeline(c: { filter: Doc; sort?: SortSpec; skip?: number; limit?: number }, windowed = true): Doc[] {

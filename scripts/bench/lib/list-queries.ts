@@ -1,13 +1,14 @@
 /**
- * The list queries the product runs, built by the product's own builders (ticketListFilter for
- * GET /api/v1/tickets, the notices service's unread filter for the badge), for the benches that time
- * them raw through the driver (bench:lookup, bench:inbox) and through the API (bench:inbox), and
- * their `explain` as one line.
+ * The list queries the product runs, built by the product's own builders (ticketListQuery for
+ * GET /api/v1/tickets: its filter, projection, sort and limit; unreadNoticesFilter for the notices
+ * badge), for the benches that time them raw through the driver (bench:lookup, bench:inbox) and
+ * through the API (bench:inbox), and their `explain` as one line.
  */
 import { Types, type mongo } from 'mongoose';
 import type { TicketListQuery } from '@mashangshang/shared';
-import { ticketListFilter } from '../../../server/src/modules/tickets/service';
-import * as noticeService from '../../../server/src/modules/notifications/service';
+import { ticketListQuery } from '../../../server/src/modules/tickets/service';
+import { unreadNoticesFilter } from '../../../server/src/modules/notifications/service';
+import type { Models } from '../../../server/src/models';
 import { encodeCursor } from '../../../server/src/lib/cursor';
 import type { Actor } from '../../../server/src/modules/auth/actor';
 import type { TicketWorld } from './ticket-data';
@@ -57,7 +58,7 @@ function middleCursor(ids: Types.ObjectId[]): { cursor: string; at: number } | n
 
 const toUrl = (query: TicketListQuery) => `/api/v1/tickets?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 
-function ticketList(key: ListKey, label: string, who: ListQuery['who'], actor: Actor, base: TicketListQuery, deepList?: Types.ObjectId[], collection = 'tickets'): ListQuery {
+function ticketList(models: Models, key: ListKey, label: string, who: ListQuery['who'], actor: Actor, base: TicketListQuery, deepList?: Types.ObjectId[]): ListQuery {
   let query: TicketListQuery = { ...base, limit: PAGE };
   let depth: ListQuery['depth'];
   let unavailable: string | undefined;
@@ -68,13 +69,16 @@ function ticketList(key: ListKey, label: string, who: ListQuery['who'], actor: A
       depth = { at: middle.at, of: deepList.length };
     } else unavailable = `the list has ${deepList.length} tickets, too few for a deep page`;
   }
-  // Exactly what listTickets runs: the filter, no timeline, newest first, one more than a page.
-  const find = (db: mongo.Db) =>
-    db
-      .collection(collection)
-      .find(ticketListFilter(actor, query), { projection: { timeline: 0 } })
-      .sort({ _id: -1 })
-      .limit(PAGE + 1);
+  // Exactly what the route runs (ticketListQuery: filter, projection, sort, limit), sent by the driver.
+  const find = (db: mongo.Db) => {
+    const built = ticketListQuery(models, actor, query);
+    const { sort, limit } = built.getOptions();
+    return db
+      .collection(models.Ticket.collection.collectionName)
+      .find(built.getFilter() as mongo.Filter<mongo.Document>, { projection: built.projection() ?? undefined })
+      .sort(sort as mongo.Sort)
+      .limit(limit ?? PAGE + 1);
+  };
   return {
     key,
     label,
@@ -88,30 +92,28 @@ function ticketList(key: ListKey, label: string, who: ListQuery['who'], actor: A
 }
 
 /** The queries named by `keys`, for the world's lists as seeded so far. */
-export function listQueries(world: TicketWorld, actors: BenchActors, keys: ListKey[]): ListQuery[] {
+export function listQueries(models: Models, world: TicketWorld, actors: BenchActors, keys: ListKey[]): ListQuery[] {
   const all: Record<ListKey, () => ListQuery> = {
-    inboxAll: () => ticketList('inboxAll', 'inbox (all), first page', 'member', actors.member, {}),
-    inboxAssigned: () => ticketList('inboxAssigned', 'inbox 待回复, first page', 'member', actors.member, { status: 'assigned' }),
-    inboxDeep: () => ticketList('inboxDeep', 'inbox (all), deep keyset page', 'member', actors.member, {}, world.lists.inbox),
-    overdue: () => ticketList('overdue', 'overdue board, first page', 'admin', actors.admin, { overdue: true }),
-    overdueDeep: () => ticketList('overdueDeep', 'overdue board, deep keyset page', 'admin', actors.admin, { overdue: true }, world.lists.overdue),
-    residentList: () => ticketList('residentList', "a resident's list, first page", 'resident', actors.resident, {}),
+    inboxAll: () => ticketList(models, 'inboxAll', 'inbox (all), first page', 'member', actors.member, {}),
+    inboxAssigned: () => ticketList(models, 'inboxAssigned', 'inbox 待回复, first page', 'member', actors.member, { status: 'assigned' }),
+    inboxDeep: () => ticketList(models, 'inboxDeep', 'inbox (all), deep keyset page', 'member', actors.member, {}, world.lists.inbox),
+    overdue: () => ticketList(models, 'overdue', 'overdue board, first page', 'admin', actors.admin, { overdue: true }),
+    overdueDeep: () => ticketList(models, 'overdueDeep', 'overdue board, deep keyset page', 'admin', actors.admin, { overdue: true }, world.lists.overdue),
+    residentList: () => ticketList(models, 'residentList', "a resident's list, first page", 'resident', actors.resident, {}),
     noticesUnread: () => {
-      // What listNotifications and markRead count for the badge: the service's unreadNoticesFilter
-      // (one branch per recipient, each an index range) where it has one, else the filter it counted before.
-      const builder = (noticeService as { unreadNoticesFilter?: (actor: Actor) => Record<string, unknown> }).unreadNoticesFilter;
-      const filter = builder ? builder(actors.member) : { $and: [noticeService.recipientFilter(actors.member), { readAt: null }] };
+      // What listNotifications and markRead count for the badge.
+      const filter = unreadNoticesFilter(actors.member);
       return {
         key: 'noticesUnread',
         label: 'notices unread count (member)',
         who: 'member',
         apiPath: '/api/v1/me/notifications?limit=1',
-        raw: (db) => db.collection('notifications').countDocuments(filter),
+        raw: (db) => db.collection(models.Notification.collection.collectionName).countDocuments(filter),
         // countDocuments is this aggregation.
         explain: async (db) =>
           formatExplain(
             (await db
-              .collection('notifications')
+              .collection(models.Notification.collection.collectionName)
               .aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }])
               .explain('queryPlanner')) as Record<string, unknown>,
           ),

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { AdminStudioCreateBody, AdminStudioPatchBody, StudioDetail, StudioKind } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
-import type { ServiceItemDoc, StudioDoc } from './model';
+import { anyStudioState, type ServiceItemDoc, type StudioDoc } from './model';
 import { toDetail } from './service';
 import type { Actor } from '../auth/actor';
 import { applyStarOverride, starReasonOf } from '../stars/service';
@@ -44,7 +44,7 @@ export async function createStudio(models: Models, body: AdminStudioCreateBody):
   const sector = body.sector ?? null;
   assertKindMatches(body.kind, town, sector);
   // New studios go last in the public list; admins reorder later if they need to.
-  const last = await models.Studio.findOne({}, { sortOrder: 1 }).sort({ sortOrder: -1 }).lean();
+  const last = await models.Studio.findOne(anyStudioState(), { sortOrder: 1 }).sort({ sortOrder: -1 }).lean();
   const fields = {
     name: body.name,
     kind: body.kind,
