@@ -171,10 +171,13 @@ ticketSchema.index({ no: 1 }, { unique: true });
 // Same resident + same Idempotency-Key → the same ticket, enforced by the database.
 ticketSchema.index({ residentId: 1, idempotencyKey: 1 }, { unique: true });
 ticketSchema.index({ residentId: 1, _id: -1 });
+// A studio's tickets and a member's handed-over tickets, newest first: by status (an inbox tab; open
+// counts per assignee for assignment) and in every status (the inbox's 全部), each a walk in _id
+// order that stops after a page instead of a sort of everything the studio ever received.
 ticketSchema.index({ studioId: 1, status: 1, _id: -1 });
-// A member's handed-over tickets newest first (inbox), and open counts per assignee (assignment).
+ticketSchema.index({ studioId: 1, _id: -1 });
 ticketSchema.index({ assigneeId: 1, status: 1, _id: -1 });
-ticketSchema.index({ assigneeId: 1, assignedAt: -1 });
+ticketSchema.index({ assigneeId: 1, _id: -1 });
 ticketSchema.index({ status: 1, dueAt: 1 });
 // The admin's lists by status newest first (overdue board, unassigned): keyset order without a
 // blocking sort; dueAt in the key so overdue is decided before fetching a document.

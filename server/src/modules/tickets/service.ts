@@ -26,7 +26,6 @@ import { ticketScopeFilter } from './access';
 import { noteAssignment, pickLeastLoadedMember } from './assignment';
 import type { Redis } from 'ioredis';
 import { nextTicketNumber } from './numbering';
-import { recallSubmit, rememberSubmit } from './idempotency';
 import type { TicketDoc, TimelineEvent } from './model';
 import { toSummary } from './views';
 import { outboxEntry, recordNotices } from '../notifications/outbox';
@@ -72,6 +71,11 @@ async function checkContent(deps: TicketDeps, openid: string, text: string): Pro
   }
 }
 
+/** The ticket a resident's Idempotency-Key produced (the unique index's two fields, so one index point). */
+export function submitByKeyFilter(residentId: Types.ObjectId, idempotencyKey: string) {
+  return { residentId, idempotencyKey };
+}
+
 export async function submitTicket(
   deps: TicketDeps,
   actor: Actor,
@@ -79,12 +83,10 @@ export async function submitTicket(
   idempotencyKey: string,
 ): Promise<{ ticket: TicketDoc; created: boolean }> {
   const { models } = deps;
-  const byKey = () => models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
-  const remembered = await recallSubmit(deps.redis, actor.id, idempotencyKey);
-  if (remembered) {
-    const replayed = await models.Ticket.findById(remembered).lean<TicketDoc>();
-    if (replayed && String(replayed.residentId) === String(actor.id)) return { ticket: replayed, created: false };
-  }
+  // A replay answers with the key's ticket: one lookup on the unique (residentId, idempotencyKey) index.
+  const byKey = () => models.Ticket.findOne(submitByKeyFilter(actor.id, idempotencyKey)).lean<TicketDoc>();
+  const replayed = await byKey();
+  if (replayed) return { ticket: replayed, created: false };
 
   const content = body.content.trim();
   const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
@@ -159,10 +161,7 @@ export async function submitTicket(
       if ((error as { code?: number }).code !== 11000) throw error;
       if (attempt >= MAX_NUMBER_ATTEMPTS) throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
       const winner = await byKey();
-      if (winner) {
-        await rememberSubmit(deps.redis, actor.id, idempotencyKey, winner._id);
-        return { ticket: winner, created: false };
-      }
+      if (winner) return { ticket: winner, created: false };
     }
   }
   const claimImages = async () => {
@@ -170,7 +169,7 @@ export async function submitTicket(
     const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
     if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
   };
-  await Promise.all([rememberSubmit(deps.redis, actor.id, idempotencyKey, ticketId), assignee ? noteAssignment(deps.redis, assignee.id, now) : null, claimImages()]);
+  await Promise.all([assignee ? noteAssignment(deps.redis, assignee.id, now) : null, claimImages()]);
   // The document as saved: no read back.
   return { ticket: saved, created: true };
 }
