@@ -90,12 +90,20 @@ async function main() {
     await runLoad({ mode: 'submit', url: apiUrl, connections: flags.connections, seconds: 2, tokens, studioId: studio.id, keyPrefix: 'warmup' });
     log(`[bench] setup and warm-up done in ${((Date.now() - benchStart) / 1000).toFixed(1)} s`);
 
-    type CommandEvent = { commandName: string; duration: number };
-    const client = app.models.Ticket.db.getClient() as unknown as { on(event: 'commandSucceeded', listener: (e: CommandEvent) => void): void };
+    type CommandEvent = { commandName: string; duration: number; requestId: number; command?: Record<string, unknown> };
+    const client = app.models.Ticket.db.getClient() as unknown as { on(event: 'commandStarted' | 'commandSucceeded', listener: (e: CommandEvent) => void): void };
     let commandLog: Record<string, { count: number; ms: number }> | null = null;
+    // Each command by name and collection ("find tickets"), so a slow one is named.
+    const collectionOf = new Map<number, string>();
+    client.on('commandStarted', (e) => {
+      const target = e.command?.[e.commandName];
+      if (commandLog && typeof target === 'string') collectionOf.set(e.requestId, target);
+    });
     client.on('commandSucceeded', (e) => {
+      const collection = collectionOf.get(e.requestId);
+      collectionOf.delete(e.requestId);
       if (!commandLog) return;
-      const entry = (commandLog[e.commandName] ??= { count: 0, ms: 0 });
+      const entry = (commandLog[collection ? `${e.commandName} ${collection}` : e.commandName] ??= { count: 0, ms: 0 });
       entry.count++;
       entry.ms += e.duration;
     });
@@ -111,7 +119,7 @@ async function main() {
     const redisBefore = await redisCommandStats(services.redis.port);
     await measure('submitMax', () => runLoad({ mode: 'submit', url: apiUrl, ...common, tokens, keyPrefix: 'max' }));
     // Every accepted submit inserts exactly once; requests still in flight at the end count too.
-    const perSubmit = Math.max(1, commandLog.insert?.count ?? 1);
+    const perSubmit = Math.max(1, commandLog[`insert ${app.models.Ticket.collection.collectionName}`]?.count ?? 1);
     const redisAfter = await redisCommandStats(services.redis.port);
     const redisCommandsPerSubmit = Object.fromEntries(
       [...redisAfter]

@@ -5,7 +5,7 @@ import { eventually, startTestStack, type TestStack } from './helpers/app';
 import { startWorkers } from '../src/worker-runtime';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
-import { STATS_READY_KEY, reconcileStats } from '../src/modules/stats/rollup';
+import { LOAD_KEY, STATS_READY_KEY, reconcileStats } from '../src/modules/stats/rollup';
 import { histogramMedian } from '../src/modules/stats/service';
 import { prng } from '../../scripts/lib/prng';
 
@@ -112,7 +112,7 @@ describe('statistics', () => {
   const studioOf = new Map<string, { id: string; town: string | null; sector: string | null; jointGroup: string | null }>();
   const inRange = seeded.filter((t) => t.createdAt.getTime() >= chinaMidnight(FROM) && t.createdAt.getTime() < chinaMidnight('2026-04-11'));
 
-  // Three members share the seeded tickets (each not pending).
+  // Three members share the seeded tickets (each not pending), for the assignment load.
   const assignees = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
   const getStats = (query: string) => stack.app.inject({ method: 'GET', url: `/api/v1/admin/stats?${query}`, headers: admin.headers });
 
@@ -164,6 +164,13 @@ describe('statistics', () => {
     }
     // A second reconcile changes nothing (the rollup is idempotent).
     expect((await reconcileStats(stack.app.models, stack.app.redis)).changed).toBe(0);
+    // It also rebuilt each member's open-ticket load, which automatic assignment balances on.
+    const open = seeded.map((t, i) => ({ t, i })).filter(({ t }) => t.status === 'assigned' || t.status === 'answered');
+    const load = await stack.app.redis.hgetall(LOAD_KEY);
+    expect(open.length).toBeGreaterThan(0);
+    expect(load).toEqual(
+      Object.fromEntries(assignees.map((id, k) => [String(id), String(open.filter(({ i }) => i % assignees.length === k).length)]).filter(([, n]) => n !== '0')),
+    );
   });
 
   it('gives per-studio figures that match the ones computed from the tickets', async () => {

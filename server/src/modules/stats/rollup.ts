@@ -20,11 +20,15 @@ import type { TicketDoc } from '../tickets/model';
  * carry the ticket's `version`, so a slow scan never overwrites a newer live change.
  */
 
-// v2: contributions carried the assignee of an open ticket (the assignment load, since counted from
-// an index); the field is ignored now, so v2's stored contributions stay valid.
+// v2: contributions also carry the assignee of an open ticket (the assignment load below).
 export const STATS_PREFIX = 'stats:v2:';
 export const STATS_READY_KEY = `${STATS_PREFIX}ready`;
 const OPEN_KEY = `${STATS_PREFIX}open`;
+/**
+ * Member id → how many open tickets (pending, assigned or answered) are assigned to them: what
+ * automatic assignment balances on, read in O(1) instead of counting tickets (a full scan on FerretDB).
+ */
+export const LOAD_KEY = `${STATS_PREFIX}load`;
 const TICKET_KEY = (ticketId: string) => `${STATS_PREFIX}t:${ticketId}`;
 
 /** China time (UTC+8, no daylight saving): days and months of the rollup are China's. */
@@ -33,6 +37,7 @@ export const chinaDay = (at: Date | number): string => new Date(new Date(at).get
 
 /** What of a ticket the statistics read (a scan projects just these). */
 export type StatsTicket = Pick<TicketDoc, '_id' | 'version' | 'studioId' | 'createdAt' | 'category' | 'status' | 'dueAt' | 'answeredAt' | 'outcome'> & {
+  assigneeId?: TicketDoc['assigneeId'];
   rating?: { score: number } | null;
   followUp?: { askedCount?: number; settledCount?: number; unsettledCount?: number } | null;
 };
@@ -48,7 +53,11 @@ export const STATS_TICKET_PROJECTION = {
   outcome: 1,
   rating: 1,
   followUp: 1,
+  assigneeId: 1,
 } as const;
+
+/** Statuses in which a ticket counts towards its assignee's load. */
+export const LOAD_STATUSES: readonly string[] = ['pending', 'assigned', 'answered'];
 
 /**
  * First-response minutes are kept as a histogram: exact to the minute under a day, to 15 minutes
@@ -69,6 +78,8 @@ interface Contribution {
   f: Record<string, number>;
   /** Deadline (ms) while unanswered: such a ticket is not yet due before it. */
   due: number | null;
+  /** Assignee while the ticket is open: one unit of that member's load. */
+  a?: string;
 }
 
 /** The ticket version a contribution was computed from (stored beside it; newer wins). */
@@ -96,12 +107,13 @@ export function contributionOf(ticket: StatsTicket): Contribution {
   if (fu?.unsettledCount) f['fu:unsettled'] = fu.unsettledCount;
   const open = ticket.status === 'pending' || ticket.status === 'assigned';
   const contribution: Contribution = { t: String(ticket._id), s: String(ticket.studioId), d: day, m: day.slice(0, 7), f, due: open ? ticket.dueAt.getTime() : null };
+  if (ticket.assigneeId && LOAD_STATUSES.includes(ticket.status)) contribution.a = String(ticket.assigneeId);
   return contribution;
 }
 
 /**
  * Replaces a ticket's stored contribution with a new one, atomically: subtracts the old counters,
- * adds the new, moves its not-yet-due entry. Answers 1 when applied, 2
+ * adds the new, moves its not-yet-due entry and its unit of assignee load. Answers 1 when applied, 2
  * when nothing changed, and 0 (refused) for a contribution older than the stored one.
  * (Bucket keys are derived inside the script: fine on a single Redis, which is what we run.)
  */
@@ -134,6 +146,9 @@ local function apply(c, sign)
     local member = c.d .. '|' .. c.s .. '|' .. c.t
     if sign < 0 then redis.call('ZREM', KEYS[2], member) else redis.call('ZADD', KEYS[2], c.due, member) end
   end
+  if type(c.a) == 'string' then
+    if redis.call('HINCRBY', KEYS[3], c.a, sign) <= 0 then redis.call('HDEL', KEYS[3], c.a) end
+  end
 end
 if old then apply(old, -1) end
 apply(new, 1)
@@ -142,18 +157,18 @@ return 1
 `;
 
 interface ApplyCommand {
-  applyTicketStats(ticketKey: string, openKey: string, contribution: string, prefix: string, version: string): Promise<number>;
+  applyTicketStats(ticketKey: string, openKey: string, loadKey: string, contribution: string, prefix: string, version: string): Promise<number>;
 }
 type StatsRedis = Redis & ApplyCommand;
 
 function withScript(redis: Redis): StatsRedis {
-  if (!('applyTicketStats' in redis)) redis.defineCommand('applyTicketStats', { numberOfKeys: 2, lua: APPLY_SCRIPT });
+  if (!('applyTicketStats' in redis)) redis.defineCommand('applyTicketStats', { numberOfKeys: 3, lua: APPLY_SCRIPT });
   return redis as StatsRedis;
 }
 
 export async function applyTicketStats(redis: Redis, ticket: StatsTicket): Promise<boolean> {
   const c = contributionOf(ticket);
-  return (await withScript(redis).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket))) !== 0;
+  return (await withScript(redis).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, LOAD_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket))) !== 0;
 }
 
 /**
@@ -183,7 +198,7 @@ export async function reconcileStats(models: Models, redis: Redis, options: { ba
     const pipeline = script.pipeline();
     for (const ticket of batch) {
       const c = contributionOf(ticket);
-      (pipeline as unknown as { applyTicketStats: (...args: string[]) => void }).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket));
+      (pipeline as unknown as { applyTicketStats: (...args: string[]) => void }).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, LOAD_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket));
     }
     const results = (await pipeline.exec()) ?? [];
     for (const [error, result] of results) {

@@ -455,6 +455,47 @@ func (p *prober) probe(path string, scope []sqlCond) (bool, error) {
 	return !found, nil
 }
 
+// indexedBy names, for a branch read in _id order, an index whose keys before _id are all pinned by
+// the branch's equalities (" INDEXED BY ..."), else "". SQLite is not told that the handler stops
+// after a page, so it plans for reading every row: it would seek a range on another index (a
+// deadline, say) and sort all it finds, where walking this index in _id order and testing the
+// other conditions on its entries stops after a page.
+func (p *prober) indexedBy(b branch) string {
+	pinned := map[string]bool{}
+
+	for _, c := range b {
+		if c.pin != "" {
+			pinned[c.path] = true
+		}
+	}
+
+	var best string
+	var bestPrefix int
+
+	for _, index := range p.indexes {
+		for i, key := range index.Key {
+			if key.Field == "_id" {
+				// the longest pinned prefix reads the fewest entries
+				if i > bestPrefix {
+					best, bestPrefix = index.Name, i
+				}
+
+				break
+			}
+
+			if !pinned[key.Field] {
+				break
+			}
+		}
+	}
+
+	if best == "" {
+		return ""
+	}
+
+	return fmt.Sprintf(" INDEXED BY %q", p.table+"_"+best)
+}
+
 // pushdownQuery is the SQL a query runs, and what it pushed down.
 type pushdownQuery struct {
 	sql            string
@@ -513,6 +554,10 @@ func buildPushdownQuery(p *prober, selectClause string, filter *types.Document, 
 	case len(branches) <= 1:
 		res.sql = selectClause
 		if len(branches) == 1 {
+			if order != "" {
+				res.sql += p.indexedBy(branches[0])
+			}
+
 			res.sql += where(branches[0])
 		}
 
@@ -525,7 +570,7 @@ func buildPushdownQuery(p *prober, selectClause string, filter *types.Document, 
 		// sort, and UNION drops a document that two branches both select.
 		parts := make([]string, len(branches))
 		for i, b := range branches {
-			parts[i] = fmt.Sprintf("SELECT %s, %s AS %s FROM %q%s", metadata.DefaultColumn, metadata.IDColumn, idKeyColumn, p.table, where(b))
+			parts[i] = fmt.Sprintf("SELECT %s, %s AS %s FROM %q%s%s", metadata.DefaultColumn, metadata.IDColumn, idKeyColumn, p.table, p.indexedBy(b), where(b))
 		}
 
 		res.sql = fmt.Sprintf("SELECT %s FROM (%s ORDER BY %s %s)", metadata.DefaultColumn, strings.Join(parts, " UNION "), idKeyColumn, order)

@@ -202,6 +202,7 @@ func testCollection(t *testing.T) backends.Collection {
 		{Name: "studio_status", Key: []backends.IndexKeyPair{{Field: "studioId"}, {Field: "status"}, {Field: "_id"}}},
 		{Name: "recipient", Key: []backends.IndexKeyPair{{Field: "recipient.kind"}, {Field: "recipient.id"}, {Field: "_id"}}},
 		{Name: "due", Key: []backends.IndexKeyPair{{Field: "dueAt"}}},
+		{Name: "status_due", Key: []backends.IndexKeyPair{{Field: "status"}, {Field: "dueAt"}}},
 	}})
 	require.NoError(t, err)
 
@@ -297,6 +298,16 @@ func TestPushdownUsesIndexes(t *testing.T) {
 		prev, cur := ids[i-1].(types.ObjectID), ids[i].(types.ObjectID)
 		assert.Positive(t, strings.Compare(string(prev[:]), string(cur[:])), "newest first")
 	}
+
+	// A deadline range beside a pinned status, in _id order: the walk of (status, _id) is forced, which
+	// stops after a page, instead of the deadline range sorted whole.
+	day := time.UnixMilli(1_760_000_000_000)
+	overdue := doc("status", "assigned", "dueAt", doc("$gt", day, "$lt", day.Add(time.Hour)))
+	plan, filtered, sorted = explain(t, c, overdue, -1)
+	assert.True(t, filtered)
+	assert.True(t, sorted)
+	assert.Contains(t, plan, "_status_id (")
+	assert.NotContains(t, plan, "TEMP B-TREE")
 
 	// An $or whose branches are index ranges: merged in _id order without a sort.
 	or := doc("$or", arr(doc("status", "assigned"), doc("studioId", oid(101), "status", "closed")))
