@@ -117,7 +117,8 @@ export async function startDatabase(opts: StartDatabaseOptions): Promise<Managed
       `--listen-addr=${host}:${port}`,
       `--state-dir=${ferretDir}`,
       // No debug HTTP listener (default 127.0.0.1:8088), so instances never collide.
-      '--debug-addr=-',
+      // FERRETDB_DEBUG_ADDR (host:port) serves Go's pprof there, for profiling a bench; off by default.
+      `--debug-addr=${process.env.FERRETDB_DEBUG_ADDR ?? '-'}`,
       '--telemetry=disable',
       '--log-level=warn',
       ...(opts.ferretdbArgs ?? []),
