@@ -10,6 +10,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildFerretDBBinary, ferretPatchLevel, findGo, FERRETDB_PATCH_LEVEL, FERRETDB_VERSION } from './lib/ferretdb-build';
+import { ensureH5BuildSync, h5BuildState, H5_DIR } from './lib/h5-build';
 
 const GO_MIN_VERSION = '1.24';
 
@@ -245,9 +246,18 @@ function setupFonts(): StepResult {
 
 // --------------------------------------------------------------------------- main
 
+/** The H5 app (residents' pages and the admin console under /app/), so `npm start` serves it at once. */
+function setupH5(): StepResult {
+  const state = h5BuildState();
+  if (state === 'fresh') return { name: 'h5', status: 'ok', detail: `${path.relative(repoRoot, H5_DIR)} is newer than its sources` };
+  say(`building the H5 app (${state === 'missing' ? 'not built yet' : 'older than its sources'}; about a minute)`);
+  const ms = ensureH5BuildSync();
+  return { name: 'h5', status: 'built', detail: `${path.relative(repoRoot, H5_DIR)} in ${seconds(ms)}` };
+}
+
 function main(): void {
   say(`repository: ${repoRoot}`);
-  for (const step of [setupDatabase, setupRedis, setupChromium, setupFonts]) {
+  for (const step of [setupDatabase, setupRedis, setupChromium, setupFonts, setupH5]) {
     const t0 = Date.now();
     let result: StepResult;
     try {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on embedded defaults with demo data.
- * Starts the database and Redis (unless MONGODB_URI / REDIS_URL are given), the fake WeChat
- * server, seeds the demo data, starts the API, prints the URLs, and stops everything on Ctrl-C.
+ * Builds the H5 app when it is missing or older than its sources, starts the database and Redis
+ * (unless MONGODB_URI / REDIS_URL are given), the fake WeChat server, seeds the demo data, starts
+ * the API, prints the URLs, and stops everything on Ctrl-C.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { acquireDataDirLock, repoRoot, startDatabase, startRedis, type ManagedSe
 import { loadLocalSecrets } from './lib/local-secrets';
 import { spawnTsNode, waitForHttpOk, waitForReadyMessage, type NodeChild } from './lib/children';
 import { seedDatabase } from './lib/seed-database';
+import { ensureH5Build, H5_DIR } from './lib/h5-build';
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 
@@ -48,6 +50,10 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    // Before the API starts, which serves whatever dist/h5 holds under /app/.
+    const h5 = await ensureH5Build({ say, logFile: path.join(logDir, 'h5-build.log') });
+    if (h5.error) say(`${h5.error}; starting without the H5 app`);
+
     let mongodbUri = process.env.MONGODB_URI;
     if (mongodbUri) {
       say('database: using MONGODB_URI');
@@ -135,9 +141,9 @@ async function main() {
         `  OpenAPI UI    ${apiUrl}/docs   (document: ${apiUrl}/docs/json)`,
         `  Health        ${apiUrl}/healthz   ${apiUrl}/readyz`,
         `  Fake WeChat   ${fakeUrl}`,
-        fs.existsSync(path.join(repoRoot, 'miniprogram/dist/h5/index.html'))
+        fs.existsSync(path.join(H5_DIR, 'index.html'))
           ? `  H5 app        ${apiUrl}/app/   (admin console: ${apiUrl}/app/admin/board/index)`
-          : '  H5 app        not built yet: run `npm run build:h5`, then restart (served under /app/)',
+          : `  H5 app        not available: its build failed (see ${path.join(logDir, 'h5-build.log')})`,
         `  Worker        notices and deadlines (log: ${worker.logFile})`,
         `  Admin login   username "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (from ADMIN_PASSWORD)' : ` (generated, kept in ${path.join(dataDir, 'secrets.json')})`}`,
         `  Logs          ${logDir}`,

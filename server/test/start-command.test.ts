@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../scripts/services';
+import { h5BuildState } from '../../scripts/lib/h5-build';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -36,8 +37,15 @@ describe('npm start', () => {
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const first = runStart({ ...env, DATA_DIR: dataDir });
     try {
-      await waitFor(() => first.output().includes('is running'), 90_000, first.output);
+      // After `npm run setup` the H5 app is built; were it missing or stale, start would build it first.
+      await waitFor(() => first.output().includes('is running'), 240_000, first.output);
       expect(first.output()).toContain(`http://127.0.0.1:${ports.PORT}/docs`);
+      // The residents' pages and the admin console are served at once, no extra command.
+      expect(first.output()).toContain(`H5 app        http://127.0.0.1:${ports.PORT}/app/`);
+      const app = await fetch(`http://127.0.0.1:${ports.PORT}/app/`);
+      expect(app.status).toBe(200);
+      expect(app.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await app.text()).toMatch(/<script[^>]+src="[^"]*js\/app\.[0-9a-f]+\.js"/);
       expect(first.output()).toContain('Worker');
       expect(first.output()).toMatch(/password "demo-[0-9a-f]+"/);
 
@@ -58,5 +66,26 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${ports.PORT}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.WECHAT_FAKE_PORT}/__fake/stats`)).rejects.toThrow();
     expect(fs.existsSync(path.join(dataDir, '.lock'))).toBe(false);
-  }, 150_000);
+  }, 300_000);
+
+  it('knows when the H5 build is missing, stale or fresh', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-h5-state-'));
+    try {
+      const out = path.join(root, 'dist');
+      const src = path.join(root, 'src');
+      fs.mkdirSync(path.join(src, 'pages'), { recursive: true });
+      fs.writeFileSync(path.join(src, 'pages', 'index.tsx'), 'export {};');
+      expect(h5BuildState(out, [src])).toBe('missing');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'index.html'), '<html></html>');
+      const at = (seconds: number) => new Date(Date.now() + seconds * 1000);
+      fs.utimesSync(path.join(out, 'index.html'), at(1), at(1));
+      expect(h5BuildState(out, [src])).toBe('fresh');
+      // A source edited after the build.
+      fs.utimesSync(path.join(src, 'pages', 'index.tsx'), at(2), at(2));
+      expect(h5BuildState(out, [src])).toBe('stale');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
