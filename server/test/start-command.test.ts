@@ -45,7 +45,21 @@ describe('npm start', () => {
       const app = await fetch(`http://127.0.0.1:${ports.PORT}/app/`);
       expect(app.status).toBe(200);
       expect(app.headers.get('content-type')).toMatch(/text\/html/);
-      expect(await app.text()).toMatch(/<script[^>]+src="[^"]*js\/app\.[0-9a-f]+\.js"/);
+      const index = await app.text();
+      expect(index).toMatch(/<script[^>]+src="[^"]*js\/app\.[0-9a-f]+\.js"/);
+      // A new build shows at once; its hashed files are cached for good and sent compressed.
+      expect(app.headers.get('cache-control')).toBe('no-cache');
+      const script = /src="(\/app\/js\/app\.[0-9a-f]+\.js)"/.exec(index)![1]!;
+      const plain = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, { headers: { 'accept-encoding': 'identity' } });
+      const body = await plain.arrayBuffer();
+      expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      for (const encoding of ['br', 'gzip']) {
+        const res = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, { headers: { 'accept-encoding': encoding } });
+        expect([res.headers.get('content-encoding'), res.headers.get('cache-control')]).toEqual([encoding, 'public, max-age=31536000, immutable']);
+        expect(Number(res.headers.get('content-length'))).toBeLessThan(body.byteLength / 2);
+        // fetch undoes the encoding: the same script.
+        expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(body))).toBe(true);
+      }
       expect(first.output()).toContain('Worker');
       expect(first.output()).toMatch(/password "demo-[0-9a-f]+"/);
 

@@ -9,7 +9,9 @@ export const DEFAULT_H5_DIR = path.resolve(__dirname, '../../../miniprogram/dist
 /**
  * Serves the H5 build (resident pages and the admins' web console) under /app/ when it exists.
  * The app uses browser history with basename /app, so every /app/… path that is not a file gets
- * index.html. Hashed js/css never change; index.html is revalidated so a new build shows at once.
+ * index.html. Hashed js/css never change (a year, immutable); index.html is revalidated so a new
+ * build shows at once. The build writes .br and .gz beside each text asset, sent to browsers that
+ * accept them.
  */
 export default async function h5App(app: FastifyInstance, opts: { root: string }) {
   if (!fs.existsSync(path.join(opts.root, 'index.html'))) {
@@ -21,8 +23,12 @@ export default async function h5App(app: FastifyInstance, opts: { root: string }
     prefix: '/app/',
     wildcard: false,
     index: false,
+    preCompressed: true,
+    // Ours, not send's (which would write max-age=0 over them).
+    cacheControl: false,
     setHeaders: (res, filePath) => {
-      res.setHeader('cache-control', filePath.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      const file = filePath.replace(/\.(br|gz)$/, '');
+      res.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
     },
   });
   const sendIndex = (_request: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', opts.root);
