@@ -145,6 +145,21 @@ describe('mini-program H5 in a real browser', () => {
     residentPage = page;
   });
 
+  it('resident: the home search box keeps what is typed and filters the studios as one types', async () => {
+    await api('POST', '/admin/studios', admin, { code: 'e2eca01', name: '长安镇委员集体工作室', kind: 'town', town: '长安镇', intro: '高铁新城建设问需。', address: '海宁市长安镇修川路 288 号' });
+    const { context, page } = await newPerson(375);
+    await page.goto(`${base}/app/`);
+    await page.locator('.studio-card', { hasText: '硖石街道委员集体工作室' }).waitFor();
+    const box = page.locator('.studio-search input');
+    await box.click();
+    await page.keyboard.type('长安', { delay: 120 });
+    await expect(box.inputValue()).resolves.toBe('长安');
+    await page.locator('.studio-card', { hasText: '长安镇委员集体工作室' }).waitFor();
+    await page.locator('.studio-card', { hasText: '硖石街道委员集体工作室' }).waitFor({ state: 'detached' });
+    await expect(box.inputValue()).resolves.toBe('长安');
+    await context.close();
+  });
+
   it('resident: the plain H5 link of a studio (/app/?studioId=) opens the studio', async () => {
     const { context, page } = await newPerson(320);
     await page.goto(`${base}/app/?studioId=${studio.id}`);

@@ -26,6 +26,8 @@ export default function Index() {
   const [opening, setOpening] = useState(false);
   const [kind, setKind] = useState<Kind>('town');
   const [group, setGroup] = useState<string>('');
+  // What the box shows, and the search it settles into a moment after the last keystroke.
+  const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
   const [groups, setGroups] = useState<{ town: string[]; sector: string[] }>({ town: [], sector: [] });
 
@@ -41,6 +43,11 @@ export default function Index() {
       void Taro.redirectTo({ url: `/pages/studio/index?id=${encodeURIComponent(params.studioId)}` });
     }
   });
+
+  useEffect(() => {
+    const settled = setTimeout(() => setQuery(typed.trim()), 300);
+    return () => clearTimeout(settled);
+  }, [typed]);
 
   useEffect(() => {
     api
@@ -86,7 +93,14 @@ export default function Index() {
           我的留言
         </View>
       </View>
-      <SearchBar placeholder='搜索工作室名称' value={query} onSearch={(value: string) => setQuery(value.trim())} onClear={() => setQuery('')} />
+      <SearchBar
+        className='studio-search'
+        placeholder='搜索工作室名称'
+        value={typed}
+        onChange={(value: string) => setTyped(value)}
+        onSearch={(value: string) => setQuery(value.trim())}
+        onClear={() => (setTyped(''), setQuery(''))}
+      />
       <View className='chips' style={{ marginTop: '12px' }}>
         <View className={`chip${group === '' ? ' chip--on' : ''}`} onClick={() => setGroup('')}>
           全部
