@@ -96,7 +96,7 @@ describe('admin console in a real browser', () => {
   let memberPage: Page;
   let studioId = '';
   let inviteCode = '';
-  let ticket: { id: string; no: string };
+  let ticket: { id: string; no: string; assignee: { id: string; name: string } | null };
 
   it('admin: signs in with the password, lands on the board, creates a studio with a service item', async () => {
     const { page } = await newPerson(768);
@@ -170,15 +170,19 @@ describe('admin console in a real browser', () => {
   });
 
   it('member: binds with the code in the mini-program and sees the studio ticket', async () => {
-    const resident = await signInResident(stack.app, 'e2e-admin-console-someone');
-    ticket = await api('POST', '/tickets', resident, { studioId, category: 'suggest', content: '村口的公交站台没有遮雨棚，下雨天老人等车很不方便。' }, { 'idempotency-key': idempotencyKey() });
-
     const { page } = await newPerson(320);
     memberPage = page;
     await page.goto(`${base}/app/member/bind/index`);
     await page.locator('.invite-code input').fill(inviteCode.toLowerCase());
     await shot(page, '06-member-bind');
     await page.locator('.bind-submit').click();
+    await page.waitForURL(/\/member\/inbox\//);
+
+    // Bound, the member can receive: the studio's next ticket is assigned to them.
+    const resident = await signInResident(stack.app, 'e2e-admin-console-someone');
+    ticket = await api('POST', '/tickets', resident, { studioId, category: 'suggest', content: '村口的公交站台没有遮雨棚，下雨天老人等车很不方便。' }, { 'idempotency-key': idempotencyKey() });
+    expect(ticket.assignee?.name).toBe(MEMBER_NAME);
+    await page.reload();
     const card = page.locator('.ticket-card', { hasText: ticket.no });
     await card.waitFor();
     await shot(page, '07-member-inbox');

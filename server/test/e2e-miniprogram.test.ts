@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
-import { signInAdmin, signInResident, idempotencyKey, type Caller } from './helpers/actors';
+import { signInAdmin, signInMember, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
 import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
 
@@ -81,6 +81,8 @@ beforeAll(async () => {
   studio = { id: detail.id, scene: detail.scene };
   memberA = await api('POST', '/admin/members', admin, { name: '沈建华', title: '市政协委员', studioIds: [studio.id] });
   memberB = await api('POST', '/admin/members', admin, { name: '陆佳怡', title: '市政协委员', studioIds: [studio.id] });
+  // 陆佳怡 has bound her WeChat, so the studio can receive tickets (an unbound member is never assigned one).
+  await signInMember(stack.app, admin, memberB.id, 'e2e-member-lu');
 }, 300_000);
 
 afterAll(async () => {

@@ -34,6 +34,26 @@ describe('the life of a ticket', () => {
   const submit = (resident: Caller, body: object, key = idempotencyKey()) =>
     inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content: '小区门口的路灯坏了一个多月了，晚上出行很不安全。', ...body }, { 'idempotency-key': key });
 
+  it('assigns automatically only members who can receive: with none bound the ticket waits for the office (待分配)', async () => {
+    const studio = await stack.app.models.Studio.findOne({ code: 'hnca' }).lean();
+    const members = await stack.app.models.Member.find({ studioIds: studio!._id, active: true }).sort({ _id: 1 }).lean();
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.every((m) => !m.userId)).toBe(true);
+    const resident = await signInResident(stack.app, 'stranded-resident');
+    const body = { studioId: String(studio!._id), category: 'help', content: '镇上的公交站台没有遮雨棚，下雨天老人等车很不方便。' };
+    const waiting = await inject(resident, 'POST', '/api/v1/tickets', body, { 'idempotency-key': idempotencyKey() });
+    expect(waiting.statusCode).toBe(201);
+    expect([waiting.json().status, waiting.json().assignee]).toEqual(['pending', null]);
+    // It is on the office's 待分配 list.
+    const board = await inject(admin, 'GET', '/api/v1/tickets?status=pending&limit=50');
+    expect(board.json().items.map((t: { id: string }) => t.id)).toContain(waiting.json().id);
+
+    // Once a member has bound their WeChat, the studio's next ticket goes to them.
+    const bound = await signInMember(stack.app, admin, String(members[members.length - 1]!._id), 'stranded-member');
+    const next = await inject(resident, 'POST', '/api/v1/tickets', body, { 'idempotency-key': idempotencyKey() });
+    expect([next.json().status, next.json().assignee?.id]).toEqual(['assigned', bound.memberId]);
+  });
+
   it('goes from submission with photos to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {
     const resident = await signInResident(stack.app, 'life-resident');
     const photos = [await uploadPng(stack.app, resident, 'lamp-1'), await uploadPng(stack.app, resident, 'lamp-2')];

@@ -54,15 +54,18 @@ async function countOpenTickets(models: Models, memberIds: Types.ObjectId[]): Pr
   return mergeZeros(memberIds.map(String), new Map(rows.map((row) => [String(row._id), row.open])));
 }
 
-/** The studio's active members, who may be given its new tickets. */
+/**
+ * The studio's members who can receive its new tickets: active and bound to a WeChat user (an unbound
+ * member would never hear of a ticket, which would then sit assigned and unseen).
+ */
 export function assignmentCandidatesQuery(models: Models, studioId: Types.ObjectId) {
-  return models.Member.find(membersOfStudioFilter(studioId, true), { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 });
+  return models.Member.find({ ...membersOfStudioFilter(studioId, true), userId: { $ne: null } }, { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 });
 }
 
 /**
- * The active member of the studio with the fewest open tickets; ties go to the one who has waited
+ * The receiving member of the studio with the fewest open tickets; ties go to the one who has waited
  * longest since their last assignment (never assigned counts as longest). Null when the studio has
- * no active member: the ticket then waits as `pending` for an admin.
+ * no member who can receive: the ticket then waits as `pending` (待分配) for an admin.
  */
 export async function pickLeastLoadedMember(models: Models, redis: Redis, studioId: Types.ObjectId): Promise<{ id: Types.ObjectId; name: string } | null> {
   const members = await assignmentCandidatesQuery(models, studioId).lean();
