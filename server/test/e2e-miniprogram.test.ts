@@ -228,5 +228,16 @@ describe('mini-program H5 in a real browser', () => {
     const after = await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin);
     expect(after.assignee?.id).toBe(target.id);
     await shot(page, '11-admin-reassigned');
+
+    // And to a member of another studio, found by name (the ticket's own studio may have nobody to take it).
+    const otherStudio = await api<{ id: string }>('POST', '/admin/studios', admin, { code: 'e2exc01', name: '许村镇委员集体工作室', kind: 'town', town: '许村镇', intro: '家纺产业与村镇建设。', address: '海宁市许村镇' });
+    const elsewhere = await api<{ id: string }>('POST', '/admin/members', admin, { name: '周海峰', title: '市政协委员', studioIds: [otherStudio.id] });
+    await card.locator('.reassign').click();
+    await card.locator('.other-member-search input').fill('周海');
+    await card.locator('.pick-member', { hasText: '周海峰' }).getByText('（其他工作室）').waitFor();
+    await shot(page, '11b-admin-pick-other-studio');
+    await card.locator('.pick-member', { hasText: '周海峰' }).click();
+    await page.getByText('已改派给周海峰').waitFor();
+    expect((await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin)).assignee?.id).toBe(elsewhere.id);
   });
 });

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AdminMember, TicketListQuery, TicketSummary } from '@mashangshang/shared';
 import { api, currentSession } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
 import { TicketCard } from '../../components/ticket-card';
-import { Button, Tabs } from '../../components/ui';
+import { Button, SearchBar, Tabs } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
 import { AdminNav } from '../shared/admin-nav';
 
@@ -19,6 +19,9 @@ const TABS: { title: string; query: TicketListQuery }[] = [
 export default function BoardPage() {
   const [tab, setTab] = useState(0);
   const [picking, setPicking] = useState<{ ticketId: string; members: AdminMember[] | null } | null>(null);
+  // Any active member of any studio, found by name (a studio with nobody who can receive).
+  const [otherName, setOtherName] = useState('');
+  const [others, setOthers] = useState<AdminMember[] | null>(null);
   const [allowed] = useState(() => currentSession()?.user.role === 'admin');
 
   useLoad(() => {
@@ -29,7 +32,20 @@ export default function BoardPage() {
   const query = TABS[tab]?.query ?? {};
   const list = usePagedList<TicketSummary>((cursor) => (allowed ? api.tickets({ ...query, cursor, limit: 20 }) : Promise.resolve({ items: [], nextCursor: null })), [tab, allowed]);
 
+  useEffect(() => {
+    const name = otherName.trim();
+    if (!picking || !name) return setOthers(null);
+    const settled = setTimeout(() => {
+      api
+        .adminMembers({ q: name, limit: 20 })
+        .then((page) => setOthers(page.items.filter((m) => m.active)))
+        .catch(() => setOthers([]));
+    }, 300);
+    return () => clearTimeout(settled);
+  }, [otherName, picking?.ticketId]);
+
   const pick = async (ticket: TicketSummary) => {
+    setOtherName('');
     setPicking({ ticketId: ticket.id, members: null });
     try {
       const page = await api.adminMembers({ studioId: ticket.studio.id, limit: 100 });
@@ -70,14 +86,23 @@ export default function BoardPage() {
               <View className='member-pick'>
                 {picking.members === null ? <Text className='muted'>正在加载委员…</Text> : null}
                 {picking.members?.length === 0 ? <Text className='muted'>该工作室没有可接收的委员</Text> : null}
-                {picking.members
-                  ?.filter((m) => m.id !== ticket.assignee?.id)
+                {[...(picking.members ?? []), ...(others ?? []).filter((o) => !picking.members?.some((m) => m.id === o.id))]
+                  .filter((m) => m.id !== ticket.assignee?.id)
                   .map((m) => (
                     <Button key={m.id} className='btn-block pick-member' fill='outline' onClick={() => void reassign(ticket, m)}>
                       改派给 {m.name}
+                      {m.studioIds.includes(ticket.studio.id) ? '' : '（其他工作室）'}
                       {m.bound ? '' : '（未绑定微信）'}
                     </Button>
                   ))}
+                <SearchBar
+                  className='other-member-search'
+                  placeholder='按姓名查找其他工作室的委员'
+                  value={otherName}
+                  onChange={(value: string) => setOtherName(value)}
+                  onClear={() => setOtherName('')}
+                />
+                {others?.length === 0 ? <Text className='muted'>没有找到这个名字的委员</Text> : null}
                 <Button className='btn-block' fill='none' onClick={() => setPicking(null)}>
                   取消
                 </Button>
