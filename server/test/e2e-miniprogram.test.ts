@@ -239,5 +239,9 @@ describe('mini-program H5 in a real browser', () => {
     await card.locator('.pick-member', { hasText: '周海峰' }).click();
     await page.getByText('已改派给周海峰').waitFor();
     expect((await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin)).assignee?.id).toBe(elsewhere.id);
+    // 周海峰 has not bound WeChat: the board's 无人接收 tab shows the ticket, to be moved on.
+    await page.getByText('无人接收', { exact: true }).click();
+    await page.locator('.ticket-card', { hasText: late.no }).waitFor();
+    await shot(page, '11c-admin-stranded');
   });
 });

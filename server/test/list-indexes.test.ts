@@ -467,7 +467,8 @@ describe('every product list and sweep is served from an index (explain)', () =>
           (!query.status || t.status === query.status) &&
           (!query.studioId || hex(t.studioId) === query.studioId) &&
           (query.overdue === undefined || (isOpen(t) && t.dueAt.getTime() < at) === query.overdue) &&
-          (query.assignee !== 'me' || Boolean(actor.memberId && t.assigneeId?.equals(actor.memberId))),
+          (query.assignee !== 'me' || Boolean(actor.memberId && t.assigneeId?.equals(actor.memberId))) &&
+          (query.stranded !== true || ((t.status === 'assigned' || t.status === 'answered') && world.members.some((m) => t.assigneeId?.equals(m._id) && (!m.active || !isBound(m))))),
       ),
     );
   };
@@ -503,7 +504,14 @@ describe('every product list and sweep is served from an index (explain)', () =>
     source: 'tickets/service.ts ticketListQuery (GET /tickets)',
     ordered: true,
     pageWithoutSort: true,
-    build: () => ticketListQuery(stack.app.models, actor, { ...query, limit: 20, ...(deep ? { cursor: middleOf(ticketsFor(actor, query)).cursor } : {}) }),
+    build: () =>
+      ticketListQuery(
+        stack.app.models,
+        actor,
+        { ...query, limit: 20, ...(deep ? { cursor: middleOf(ticketsFor(actor, query)).cursor } : {}) },
+        // What listTickets reads first for the 无人接收 list: the members who cannot receive.
+        query.stranded ? world.members.filter((m) => !m.active || !isBound(m)).map((m) => m._id) : [],
+      ),
     expected: () => ticketPage(actor, query, 20, deep ? middleOf(ticketsFor(actor, query)).at : undefined),
   });
 
@@ -521,6 +529,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     ticketCase('overdue board (overdue=true)', admin, { overdue: true }),
     ticketCase('overdue board, deep keyset page', admin, { overdue: true }, true),
     ticketCase('pending board 待分配 (status=pending)', admin, { status: 'pending' }),
+    ticketCase('board 无人接收 (stranded=true)', admin, { stranded: true }),
     ticketCase('admin: not overdue (overdue=false)', admin, { overdue: false }),
     ticketCase("admin: a studio's tickets (studioId)", admin, { studioId: hex(studio1._id) }),
     ticketCase("admin: a studio's open tickets (studioId, status)", admin, { studioId: hex(studio1._id), status: 'assigned' }),

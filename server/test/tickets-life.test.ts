@@ -52,6 +52,16 @@ describe('the life of a ticket', () => {
     const bound = await signInMember(stack.app, admin, String(members[members.length - 1]!._id), 'stranded-member');
     const next = await inject(resident, 'POST', '/api/v1/tickets', body, { 'idempotency-key': idempotencyKey() });
     expect([next.json().status, next.json().assignee?.id]).toEqual(['assigned', bound.memberId]);
+
+    // An admin hands the waiting one to a member who has not bound WeChat: the board's 无人接收 list
+    // shows it until it is with someone who can receive.
+    const strandedIds = async () => (await inject(admin, 'GET', '/api/v1/tickets?stranded=true&limit=50')).json().items.map((t: { id: string }) => t.id);
+    expect(await strandedIds()).not.toContain(waiting.json().id);
+    expect((await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, { memberId: String(members[0]!._id) })).statusCode).toBe(200);
+    expect(await strandedIds()).toContain(waiting.json().id);
+    expect(await strandedIds()).not.toContain(next.json().id);
+    expect((await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, { memberId: bound.memberId })).statusCode).toBe(200);
+    expect(await strandedIds()).not.toContain(waiting.json().id);
   });
 
   it('goes from submission with photos to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {

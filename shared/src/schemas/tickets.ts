@@ -72,6 +72,7 @@ export const TicketListQuery = Type.Composite(
       studioId: Type.Optional(Id),
       overdue: Type.Optional(Type.Boolean()),
       assignee: Type.Optional(Type.Literal('me')),
+      stranded: Type.Optional(Type.Boolean({ description: '仅看承办委员无法接收（未绑定微信或已停用）的待办留言' })),
     }),
     PageQuery,
   ],

@@ -13,6 +13,8 @@ import { AdminNav } from '../shared/admin-nav';
 const TABS: { title: string; query: TicketListQuery }[] = [
   { title: '超时未答复', query: { overdue: true } },
   { title: '待分配', query: { status: 'pending' } },
+  // Assigned to someone who will never hear of it (not bound to WeChat, or disabled): move it on.
+  { title: '无人接收', query: { stranded: true } },
 ];
 
 /** The office's board: overdue and unassigned tickets across all studios, each reassignable. */

@@ -209,7 +209,14 @@ export const OPEN_STATUSES = ['pending', 'assigned'] as const;
  * statuses in its deadline branch, so that branch is an index range too (a bare `dueAt` condition
  * has no index of its own, on either backend).
  */
-export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date()): Record<string, unknown> {
+/** Statuses in which a ticket waits on its assignee (to answer, or to resolve what they answered). */
+const WAITING_ON_ASSIGNEE = ['assigned', 'answered'] as const;
+
+/**
+ * `stranded`: the members who cannot receive (unbound or disabled), whose waiting tickets the list
+ * shows (read by listTickets; none given, a stranded list is empty).
+ */
+export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date(), stranded: Types.ObjectId[] = []): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   if (query.status) and.push({ status: query.status });
   if (query.studioId) and.push({ studioId: new Types.ObjectId(query.studioId) });
@@ -217,6 +224,7 @@ export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new
   if (query.overdue === true) and.push({ status: { $in: [...OPEN_STATUSES] }, dueAt: before(now) });
   if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { status: { $in: [...OPEN_STATUSES] }, dueAt: { $gte: now, $lt: DATA_CEILING } }] });
   if (query.assignee === 'me') and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
+  if (query.stranded === true) and.push({ status: { $in: [...WAITING_ON_ASSIGNEE] }, assigneeId: { $in: stranded } });
   if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
 
   const { $or: branches, ...scope } = ticketScopeFilter(actor) as { $or?: Record<string, unknown>[] } & Record<string, unknown>;
@@ -226,14 +234,21 @@ export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new
 }
 
 /** The query GET /tickets runs: one page (and one more, to know whether there is a next) newest first, without timelines. */
-export function ticketListQuery(models: Models, actor: Actor, query: TicketListQuery) {
+export function ticketListQuery(models: Models, actor: Actor, query: TicketListQuery, stranded: Types.ObjectId[] = []) {
   const limit = query.limit ?? 20;
-  return models.Ticket.find(ticketListFilter(actor, query), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1);
+  return models.Ticket.find(ticketListFilter(actor, query, new Date(), stranded), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1);
+}
+
+/** Members who cannot receive a ticket: disabled, or never bound to a WeChat user. */
+async function membersWhoCannotReceive(models: Models): Promise<Types.ObjectId[]> {
+  const members = await models.Member.find({ $or: [{ active: false }, { active: true, userId: null }] }, { _id: 1 }).lean();
+  return members.map((m) => m._id);
 }
 
 export async function listTickets(models: Models, actor: Actor, query: TicketListQuery): Promise<TicketList> {
   const limit = query.limit ?? 20;
-  const tickets = await ticketListQuery(models, actor, query).lean<TicketDoc[]>();
+  const stranded = query.stranded === true ? await membersWhoCannotReceive(models) : [];
+  const tickets = await ticketListQuery(models, actor, query, stranded).lean<TicketDoc[]>();
   const page = tickets.slice(0, limit);
   const studioNames = await studioNameMap(models, page.map((t) => t.studioId));
   const last = page[page.length - 1];
