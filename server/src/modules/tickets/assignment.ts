@@ -16,11 +16,11 @@ interface Hints {
 
 /**
  * What assignment balances on, read from Redis so that a submit neither counts tickets nor writes the
- * member. The count is served by the {assigneeId, status, _id} index now, but FerretDB still decodes
- * every counted document: `npm run bench:submit` (3 members, every ticket left open) held 18.7
- * submits/s counting from the tickets against 147/s reading the rollup's load hash, which stays. Open counts come from the statistics
- * rollup, kept with every ticket change; until the rollup is complete (a new Redis, being rebuilt) or
- * when Redis fails, they are counted from the tickets instead.
+ * member. Open counts come from the statistics rollup, kept with every ticket change; until the
+ * rollup is complete (a new Redis, being rebuilt) or when Redis fails, they are counted from the
+ * tickets instead. The count is served by the {assigneeId, status, _id} index now, but FerretDB still
+ * decodes every counted document: `npm run bench:submit` (3 members, every ticket left open) held
+ * 18.7 submits/s counting from the tickets against 147/s reading the rollup's load hash.
  */
 async function assignmentHints(models: Models, redis: Redis, memberIds: Types.ObjectId[]): Promise<Hints> {
   const ids = memberIds.map(String);

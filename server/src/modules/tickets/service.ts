@@ -71,11 +71,6 @@ async function checkContent(deps: TicketDeps, openid: string, text: string): Pro
   }
 }
 
-/** The ticket a resident's Idempotency-Key produced (the unique index's two fields, so one index point). */
-export function submitByKeyFilter(residentId: Types.ObjectId, idempotencyKey: string) {
-  return { residentId, idempotencyKey };
-}
-
 export async function submitTicket(
   deps: TicketDeps,
   actor: Actor,
@@ -84,7 +79,7 @@ export async function submitTicket(
 ): Promise<{ ticket: TicketDoc; created: boolean }> {
   const { models } = deps;
   // A replay answers with the key's ticket: one lookup on the unique (residentId, idempotencyKey) index.
-  const byKey = () => models.Ticket.findOne(submitByKeyFilter(actor.id, idempotencyKey)).lean<TicketDoc>();
+  const byKey = () => models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
   const replayed = await byKey();
   if (replayed) return { ticket: replayed, created: false };
 
@@ -197,6 +192,8 @@ async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string,
 
 /** A ticket waiting for its first answer: its deadline still runs. */
 export const OPEN_STATUSES = ['pending', 'assigned'] as const;
+/** Statuses in which a ticket waits on its assignee (to answer, or to resolve what they answered). */
+const WAITING_ON_ASSIGNEE = ['assigned', 'answered'] as const;
 
 /**
  * The filter of a ticket list: the actor's scope, then the query's narrowing; listed newest first,
@@ -208,13 +205,8 @@ export const OPEN_STATUSES = ['pending', 'assigned'] as const;
  * them), the form the embedded FerretDB reads from {status, dueAt}; "not overdue" names the open
  * statuses in its deadline branch, so that branch is an index range too (a bare `dueAt` condition
  * has no index of its own, on either backend).
- */
-/** Statuses in which a ticket waits on its assignee (to answer, or to resolve what they answered). */
-const WAITING_ON_ASSIGNEE = ['assigned', 'answered'] as const;
-
-/**
- * `stranded`: the members who cannot receive (unbound or disabled), whose waiting tickets the list
- * shows (read by listTickets; none given, a stranded list is empty).
+ * `stranded` names the members who cannot receive (unbound or disabled), whose waiting tickets the
+ * 无人接收 list shows; listTickets reads them first (none given, that list is empty).
  */
 export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date(), stranded: Types.ObjectId[] = []): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
