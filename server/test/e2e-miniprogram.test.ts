@@ -162,6 +162,25 @@ describe('mini-program H5 in a real browser', () => {
     await context.close();
   });
 
+  it('resident: a studio link that names no studio says so in plain words, with the way to every studio and no reload that cannot help', async () => {
+    const { context, page } = await newPerson(375);
+    for (const id of ['6b10303b1ba9', '000000000000000000000000']) {
+      await page.goto(`${base}/app/pages/studio/index?id=${id}`);
+      await page.locator('.studio-error').getByText('没有找到这个委员工作室，请确认二维码是否正确').waitFor();
+      await expect(page.getByText('重新加载').count()).resolves.toBe(0);
+      await expect(page.getByText('（id）').count()).resolves.toBe(0);
+    }
+    // The one console error this page must cause: the API's 404 for the well-formed id of no studio
+    // (the malformed one is never sent).
+    const expected = (e: string) => e.includes('studio/index?id=000000000000000000000000') && e.includes('404');
+    expect(consoleErrors.filter(expected)).toHaveLength(1);
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !expected(e)));
+    await shot(page, '04b-studio-not-found');
+    await page.locator('taro-button-core', { hasText: '查看全部工作室' }).click();
+    await page.locator('.studio-card').first().waitFor();
+    await context.close();
+  });
+
   it('resident: the plain H5 link of a studio (/app/?studioId=) opens the studio', async () => {
     const { context, page } = await newPerson(320);
     await page.goto(`${base}/app/?studioId=${studio.id}`);

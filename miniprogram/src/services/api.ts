@@ -248,7 +248,8 @@ export async function openAdminFile(path: string, kind: 'image' | 'pdf', filenam
 
 export const api = {
   studios: (query: StudioListQuery) => get<StudioList>('/studios', query),
-  studio: (id: string) => get<StudioDetail>(`/studios/${encodeURIComponent(id)}`),
+  // `silent`: no toast, for the studio page, which says what went wrong itself in place of the page.
+  studio: (id: string, silent = false) => client.call<StudioDetail>('GET', `/studios/${encodeURIComponent(id)}`, { silent }),
   studioByScene: (scene: string) => get<StudioDetail>(`/studios/by-scene/${encodeURIComponent(scene)}`),
 
   submitTicket: (body: SubmitTicketBody, idempotencyKey: string) =>

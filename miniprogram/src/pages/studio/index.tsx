@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
-import { STUDIO_KIND_LABELS, type StudioDetail } from '@mashangshang/shared';
+import { ERROR_MESSAGES, STUDIO_KIND_LABELS, type StudioDetail } from '@mashangshang/shared';
 import { api, ApiError } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { Button } from '../../components/ui';
@@ -9,31 +9,37 @@ import { Button } from '../../components/ui';
 /** A studio: who it is, its members and featured service items, and the way to leave a message. */
 export default function StudioPage() {
   const [studio, setStudio] = useState<StudioDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // `retry`: whether loading again can help (the network, the server), not for a link that names no studio.
+  const [error, setError] = useState<{ text: string; retry: boolean } | null>(null);
   const [id, setId] = useState('');
+  const notFound = { text: ERROR_MESSAGES.STUDIO_NOT_FOUND, retry: false };
 
   const load = (studioId: string) => {
     setError(null);
     api
-      .studio(studioId)
+      .studio(studioId, true)
       .then((found) => {
         setStudio(found);
         void Taro.setNavigationBarTitle({ title: found.name });
       })
-      .catch((failure: unknown) => setError(failure instanceof ApiError ? failure.message : '加载失败'));
+      .catch((failure: unknown) => {
+        const gone = failure instanceof ApiError && (failure.statusCode === 404 || failure.statusCode === 400);
+        setError(gone ? notFound : { text: failure instanceof ApiError ? failure.message : '加载失败，请检查网络后重试', retry: true });
+      });
   };
   useLoad((params: Record<string, string | undefined>) => {
     setId(params.id ?? '');
-    if (params.id) load(params.id);
-    else setError('没有找到这个委员工作室，请确认二维码是否正确');
+    // A studio id is 24 hex digits; anything else (a link cut short, a typo) names no studio.
+    if (params.id && /^[0-9a-f]{24}$/i.test(params.id)) load(params.id);
+    else setError(notFound);
   });
 
   if (error) {
     return (
       <PageShell>
         <View className='state'>
-          <Text className='state__text'>{error}</Text>
-          {id ? (
+          <Text className='state__text studio-error'>{error.text}</Text>
+          {error.retry && id ? (
             <Button className='tap' type='primary' fill='outline' onClick={() => load(id)}>
               重新加载
             </Button>
