@@ -230,6 +230,8 @@ describe('mini-program H5 in a real browser', () => {
 
     const { page } = await newPerson(768);
     await page.goto(`${base}/app/admin/board/index`);
+    // Each field says what it wants (NutUI's default placeholder is a bare 请输入内容).
+    await expect(page.locator('.admin-password input').getAttribute('placeholder')).resolves.toBe('请输入密码');
     await page.locator('.admin-password input').fill(TEST_ADMIN_PASSWORD);
     await shot(page, '09-admin-login');
     await page.locator('.admin-sign-in').click();
