@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { OUTCOME_STATUSES, TICKET_CATEGORIES, TICKET_OUTCOMES, type TicketListQuery, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 import { startTestStack, type TestStack } from './helpers/app';
 import { prng } from '../../scripts/lib/prng';
+import type { PlanNode } from '../../scripts/bench/lib/list-queries';
 import type { Actor } from '../src/modules/auth/actor';
 import { encodeCursor } from '../src/lib/cursor';
 import { ticketListQuery } from '../src/modules/tickets/service';
@@ -347,14 +348,6 @@ interface Verdict {
   backend: 'ferretdb' | 'mongodb' | 'unknown';
   lines: string[];
   problems: string[];
-}
-
-interface PlanNode {
-  stage?: string;
-  indexName?: string;
-  inputStage?: PlanNode;
-  inputStages?: PlanNode[];
-  queryPlan?: PlanNode;
 }
 
 function mongoStages(node: PlanNode | undefined, out: string[] = []): string[] {

@@ -123,7 +123,8 @@ export function listQueries(models: Models, world: TicketWorld, actors: BenchAct
   return keys.map((k) => all[k]());
 }
 
-interface PlanNode {
+/** A node of MongoDB's explain plan, as far as the plan summaries read it. */
+export interface PlanNode {
   stage?: string;
   indexName?: string;
   inputStage?: PlanNode;
