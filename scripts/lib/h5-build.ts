@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { newestMtime } from './files';
 import { withBuildLock, withBuildLockAsync } from './build-lock';
+import { repoRoot } from '../services/common';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
 export const MINIPROGRAM_DIR = path.join(repoRoot, 'miniprogram');
 export const H5_DIR = path.join(MINIPROGRAM_DIR, 'dist', 'h5');
 const LOCK = 'h5-build';
