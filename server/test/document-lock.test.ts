@@ -33,14 +33,22 @@ describe('document lock', () => {
   it('keeps the lock while slow work outlasts its TTL, so no second writer gets in', async () => {
     // A TTL of 1 s, renewed every third of it: wide enough that a busy machine's late timer (the whole
     // suite runs on 2 cores) does not let it lapse, and the work still lasts 2.5 TTLs.
-    const slow = withDocumentLock(redis, 'doc:b', () => new Promise((resolve) => setTimeout(resolve, 2500)), { ttlMs: 1000 });
+    const order: string[] = [];
+    // 'slow done' is recorded inside the work, before the lock is released: recorded after `await slow`
+    // it raced the second caller, whose lock reply can arrive in the same packet as the release's.
+    const slow = withDocumentLock(
+      redis,
+      'doc:b',
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        order.push('slow done');
+      },
+      { ttlMs: 1000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // Past the TTL the slow work still holds the lock: a second caller must wait for it.
-    const order: string[] = [];
     const second = withDocumentLock(redis, 'doc:b', async () => void order.push('second'), { ttlMs: 1000, waitMs: 5000 });
-    await slow;
-    order.push('slow done');
-    await second;
+    await Promise.all([slow, second]);
     expect(order).toEqual(['slow done', 'second']);
     expect(await redis.exists('lock:doc:b')).toBe(0);
   });
