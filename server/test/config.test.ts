@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, DEV_PUSH_TOKEN, loadConfig } from '../src/config';
 
 const valid = { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379' };
 
@@ -33,6 +33,44 @@ describe('configuration', () => {
     ).toThrow(/JWT_SECRET must be at least 32 characters/);
   });
 
+  it('derives defaults from NODE_ENV and PORT, reads lists and resolves the data directory', () => {
+    const cors = ' https://a.example, ,https://b.example';
+    const config = loadConfig({ ...valid, NODE_ENV: 'test', PORT: '8080', CORS_ORIGINS: cors, DATA_DIR: 'data' });
+    expect(config).toMatchObject({ host: '127.0.0.1', logLevel: 'silent', publicBaseUrl: 'http://127.0.0.1:8080' });
+    expect(config.adminPassword).toBeNull();
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(loadConfig({ ...valid, NODE_ENV: 'development' }).logLevel).toBe('info');
+  });
+
+  it('names each kind of bad variable without printing a secret or a password in a URL', () => {
+    const message = problemsOf({
+      ...valid,
+      NODE_ENV: 'staging',
+      LOG_LEVEL: 'loud',
+      JWT_TTL_SECONDS: '4.5',
+      WECHAT_TIMEOUT_MS: '99',
+      ADMIN_PASSWORD: 'hunter2',
+      PHONE_ENCRYPTION_KEY: 'not-a-key',
+      REDIS_URL: 'http://user:swordfish@127.0.0.1:6379',
+    });
+    expect(message).toContain('NODE_ENV must be development, test or production (got "staging")');
+    expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+    expect(message).toContain('JWT_TTL_SECONDS must be an integer between 60 and 7776000 (got "4.5")');
+    expect(message).toContain('WECHAT_TIMEOUT_MS must be an integer between 100 and 60000 (got "99")');
+    expect(message).toContain('ADMIN_PASSWORD must be at least 8 characters long');
+    expect(message).toContain('PHONE_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+    expect(message).toContain('REDIS_URL must use redis: or rediss: (got "http:")');
+    for (const secret of ['hunter2', 'not-a-key', 'swordfish']) expect(message).not.toContain(secret);
+  });
+
+  it('refuses development defaults in production', () => {
+    const message = problemsOf({ ...valid, NODE_ENV: 'production', WECHAT_PUSH_TOKEN: DEV_PUSH_TOKEN });
+    expect(message).toContain('WECHAT_PUSH_TOKEN must not be the development default in production');
+    expect(message).toContain('PHONE_ENCRYPTION_KEY is required in production');
+    expect(message).toContain('WECHAT_TEMPLATE_TICKET_ASSIGNED is required in production');
+  });
+
   it('makes the API process exit with a message naming the bad variable', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../src/main.ts')], {
       env: { PATH: process.env.PATH, PORT: 'not-a-port', REDIS_URL: valid.REDIS_URL },
@@ -45,3 +83,13 @@ describe('configuration', () => {
     expect(result.stderr).toContain('MONGODB_URI is required');
   });
 });
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -30,4 +30,9 @@ describe('studio operations configuration', () => {
     const message = (error as Error).message;
     for (const name of ['STAR_WEIGHTS', 'STAR_THRESHOLDS', 'STAR_CRON', 'STAR_WINDOW_DAYS', 'WECHAT_STUDIO_CODE_PAGE', 'FOLLOW_UP_AFTER_SECONDS']) expect(message).toContain(name);
   });
+
+  it('refuses star weights that are all 0', () => {
+    const allZero = 'response:0,resolution:0,satisfaction:0,volume:0';
+    expect(() => loadConfig({ ...valid, STAR_WEIGHTS: allZero })).toThrow(/STAR_WEIGHTS .*not all 0/);
+  });
 });
