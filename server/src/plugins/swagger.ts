@@ -14,6 +14,9 @@ export default fp(
           description: '政协委员工作室“码上商”小程序与管理后台的 HTTP 接口',
           version: '1.0.0',
         },
+        // The document is served by the API it describes, whose paths already carry /api/v1 (and /healthz
+        // sits at the root): the server is the same origin, at its root (docs/deploy.md proxies `location /`).
+        servers: [{ url: '/', description: '提供本文档的同一地址' }],
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HealthResponse, ReadinessResponse } from '@mashangshang/shared';
+import { HealthResponse, ReadinessResponse, errorResponses } from '@mashangshang/shared';
 import { pingDatabase } from '../../plugins/mongo';
 import { pingRedis } from '../../plugins/redis';
 
@@ -7,7 +7,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
     {
-      schema: { operationId: 'health', tags: ['health'], summary: '进程存活检查', response: { 200: HealthResponse } },
+      schema: {
+        operationId: 'health',
+        tags: ['health'],
+        summary: '进程存活检查',
+        security: [],
+        // Like every route, it refuses a query with unreadable text (see plugins/text-integrity).
+        response: { 200: HealthResponse, ...errorResponses(400) },
+      },
       logLevel: 'warn',
     },
     async () => ({ status: 'ok' as const }),
@@ -20,7 +27,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'readiness',
         tags: ['health'],
         summary: '就绪检查：数据库与 Redis 均可用时为 200，否则 503',
-        response: { 200: ReadinessResponse, 503: ReadinessResponse },
+        security: [],
+        response: { 200: ReadinessResponse, 503: ReadinessResponse, ...errorResponses(400) },
       },
       logLevel: 'warn',
     },

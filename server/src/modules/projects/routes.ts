@@ -166,6 +166,7 @@ const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getMemberProfile',
         tags: ['studios'],
         summary: '委员主页：所在工作室与在用的履职项目',
+        security: [],
         params: IdParams,
         response: { 200: MemberProfile, ...errorResponses(400, 404, 503) },
       },
