@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from './config';
-import { startWorkers } from './worker-runtime';
+import { startWorkers } from './workers/runtime';
 
 /** The worker process: `npm start` runs one beside the API; a deployment may run several. */
 async function main() {

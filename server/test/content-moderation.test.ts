@@ -1,6 +1,6 @@
 import { startTestStack, eventually, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
-import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
+import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
 
 /** PRODUCT.md: user text must pass WeChat's content check before members see it. */
 describe('content check gate', () => {

@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
 import { signInAdmin, signInMember, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
-import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
+import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -1,7 +1,7 @@
 import type { StatsGroup, TicketDetail } from '@mashangshang/shared';
 import { eventually, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
-import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
+import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
 
 interface FakeMessage {
   touser: string;

@@ -10,10 +10,10 @@ import { ticketListQuery } from '../src/modules/tickets/service';
 import { chinaDay, dayNumbersQuery } from '../src/modules/tickets/numbering';
 import { assignmentCandidatesQuery } from '../src/modules/tickets/assignment';
 import { failedNoticesQuery, markReadFilter, notificationListQuery, unreadNoticesFilter } from '../src/modules/notifications/service';
-import { deadlineStageQuery, pendingContentQuery, staleNoticesQuery } from '../src/modules/notifications/sweeper';
-import { studioLeadsQuery } from '../src/modules/notifications/deliver';
+import { deadlineStageQuery, pendingContentQuery, staleNoticesQuery } from '../src/workers/sweeper';
+import { studioLeadsQuery } from '../src/workflow';
 import { pendingMediaQuery } from '../src/modules/media-check/service';
-import { dueFollowUpsQuery } from '../src/modules/followups/service';
+import { dueFollowUpsQuery } from '../src/modules/followups/due';
 import { activeMembersOfStudiosQuery, studioMembersQuery, studioPageQuery } from '../src/modules/studios/service';
 import { memberListQuery } from '../src/modules/members/admin-service';
 import { inviteListQuery, inviteMembersQuery } from '../src/modules/invites/service';
@@ -822,7 +822,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     },
     {
       name: "escalation: the studio's leads",
-      source: 'notifications/deliver.ts studioLeadsQuery',
+      source: 'workflow/transitions.ts studioLeadsQuery',
       ordered: false,
       build: () => studioLeadsQuery(stack.app.models, studio0._id),
       expected: () => world.members.filter((m) => m.active && has(m.leadOf, studio0._id)).map((m) => m._id),
@@ -845,7 +845,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     // The sweepers.
     {
       name: 'sweeper: undelivered notices',
-      source: 'notifications/sweeper.ts staleNoticesQuery',
+      source: 'workers/sweeper.ts staleNoticesQuery',
       ordered: false,
       anyOf: true,
       build: () => staleNoticesQuery(stack.app.models, new Date(now - REQUEUE_AFTER_MS)),
@@ -860,7 +860,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     ).map(
       ([stage, field, dueBefore]): Case => ({
         name: `sweeper: due deadlines (${stage})`,
-        source: 'notifications/sweeper.ts deadlineStageQuery',
+        source: 'workers/sweeper.ts deadlineStageQuery',
         ordered: false,
         anyOf: true,
         build: () => deadlineStageQuery(stack.app.models, field, new Date(dueBefore)),
@@ -869,7 +869,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     ),
     {
       name: 'sweeper: pending content checks',
-      source: 'notifications/sweeper.ts pendingContentQuery',
+      source: 'workers/sweeper.ts pendingContentQuery',
       ordered: false,
       anyOf: true,
       build: () => pendingContentQuery(stack.app.models),
@@ -886,7 +886,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     },
     {
       name: 'sweeper: follow-ups due (回头看)',
-      source: 'followups/service.ts dueFollowUpsQuery',
+      source: 'followups/due.ts dueFollowUpsQuery',
       ordered: false,
       anyOf: true,
       build: () => dueFollowUpsQuery(stack.app.models, new Date(now - FOLLOW_UP_AFTER_MS)),

@@ -50,7 +50,7 @@ describe("WeChat's image check", () => {
     expect(res.statusCode).toBe(201);
     return res.json().id as string;
   };
-  const deps = () => ({ models: stack.app.models, redis: stack.app.redis, wechat: stack.app.wechat, config: stack.app.config, log: stack.app.log });
+  const deps = () => ({ models: stack.app.models, redis: stack.app.redis, queues: stack.app.queues, wechat: stack.app.wechat, config: stack.app.config, log: stack.app.log });
 
   it('shows members only the photos WeChat passed, tells staff on the timeline, and keeps every photo for the resident and admins', async () => {
     const resident = await signInResident(stack.app, 'media-resident');

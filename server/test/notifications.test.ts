@@ -1,8 +1,8 @@
 import { startTestStack, eventually, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
-import { startWorkers, type RunningWorkers } from '../src/worker-runtime';
-import { scheduleDeadlines } from '../src/modules/notifications/outbox';
+import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
+import { scheduleDeadlines } from '../src/queues';
 
 interface FakeMessage {
   touser: string;

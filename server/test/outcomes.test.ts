@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { OutcomeRecord } from '@mashangshang/shared';
 import { startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
-import { recordOutcome, repairOutcomeRecords } from '../src/modules/outcomes/service';
+import { recordOutcome, repairOutcomeRecords } from '../src/modules/outcomes/records';
 
 describe('三转 records', () => {
   let stack: TestStack;

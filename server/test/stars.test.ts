@@ -5,7 +5,7 @@ import { signInAdmin, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 import { reconcileStats } from '../src/modules/stats/rollup';
 import { computeStars } from '../src/modules/stars/service';
-import { startWorkers } from '../src/worker-runtime';
+import { startWorkers } from '../src/workers/runtime';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -58,7 +58,11 @@ describe('star ratings', () => {
   async function insertPlan(code: string, plan: Plan, daysAgo: number) {
     const studioId = new Types.ObjectId(ids[code]);
     const docs = Array.from({ length: plan.tickets }, (_, i) => {
-      const createdAt = new Date(Date.now() - daysAgo * DAY - i * HOUR);
+      // Today's tickets stay within today in China time (UTC+8), whatever the hour the test runs at:
+      // an hour apart from 00:30 China time, they would fall into yesterday and be judged.
+      const chinaToday = Math.floor((Date.now() + 8 * HOUR) / DAY) * DAY - 8 * HOUR;
+      const at = Date.now() - daysAgo * DAY - i * HOUR;
+      const createdAt = new Date(daysAgo === 0 ? Math.max(at, chinaToday) : at);
       const dueAt = new Date(createdAt.getTime() + 24 * HOUR);
       const inTime = i < plan.answeredInTime;
       const late = !inTime && i < plan.answeredInTime + (plan.answeredLate ?? 0);

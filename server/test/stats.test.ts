@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { TICKET_CATEGORIES, TICKET_OUTCOMES, TICKET_STATUSES, type StatsGroup, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 import { eventually, startTestStack, type TestStack } from './helpers/app';
-import { startWorkers } from '../src/worker-runtime';
+import { startWorkers } from '../src/workers/runtime';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 import { LOAD_KEY, STATS_READY_KEY, reconcileStats } from '../src/modules/stats/rollup';

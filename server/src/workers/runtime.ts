@@ -3,16 +3,16 @@ import pino, { type DestinationStream } from 'pino';
 import { Redis } from 'ioredis';
 import { Worker, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from './config';
-import { registerModels } from './models';
-import { watchDatabase } from './lib/database-watchdog';
-import { pingDatabase } from './plugins/mongo';
-import { REDACTED_PATHS } from './logger';
-import { createWechatClient } from './wechat/client';
-import { QUEUE_NAMES, createProducers, assertJobData, NotifyJob, DeadlineJob } from './queues';
-import { deliverNotice, handleDeadline, type WorkerDeps } from './modules/notifications/deliver';
-import { sweep } from './modules/notifications/sweeper';
-import { ensureOperationsSchedules, operationsWorker } from './modules/operations-jobs';
+import type { Config } from '../config';
+import { registerModels } from '../models';
+import { watchDatabase } from '../lib/database-watchdog';
+import { pingDatabase } from '../plugins/mongo';
+import { REDACTED_PATHS } from '../logger';
+import { createWechatClient } from '../wechat/client';
+import { JOB_NAMES, QUEUE_NAMES, createProducers, assertJobData, NotifyJob, DeadlineJob } from '../queues';
+import { deliverNotice, handleDeadline, type WorkerDeps } from '../modules/notifications/deliver';
+import { sweep } from './sweeper';
+import { ensureOperationsSchedules, operationsWorker } from './operations';
 
 export interface RunningWorkers {
   deps: WorkerDeps;
@@ -52,10 +52,10 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   const workers = [
     new Worker(
       QUEUE_NAMES.notify,
-      async (job: Job) => deliverNotice(deps, assertJobData<NotifyJob>(NotifyJob, job.data), { made: job.attemptsMade, max: job.opts.attempts ?? 1 }),
+      async (job: Job) => deliverNotice(deps, assertJobData(NotifyJob, job.data), { made: job.attemptsMade, max: job.opts.attempts ?? 1 }),
       { connection: bullConnection, concurrency },
     ),
-    new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData<DeadlineJob>(DeadlineJob, job.data)), { connection: bullConnection, concurrency: 4 }),
+    new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData(DeadlineJob, job.data)), { connection: bullConnection, concurrency: 4 }),
     new Worker(QUEUE_NAMES.maintenance, async () => sweep(deps), { connection: bullConnection, concurrency: 1 }),
     operationsWorker(deps, bullConnection),
   ];
@@ -67,7 +67,7 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   // so even a Redis that lost its data (no persistence) gets its safety net back.
   const ensureSweeper = () =>
     queues.maintenance
-      .upsertJobScheduler('sweeper', { every: config.notifications.sweepIntervalSeconds * 1000 }, { name: 'sweep' })
+      .upsertJobScheduler('sweeper', { every: config.notifications.sweepIntervalSeconds * 1000 }, { name: JOB_NAMES.sweep })
       .catch((error: Error) => log.warn({ reason: error.message }, 'sweeper schedule not set; will retry when Redis is back'));
   await ensureSweeper();
   commands.on('ready', () => void ensureSweeper());

@@ -1,12 +1,11 @@
-import type { TicketDoc } from '../tickets/model';
-import { withDocumentLock } from '../../lib/document-lock';
-import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
-import { dispatchNotices } from './outbox';
-import { OPEN_STATUSES, releaseToMembers } from '../tickets/service';
-import type { Models } from '../../models';
-import { before } from '../../lib/query-bounds';
-import type { WorkerDeps } from './deliver';
-import { recheckPendingMedia } from '../media-check/service';
+import type { TicketDoc } from '../modules/tickets/model';
+import { WechatApiError, WechatUnavailableError } from '../wechat/client';
+import { addDeadlineJob, dispatchNotices } from '../queues';
+import { changeTicket, OPEN_STATUSES } from '../workflow';
+import type { Models } from '../models';
+import { before } from '../lib/query-bounds';
+import type { WorkerDeps } from '../modules/notifications/deliver';
+import { recheckPendingMedia } from '../modules/media-check/service';
 
 const BATCH = 500;
 
@@ -60,7 +59,7 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
   for (const { stage, field, dueBefore } of stages) {
     const due = await deadlineStageQuery(models, field, new Date(dueBefore)).lean();
     for (const ticket of due) {
-      await deps.queues.deadlines.add('deadline', { ticketId: String(ticket._id), stage, dueAt: ticket.dueAt.toISOString() }, { jobId: `dl-${String(ticket._id)}-${stage}-${ticket.dueAt.getTime()}` });
+      await addDeadlineJob(deps.queues, String(ticket._id), stage, ticket.dueAt);
     }
     deadlines += due.length;
   }
@@ -83,20 +82,9 @@ export async function recheckPendingContent(deps: WorkerDeps): Promise<number> {
       if (error instanceof WechatUnavailableError || error instanceof WechatApiError) return done; // still down: next sweep
       throw error;
     }
-    const released = await withDocumentLock(deps.redis, `ticket:${String(ticket._id)}`, async () => {
-      // Passed: members may see it now, and its assignee is told.
-      if (suggest === 'pass') return releaseToMembers(models, ticket._id, 'system', '内容安全复检通过');
-      await models.Ticket.updateOne(
-        { _id: ticket._id, contentCheck: 'pending' },
-        {
-          $set: { contentCheck: 'review', flagged: true },
-          $push: { timeline: { at: new Date(), type: 'flagged', actor: { role: 'system', id: null, name: '系统' }, content: suggest === 'risky' ? '内容安全复检未通过，请管理员处理' : '内容待人工复核' } },
-          $inc: { version: 1 },
-        },
-      );
-      return null;
-    });
-    if (released) await dispatchNotices(deps.queues, released, deps.log);
+    // Passed: members may see it now, and its assignee is told. Not passed: an admin looks at it.
+    if (suggest === 'pass') await changeTicket(deps, 'contentPassed', ticket._id, {});
+    else await changeTicket(deps, 'contentFlagged', ticket._id, { risky: suggest === 'risky' });
     done += 1;
   }
   return done;

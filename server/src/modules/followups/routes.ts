@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FollowUpBody, IdParams, TicketDetail, errorResponses } from '@mashangshang/shared';
-import { withDocumentLock } from '../../lib/document-lock';
 import { signUploadUrl } from '../uploads/signing';
 import { studioNameMap } from '../tickets/service';
 import { toDetail } from '../tickets/views';
 import { imageChecks } from '../media-check/service';
-import { afterFollowUpAnswer, answerFollowUp } from './service';
+import { answerFollowUp } from './service';
 
 /** 回头看: the resident answers the follow-up question on their ticket. */
 const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,8 +24,8 @@ const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const ticket = await withDocumentLock(app.redis, `ticket:${id}`, () => answerFollowUp(app.models, request.actor, id, request.body));
-      await afterFollowUpAnswer({ models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log }, ticket);
+      const deps = { models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log };
+      const ticket = await answerFollowUp(deps, request.actor, id, request.body);
       const names = await studioNameMap(app.models, [ticket.studioId]);
       return toDetail(ticket, request.actor, { studioName: names.get(String(ticket.studioId)) ?? '', cipher: app.fieldCipher, imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId), imageChecks: await imageChecks(app.models, ticket.imageIds) });
     },

@@ -55,7 +55,7 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const event = request.body;
       if (event.MsgType === 'event' && event.Event === 'wxa_media_check' && event.trace_id) {
         const outcome = await recordMediaCheckResult(
-          { models: app.models, redis: app.redis, wechat: app.wechat, config: app.config, log: request.log },
+          { models: app.models, redis: app.redis, queues: app.queues, wechat: app.wechat, config: app.config, log: request.log },
           { traceId: event.trace_id, errcode: event.errcode ?? 0, suggest: event.result?.suggest },
         );
         request.log.info({ event: event.Event, outcome }, 'wechat push handled');
@@ -83,7 +83,7 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const state = await decideMediaCheck({ models: app.models, redis: app.redis }, new Types.ObjectId(id), request.body.verdict, request.actor);
+      const state = await decideMediaCheck({ models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log }, new Types.ObjectId(id), request.body.verdict, request.actor);
       if (!state) throw new AppError('NOT_FOUND', { logMessage: 'no upload with this id' });
       request.log.info({ uploadId: id, verdict: state }, 'image check decided by an admin');
       return { id, check: state };

@@ -6,11 +6,14 @@ import type { MediaCheckState } from '@mashangshang/shared';
 import type { Config } from '../../config';
 import type { Models } from '../../models';
 import { withDocumentLock } from '../../lib/document-lock';
+import type { Producers } from '../../queues';
+import { changeTicket } from '../../workflow';
 import { before } from '../../lib/query-bounds';
 import { WechatApiError, WechatUnavailableError, type WechatClient } from '../../wechat/client';
 import { signUploadUrl } from '../uploads/signing';
 import type { UploadDoc } from '../uploads/model';
 import type { MediaCheckDoc } from './model';
+import type { Actor } from '../auth/actor';
 
 /**
  * WeChat's image content-security check (mediaCheckAsync). Asked right after an upload is stored;
@@ -22,6 +25,7 @@ import type { MediaCheckDoc } from './model';
 export interface MediaCheckDeps {
   models: Models;
   redis: Redis;
+  queues: Producers;
   wechat: WechatClient;
   config: Config;
   log: FastifyBaseLogger;
@@ -123,17 +127,7 @@ async function settle(deps: MediaCheckDeps, uploadId: Types.ObjectId, state: Exc
   if (!changed || state === 'pass') return changed;
   const upload = await models.Upload.findById(uploadId, { ticketId: 1 }).lean<Pick<UploadDoc, 'ticketId'>>();
   const ticketId = upload?.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
-  if (ticketId) {
-    await withDocumentLock(deps.redis, `ticket:${String(ticketId)}`, () =>
-      models.Ticket.updateOne(
-        { _id: ticketId },
-        {
-          $push: { timeline: { at: new Date(), type: 'flagged', actor: { role: 'system', id: null, name: '系统' }, content: FLAG_TEXT[state] } },
-          $inc: { version: 1 },
-        },
-      ),
-    );
-  }
+  if (ticketId) await changeTicket(deps, 'imageFlagged', ticketId, { text: FLAG_TEXT[state] });
   return true;
 }
 
@@ -142,10 +136,10 @@ async function settle(deps: MediaCheckDeps, uploadId: Types.ObjectId, state: Exc
  * new state, or null when there is no such image.
  */
 export async function decideMediaCheck(
-  deps: Pick<MediaCheckDeps, 'models' | 'redis'>,
+  deps: Omit<MediaCheckDeps, 'wechat'>,
   uploadId: Types.ObjectId,
   verdict: 'pass' | 'risky',
-  admin: { id: Types.ObjectId; name: string },
+  admin: Actor,
 ): Promise<MediaCheckState | null> {
   const { models } = deps;
   const upload = await models.Upload.findById(uploadId, { ownerId: 1, ownerRole: 1, ticketId: 1 }).lean<Pick<UploadDoc, '_id' | 'ownerId' | 'ownerRole' | 'ticketId'>>();
@@ -157,17 +151,7 @@ export async function decideMediaCheck(
     if (updated.matchedCount === 0) await models.MediaCheck.create({ _id: uploadId, ownerId: upload.ownerId, ...set });
   });
   const ticketId = upload.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
-  if (ticketId) {
-    await withDocumentLock(deps.redis, `ticket:${String(ticketId)}`, () =>
-      models.Ticket.updateOne(
-        { _id: ticketId },
-        {
-          $push: { timeline: { at: new Date(), type: 'moderated', actor: { role: 'admin', id: admin.id, name: admin.name }, content: verdict === 'pass' ? '图片经人工复核可以展示' : '图片经人工复核不予展示' } },
-          $inc: { version: 1 },
-        },
-      ),
-    );
-  }
+  if (ticketId) await changeTicket(deps, 'imageDecided', ticketId, { verdict }, { actor: admin });
   return verdict;
 }
 

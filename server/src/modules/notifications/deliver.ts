@@ -7,10 +7,10 @@ import type { Config } from '../../config';
 import type { Producers, NotifyJob, DeadlineJob } from '../../queues';
 import { WechatApiError, type WechatClient } from '../../wechat/client';
 import { withDocumentLock } from '../../lib/document-lock';
-import type { OutboxEntry, TicketDoc, TimelineEvent } from '../tickets/model';
+import type { OutboxEntry, TicketDoc } from '../tickets/model';
 import { inAppText, noticePage, subscribeData, type NoticeFacts } from './templates';
 import { takeConsent } from './consents';
-import { dispatchNotices, outboxEntry, recordNotices } from './outbox';
+import { changeTicket } from '../../workflow';
 import type { NotificationDoc } from './model';
 
 export interface WorkerDeps {
@@ -29,10 +29,6 @@ export interface WorkerDeps {
 const WORKER_LOCK = { ttlMs: 10_000, waitMs: 15_000 };
 /** WeChat: the user has not consented to this template (or used the consent up). */
 const NO_CONSENT_ERRCODE = 43101;
-
-function systemEvent(type: TimelineEvent['type'], content: string, at = new Date()): TimelineEvent {
-  return { _id: new Types.ObjectId(), type, at, actor: { role: 'system', id: null, name: '系统' }, content };
-}
 
 async function factsFor(models: Models, ticket: TicketDoc): Promise<NoticeFacts> {
   const studio = await models.Studio.findById(ticket.studioId, { name: 1 }).lean();
@@ -127,7 +123,7 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
 
       let outcome: string = notification.wechat.state;
       if (notification.wechat.state === 'pending') outcome = await sendOverWechat(deps, ticket, entry, notification, attempt, reads);
-      if (!entry.doneAt) await markDone(models, ticket, entry, outcome, reads);
+      if (!entry.doneAt) await markDone(deps, ticket, entry, outcome, reads);
       return outcome;
     },
     WORKER_LOCK,
@@ -186,74 +182,21 @@ async function sendOverWechat(
   return 'sent';
 }
 
-async function markDone(models: Models, ticket: TicketDoc, entry: OutboxEntry, outcome: string, reads: DeliveryReads): Promise<void> {
-  const now = new Date();
-  const outbox = ticket.outbox.map((e) => (e._id.equals(entry._id) ? { ...e, doneAt: now } : e));
-  const stillPending = outbox.filter((e) => !e.doneAt);
-  const memberName = (await reads.member())?.name ?? null;
+/** The notice is done: the outbox entry closed and the timeline told (the caller holds the lock). */
+async function markDone(deps: WorkerDeps, ticket: TicketDoc, entry: OutboxEntry, outcome: string, reads: DeliveryReads): Promise<void> {
+  const who = recipientLabel(entry, (await reads.member())?.name ?? null);
+  const failed = outcome === 'failed';
   const channel = outcome === 'sent' ? '微信订阅消息与站内消息' : '站内消息';
-  const event =
-    outcome === 'failed'
-      ? systemEvent('notify_failed', `通知${recipientLabel(entry, memberName)}的微信消息发送失败，已保留站内消息`, now)
-      : systemEvent('notified', `已通过${channel}通知${recipientLabel(entry, memberName)}`, now);
-  await models.Ticket.updateOne(
-    { _id: ticket._id },
-    {
-      $set: { outbox, noticesPendingSince: stillPending.length > 0 ? stillPending.reduce((min, e) => (e.createdAt < min ? e.createdAt : min), now) : null },
-      $push: { timeline: event },
-      $inc: { version: 1 },
-    },
-  );
+  const text = failed ? `通知${who}的微信消息发送失败，已保留站内消息` : `已通过${channel}通知${who}`;
+  await changeTicket(deps, 'noticeDelivered', ticket._id, { noticeId: entry._id, text, failed }, { held: { ticket } });
 }
 
 /**
- * A studio's active lead members, told of an escalation. FerretDB cannot look inside the leadOf
- * array: it reads the active members by the {active, name, _id} index and keeps the studio's leads.
- */
-export function studioLeadsQuery(models: Models, studioId: Types.ObjectId) {
-  return models.Member.find({ leadOf: studioId, active: true }, { _id: 1 });
-}
-
-/**
- * A deadline stage fired: re-read the ticket; if it is still unanswered with the same deadline and
- * this stage was not notified yet, record the notices (and for escalation, the timeline event).
+ * A deadline stage fired: if the ticket still waits for an answer with the same deadline and this
+ * stage was not notified yet, its notices are recorded (see the deadlineStage transition).
  */
 export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promise<string> {
-  const { models } = deps;
-  const result = await withDocumentLock(
-    deps.redis,
-    `ticket:${job.ticketId}`,
-    async () => {
-      const ticket = await models.Ticket.findById(job.ticketId).lean<TicketDoc>();
-      if (!ticket) throw new UnrecoverableError('ticket not found');
-      if (ticket.status !== 'pending' && ticket.status !== 'assigned') return { state: 'answered-in-time' as const };
-      if (ticket.dueAt.toISOString() !== job.dueAt) return { state: 'deadline-changed' as const };
-      const now = new Date();
-      const field = job.stage === 'reminder' ? 'remindedAt' : job.stage === 'overdue' ? 'overdueNotifiedAt' : 'escalatedAt';
-      if (ticket[field]) return { state: 'already-notified' as const };
-
-      const entries: OutboxEntry[] = [];
-      const timeline: TimelineEvent[] = [];
-      if (job.stage === 'escalated') {
-        const leads = await studioLeadsQuery(models, ticket.studioId).lean();
-        for (const lead of leads) if (!lead._id.equals(ticket.assigneeId ?? undefined)) entries.push(outboxEntry('ticket_escalated', { kind: 'member', id: lead._id }, now));
-        entries.push(outboxEntry('ticket_escalated', { kind: 'admins', id: null }, now));
-        timeline.push(systemEvent('escalated', '超过答复时限未回复，已提醒工作室负责委员和政协机关', now));
-      } else if (ticket.assigneeId && ticket.contentCheck === 'pass') {
-        // Members hear of a ticket only once they may see it (content check passed).
-        entries.push(outboxEntry(job.stage === 'reminder' ? 'deadline_reminder' : 'ticket_overdue', { kind: 'member', id: ticket.assigneeId }, now));
-      }
-      const notice = recordNotices(entries, now);
-      const push = { ...(notice?.push ?? {}), ...(timeline.length ? { timeline: { $each: timeline } } : {}) };
-      const updated = await models.Ticket.findOneAndUpdate(
-        { _id: ticket._id },
-        { $set: { [field]: now, ...(notice?.set ?? {}) }, ...(Object.keys(push).length ? { $push: push } : {}), $inc: { version: 1 } },
-        { new: true },
-      ).lean<TicketDoc>();
-      return { state: 'notified' as const, ticket: updated };
-    },
-    WORKER_LOCK,
-  );
-  if (result.state === 'notified' && result.ticket) await dispatchNotices(deps.queues, result.ticket, deps.log);
-  return result.state;
+  const result = await changeTicket(deps, 'deadlineStage', job.ticketId, { stage: job.stage, dueAt: job.dueAt }, { lock: WORKER_LOCK });
+  if (!result.changed && result.skipped === 'gone') throw new UnrecoverableError('ticket not found');
+  return result.changed ? 'notified' : result.skipped;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, StarOverrideBody, StarRecomputeResponse, StudioStars, errorResponses } from '@mashangshang/shared';
 import { getStudioStars, overrideStar } from './service';
-import { requestStarRatings } from '../operations-jobs';
+import { requestStarRatings } from '../../queues';
 import { AppError } from '../../errors';
 
 const security = [{ bearerAuth: [] }];

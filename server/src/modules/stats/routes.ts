@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { IdParams, STATS_GROUP_BY_LABELS, StatsExportQuery, StatsQuery, StatsResponse, StudioStatsQuery, StudioStatsResponse, errorResponses, type StatsGroup } from '@mashangshang/shared';
 import { computeStats, computeStudioStats, type StatsDeps } from './service';
 import { AppError } from '../../errors';
-import { requestStatsReconcile } from '../operations-jobs';
+import { requestStatsReconcile } from '../../queues';
 import { statsReady } from './rollup';
 import { exportResponse, sendTable, type ExportColumn } from '../../lib/tabular-export';
 

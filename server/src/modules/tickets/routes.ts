@@ -22,28 +22,19 @@ import type { TicketDoc } from './model';
 import { addReply, assignTicket, getVisibleTicket, listTickets, moderateTicket, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
 import { toDetail } from './views';
 import { imageChecks } from '../media-check/service';
-import { withDocumentLock } from '../../lib/document-lock';
-import { dispatchNotices, scheduleDeadlines } from '../notifications/outbox';
-import { syncTicketStats } from '../stats/rollup';
-import { scheduleFollowUp } from '../followups/service';
 
 const security = [{ bearerAuth: [] }];
 
 const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = (request: FastifyRequest): TicketDeps => ({ models: app.models, redis: app.redis, wechat: app.wechat, cipher: app.fieldCipher, log: request.log });
-
-  /**
-   * Changes to one ticket run one at a time across processes (see lib/document-lock); what the
-   * change recorded in the outbox is queued right after.
-   */
-  const locked = async (request: FastifyRequest, ticketId: string, work: () => Promise<TicketDoc>, options: { newDeadline?: boolean } = {}) => {
-    const ticket = await withDocumentLock(app.redis, `ticket:${ticketId}`, work);
-    await syncTicketStats(app.redis, ticket, request.log);
-    if (ticket.timeline.at(-1)?.type === 'resolved') await scheduleFollowUp(app.queues, ticket, app.config.operations.followUp, request.log);
-    await dispatchNotices(app.queues, ticket, request.log);
-    if (options.newDeadline) await scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log);
-    return ticket;
-  };
+  const deps = (request: FastifyRequest): TicketDeps => ({
+    models: app.models,
+    redis: app.redis,
+    queues: app.queues,
+    config: app.config,
+    wechat: app.wechat,
+    cipher: app.fieldCipher,
+    log: request.log,
+  });
 
   const detailFor = async (request: FastifyRequest, ticket: TicketDoc) => {
     const names = await studioNameMap(app.models, [ticket.studioId]);
@@ -80,14 +71,6 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
-      // On a replay too: when the first attempt died between storing the ticket and these steps, the
-      // retry completes them (each is idempotent: versioned rollup, deterministic job ids; each logs
-      // its own failure, so they run side by side).
-      await Promise.all([
-        syncTicketStats(app.redis, ticket, request.log),
-        dispatchNotices(app.queues, ticket, request.log),
-        scheduleDeadlines(app.queues, ticket, app.config.notifications, request.log),
-      ]);
       return reply.status(created ? 201 : 200).send({
         id: String(ticket._id),
         no: ticket.no,
@@ -147,12 +130,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      let replayed = false;
-      const ticket = await locked(request, request.params.id, async () => {
-        const result = await addReply(app.models, request.actor, request.params.id, request.body, request.headers['idempotency-key']);
-        replayed = result.replayed;
-        return result.ticket;
-      });
+      const { ticket, replayed } = await addReply(deps(request), request.actor, request.params.id, request.body, request.headers['idempotency-key']);
       return reply.status(replayed ? 200 : 201).send(await detailFor(request, ticket));
     },
   );
@@ -171,7 +149,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => assignTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await assignTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -188,7 +166,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => resolveTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await resolveTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -205,7 +183,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => rateTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await rateTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -222,7 +200,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => reopenTicket(app.models, request.actor, request.params.id, request.body), { newDeadline: true })),
+    async (request) => detailFor(request, await reopenTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -239,7 +217,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await locked(request, request.params.id, () => moderateTicket(app.models, request.actor, request.params.id, request.body))),
+    async (request) => detailFor(request, await moderateTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 };
 

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import {
-  REOPEN_WINDOW_DAYS,
   TICKET_CONTENT_MIN,
   type AssignBody,
   type RatingBody,
@@ -11,10 +11,11 @@ import {
   type SubmitTicketBody,
   type TicketList,
   type TicketListQuery,
-  type TicketStatus,
   type ModerationBody,
 } from '@mashangshang/shared';
 import type { Models } from '../../models';
+import type { Config } from '../../config';
+import type { Producers } from '../../queues';
 import type { Actor } from '../auth/actor';
 import type { FieldCipher } from '../../lib/crypto';
 import type { WechatClient } from '../../wechat/client';
@@ -22,37 +23,25 @@ import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { DATA_CEILING, allOf, before } from '../../lib/query-bounds';
+import { afterSubmit, changeTicket, insertTicket, OPEN_STATUSES, type WorkflowDeps } from '../../workflow';
 import { ticketScopeFilter } from './access';
-import { noteAssignment, pickLeastLoadedMember } from './assignment';
-import type { Redis } from 'ioredis';
-import { nextTicketNumber } from './numbering';
-import type { TicketDoc, TimelineEvent } from './model';
+import { pickLeastLoadedMember } from './assignment';
+import type { TicketDoc } from './model';
 import { toSummary } from './views';
-import { outboxEntry, recordNotices } from '../notifications/outbox';
 import { visibleText } from '../../plugins/text-integrity';
-import { recordOutcome } from '../outcomes/service';
-import { recordFollowUpDue } from '../followups/service';
 
-export interface TicketDeps {
+export interface TicketDeps extends WorkflowDeps {
   models: Models;
   redis: Redis;
+  queues: Producers;
+  config: Config;
   wechat: WechatClient;
   cipher: FieldCipher;
   log: FastifyBaseLogger;
 }
 
-const HOUR_MS = 3600 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 /** msg_sec_check scene 3: forum-like public posts. */
 const CONTENT_CHECK_SCENE = 3;
-const MAX_NUMBER_ATTEMPTS = 10;
-
-type EventInput = Omit<TimelineEvent, '_id' | 'at' | 'actor'>;
-
-function event(actor: Actor | 'system', input: EventInput, at = new Date()): TimelineEvent {
-  const who = actor === 'system' ? { role: 'system' as const, id: null, name: '系统' } : { role: actor.role, id: actor.id, name: actor.name };
-  return { _id: new Types.ObjectId(), at, actor: who, ...input };
-}
 
 /** Runs WeChat's text check. WeChat unreachable → `pending` (accepted now, re-checked later), never lost. */
 async function checkContent(deps: TicketDeps, openid: string, text: string): Promise<'pass' | 'review' | 'pending'> {
@@ -71,15 +60,25 @@ async function checkContent(deps: TicketDeps, openid: string, text: string): Pro
   }
 }
 
+/**
+ * A resident's new ticket: checked, stored with its assignee, then its notices, deadlines and
+ * statistics. The same Idempotency-Key again answers the first ticket (created false).
+ */
 export async function submitTicket(
   deps: TicketDeps,
   actor: Actor,
   body: SubmitTicketBody,
   idempotencyKey: string,
 ): Promise<{ ticket: TicketDoc; created: boolean }> {
-  const { models } = deps;
+  const { ticket, created } = await storeSubmission(deps, actor, body, idempotencyKey);
+  await afterSubmit(deps, ticket, created);
+  if (created) await claimImages(deps, actor, ticket);
+  return { ticket, created };
+}
+
+async function storeSubmission(deps: TicketDeps, actor: Actor, body: SubmitTicketBody, idempotencyKey: string) {
   // A replay answers with the key's ticket: one lookup on the unique (residentId, idempotencyKey) index.
-  const byKey = () => models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
+  const byKey = () => deps.models.Ticket.findOne({ residentId: actor.id, idempotencyKey }).lean<TicketDoc>();
   const replayed = await byKey();
   if (replayed) return { ticket: replayed, created: false };
 
@@ -95,78 +94,24 @@ export async function submitTicket(
     if (existing) return { ticket: existing, created: false };
     throw error;
   }
-  const { studio, contentCheck, assignee } = checked;
-
-  const now = new Date();
-  const ticketId = new Types.ObjectId();
-  const submitter: Actor = { ...actor, name: body.anonymous ? '匿名群众' : body.contactName?.trim() || '群众' };
-  const timeline: TimelineEvent[] = [event(submitter, { type: 'submitted' }, now)];
-  if (contentCheck === 'review') timeline.push(event('system', { type: 'flagged', content: '内容待人工复核' }, now));
-  timeline.push(
-    assignee
-      ? event('system', { type: 'assigned', toMemberId: assignee.id, toMemberName: assignee.name }, now)
-      : event('system', { type: 'pending', content: '工作室暂无可接收的委员，等待管理员分配' }, now),
-  );
-
-  const doc: Omit<TicketDoc, 'createdAt' | 'updatedAt'> = {
-    _id: ticketId,
-    no: '',
-    studioId: studio._id,
-    residentId: actor.id,
-    idempotencyKey,
+  const contactName = body.contactName?.trim() || null;
+  const fields = {
     category: body.category,
     content,
     imageIds,
     contactPhoneEnc: body.contactPhone ? deps.cipher.encrypt(body.contactPhone) : null,
-    contactName: body.contactName?.trim() || null,
+    contactName,
     allowContact: body.allowContact ?? false,
     anonymous: body.anonymous ?? false,
-    status: assignee ? 'assigned' : 'pending',
-    assigneeId: assignee?.id ?? null,
-    assigneeName: assignee?.name ?? null,
-    assignedAt: assignee ? now : null,
-    dueAt: new Date(now.getTime() + studio.slaHours * HOUR_MS),
-    answeredAt: null,
-    resolvedAt: null,
-    outcome: null,
-    rating: null,
-    contentCheck,
-    flagged: contentCheck === 'review',
-    reopenCount: 0,
-    version: 1,
-    timeline,
-    // The assignee hears of the ticket once members may see it: now if the check passed, else on release.
-    outbox: assignee && contentCheck === 'pass' ? [outboxEntry('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [],
-    noticesPendingSince: assignee && contentCheck === 'pass' ? now : null,
-    remindedAt: null,
-    overdueNotifiedAt: null,
-    escalatedAt: null,
   };
+  return insertTicket(deps, { actor, idempotencyKey, fields, ...checked, now: new Date() }, byKey);
+}
 
-  // The unique indexes decide races: the same Idempotency-Key twice → the first ticket wins; the same
-  // number twice (a counter behind the stored tickets) → take the next number and try again.
-  let saved: TicketDoc;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      doc.no = await nextTicketNumber(models, deps.redis, now, { afterCollision: attempt > 1 });
-      // createdAt is the submit instant, so dueAt - createdAt is exactly the studio's deadline.
-      saved = (await new models.Ticket({ ...doc, createdAt: now, updatedAt: now }).save({ timestamps: false })).toObject<TicketDoc>();
-      break;
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-      if (attempt >= MAX_NUMBER_ATTEMPTS) throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
-      const winner = await byKey();
-      if (winner) return { ticket: winner, created: false };
-    }
-  }
-  const claimImages = async () => {
-    if (imageIds.length === 0) return;
-    const claimed = await models.Upload.updateMany({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId } });
-    if (claimed.modifiedCount !== imageIds.length) deps.log.warn({ ticketId: String(ticketId) }, 'some images were claimed concurrently');
-  };
-  await Promise.all([assignee ? noteAssignment(deps.redis, assignee.id, now) : null, claimImages()]);
-  // The document as saved: no read back.
-  return { ticket: saved, created: true };
+/** The resident's uploads become the ticket's images. */
+async function claimImages(deps: TicketDeps, actor: Actor, ticket: TicketDoc) {
+  if (ticket.imageIds.length === 0) return;
+  const claimed = await deps.models.Upload.updateMany({ _id: { $in: ticket.imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId: ticket._id } });
+  if (claimed.modifiedCount !== ticket.imageIds.length) deps.log.warn({ ticketId: String(ticket._id) }, 'some images were claimed concurrently');
 }
 
 /**
@@ -190,8 +135,6 @@ async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string,
   return { studio, contentCheck, assignee };
 }
 
-/** A ticket waiting for its first answer: its deadline still runs. */
-export const OPEN_STATUSES = ['pending', 'assigned'] as const;
 /** Statuses in which a ticket waits on its assignee (to answer, or to resolve what they answered). */
 const WAITING_ON_ASSIGNEE = ['assigned', 'answered'] as const;
 
@@ -263,201 +206,40 @@ export async function getVisibleTicket(models: Models, actor: Actor, id: string)
 }
 
 /**
- * Applies one guarded atomic change: `filter` states what must hold (visibility and state), the
- * update appends the timeline event in the same write. When nothing matched, the ticket is re-read
- * to answer 404 (not visible) or the 409 that `explainConflict` picks.
- */
-async function guardedUpdate(
-  models: Models,
-  actor: Actor,
-  id: string,
-  guard: Record<string, unknown>,
-  update: { $set?: Record<string, unknown>; $push: { timeline: TimelineEvent } & Record<string, unknown>; $inc?: Record<string, number> },
-  explainConflict: (current: TicketDoc) => AppError,
-): Promise<TicketDoc> {
-  const filter = { _id: new Types.ObjectId(id), ...ticketScopeFilter(actor), ...guard };
-  const updated = await models.Ticket.findOneAndUpdate(filter, { ...update, $inc: { version: 1, ...(update.$inc ?? {}) } }, { new: true }).lean<TicketDoc>();
-  if (updated) return updated;
-  const current = await getVisibleTicket(models, actor, id);
-  throw explainConflict(current);
-}
-
-const conflictFor = (status: TicketStatus): AppError =>
-  status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
-
-/**
  * A member's reply or internal note. With an Idempotency-Key, a resend (the first answer lost) finds
  * the event it already added and changes nothing: `replayed` is then true.
  */
-export async function addReply(models: Models, actor: Actor, id: string, body: ReplyBody, requestKey?: string): Promise<{ ticket: TicketDoc; replayed: boolean }> {
+export async function addReply(deps: TicketDeps, actor: Actor, id: string, body: ReplyBody, requestKey?: string): Promise<{ ticket: TicketDoc; replayed: boolean }> {
   const content = body.content.trim();
   if (!visibleText(content)) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
-  // Read first only where needed: a public reply depends on the status, a keyed request on the timeline.
-  const current = requestKey || !body.internal ? await getVisibleTicket(models, actor, id) : null;
-  if (current && requestKey && current.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && String(e.actor.id) === String(actor.id))) {
-    return { ticket: current, replayed: true };
-  }
-  const keyed = requestKey ? { requestKey } : {};
-  if (body.internal) {
-    // Internal notes may be added in any state, even after resolution.
-    const noted = await guardedUpdate(models, actor, id, {}, { $push: { timeline: event(actor, { type: 'note', content, internal: true, ...keyed }) } }, (current) => conflictFor(current.status));
-    return { ticket: noted, replayed: false };
-  }
-  const ticket = current!;
-  const now = new Date();
-  const reply = event(actor, { type: 'reply', content, ...keyed }, now);
-  if (ticket.status === 'pending' || ticket.status === 'assigned') {
-    // The first public reply answers the ticket and tells the resident.
-    const notice = recordNotices([outboxEntry('ticket_replied', { kind: 'user', id: ticket.residentId }, now)], now)!;
-    const answered = await guardedUpdate(
-      models,
-      actor,
-      id,
-      { status: { $in: ['pending', 'assigned'] } },
-      { $set: { status: 'answered', answeredAt: now, ...notice.set }, $push: { timeline: reply, ...notice.push } },
-      (current) => conflictFor(current.status),
-    );
-    return { ticket: answered, replayed: false };
-  }
-  const added = await guardedUpdate(models, actor, id, { status: 'answered' }, { $push: { timeline: reply } }, (current) => conflictFor(current.status));
-  return { ticket: added, replayed: false };
+  const input = { content, ...(requestKey ? { requestKey } : {}) };
+  const result = await changeTicket(deps, body.internal ? 'note' : 'reply', id, input, { actor });
+  return { ticket: result.ticket ?? (await getVisibleTicket(deps.models, actor, id)), replayed: !result.changed };
 }
 
-export async function assignTicket(models: Models, actor: Actor, id: string, body: AssignBody): Promise<TicketDoc> {
-  const ticket = await getVisibleTicket(models, actor, id);
-  const member = await models.Member.findOne({ _id: new Types.ObjectId(body.memberId), active: true }, { name: 1, studioIds: 1 }).lean();
-  // Members transfer within the ticket's studio; admins may hand it to any active member.
-  const eligible = member && (actor.role === 'admin' || member.studioIds.some((s) => s.equals(ticket.studioId)));
-  if (!member || !eligible) throw new AppError('MEMBER_NOT_AVAILABLE');
-  const now = new Date();
-  const notice = recordNotices([outboxEntry('ticket_assigned', { kind: 'member', id: member._id }, now)], now)!;
-  return guardedUpdate(
-    models,
-    actor,
-    id,
-    { status: { $in: ['pending', 'assigned', 'answered'] } },
-    {
-      $set: { assigneeId: member._id, assigneeName: member.name, assignedAt: now, ...notice.set, ...(ticket.status === 'pending' ? { status: 'assigned' } : {}) },
-      $push: {
-        timeline: event(actor, { type: actor.role === 'admin' ? 'reassigned' : 'transferred', fromMemberId: ticket.assigneeId, toMemberId: member._id, toMemberName: member.name }, now),
-        ...notice.push,
-      },
-    },
-    (current) => conflictFor(current.status),
-  );
+/** Answers the ticket a person's change wrote (their transitions always return it). */
+async function written(change: Promise<{ ticket: TicketDoc | null }>): Promise<TicketDoc> {
+  const { ticket } = await change;
+  if (!ticket) throw new AppError('CONFLICT', { logMessage: 'change wrote nothing' });
+  return ticket;
 }
 
-export async function resolveTicket(models: Models, actor: Actor, id: string, body: ResolveBody): Promise<TicketDoc> {
-  const now = new Date();
-  const outcome = body.outcome ?? 'none';
-  const resolved = await guardedUpdate(
-    models,
-    actor,
-    id,
-    { status: 'answered' },
-    {
-      $set: { status: 'resolved', resolvedAt: now, outcome },
-      $push: { timeline: event(actor, { type: 'resolved', outcome, ...(body.note?.trim() ? { content: body.note.trim() } : {}) }, now) },
-    },
-    (current) => (current.status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('TICKET_NOT_ANSWERED')),
-  );
-  // 三转: the outcome becomes its own record (idempotent; under this ticket's lock, as the caller holds it).
-  await recordOutcome(models, resolved, actor.name);
-  // 回头看: this resolution's follow-up is now due later (queued by the route, swept if missed).
-  await recordFollowUpDue(models, resolved);
-  return resolved;
-}
+export const assignTicket = (deps: TicketDeps, actor: Actor, id: string, body: AssignBody) =>
+  written(changeTicket(deps, 'assign', id, { memberId: body.memberId }, { actor }));
 
-export async function rateTicket(models: Models, actor: Actor, id: string, body: RatingBody): Promise<TicketDoc> {
-  const now = new Date();
-  const comment = body.comment?.trim() ?? '';
-  return guardedUpdate(
-    models,
-    actor,
-    id,
-    { status: { $in: ['answered', 'resolved'] }, rating: null, contentCheck: { $ne: 'rejected' } },
-    {
-      $set: { rating: { score: body.score, comment, at: now } },
-      $push: { timeline: event(actor, { type: 'rated', score: body.score, ...(comment ? { content: comment } : {}) }, now) },
-    },
-    (current) => (current.rating ? new AppError('ALREADY_RATED') : new AppError('TICKET_NOT_ANSWERED')),
-  );
-}
+export const resolveTicket = (deps: TicketDeps, actor: Actor, id: string, body: ResolveBody) =>
+  written(changeTicket(deps, 'resolve', id, { outcome: body.outcome ?? 'none', ...(body.note?.trim() ? { note: body.note.trim() } : {}) }, { actor }));
 
-export async function reopenTicket(models: Models, actor: Actor, id: string, body: ReopenBody): Promise<TicketDoc> {
-  const ticket = await getVisibleTicket(models, actor, id);
-  if (ticket.contentCheck === 'rejected') {
-    throw new AppError('CONFLICT', { logMessage: 'reopen of a rejected ticket', userMessage: '该留言未通过内容审核，无法重新办理，请修改后重新提交' });
-  }
-  const studio = await models.Studio.findById(ticket.studioId, { slaHours: 1 }).lean();
-  const now = new Date();
-  const slaHours = studio?.slaHours ?? 24;
-  const notice = recordNotices(ticket.assigneeId ? [outboxEntry('ticket_reopened', { kind: 'member', id: ticket.assigneeId }, now)] : [], now);
-  return guardedUpdate(
-    models,
-    actor,
-    id,
-    { status: 'resolved', resolvedAt: { $gte: new Date(now.getTime() - REOPEN_WINDOW_DAYS * DAY_MS) } },
-    {
-      $set: {
-        status: ticket.assigneeId ? 'assigned' : 'pending',
-        answeredAt: null,
-        resolvedAt: null,
-        outcome: null,
-        dueAt: new Date(now.getTime() + slaHours * HOUR_MS),
-        // A new deadline: its reminder, overdue and escalation notices are due again.
-        remindedAt: null,
-        overdueNotifiedAt: null,
-        escalatedAt: null,
-        ...(notice?.set ?? {}),
-      },
-      $inc: { reopenCount: 1 },
-      $push: { timeline: event(actor, { type: 'reopened', content: body.reason.trim() }, now), ...(notice?.push ?? {}) },
-    },
-    (current) => (current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED')),
-  );
-}
+export const rateTicket = (deps: TicketDeps, actor: Actor, id: string, body: RatingBody) =>
+  written(changeTicket(deps, 'rate', id, { score: body.score, comment: body.comment?.trim() ?? '' }, { actor }));
 
-/**
- * Lets members see a ticket held back by the content check (re-check passed, or an admin approved):
- * the assignee is told now. Call under the ticket's lock.
- */
-export async function releaseToMembers(models: Models, ticketId: Types.ObjectId, by: Actor | 'system', note: string): Promise<TicketDoc | null> {
-  const ticket = await models.Ticket.findById(ticketId).lean<TicketDoc>();
-  if (!ticket || ticket.contentCheck === 'pass' || ticket.contentCheck === 'rejected') return null;
-  const now = new Date();
-  const notice = recordNotices(ticket.assigneeId ? [outboxEntry('ticket_assigned', { kind: 'member', id: ticket.assigneeId }, now)] : [], now);
-  return models.Ticket.findOneAndUpdate(
-    { _id: ticketId, contentCheck: ticket.contentCheck },
-    {
-      $set: { contentCheck: 'pass', flagged: false, ...(notice?.set ?? {}) },
-      $push: { timeline: event(by, { type: 'moderated', content: note }, now), ...(notice?.push ?? {}) },
-      $inc: { version: 1 },
-    },
-    { new: true },
-  ).lean<TicketDoc>();
-}
+export const reopenTicket = (deps: TicketDeps, actor: Actor, id: string, body: ReopenBody) =>
+  written(changeTicket(deps, 'reopen', id, { reason: body.reason.trim() }, { actor }));
 
 /** An admin's decision on a ticket held for review: approve releases it; reject closes it unseen by members. */
-export async function moderateTicket(models: Models, actor: Actor, id: string, body: ModerationBody): Promise<TicketDoc> {
-  const ticket = await getVisibleTicket(models, actor, id);
-  if (ticket.contentCheck === 'pass' || ticket.contentCheck === 'rejected') throw new AppError('CONFLICT', { logMessage: `content already ${ticket.contentCheck}`, userMessage: '该留言已审核过' });
+export async function moderateTicket(deps: TicketDeps, actor: Actor, id: string, body: ModerationBody): Promise<TicketDoc> {
   const note = body.note?.trim();
-  if (body.decision === 'approve') {
-    const released = await releaseToMembers(models, ticket._id, actor, note ? `内容审核通过：${note}` : '内容审核通过');
-    if (!released) throw new AppError('CONFLICT', { userMessage: '该留言已审核过' });
-    return released;
-  }
-  const now = new Date();
-  return guardedUpdate(
-    models,
-    actor,
-    id,
-    { contentCheck: { $in: ['review', 'pending'] } },
-    {
-      $set: { contentCheck: 'rejected', flagged: false, status: 'resolved', resolvedAt: now, outcome: 'none' },
-      $push: { timeline: event(actor, { type: 'resolved', outcome: 'none', content: `内容未通过审核，不予受理${note ? `：${note}` : ''}` }, now) },
-    },
-    () => new AppError('CONFLICT', { userMessage: '该留言已审核过' }),
-  );
+  const result = await changeTicket(deps, 'moderate', id, { decision: body.decision, ...(note ? { note } : {}) }, { actor });
+  if (!result.changed || !result.ticket) throw new AppError('CONFLICT', { userMessage: '该留言已审核过' });
+  return result.ticket;
 }

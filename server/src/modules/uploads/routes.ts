@@ -70,7 +70,7 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const upload = await storeUpload(app.models, app.uploadStorage, actor, data);
       request.log.info({ uploadId: upload._id.toHexString(), size: upload.size, contentType: upload.contentType }, 'upload stored');
       if ((await mediaCheckState(app.models, upload._id)) === 'pending') {
-        askMediaCheckLater({ models: app.models, redis: app.redis, wechat: app.wechat, config: app.config, log: request.log }, upload._id);
+        askMediaCheckLater({ models: app.models, redis: app.redis, queues: app.queues, wechat: app.wechat, config: app.config, log: request.log }, upload._id);
       }
       const id = upload._id.toHexString();
       return reply.status(201).send({ id, url: app.uploadUrls.sign(id) });
