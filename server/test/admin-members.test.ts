@@ -3,7 +3,7 @@ import { TEST_ADMIN_PASSWORD, startTestStack, type TestStack } from './helpers/a
 import { ensureAdminAccount } from '../src/modules/auth/service';
 import { resolveActor } from '../src/modules/auth/actor';
 import { hashInviteCode } from '../src/modules/invites/service';
-import type { TokenPayload } from '../src/plugins/auth';
+import type { TokenPayload } from '../src/modules/auth/actor';
 
 interface Json {
   [key: string]: unknown;

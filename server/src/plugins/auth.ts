@@ -4,16 +4,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Role } from '@mashangshang/shared';
 import { AppError } from '../errors';
-import { resolveActor, type Actor } from '../modules/auth/actor';
-
-/** What a token carries: who, and in which role. Studio membership is read fresh per request. */
-export interface TokenPayload {
-  sub: string;
-  role: Role;
-  /** Token id, so one token can be revoked (sign-out, refresh) before it expires. */
-  jti?: string;
-  exp?: number;
-}
+import { resolveActor, type Actor, type TokenPayload } from '../modules/auth/actor';
 
 const REVOKED_PREFIX = 'revoked-token:';
 

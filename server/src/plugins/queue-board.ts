@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { errorResponses } from '@mashangshang/shared';
 import { AppError } from '../errors';
 import { resolveActor } from '../modules/auth/actor';
-import type { TokenPayload } from './auth';
+import type { TokenPayload } from '../modules/auth/actor';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const SESSION_COOKIE = 'mss_queue_board';

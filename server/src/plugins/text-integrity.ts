@@ -32,9 +32,3 @@ export function frameworkErrorHandler(error: Error & { code?: string }, request:
   return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', error: 'Bad Request', message: ERROR_MESSAGES.VALIDATION_FAILED });
 }
 
-/** Zero-width and other invisible format characters, which must not count as content. */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g;
-
-export function visibleText(text: string): string {
-  return text.replace(INVISIBLE, '').trim();
-}

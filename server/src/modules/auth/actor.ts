@@ -1,7 +1,15 @@
 import type { Types } from 'mongoose';
 import type { Role } from '@mashangshang/shared';
 import type { Models } from '../../models';
-import type { TokenPayload } from '../../plugins/auth';
+
+/** What a token carries: who, and in which role. Studio membership is read fresh per request. */
+export interface TokenPayload {
+  sub: string;
+  role: Role;
+  /** Token id, so one token can be revoked (sign-out, refresh) before it expires. */
+  jti?: string;
+  exp?: number;
+}
 
 /**
  * Who is acting, read fresh from the database on each request: a member removed from a studio,

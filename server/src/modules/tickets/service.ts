@@ -28,7 +28,7 @@ import { ticketScopeFilter } from './access';
 import { pickLeastLoadedMember } from './assignment';
 import type { TicketDoc } from './model';
 import { toSummary } from './views';
-import { visibleText } from '../../plugins/text-integrity';
+import { visibleText } from '../../lib/visible-text';
 
 export interface TicketDeps extends WorkflowDeps {
   models: Models;
