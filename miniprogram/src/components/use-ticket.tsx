@@ -8,7 +8,8 @@ import { Button } from './ui';
 
 /**
  * The ticket of a detail page (`?id=`), for residents and members alike: loading with pull-to-refresh,
- * and `act`, which runs one action, shows its success toast and reloads (failures are toasted by the API client).
+ * and `act`, which runs one action, shows the ticket the server answered with and the success toast
+ * (failures are toasted by the API client).
  */
 export function useTicket(options: { onActed?: () => void } = {}) {
   const [id, setId] = useState('');
@@ -33,13 +34,13 @@ export function useTicket(options: { onActed?: () => void } = {}) {
   });
   usePullDownRefresh(() => void load(id));
 
-  const act = async (action: () => Promise<unknown>, done: string) => {
+  /** `action` answers with the ticket as it now is (every ticket action does): no second request. */
+  const act = async (action: () => Promise<TicketDetail>, done: string) => {
     setBusy(true);
     try {
-      await action();
+      setTicket(await action());
       options.onActed?.();
       void Taro.showToast({ title: done, icon: 'success' });
-      await load(id);
     } catch {
       // toast already shown by the API client
     } finally {

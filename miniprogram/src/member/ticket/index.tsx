@@ -36,7 +36,8 @@ export default function MemberTicketPage() {
     try {
       if (currentSession()?.user.role === 'admin') {
         const page = await api.adminMembers({ studioId: ticket.studio.id, limit: 100 });
-        setColleagues(page.items.filter((m) => m.active && m.bound).map((m) => ({ id: m.id, name: m.name, title: m.title })));
+        const available = page.items.filter((m) => m.active && m.bound);
+        setColleagues(available.map((m) => ({ id: m.id, name: m.name, title: m.title })));
       } else {
         setColleagues((await api.studio(ticket.studio.id)).members);
       }
@@ -46,6 +47,22 @@ export default function MemberTicketPage() {
   };
 
   if (!ticket) return <TicketLoading error={error} onRetry={reload} />;
+
+  // Every action below answers with the ticket as it now is, which `act` shows.
+  const content = text.trim();
+  const sendReply = () => act(() => api.reply(ticket.id, { content }, `${draftKey}-r`), '已回复');
+  const sendNote = () => act(() => api.reply(ticket.id, { content, internal: true }, `${draftKey}-n`), '已添加备注');
+  const transfer = (c: Colleague) => act(() => api.assign(ticket.id, { memberId: c.id }), `已转交${c.name}`);
+  const resolve = () => act(() => api.resolve(ticket.id, content ? { outcome, note: content } : { outcome }), '已办结');
+  // Except the image check, which answers with the image: read the ticket (and its new timeline event) again.
+  const decideImage = (imageId: string, verdict: 'pass' | 'risky') =>
+    act(
+      async () => {
+        await api.decideImageCheck(imageId, { verdict });
+        return api.ticket(ticket.id);
+      },
+      verdict === 'pass' ? '已允许展示' : '已设为不予展示',
+    );
 
   const open = ticket.status !== 'resolved';
   const panels: { key: Panel; title: string }[] = [
@@ -60,9 +77,7 @@ export default function MemberTicketPage() {
         ticket={ticket}
         forMember
         onImageDecision={
-          currentSession()?.user.role === 'admin'
-            ? (imageId, verdict) => void act(() => api.decideImageCheck(imageId, { verdict }), verdict === 'pass' ? '已允许展示' : '已设为不予展示')
-            : undefined
+          currentSession()?.user.role === 'admin' ? (imageId, verdict) => void decideImage(imageId, verdict) : undefined
         }
       />
 
@@ -70,7 +85,11 @@ export default function MemberTicketPage() {
         <View className='card'>
           <View className='chips'>
             {panels.map((p) => (
-              <View key={p.key} className={`chip panel-${p.key}${panel === p.key ? ' chip--on' : ''}`} onClick={() => (p.key === 'transfer' ? void openTransfer() : setPanel(p.key))}>
+              <View
+                key={p.key}
+                className={`chip panel-${p.key}${panel === p.key ? ' chip--on' : ''}`}
+                onClick={() => (p.key === 'transfer' ? void openTransfer() : setPanel(p.key))}
+              >
                 {p.title}
               </View>
             ))}
@@ -78,11 +97,29 @@ export default function MemberTicketPage() {
 
           {panel === 'reply' ? (
             <View className='stack'>
-              <TextArea className='input-box reply-input' placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）' value={text} maxLength={2000} rows={4} onChange={(value: string) => editText(value)} />
-              <Button className='btn-block send-reply' type='primary' loading={busy} disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim() }, `${draftKey}-r`), '已回复')}>
+              <TextArea
+                className='input-box reply-input'
+                placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）'
+                value={text}
+                maxLength={2000}
+                rows={4}
+                onChange={(value: string) => editText(value)}
+              />
+              <Button
+                className='btn-block send-reply'
+                type='primary'
+                loading={busy}
+                disabled={busy || !content}
+                onClick={() => void sendReply()}
+              >
                 发送回复
               </Button>
-              <Button className='btn-block send-note' fill='outline' disabled={busy || !text.trim()} onClick={() => void act(() => api.reply(ticket.id, { content: text.trim(), internal: true }, `${draftKey}-n`), '已添加备注')}>
+              <Button
+                className='btn-block send-note'
+                fill='outline'
+                disabled={busy || !content}
+                onClick={() => void sendNote()}
+              >
                 添加内部备注
               </Button>
             </View>
@@ -95,7 +132,13 @@ export default function MemberTicketPage() {
               {colleagues
                 ?.filter((c) => c.id !== ticket.assignee?.id)
                 .map((c) => (
-                  <Button key={c.id} className='btn-block' fill='outline' disabled={busy} onClick={() => void act(() => api.assign(ticket.id, { memberId: c.id }), `已转交${c.name}`)}>
+                  <Button
+                    key={c.id}
+                    className='btn-block'
+                    fill='outline'
+                    disabled={busy}
+                    onClick={() => void transfer(c)}
+                  >
                     转交给 {c.name}（{c.title}）
                   </Button>
                 ))}
@@ -112,8 +155,15 @@ export default function MemberTicketPage() {
                   </View>
                 ))}
               </View>
-              <TextArea className='input-box' placeholder='办结说明（选填）' value={text} maxLength={500} rows={3} onChange={(value: string) => editText(value)} />
-              <Button className='btn-block send-resolve' type='primary' disabled={busy} onClick={() => void act(() => api.resolve(ticket.id, text.trim() ? { outcome, note: text.trim() } : { outcome }), '已办结')}>
+              <TextArea
+                className='input-box'
+                placeholder='办结说明（选填）'
+                value={text}
+                maxLength={500}
+                rows={3}
+                onChange={(value: string) => editText(value)}
+              />
+              <Button className='btn-block send-resolve' type='primary' disabled={busy} onClick={() => void resolve()}>
                 确认办结
               </Button>
             </View>

@@ -1,0 +1,16 @@
+import {
+  ImageCheckResponse,
+  UPLOAD_FILE_FIELD,
+  UploadResponse,
+  type ImageCheckDecisionBody,
+} from '@mashangshang/shared';
+import { http } from '../http';
+
+/** Photos: a resident's upload, and an admin's decision on one WeChat's image check held back. */
+export const uploadApi = {
+  /** One image to POST /uploads, with progress; silent, for the page says which photo failed. */
+  upload: (filePath: string, onProgress?: (percent: number) => void): Promise<UploadResponse> =>
+    http.upload(UploadResponse, '/uploads', filePath, { field: UPLOAD_FILE_FIELD, onProgress, silent: true }),
+  decideImageCheck: (uploadId: string, body: ImageCheckDecisionBody): Promise<ImageCheckResponse> =>
+    http.json(ImageCheckResponse, 'POST', `/admin/uploads/${uploadId}/check`, { body }),
+};
