@@ -18,7 +18,10 @@
 const SRC = '^server/src/';
 
 const LAYERS = [
-  { name: 'base', path: `${SRC}(lib/|errors\\.ts|env-settings\\.ts|config\\.ts|operations-config\\.ts|logger\\.ts|wechat/client\\.ts)` },
+  {
+    name: 'base',
+    path: `${SRC}(lib/|errors\\.ts|env-settings\\.ts|config\\.ts|operations-config\\.ts|logger\\.ts|wechat/client\\.ts)`,
+  },
   { name: 'models', path: `${SRC}(models\\.ts|modules/[^/]+/model\\.ts)` },
   { name: 'queues', path: `${SRC}queues/` },
   {
@@ -29,7 +32,10 @@ const LAYERS = [
   },
   { name: 'workflow', path: `${SRC}workflow/` },
   { name: 'services', path: `${SRC}modules/[^/]+/(?![^/]*routes\\.ts$)(?!plugin\\.ts$)[^/]+\\.ts$` },
-  { name: 'http', path: `${SRC}(plugins/|modules/[^/]+/[^/]*routes\\.ts|modules/operations\\.ts|modules/[^/]+/plugin\\.ts|wechat/plugin\\.ts)` },
+  {
+    name: 'http',
+    path: `${SRC}(plugins/|modules/[^/]+/[^/]*routes\\.ts|modules/operations\\.ts|modules/[^/]+/plugin\\.ts|wechat/plugin\\.ts)`,
+  },
   { name: 'workers', path: `${SRC}workers/` },
 ];
 
@@ -46,13 +52,22 @@ const againstTheDirection = LAYERS.flatMap((layer, rank) =>
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'Files that import each other in a loop.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Files that import each other in a loop.',
+      from: {},
+      to: { circular: true },
+    },
     ...againstTheDirection,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|dist|\\.tools|\\.data|coverage)/' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

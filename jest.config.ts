@@ -6,7 +6,10 @@ import type { Config } from 'jest';
 // it is the one dependency we let ts-jest compile.
 const tsTransform = {
   '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
-  '^.+/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
+  '^.+/node_modules/cookie/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+  ],
 } satisfies Config['transform'];
 const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 

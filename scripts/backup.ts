@@ -8,7 +8,9 @@ async function main() {
   if (!uri || !out) throw new Error('usage: MONGODB_URI=... npx tsx scripts/backup.ts <output folder>');
   const manifest = await backupDatabase(uri, path.resolve(out));
   const total = Object.values(manifest.collections).reduce((a, b) => a + b, 0);
-  process.stdout.write(`[backup] ${total} documents in ${Object.keys(manifest.collections).length} collections written to ${path.resolve(out)}\n`);
+  process.stdout.write(
+    `[backup] ${total} documents in ${Object.keys(manifest.collections).length} collections written to ${path.resolve(out)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,13 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFerretDBBinary, ferretPatchLevel, findGo, FERRETDB_PATCH_LEVEL, FERRETDB_VERSION } from './lib/ferretdb-build';
+import {
+  buildFerretDBBinary,
+  ferretPatchLevel,
+  findGo,
+  FERRETDB_PATCH_LEVEL,
+  FERRETDB_VERSION,
+} from './lib/ferretdb-build';
 import { ensureH5BuildSync, h5BuildState, H5_DIR } from './lib/h5-build';
 
 const GO_MIN_VERSION = '1.24';
@@ -49,7 +55,11 @@ function run(command: string, args: string[], options: SpawnSyncOptions = {}): n
 }
 
 /** Run a command quietly and return its output (null when it cannot run). */
-function capture(command: string, args: string[], options: SpawnSyncOptions = {}): { status: number; stdout: string; stderr: string } | null {
+function capture(
+  command: string,
+  args: string[],
+  options: SpawnSyncOptions = {},
+): { status: number; stdout: string; stderr: string } | null {
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
   if (result.error) return null;
   return { status: result.status ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
@@ -135,16 +145,30 @@ function buildFerretDB(): StepResult {
   say(`building FerretDB ${FERRETDB_VERSION} from source with ${goVersion} (about 1 minute the first time)`);
   const t0 = Date.now();
 
-  const failure = buildFerretDBBinary({ go, outFile: ferretBin, patched: true, buildDir: path.join(toolsDir, 'build', `ferretdb-${FERRETDB_VERSION}`), say: (line) => say(line) });
+  const failure = buildFerretDBBinary({
+    go,
+    outFile: ferretBin,
+    patched: true,
+    buildDir: path.join(toolsDir, 'build', `ferretdb-${FERRETDB_VERSION}`),
+    say: (line) => say(line),
+  });
   if (failure) {
     say(`  ${failure}`);
     return { name: 'database', status: 'failed', detail: failure };
   }
   const version = ferretdbVersion(ferretBin);
   if (version !== FERRETDB_VERSION) {
-    return { name: 'database', status: 'failed', detail: `built ${ferretBin} but it reports version ${String(version)}` };
+    return {
+      name: 'database',
+      status: 'failed',
+      detail: `built ${ferretBin} but it reports version ${String(version)}`,
+    };
   }
-  return { name: 'database', status: 'built', detail: `FerretDB ${version} (${FERRETDB_PATCH_LEVEL}) built into ${path.relative(repoRoot, ferretBin)} in ${seconds(Date.now() - t0)}` };
+  return {
+    name: 'database',
+    status: 'built',
+    detail: `FerretDB ${version} (${FERRETDB_PATCH_LEVEL}) built into ${path.relative(repoRoot, ferretBin)} in ${seconds(Date.now() - t0)}`,
+  };
 }
 
 function setupDatabase(): StepResult {
@@ -164,7 +188,11 @@ function setupDatabase(): StepResult {
   const patchLevel = version ? ferretPatchLevel(ferretBin) : null;
   if (version === FERRETDB_VERSION && patchLevel === FERRETDB_PATCH_LEVEL) {
     say(`  no mongod; FerretDB ${version} (${patchLevel}) already built at ${path.relative(repoRoot, ferretBin)}`);
-    return { name: 'database', status: 'ok', detail: `FerretDB ${version} with ${patchLevel} (${path.relative(repoRoot, ferretBin)})` };
+    return {
+      name: 'database',
+      status: 'ok',
+      detail: `FerretDB ${version} with ${patchLevel} (${path.relative(repoRoot, ferretBin)})`,
+    };
   }
   say(
     version === FERRETDB_VERSION
@@ -195,7 +223,8 @@ function setupRedis(): StepResult {
   const installed = aptInstall('redis-server');
   if (!installed.ok) return { name: 'redis', status: 'failed', detail: installed.detail };
   binary = which('redis-server');
-  if (!binary) return { name: 'redis', status: 'failed', detail: 'redis-server still not on PATH after apt-get install' };
+  if (!binary)
+    return { name: 'redis', status: 'failed', detail: 'redis-server still not on PATH after apt-get install' };
   say('  note: the package may also start a system Redis service on port 6379; it is NOT used.');
   say('  `npm start` and the tests run their own redis-server on a private port and data folder.');
   return { name: 'redis', status: 'installed', detail: `redis-server at ${binary} (${installed.detail})` };
@@ -249,7 +278,8 @@ function setupFonts(): StepResult {
 /** The H5 app (residents' pages and the admin console under /app/), so `npm start` serves it at once. */
 function setupH5(): StepResult {
   const state = h5BuildState();
-  if (state === 'fresh') return { name: 'h5', status: 'ok', detail: `${path.relative(repoRoot, H5_DIR)} is newer than its sources` };
+  if (state === 'fresh')
+    return { name: 'h5', status: 'ok', detail: `${path.relative(repoRoot, H5_DIR)} is newer than its sources` };
   say(`building the H5 app (${state === 'missing' ? 'not built yet' : 'older than its sources'}; about a minute)`);
   const ms = ensureH5BuildSync();
   return { name: 'h5', status: 'built', detail: `${path.relative(repoRoot, H5_DIR)} in ${seconds(ms)}` };
@@ -263,7 +293,11 @@ function main(): void {
     try {
       result = step();
     } catch (err) {
-      result = { name: step.name.replace(/^setup/, '').toLowerCase(), status: 'failed', detail: (err as Error).message };
+      result = {
+        name: step.name.replace(/^setup/, '').toLowerCase(),
+        status: 'failed',
+        detail: (err as Error).message,
+      };
     }
     say(`  -> ${result.status} (${seconds(Date.now() - t0)})`);
     results.push(result);
@@ -275,7 +309,9 @@ function main(): void {
   say(`done in ${seconds(Date.now() - startedAt)}`);
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
-    say(`setup is incomplete (${failed.map((r) => r.name).join(', ')}): fix the items above and run \`npm run setup\` again.`);
+    say(
+      `setup is incomplete (${failed.map((r) => r.name).join(', ')}): fix the items above and run \`npm run setup\` again.`,
+    );
     process.exitCode = 1;
     return;
   }

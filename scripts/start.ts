@@ -58,7 +58,11 @@ async function main() {
     if (mongodbUri) {
       say('database: using MONGODB_URI');
     } else {
-      const db = await startDatabase({ dataDir: path.join(dataDir, 'db'), dbName: 'mashangshang', port: portFromEnv('MONGODB_PORT', 27117) });
+      const db = await startDatabase({
+        dataDir: path.join(dataDir, 'db'),
+        dbName: 'mashangshang',
+        port: portFromEnv('MONGODB_PORT', 27117),
+      });
       services.push(db);
       mongodbUri = db.uri;
       say(`database: ${db.kind} on ${db.uri} (data in ${db.dataDir})`);
@@ -68,7 +72,11 @@ async function main() {
     if (redisUrl) {
       say('redis: using REDIS_URL');
     } else {
-      const redis = await startRedis({ dataDir: path.join(dataDir, 'redis'), persistence: true, port: portFromEnv('REDIS_PORT', 6479) });
+      const redis = await startRedis({
+        dataDir: path.join(dataDir, 'redis'),
+        persistence: true,
+        port: portFromEnv('REDIS_PORT', 6479),
+      });
       services.push(redis);
       redisUrl = redis.uri;
       say(`redis: ${redis.uri} (append-only file in ${redis.dataDir})`);

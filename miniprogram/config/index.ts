@@ -42,7 +42,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     mini: {
       postcss: {
         pxtransform: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' },
+        },
       },
       // Modules used only by subpackages go into those subpackages, not the main package.
       optimizeMainPackage: { enable: true },
@@ -62,18 +65,41 @@ export default defineConfig<'webpack5'>(async (merge) => {
         if (!production) return;
         const test = /\.(js|css|html|svg|json)$/;
         chain.plugin('brotli').use(CompressionPlugin, [
-          { filename: '[path][base].br', algorithm: 'brotliCompress', test, threshold: 1024, minRatio: 0.9, compressionOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } } },
+          {
+            filename: '[path][base].br',
+            algorithm: 'brotliCompress',
+            test,
+            threshold: 1024,
+            minRatio: 0.9,
+            compressionOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } },
+          },
         ]);
-        chain.plugin('gzip').use(CompressionPlugin, [{ filename: '[path][base].gz', algorithm: 'gzip', test, threshold: 1024, minRatio: 0.9, compressionOptions: { level: 9 } }]);
+        chain.plugin('gzip').use(CompressionPlugin, [
+          {
+            filename: '[path][base].gz',
+            algorithm: 'gzip',
+            test,
+            threshold: 1024,
+            minRatio: 0.9,
+            compressionOptions: { level: 9 },
+          },
+        ]);
       },
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
-      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
       postcss: {
         // Text stays the size of a 375 px phone's on tablets and desktops (the web console) instead
         // of doubling: NutUI's fallback sizes are in CSS px, and a wide screen should show more, not bigger.
         pxtransform: { enable: true, config: { maxRootSize: 20 } },
         autoprefixer: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' },
+        },
       },
     },
   };

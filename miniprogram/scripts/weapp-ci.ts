@@ -55,7 +55,8 @@ export const EXPECTED_CHECKS = [
 
 function listedFiles(detail: unknown): unknown[] {
   if (Array.isArray(detail)) return detail;
-  if (detail && typeof detail === 'object' && Array.isArray((detail as { files?: unknown }).files)) return (detail as { files: unknown[] }).files;
+  if (detail && typeof detail === 'object' && Array.isArray((detail as { files?: unknown }).files))
+    return (detail as { files: unknown[] }).files;
   return [];
 }
 
@@ -70,8 +71,12 @@ export function qualityFailures(report: WeappCiReport): string[] {
   const byName = new Map(report.checks.map((check) => [check.name, check]));
   for (const name of EXPECTED_CHECKS) if (!byName.has(name)) failures.push(`${name}: not run`);
   for (const check of report.checks) {
-    const listed = check.name === 'CONTAINS_OTHER_PKG_COMPONENTS' || check.name === 'CONTAINS_UNUSED_CODES' ? listedFiles(check.detail) : [];
-    if (!check.success || listed.length > 0) failures.push(`${check.name}: ${check.text ?? ''} ${JSON.stringify(check.detail ?? null)}`);
+    const listed =
+      check.name === 'CONTAINS_OTHER_PKG_COMPONENTS' || check.name === 'CONTAINS_UNUSED_CODES'
+        ? listedFiles(check.detail)
+        : [];
+    if (!check.success || listed.length > 0)
+      failures.push(`${check.name}: ${check.text ?? ''} ${JSON.stringify(check.detail ?? null)}`);
   }
   for (const error of report.checkerErrors) failures.push(`checker error: ${error}`);
   return failures;
@@ -96,11 +101,23 @@ export async function runWeappCi(distDir: string): Promise<WeappCiReport> {
 
   const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weapp-ci-'));
   try {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const privateKeyPath = path.join(keyDir, 'private.key');
     fs.writeFileSync(privateKeyPath, privateKey, { mode: 0o600 });
-    const { appid } = JSON.parse(fs.readFileSync(path.join(distDir, 'project.config.json'), 'utf8')) as { appid: string };
-    const project = new ci.Project({ appid, type: 'miniProgram', projectPath: distDir, privateKeyPath, ignores: ['node_modules/**/*'] });
+    const { appid } = JSON.parse(fs.readFileSync(path.join(distDir, 'project.config.json'), 'utf8')) as {
+      appid: string;
+    };
+    const project = new ci.Project({
+      appid,
+      type: 'miniProgram',
+      projectPath: distDir,
+      privateKeyPath,
+      ignores: ['node_modules/**/*'],
+    });
     project.attr = async () => ci.DefaultProjectAttr;
 
     let compiledFiles: string[] | null = null;
@@ -108,16 +125,26 @@ export async function runWeappCi(distDir: string): Promise<WeappCiReport> {
     let compileError: string | null = null;
     try {
       // useProjectConfig: compile with the settings an upload from DevTools would use (minification, es6).
-      const result = await ci.getCompiledResult({ project, version: '0.0.0', setting: { useProjectConfig: true }, onProgressUpdate: () => undefined });
+      const result = await ci.getCompiledResult({
+        project,
+        version: '0.0.0',
+        setting: { useProjectConfig: true },
+        onProgressUpdate: () => undefined,
+      });
       compiledFiles = Object.keys(result).sort();
       for (const file of compiledFiles) {
         if (!/\.(js|wxss|wxml)$/.test(file)) continue;
         // Whitespace inside <text> is shown to the user, so WeChat's WXML minifier keeps it.
-        const code = file.endsWith('.wxml') ? result[file]!.toString().replace(/<text[\s>][\s\S]*?<\/text>/g, '') : result[file]!.toString();
+        const code = file.endsWith('.wxml')
+          ? result[file]!.toString().replace(/<text[\s>][\s\S]*?<\/text>/g, '')
+          : result[file]!.toString();
         if (/\n[ \t]+\S/.test(code)) uncompressedFiles.push(file);
       }
     } catch (error) {
-      compileError = error instanceof Error ? `${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}` : String(error);
+      compileError =
+        error instanceof Error
+          ? `${error.message}${'code' in error ? ` (code ${String(error.code)})` : ''}`
+          : String(error);
     }
 
     // miniprogram-ci reports a checker that threw only through console.error (and counts it as passed).
@@ -129,7 +156,12 @@ export async function runWeappCi(distDir: string): Promise<WeappCiReport> {
     };
     let checks: CheckResult[];
     try {
-      checks = (await ci.checkCodeQuality(project)).map(({ name, success, text, detail }) => ({ name: name ?? '', success: Boolean(success), text, detail }));
+      checks = (await ci.checkCodeQuality(project)).map(({ name, success, text, detail }) => ({
+        name: name ?? '',
+        success: Boolean(success),
+        text,
+        detail,
+      }));
     } finally {
       console.error = consoleError;
     }
@@ -148,12 +180,15 @@ async function main(): Promise<void> {
   const report = await runWeappCi(distDir);
   if (jsonPath) fs.writeFileSync(jsonPath, JSON.stringify(report, null, 2));
   const failures = qualityFailures(report);
-  const lines = [`WeChat compile (${distDir}, appid ${report.appid}): ${report.compileError ? `FAILED ${report.compileError}` : `ok, ${report.compiledFiles?.length ?? 0} files`}`];
+  const lines = [
+    `WeChat compile (${distDir}, appid ${report.appid}): ${report.compileError ? `FAILED ${report.compileError}` : `ok, ${report.compiledFiles?.length ?? 0} files`}`,
+  ];
   for (const check of report.checks) {
     const failed = failures.some((failure) => failure.startsWith(`${check.name}:`));
     lines.push(`  ${failed ? 'FAIL' : 'pass'}  ${check.name.padEnd(30)} ${check.text ?? ''}`);
   }
-  for (const failure of failures) if (failure.startsWith('checker error') || failure.endsWith('not run')) lines.push(`  FAIL  ${failure}`);
+  for (const failure of failures)
+    if (failure.startsWith('checker error') || failure.endsWith('not run')) lines.push(`  FAIL  ${failure}`);
   for (const file of report.uncompressedFiles) lines.push(`  FAIL  compiled ${file} is not compressed`);
   process.stdout.write(`${lines.join('\n')}\n`);
   // miniprogram-ci leaves a file watcher open: leave explicitly.

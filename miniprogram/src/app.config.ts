@@ -1,6 +1,13 @@
 export default defineAppConfig({
   // Residents' pages stay in the main package; members' and admins' pages load only when opened.
-  pages: ['pages/index/index', 'pages/studio/index', 'pages/submit/index', 'pages/mine/index', 'pages/ticket/index', 'pages/login/index'],
+  pages: [
+    'pages/index/index',
+    'pages/studio/index',
+    'pages/submit/index',
+    'pages/mine/index',
+    'pages/ticket/index',
+    'pages/login/index',
+  ],
   subPackages: [
     { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index'] },
     {

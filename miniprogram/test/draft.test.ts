@@ -26,9 +26,23 @@ describe('ticket draft', () => {
   });
 
   it('sends only what the resident filled in', () => {
-    const draft = { ...loadDraft(memoryStore(), studioId), content: '  小区门口路灯坏了  ', images: [{ id: 'a'.repeat(24), url: '/u' }], anonymous: true, consent: true };
-    expect(submitBodyOf(draft)).toEqual({ studioId, category: 'consult', content: '小区门口路灯坏了', images: ['a'.repeat(24)], anonymous: true });
-    expect(submitBodyOf({ ...draft, images: [], anonymous: false, contactPhone: '13800001111', allowContact: true })).toEqual({
+    const draft = {
+      ...loadDraft(memoryStore(), studioId),
+      content: '  小区门口路灯坏了  ',
+      images: [{ id: 'a'.repeat(24), url: '/u' }],
+      anonymous: true,
+      consent: true,
+    };
+    expect(submitBodyOf(draft)).toEqual({
+      studioId,
+      category: 'consult',
+      content: '小区门口路灯坏了',
+      images: ['a'.repeat(24)],
+      anonymous: true,
+    });
+    expect(
+      submitBodyOf({ ...draft, images: [], anonymous: false, contactPhone: '13800001111', allowContact: true }),
+    ).toEqual({
       studioId,
       category: 'consult',
       content: '小区门口路灯坏了',

@@ -22,13 +22,20 @@ beforeAll(() => {
   try {
     const reportPath = path.join(tmp, 'report.json');
     // Its own process: miniprogram-ci leaves a file watcher open, which would keep Jest from exiting.
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/weapp-ci.ts', WEAPP_DIR, '--json', reportPath], {
-      cwd: path.resolve(__dirname, '..'),
-      encoding: 'utf8',
-      timeout: 12 * 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/weapp-ci.ts', WEAPP_DIR, '--json', reportPath],
+      {
+        cwd: path.resolve(__dirname, '..'),
+        encoding: 'utf8',
+        timeout: 12 * 60_000,
+      },
+    );
     ciOutput = `${run.stdout}\n${run.stderr}`;
-    if (!fs.existsSync(reportPath)) throw new Error(`miniprogram-ci produced no report (exit ${run.status}, ${run.error?.message ?? ''}):\n${ciOutput}`);
+    if (!fs.existsSync(reportPath))
+      throw new Error(
+        `miniprogram-ci produced no report (exit ${run.status}, ${run.error?.message ?? ''}):\n${ciOutput}`,
+      );
     report = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as WeappCiReport;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -53,7 +60,11 @@ test("WeChat's compiler accepts the build and compiles every page of app.json", 
   expect(pages).toEqual(expect.arrayContaining(['pages/index/index', 'pages/submit/index']));
   expect(pages.some((page) => page.startsWith('member/'))).toBe(true);
   expect(pages.some((page) => page.startsWith('admin/'))).toBe(true);
-  const missing = ['app.js', 'app.json', ...pages.flatMap((page) => ['js', 'json', 'wxml'].map((ext) => `${page}.${ext}`))].filter((file) => !compiled.has(file));
+  const missing = [
+    'app.js',
+    'app.json',
+    ...pages.flatMap((page) => ['js', 'json', 'wxml'].map((ext) => `${page}.${ext}`)),
+  ].filter((file) => !compiled.has(file));
   expect(missing).toEqual([]);
 });
 

@@ -25,8 +25,34 @@ const BENCHES: Bench[] = [
   { name: 'notify', args: ['--rate', '50', '--seconds', '10', '--idle', '20'] },
   { name: 'stats', args: ['--tickets', '20000', '--runs', '100'] },
   { name: 'submit', args: ['--connections', '10', '--seconds', '10', '--rate', '200'] },
-  { name: 'inbox', args: ['--sizes', '10000,100000,1000000', '--runs', '200', '--budget', '10', '--seed-budget', String(INBOX_SEED_BUDGET)] },
-  { name: 'lookup', args: ['--documents', '10000', '--runs', '30', '--list-runs', '100', '--upstream-runs', '2', '--upstream-budget', '20'] },
+  {
+    name: 'inbox',
+    args: [
+      '--sizes',
+      '10000,100000,1000000',
+      '--runs',
+      '200',
+      '--budget',
+      '10',
+      '--seed-budget',
+      String(INBOX_SEED_BUDGET),
+    ],
+  },
+  {
+    name: 'lookup',
+    args: [
+      '--documents',
+      '10000',
+      '--runs',
+      '30',
+      '--list-runs',
+      '100',
+      '--upstream-runs',
+      '2',
+      '--upstream-budget',
+      '20',
+    ],
+  },
 ];
 
 type Json = Record<string, unknown>;
@@ -42,7 +68,11 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function run(bench: Bench): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, `${bench.name}.ts`), ...bench.args], { stdio: 'inherit', cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, `${bench.name}.ts`), ...bench.args],
+      { stdio: 'inherit', cwd: repoRoot },
+    );
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));
   });
@@ -61,16 +91,30 @@ function resultOf(name: string, since: number): Json | null {
   return files[0] ? (JSON.parse(fs.readFileSync(files[0].file, 'utf8')) as Json) : null;
 }
 
-const get = (obj: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), obj);
+const get = (obj: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), obj);
 const verdict = (met: unknown) => (met === true ? 'met' : met === false ? 'MISSED' : 'n/a');
 
 const ms = (v: unknown) => `${String(v)} ms`;
-const bytes = (n: unknown) => (typeof n === 'number' ? (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`) : '?');
+const bytes = (n: unknown) =>
+  typeof n === 'number'
+    ? n >= 1024 ** 3
+      ? `${(n / 1024 ** 3).toFixed(2)} GiB`
+      : `${(n / 1024 ** 2).toFixed(1)} MiB`
+    : '?';
 
 /** The database's size at the end of a bench (data / WAL), as its JSON recorded it. */
 function filesRow(bench: string, files: unknown, label = 'database at the end: data / WAL'): Row[] {
   if (!files || typeof files !== 'object') return [];
-  return [{ bench, figure: label, value: `${bytes(get(files, 'dataBytes'))} / ${bytes(get(files, 'walBytes'))}`, goal: '—', verdict: '' }];
+  return [
+    {
+      bench,
+      figure: label,
+      value: `${bytes(get(files, 'dataBytes'))} / ${bytes(get(files, 'walBytes'))}`,
+      goal: '—',
+      verdict: '',
+    },
+  ];
 }
 
 function rowsOf(name: Bench['name'], r: Json): Row[] {
@@ -92,14 +136,26 @@ function rowsOf(name: Bench['name'], r: Json): Row[] {
         goal: `p99 < ${String(get(r, 'goal', 'p99UnderMs'))} ms at 50/s`,
         verdict: verdict(get(r, 'goal', 'met')),
       },
-      { bench: 'notify', figure: '  stretch', value: `p99 ${ms(get(r, 'latencyMs', 'endToEnd', 'p99'))}`, goal: `p99 < ${String(get(r, 'goal', 'stretchUnderMs'))} ms`, verdict: verdict(get(r, 'goal', 'stretchMet')) },
+      {
+        bench: 'notify',
+        figure: '  stretch',
+        value: `p99 ${ms(get(r, 'latencyMs', 'endToEnd', 'p99'))}`,
+        goal: `p99 < ${String(get(r, 'goal', 'stretchUnderMs'))} ms`,
+        verdict: verdict(get(r, 'goal', 'stretchMet')),
+      },
       ...filesRow('notify', get(r, 'databaseFiles')),
     ];
   }
   if (name === 'stats') {
     const dashboard = get(r, 'results', 'dashboard: last 30 days per studio');
     return [
-      { bench: 'stats', figure: `dashboard p50 / p99 (${String(get(r, 'options', 'tickets'))} tickets)`, value: `${String(get(dashboard, 'p50'))} / ${ms(get(dashboard, 'p99'))}`, goal: `p99 < ${String(get(r, 'goalP99Ms'))} ms`, verdict: verdict((get(dashboard, 'p99') as number) < (get(r, 'goalP99Ms') as number)) },
+      {
+        bench: 'stats',
+        figure: `dashboard p50 / p99 (${String(get(r, 'options', 'tickets'))} tickets)`,
+        value: `${String(get(dashboard, 'p50'))} / ${ms(get(dashboard, 'p99'))}`,
+        goal: `p99 < ${String(get(r, 'goalP99Ms'))} ms`,
+        verdict: verdict((get(dashboard, 'p99') as number) < (get(r, 'goalP99Ms') as number)),
+      },
       ...filesRow('stats', get(r, 'databaseFiles')),
     ];
   }
@@ -138,7 +194,12 @@ function rowsOf(name: Bench['name'], r: Json): Row[] {
       goal: 'an index lookup',
       verdict: String(get(r, 'patched', 'plan')).includes('USING INDEX') ? 'met' : 'MISSED',
     }));
-    return [...lists, ...byId, ...filesRow('lookup', get(r, 'patched', 'files'), 'patched database at the end: data / WAL'), ...filesRow('lookup', get(r, 'upstream', 'files'), 'upstream database at the end: data / WAL')];
+    return [
+      ...lists,
+      ...byId,
+      ...filesRow('lookup', get(r, 'patched', 'files'), 'patched database at the end: data / WAL'),
+      ...filesRow('lookup', get(r, 'upstream', 'files'), 'upstream database at the end: data / WAL'),
+    ];
   }
   const rows: Row[] = [];
   const largest = get(r, 'largestTickets') as number;
@@ -164,7 +225,12 @@ function rowsOf(name: Bench['name'], r: Json): Row[] {
           ? String(goal.notAssessed)
           : `${ms(goal.smallP99)} at ${String(goal.smallTickets)} → ${ms(goal.largeP99)} at ${String(goal.largeTickets)} (${String(goal.ratio)}×)${raw && !('notAssessed' in raw) ? `; raw ${ms(raw.largeP99)}` : ''}`,
       goal: '≤ 2× the 10 k p99, ≤ 50 ms at 1 M',
-      verdict: 'notAssessed' in goal ? 'n/a' : goal.met === null ? `n/a (${goal.scalingMet && goal.absoluteMet ? 'on track' : 'off track'} at ${String(goal.largeTickets)})` : verdict(goal.met),
+      verdict:
+        'notAssessed' in goal
+          ? 'n/a'
+          : goal.met === null
+            ? `n/a (${goal.scalingMet && goal.absoluteMet ? 'on track' : 'off track'} at ${String(goal.largeTickets)})`
+            : verdict(goal.met),
     });
   }
   rows.push(...filesRow('inbox', get(r, 'databaseFiles')));
@@ -179,11 +245,17 @@ function selected(argv: string[]): Bench[] {
     const value = inline ?? argv[++i];
     if (flag === '--only' && value) names = value.split(',').map((n) => n.trim());
     else if (flag === '--seed-budget' && value && Number(value) > 0) seedBudget = value;
-    else throw new Error(`usage: npm run bench [-- --only ${BENCHES.map((b) => b.name).join(',')}] [--seed-budget <seconds for bench:inbox, default ${INBOX_SEED_BUDGET}>]`);
+    else
+      throw new Error(
+        `usage: npm run bench [-- --only ${BENCHES.map((b) => b.name).join(',')}] [--seed-budget <seconds for bench:inbox, default ${INBOX_SEED_BUDGET}>]`,
+      );
   }
-  if (names?.some((n) => !BENCHES.some((b) => b.name === n))) throw new Error(`unknown bench in --only (known: ${BENCHES.map((b) => b.name).join(', ')})`);
+  if (names?.some((n) => !BENCHES.some((b) => b.name === n)))
+    throw new Error(`unknown bench in --only (known: ${BENCHES.map((b) => b.name).join(', ')})`);
   return BENCHES.filter((b) => !names || names.includes(b.name)).map((b) =>
-    b.name === 'inbox' && seedBudget ? { ...b, args: b.args.map((a, i) => (b.args[i - 1] === '--seed-budget' ? seedBudget : a)) } : b,
+    b.name === 'inbox' && seedBudget
+      ? { ...b, args: b.args.map((a, i) => (b.args[i - 1] === '--seed-budget' ? seedBudget : a)) }
+      : b,
   );
 }
 
@@ -198,11 +270,19 @@ async function main() {
     const since = Date.now();
     const code = await run(bench);
     const result = code === 0 ? resultOf(bench.name, since) : null;
-    if (!result) rows.push({ bench: bench.name, figure: '—', value: `failed (exit ${String(code)})`, goal: '—', verdict: 'FAILED' });
+    if (!result)
+      rows.push({
+        bench: bench.name,
+        figure: '—',
+        value: `failed (exit ${String(code)})`,
+        goal: '—',
+        verdict: 'FAILED',
+      });
     else rows.push(...rowsOf(bench.name, result));
   }
   const width = (k: keyof Row) => Math.max(k.length, ...rows.map((r) => displayWidth(r[k])));
-  const line = (r: Row) => `  ${padDisplay(r.bench, width('bench'))}  ${padDisplay(r.figure, width('figure'))}  ${padDisplay(r.value, width('value'))}  ${padDisplay(r.goal, width('goal'))}  ${r.verdict}`;
+  const line = (r: Row) =>
+    `  ${padDisplay(r.bench, width('bench'))}  ${padDisplay(r.figure, width('figure'))}  ${padDisplay(r.value, width('value'))}  ${padDisplay(r.goal, width('goal'))}  ${r.verdict}`;
   log('\n========== 码上商 benchmarks: summary ==========');
   log(`machine:\n${formatMachine(describeMachine())}`);
   log(`load average at the start of each: ${loads.join('; ')}`);

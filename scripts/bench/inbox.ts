@@ -34,7 +34,15 @@ import { buildApp } from '../../server/src/app';
 import { BENCH_ADMIN_PASSWORD, BENCH_APPID, BENCH_SECRET, benchConfig, runBench } from './lib/app-config';
 import { startFakeWechat } from '../../server/src/wechat/fake/server';
 import { ensureAdminAccount } from '../../server/src/modules/auth/service';
-import { FERRETDB_VERSION, redisCommand, repoRoot, resolveDatabaseBinary, startDatabase, startRedis, type ManagedService } from '../services';
+import {
+  FERRETDB_VERSION,
+  redisCommand,
+  repoRoot,
+  resolveDatabaseBinary,
+  startDatabase,
+  startRedis,
+  type ManagedService,
+} from '../services';
 import { ferretPatchLevel } from '../lib/ferretdb-build';
 import { describeMachine, formatMachine, loadAverage } from './lib/machine';
 import { padDisplay, summarize, type Summary } from './lib/stats';
@@ -74,7 +82,8 @@ function parseFlags(argv: string[]): Flags {
     const raw = inline ?? argv[++i] ?? '';
     if (name === 'sizes') {
       flags.sizes = raw.split(',').map((s) => Number(s.trim().replace(/k$/i, '000').replace(/m$/i, '000000')));
-      if (flags.sizes.length === 0 || flags.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes needs positive integers, e.g. 10000,1000000 (got "${raw}")`);
+      if (flags.sizes.length === 0 || flags.sizes.some((n) => !Number.isInteger(n) || n <= 0))
+        throw new Error(`--sizes needs positive integers, e.g. 10000,1000000 (got "${raw}")`);
       flags.sizes.sort((a, b) => a - b);
     } else if (name === 'runs' || name === 'budget' || name === 'seedBudget') {
       const value = Number(raw);
@@ -129,7 +138,9 @@ interface Goal {
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
-  log(`[bench] inbox: sizes ${flags.sizes.join(', ')}; up to ${flags.runs} runs per query and path within ${flags.budget} s; ${flags.seedBudget} s for all seeding`);
+  log(
+    `[bench] inbox: sizes ${flags.sizes.join(', ')}; up to ${flags.runs} runs per query and path within ${flags.budget} s; ${flags.seedBudget} s for all seeding`,
+  );
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mss-bench-inbox-'));
   const external = process.env.MONGODB_URI;
   let db: ManagedService | null = null;
@@ -146,7 +157,10 @@ async function main() {
     dbUri = db.uri;
     const binary = resolveDatabaseBinary();
     const level = binary ? ferretPatchLevel(binary.path) : null;
-    databaseKind = db.kind === 'ferretdb' ? `FerretDB ${FERRETDB_VERSION} (SQLite backend, ${level ? `patched: ${level}` : 'upstream'})` : db.kind;
+    databaseKind =
+      db.kind === 'ferretdb'
+        ? `FerretDB ${FERRETDB_VERSION} (SQLite backend, ${level ? `patched: ${level}` : 'upstream'})`
+        : db.kind;
   }
   const dbDataDir = db ? path.join(tmp, 'db') : null;
   const redis = await startRedis({ dataDir: path.join(tmp, 'redis'), persistence: false });
@@ -155,7 +169,10 @@ async function main() {
   // The seeding and raw-query client: the driver straight on the wire, beside the API's own connection.
   const client = new mongo.MongoClient(dbUri, { maxPoolSize: 4 });
   try {
-    const config = benchConfig({ mongoUri: dbUri, redisUri: redis.uri, wechatUrl: fake.url, dataDir: tmp }, { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' });
+    const config = benchConfig(
+      { mongoUri: dbUri, redisUri: redis.uri, wechatUrl: fake.url, dataDir: tmp },
+      { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' },
+    );
     app = await buildApp(config);
     await app.ready();
     const { models } = app;
@@ -174,24 +191,61 @@ async function main() {
     // Studios inserted directly; studio 0 gets three real members (admin API), the first bound to a WeChat user.
     const studioIds = Array.from({ length: STUDIOS }, () => new Types.ObjectId());
     await models.Studio.insertMany(
-      studioIds.map((_id, i) => ({ _id, code: `bench${String(i).padStart(3, '0')}`, name: `基准测试工作室${i + 1}`, kind: 'sector', sector: `界别${i % 18}`, slaHours: SLA_HOURS, sortOrder: i, active: true })),
+      studioIds.map((_id, i) => ({
+        _id,
+        code: `bench${String(i).padStart(3, '0')}`,
+        name: `基准测试工作室${i + 1}`,
+        kind: 'sector',
+        sector: `界别${i % 18}`,
+        slaHours: SLA_HOURS,
+        sortOrder: i,
+        active: true,
+      })),
     );
-    const inject = async <T>(method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}): Promise<T> => {
+    const inject = async <T>(
+      method: 'GET' | 'POST',
+      url: string,
+      payload?: object,
+      headers: Record<string, string> = {},
+    ): Promise<T> => {
       const res = await app!.inject({ method, url, payload, headers });
       if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
       return res.json() as T;
     };
     await ensureAdminAccount(models, BENCH_ADMIN_PASSWORD);
-    const adminHeaders = { authorization: `Bearer ${(await inject<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token}` };
+    const adminHeaders = {
+      authorization: `Bearer ${(await inject<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token}`,
+    };
     const members: Types.ObjectId[] = [];
     for (let i = 0; i < 3; i++) {
-      const m = await inject<{ id: string }>('POST', '/api/v1/admin/members', { name: `基准委员${i + 1}`, title: '市政协委员', studioIds: [String(studioIds[0])] }, adminHeaders);
+      const m = await inject<{ id: string }>(
+        'POST',
+        '/api/v1/admin/members',
+        { name: `基准委员${i + 1}`, title: '市政协委员', studioIds: [String(studioIds[0])] },
+        adminHeaders,
+      );
       members.push(new Types.ObjectId(m.id));
     }
-    const { inviteCode } = await inject<{ inviteCode: string }>('POST', `/api/v1/admin/members/${String(members[0])}/invites`, undefined, adminHeaders);
-    const user = await inject<{ token: string; user: { id: string } }>('POST', '/api/v1/auth/wechat', { code: 'bench-inbox-member' });
-    const bound = await inject<{ token: string }>('POST', '/api/v1/auth/bind', { inviteCode }, { authorization: `Bearer ${user.token}` });
-    const headersOf = { member: { authorization: `Bearer ${bound.token}` }, admin: adminHeaders, resident: {} as Record<string, string> };
+    const { inviteCode } = await inject<{ inviteCode: string }>(
+      'POST',
+      `/api/v1/admin/members/${String(members[0])}/invites`,
+      undefined,
+      adminHeaders,
+    );
+    const user = await inject<{ token: string; user: { id: string } }>('POST', '/api/v1/auth/wechat', {
+      code: 'bench-inbox-member',
+    });
+    const bound = await inject<{ token: string }>(
+      'POST',
+      '/api/v1/auth/bind',
+      { inviteCode },
+      { authorization: `Bearer ${user.token}` },
+    );
+    const headersOf = {
+      member: { authorization: `Bearer ${bound.token}` },
+      admin: adminHeaders,
+      resident: {} as Record<string, string>,
+    };
 
     const world = newTicketWorld({ studioIds, members, slaHours: SLA_HOURS, seed: 42 });
     const actors = benchActors(world, { memberUserId: new Types.ObjectId(user.user.id) });
@@ -204,7 +258,16 @@ async function main() {
       if (world.seeded >= size) continue;
       if (seedSpent >= flags.seedBudget) {
         const why = `the seeding budget (--seed-budget ${flags.seedBudget} s) was spent at ${world.seeded} tickets (${Math.round(seedRate)} inserts/s)`;
-        results.push({ requested: size, tickets: world.seeded, seedSeconds: 0, insertPerSecond: Math.round(seedRate), loadAverage: loadAverage(), files: null, queries: {}, skipped: why });
+        results.push({
+          requested: size,
+          tickets: world.seeded,
+          seedSeconds: 0,
+          insertPerSecond: Math.round(seedRate),
+          loadAverage: loadAverage(),
+          files: null,
+          queries: {},
+          skipped: why,
+        });
         log(`[bench] ${size}: NOT measured — ${why}`);
         continue;
       }
@@ -219,7 +282,16 @@ async function main() {
       const measurable = !last || QUERY_KEYS.some((k) => fits(k, 'api') || fits(k, 'raw'));
       if (!measurable) {
         const why = `every query's one call is projected past the ${flags.budget} s budget (--budget) at this size (linear from ${last!.tickets}, as on a full scan), so it was not seeded`;
-        results.push({ requested: size, tickets: world.seeded, seedSeconds: 0, insertPerSecond: Math.round(seedRate), loadAverage: loadAverage(), files: null, queries: {}, skipped: why });
+        results.push({
+          requested: size,
+          tickets: world.seeded,
+          seedSeconds: 0,
+          insertPerSecond: Math.round(seedRate),
+          loadAverage: loadAverage(),
+          files: null,
+          queries: {},
+          skipped: why,
+        });
         log(`[bench] ${size}: NOT measured — ${why}`);
         continue;
       }
@@ -234,12 +306,21 @@ async function main() {
         deadline: started + left * 1000,
         streams: 2,
         batch: 1000,
-        onProgress: (n) => log(`[bench]   … ${n} tickets (${Math.round((n - from) / ((performance.now() - started) / 1000))}/s)`),
+        onProgress: (n) =>
+          log(`[bench]   … ${n} tickets (${Math.round((n - from) / ((performance.now() - started) / 1000))}/s)`),
       });
       seedSpent += progress.seconds;
       seedRate = progress.perSecond;
       const files = dbDataDir ? databaseFiles(dbDataDir) : null;
-      const result: SizeResult = { requested: size, tickets: world.seeded, seedSeconds: round(progress.seconds), insertPerSecond: Math.round(progress.perSecond), loadAverage: loadAverage(), files, queries: {} };
+      const result: SizeResult = {
+        requested: size,
+        tickets: world.seeded,
+        seedSeconds: round(progress.seconds),
+        insertPerSecond: Math.round(progress.perSecond),
+        loadAverage: loadAverage(),
+        files,
+        queries: {},
+      };
       results.push(result);
       log(
         `[bench] ${world.seeded} tickets (${progress.inserted} inserted in ${progress.seconds.toFixed(1)} s, ${Math.round(progress.perSecond)}/s; average ${Math.round(world.bytes / world.seeded)} B of BSON)${progress.cutShort ? ` — seeding budget reached before ${size}` : ''}${files ? `; data ${formatBytes(files.dataBytes)}, WAL ${formatBytes(files.walBytes)}` : ''}`,
@@ -256,7 +337,8 @@ async function main() {
         }
         entry.plan = await q.explain(rawDb);
         entry.items = await q.raw(rawDb);
-        if (entry.items === 0 && !MAY_BE_EMPTY.includes(q.key)) throw new Error(`${q.label}: empty page at ${world.seeded} tickets`);
+        if (entry.items === 0 && !MAY_BE_EMPTY.includes(q.key))
+          throw new Error(`${q.label}: empty page at ${world.seeded} tickets`);
         const paths: Record<PathKey, () => Promise<unknown>> = {
           api: async () => {
             const res = await app!.inject({ method: 'GET', url: q.apiPath, headers: headersOf[q.who] });
@@ -268,12 +350,15 @@ async function main() {
           const prior = previous?.queries[q.key]?.[p].summary;
           const projectedS = prior && previous ? (prior.p50 * world.seeded) / previous.tickets / 1000 : 0;
           if (projectedS > flags.budget) {
-            entry[p].skipped = `one call projected at ~${Math.round(projectedS)} s (p50 ${prior!.p50} ms at ${previous!.tickets}, linear in size as on a full scan), over the ${flags.budget} s budget (--budget)`;
+            entry[p].skipped =
+              `one call projected at ~${Math.round(projectedS)} s (p50 ${prior!.p50} ms at ${previous!.tickets}, linear in size as on a full scan), over the ${flags.budget} s budget (--budget)`;
             continue;
           }
           entry[p].summary = summarize(await sample(paths[p], flags.runs, flags.budget));
         }
-        log(`  ${padDisplay(q.label, 32)} ${figures(entry)}${q.depth ? `  (page after ${q.depth.at} of ${q.depth.of})` : ''}`);
+        log(
+          `  ${padDisplay(q.label, 32)} ${figures(entry)}${q.depth ? `  (page after ${q.depth.at} of ${q.depth.of})` : ''}`,
+        );
       }
     }
 
@@ -312,12 +397,16 @@ async function main() {
     }
 
     log('');
-    log('码上商 inbox and overdue board benchmark — GET /api/v1/tickets (app.inject) and the same query raw, by collection size');
+    log(
+      '码上商 inbox and overdue board benchmark — GET /api/v1/tickets (app.inject) and the same query raw, by collection size',
+    );
     log(`machine:\n${formatMachine(describeMachine({ database: databaseKind, redis: redisVersion }))}`);
     log(
       `data: ${STUDIOS} studios over 365 days, ${SLA_HOURS} h deadlines, ~${Math.round(world.bytes / Math.max(1, world.seeded))} B per ticket (BSON, with its timeline); the member belongs to studio 1 of ${STUDIOS} (about 2 % of all tickets, plus a few handed over); ${PAGE} per page`,
     );
-    log('figures: p50 / p99 ms through the API (auth, actor, query, studio names, JSON) | raw (driver, the same filter, sort, limit and projection)');
+    log(
+      'figures: p50 / p99 ms through the API (auth, actor, query, studio names, JSON) | raw (driver, the same filter, sort, limit and projection)',
+    );
     for (const r of results) {
       if (r.skipped) {
         log(`size ${r.requested}: NOT measured — ${r.skipped}`);
@@ -336,15 +425,21 @@ async function main() {
     log(`explain at ${largest?.tickets ?? '?'} tickets:`);
     for (const key of QUERY_KEYS) {
       const e = largest?.queries[key];
-      log(`  ${padDisplay((e?.label ?? key), 32)} ${e?.plan ?? 'not measured'}`);
+      log(`  ${padDisplay(e?.label ?? key, 32)} ${e?.plan ?? 'not measured'}`);
     }
-    log(`goal: p99 at ${GOAL_LARGE / 1e6} M ≤ ${GOAL_FACTOR} × p99 at ${GOAL_SMALL / 1000} k, and ≤ ${GOAL_P99_MS} ms at ${GOAL_LARGE / 1e6} M (API; raw beside it):`);
+    log(
+      `goal: p99 at ${GOAL_LARGE / 1e6} M ≤ ${GOAL_FACTOR} × p99 at ${GOAL_SMALL / 1000} k, and ≤ ${GOAL_P99_MS} ms at ${GOAL_LARGE / 1e6} M (API; raw beside it):`,
+    );
     for (const key of QUERY_KEYS) {
       const label = results.find((r) => r.queries[key])?.queries[key]?.label ?? key;
-      log(`  ${padDisplay(label, 32)} ${(['api', 'raw'] as PathKey[]).map((p) => `${p} ${formatGoal(goals[key]?.[p])}`).join('  |  ')}`);
+      log(
+        `  ${padDisplay(label, 32)} ${(['api', 'raw'] as PathKey[]).map((p) => `${p} ${formatGoal(goals[key]?.[p])}`).join('  |  ')}`,
+      );
     }
     if (largest && largest.tickets < GOAL_LARGE && flags.sizes.at(-1)! >= GOAL_LARGE) {
-      log(`  (largest size reached: ${largest.tickets} tickets, seeded at ${largest.insertPerSecond}/s; the ${GOAL_LARGE / 1e6} M goal is not assessed — raise --seed-budget to ~${Math.ceil((GOAL_LARGE / Math.max(1, largest.insertPerSecond)) * 1.1)} s)`);
+      log(
+        `  (largest size reached: ${largest.tickets} tickets, seeded at ${largest.insertPerSecond}/s; the ${GOAL_LARGE / 1e6} M goal is not assessed — raise --seed-budget to ~${Math.ceil((GOAL_LARGE / Math.max(1, largest.insertPerSecond)) * 1.1)} s)`,
+      );
     }
     const files = dbDataDir ? reportDatabaseFiles(dbDataDir, log) : null;
     if (!dbDataDir) log('database files: an external server (MONGODB_URI), not measured here');
@@ -371,14 +466,22 @@ async function main() {
 }
 
 function figures(e: QueryResult): string {
-  const one = (t: Timing) => (t.summary ? `${String(t.summary.p50).padStart(7)} / ${String(t.summary.p99).padStart(7)} (n=${t.summary.count})` : `not measured (${t.skipped ?? '?'})`);
+  const one = (t: Timing) =>
+    t.summary
+      ? `${String(t.summary.p50).padStart(7)} / ${String(t.summary.p99).padStart(7)} (n=${t.summary.count})`
+      : `not measured (${t.skipped ?? '?'})`;
   return `api ${one(e.api)}  | raw ${one(e.raw)}  [${e.items ?? '?'} docs]`;
 }
 
 function formatGoal(g: Goal | { notAssessed: string } | undefined): string {
   if (!g) return 'not measured';
   if ('notAssessed' in g) return `not assessed (${g.notAssessed})`;
-  const verdict = g.met === true ? 'met' : g.met === false ? 'MISSED' : `not assessed at the goal sizes${g.scalingMet && g.absoluteMet ? ' (on track)' : ''}`;
+  const verdict =
+    g.met === true
+      ? 'met'
+      : g.met === false
+        ? 'MISSED'
+        : `not assessed at the goal sizes${g.scalingMet && g.absoluteMet ? ' (on track)' : ''}`;
   return `${verdict}: ${g.smallP99} ms at ${g.smallTickets} → ${g.largeP99} ms at ${g.largeTickets} (${g.ratio}×, ${g.scalingMet ? '≤' : '>'} ${GOAL_FACTOR}×; ${g.absoluteMet ? '≤' : '>'} ${GOAL_P99_MS} ms)`;
 }
 

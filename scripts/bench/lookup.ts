@@ -36,7 +36,11 @@ const patchedBinary = path.join(repoRoot, '.tools', 'bin', 'ferretdb');
 const upstreamBinary = path.join(repoRoot, '.tools', 'bin', 'ferretdb-upstream');
 
 const LIST_KEYS: ListKey[] = ['inboxAll', 'inboxDeep', 'overdue', 'residentList', 'noticesUnread'];
-const BY_ID = { findById: 'find by _id', findByIdAndStatus: 'find by _id and status', guardedUpdate: 'guarded findOneAndUpdate' } as const;
+const BY_ID = {
+  findById: 'find by _id',
+  findByIdAndStatus: 'find by _id and status',
+  guardedUpdate: 'guarded findOneAndUpdate',
+} as const;
 type ByIdKey = keyof typeof BY_ID;
 
 interface Data {
@@ -76,10 +80,17 @@ export function planUsesIndex(plan: string): boolean {
   if (/COLLSCAN/.test(plan)) return false;
   if (/IXSCAN/.test(plan)) return true;
   const steps = plan.split(/\s+\|\s+|\s{2,}/).filter((s) => /^(SCAN|SEARCH) /.test(s.trim()));
-  return steps.length > 0 && steps.every((s) => /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING ROWID/.test(s));
+  return (
+    steps.length > 0 && steps.every((s) => /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING ROWID/.test(s))
+  );
 }
 
-async function measure(build: string, binary: string, data: Data, opts: { byIdRuns: number; listRuns: number; listBudget: number }): Promise<BuildResult> {
+async function measure(
+  build: string,
+  binary: string,
+  data: Data,
+  opts: { byIdRuns: number; listRuns: number; listBudget: number },
+): Promise<BuildResult> {
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mss-bench-lookup-'));
   const db = await startDatabase({ dataDir, dbName: 'bench_lookup', binary: { kind: 'ferretdb', path: binary } });
   const client = await mongo.MongoClient.connect(db.uri, { maxPoolSize: 4 });
@@ -111,7 +122,10 @@ async function measure(build: string, binary: string, data: Data, opts: { byIdRu
     }
 
     // Spread over the collection, the same picks for both builds (every n-th ticket).
-    const picks = Array.from({ length: opts.byIdRuns }, (_, k) => data.tickets[Math.floor(((k + 0.5) * data.tickets.length) / opts.byIdRuns)]!);
+    const picks = Array.from(
+      { length: opts.byIdRuns },
+      (_, k) => data.tickets[Math.floor(((k + 0.5) * data.tickets.length) / opts.byIdRuns)]!,
+    );
     const time = async (work: (doc: Record<string, unknown>) => Promise<unknown>) => {
       const samples: number[] = [];
       for (const doc of picks) {
@@ -122,14 +136,24 @@ async function measure(build: string, binary: string, data: Data, opts: { byIdRu
       return summarize(samples);
     };
     const findById = await time((doc) => tickets.findOne({ _id: doc._id as Types.ObjectId }));
-    const findByIdAndStatus = await time((doc) => tickets.findOne({ _id: doc._id as Types.ObjectId, status: { $in: ['pending', 'assigned', 'answered', 'resolved'] } }));
+    const findByIdAndStatus = await time((doc) =>
+      tickets.findOne({
+        _id: doc._id as Types.ObjectId,
+        status: { $in: ['pending', 'assigned', 'answered', 'resolved'] },
+      }),
+    );
     // The shape of every ticket change: guarded by the expected version, appending to the timeline.
     const guardedUpdate = await time(async (doc) => {
       const version = doc.version as number;
-      const res = await tickets.findOneAndUpdate({ _id: doc._id as Types.ObjectId, version }, { $set: { version: version + 1 }, $push: { timeline: { _id: new Types.ObjectId(), type: 'note', at: new Date() } } } as never);
+      const res = await tickets.findOneAndUpdate({ _id: doc._id as Types.ObjectId, version }, {
+        $set: { version: version + 1 },
+        $push: { timeline: { _id: new Types.ObjectId(), type: 'note', at: new Date() } },
+      } as never);
       if (!res) throw new Error(`guarded update missed ${String(doc._id)}`);
     });
-    const explain = (await tickets.find({ _id: picks[0]!._id as Types.ObjectId }).explain()) as { queryPlanner?: { Plan?: string[] } };
+    const explain = (await tickets.find({ _id: picks[0]!._id as Types.ObjectId }).explain()) as {
+      queryPlanner?: { Plan?: string[] };
+    };
     const files = databaseFiles(dataDir);
     return {
       build,
@@ -150,17 +174,33 @@ async function measure(build: string, binary: string, data: Data, opts: { byIdRu
 }
 
 async function main() {
-  const flags = numericFlags(process.argv.slice(2), { documents: 20_000, runs: 30, 'list-runs': 100, 'upstream-runs': 3, 'upstream-budget': 30 });
+  const flags = numericFlags(process.argv.slice(2), {
+    documents: 20_000,
+    runs: 30,
+    'list-runs': 100,
+    'upstream-runs': 3,
+    'upstream-budget': 30,
+  });
   if (!fs.existsSync(patchedBinary)) throw new Error(`${patchedBinary} is missing: run npm run setup`);
   if (!fs.existsSync(upstreamBinary)) {
     const go = findGo();
     if (!go) throw new Error('Go is needed to build upstream FerretDB for the comparison');
-    log(`[bench] building upstream FerretDB ${FERRETDB_VERSION} (no patch) into ${path.relative(repoRoot, upstreamBinary)} for the baseline`);
-    const failure = buildFerretDBBinary({ go, outFile: upstreamBinary, patched: false, buildDir: path.join(repoRoot, '.tools', 'build', 'ferretdb-upstream'), say: (line) => log(`[bench] ${line}`) });
+    log(
+      `[bench] building upstream FerretDB ${FERRETDB_VERSION} (no patch) into ${path.relative(repoRoot, upstreamBinary)} for the baseline`,
+    );
+    const failure = buildFerretDBBinary({
+      go,
+      outFile: upstreamBinary,
+      patched: false,
+      buildDir: path.join(repoRoot, '.tools', 'build', 'ferretdb-upstream'),
+      say: (line) => log(`[bench] ${line}`),
+    });
     if (failure) throw new Error(failure);
   }
   const level = ferretPatchLevel(patchedBinary) ?? 'no patch stamp';
-  const machine = describeMachine({ database: `FerretDB ${FERRETDB_VERSION} (SQLite backend), patched (${level}) and upstream` });
+  const machine = describeMachine({
+    database: `FerretDB ${FERRETDB_VERSION} (SQLite backend), patched (${level}) and upstream`,
+  });
 
   // One data set for both builds.
   const world = newTicketWorld({ seed: 7 });
@@ -171,15 +211,28 @@ async function main() {
   log(
     `[bench] lookup: ${flags.documents} tickets (~${avgBytes} B each) and ${notices.docs.length} notices; ${flags.runs} lookups of each kind and up to ${flags['list-runs']} runs of each list on the patched build, ${flags['upstream-runs']} of each on upstream`,
   );
-  const patched = await measure(`patched (${level})`, patchedBinary, data, { byIdRuns: flags.runs, listRuns: flags['list-runs'], listBudget: 30 });
-  const upstream = await measure('upstream', upstreamBinary, data, { byIdRuns: Math.min(flags.runs, flags['upstream-runs']), listRuns: flags['upstream-runs'], listBudget: flags['upstream-budget'] });
+  const patched = await measure(`patched (${level})`, patchedBinary, data, {
+    byIdRuns: flags.runs,
+    listRuns: flags['list-runs'],
+    listBudget: 30,
+  });
+  const upstream = await measure('upstream', upstreamBinary, data, {
+    byIdRuns: Math.min(flags.runs, flags['upstream-runs']),
+    listRuns: flags['upstream-runs'],
+    listBudget: flags['upstream-budget'],
+  });
 
   log('');
-  log('码上商 lookup benchmark — the list queries and one ticket by _id on the embedded FerretDB, patched vs upstream, same data, same run');
+  log(
+    '码上商 lookup benchmark — the list queries and one ticket by _id on the embedded FerretDB, patched vs upstream, same data, same run',
+  );
   log(`machine:\n${formatMachine(machine)}`);
-  log(`data: ${flags.documents} tickets (~${avgBytes} B of BSON each, the product's indexes), ${notices.docs.length} notices (${notices.mine} the member's, ${notices.unread} unread)`);
+  log(
+    `data: ${flags.documents} tickets (~${avgBytes} B of BSON each, the product's indexes), ${notices.docs.length} notices (${notices.mine} the member's, ${notices.unread} unread)`,
+  );
   const ratios: Record<string, number> = {};
-  const ratioOf = (a: Summary | undefined, b: Summary | undefined) => (a && b ? Math.round((b.p50 / a.p50) * 10) / 10 : NaN);
+  const ratioOf = (a: Summary | undefined, b: Summary | undefined) =>
+    a && b ? Math.round((b.p50 / a.p50) * 10) / 10 : NaN;
   log('lists (p50 / p99 ms; [documents on the page, or the count]):');
   for (const key of LIST_KEYS) {
     const p = patched.lists[key];
@@ -207,7 +260,19 @@ async function main() {
   log(formatDatabaseFiles(patched.files, 'database files, patched'));
   log(formatDatabaseFiles(upstream.files, 'database files, upstream'));
 
-  const result = { bench: 'lookup', at: new Date().toISOString(), machine, documents: flags.documents, notices: notices.docs.length, averageTicketBytes: avgBytes, runs: flags.runs, flags, patched, upstream, ratios };
+  const result = {
+    bench: 'lookup',
+    at: new Date().toISOString(),
+    machine,
+    documents: flags.documents,
+    notices: notices.docs.length,
+    averageTicketBytes: avgBytes,
+    runs: flags.runs,
+    flags,
+    patched,
+    upstream,
+    ratios,
+  };
   const outDir = path.join(repoRoot, 'bench-results');
   await fs.promises.mkdir(outDir, { recursive: true });
   const outFile = path.join(outDir, `lookup-${result.at.replace(/[:.]/g, '-')}.json`);

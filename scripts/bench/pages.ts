@@ -24,7 +24,16 @@ import { ensureH5BuildSync } from '../lib/h5-build';
 
 const LIGHTHOUSE = 'lighthouse@12.2.3';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROME_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const GOALS = { score: 90, lcpMs: 2500, jsKiB: 200 };
 
 interface PageFigures {
@@ -44,19 +53,34 @@ async function lighthouse(url: string): Promise<PageFigures> {
   try {
     await promisify(execFile)(
       'npx',
-      ['-y', LIGHTHOUSE, url, `--chrome-path=${CHROMIUM}`, `--chrome-flags=${[...CHROME_FLAGS, `--user-data-dir=${profile}`].join(' ')}`, '--only-categories=performance', '--output=json', `--output-path=${out}`, '--quiet'],
+      [
+        '-y',
+        LIGHTHOUSE,
+        url,
+        `--chrome-path=${CHROMIUM}`,
+        `--chrome-flags=${[...CHROME_FLAGS, `--user-data-dir=${profile}`].join(' ')}`,
+        '--only-categories=performance',
+        '--output=json',
+        `--output-path=${out}`,
+        '--quiet',
+      ],
       { timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
     );
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
       categories: { performance: { score: number | null } };
-      audits: Record<string, { numericValue?: number; details?: { items?: { resourceType?: string; transferSize?: number }[] } }>;
+      audits: Record<
+        string,
+        { numericValue?: number; details?: { items?: { resourceType?: string; transferSize?: number }[] } }
+      >;
     };
     const requests = report.audits['network-requests']?.details?.items ?? [];
     return {
       score: Math.round((report.categories.performance.score ?? 0) * 100),
       lcpMs: Math.round(report.audits['largest-contentful-paint']?.numericValue ?? NaN),
       tbtMs: Math.round(report.audits['total-blocking-time']?.numericValue ?? NaN),
-      jsKiB: Math.round(requests.filter((r) => r.resourceType === 'Script').reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024),
+      jsKiB: Math.round(
+        requests.filter((r) => r.resourceType === 'Script').reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024,
+      ),
     };
   } finally {
     fs.rmSync(profile, { recursive: true, force: true });
@@ -71,12 +95,23 @@ async function main() {
   let app: FastifyInstance | null = null;
   try {
     await seedDatabase(services.db.uri, null);
-    app = await buildApp(benchConfig({ mongoUri: services.db.uri, redisUri: services.redis.uri, wechatUrl: 'http://127.0.0.1:9', dataDir: services.tmpDir }));
+    app = await buildApp(
+      benchConfig({
+        mongoUri: services.db.uri,
+        redisUri: services.redis.uri,
+        wechatUrl: 'http://127.0.0.1:9',
+        dataDir: services.tmpDir,
+      }),
+    );
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const studio = await app.models.Studio.findOne({ active: true }, { _id: 1 }).sort({ sortOrder: 1 }).lean();
     if (!studio) throw new Error('the demo data has no studio');
     const pages = [
-      { key: 'studio', label: 'studio landing (QR code)', url: `${base}/app/pages/studio/index?studioId=${String(studio._id)}` },
+      {
+        key: 'studio',
+        label: 'studio landing (QR code)',
+        url: `${base}/app/pages/studio/index?studioId=${String(studio._id)}`,
+      },
       { key: 'submit', label: 'submit page', url: `${base}/app/pages/submit/index?studioId=${String(studio._id)}` },
       { key: 'home', label: 'home (studio list)', url: `${base}/app/pages/index/index` },
     ];
@@ -103,7 +138,20 @@ async function main() {
     const dir = path.join(repoRoot, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ command: `npm run bench:pages -- --runs ${flags.runs}`, lighthouse: LIGHTHOUSE, goals: GOALS, machine: describeMachine(), results }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          command: `npm run bench:pages -- --runs ${flags.runs}`,
+          lighthouse: LIGHTHOUSE,
+          goals: GOALS,
+          machine: describeMachine(),
+          results,
+        },
+        null,
+        2,
+      ),
+    );
     log(`results: ${path.relative(repoRoot, file)}`);
   } finally {
     await app?.close();

@@ -33,9 +33,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 function flags(argv: string[]): Record<'tickets' | 'studios' | 'runs' | 'baselineRuns', number> {
   const values = { tickets: 100_000, studios: 50, runs: 200, baselineRuns: 3 };
   for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]?.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof values;
+    const name = argv[i]
+      ?.replace(/^--/, '')
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof values;
     const value = Number(argv[i + 1]);
-    if (!(name in values) || !Number.isFinite(value) || value <= 0) throw new Error(`usage: --tickets N --studios N --runs N --baseline-runs N (got ${argv[i]} ${argv[i + 1]})`);
+    if (!(name in values) || !Number.isFinite(value) || value <= 0)
+      throw new Error(`usage: --tickets N --studios N --runs N --baseline-runs N (got ${argv[i]} ${argv[i + 1]})`);
     values[name] = value;
   }
   return values;
@@ -43,9 +46,17 @@ function flags(argv: string[]): Record<'tickets' | 'studios' | 'runs' | 'baselin
 
 function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? NaN;
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? NaN;
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { count: sorted.length, min: round(sorted[0] ?? NaN), p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(sorted.at(-1) ?? NaN) };
+  return {
+    count: sorted.length,
+    min: round(sorted[0] ?? NaN),
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(sorted.at(-1) ?? NaN),
+  };
 }
 
 function machine() {
@@ -71,9 +82,15 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 async function main() {
   const options = flags(process.argv.slice(2));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-bench-stats-'));
-  const [db, redis] = await Promise.all([startDatabase({ dataDir: path.join(tmp, 'db'), dbName: 'bench' }), startRedis({ dataDir: path.join(tmp, 'redis'), persistence: false })]);
+  const [db, redis] = await Promise.all([
+    startDatabase({ dataDir: path.join(tmp, 'db'), dbName: 'bench' }),
+    startRedis({ dataDir: path.join(tmp, 'redis'), persistence: false }),
+  ]);
   // Statistics never call WeChat; a closed port makes sure nothing does.
-  const config = benchConfig({ mongoUri: db.uri, redisUri: redis.uri, wechatUrl: 'http://127.0.0.1:9', dataDir: tmp, logLevel: 'silent' }, { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000' });
+  const config = benchConfig(
+    { mongoUri: db.uri, redisUri: redis.uri, wechatUrl: 'http://127.0.0.1:9', dataDir: tmp, logLevel: 'silent' },
+    { RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000' },
+  );
   const app = await buildApp(config);
   await app.ready();
   try {
@@ -82,7 +99,20 @@ async function main() {
     log(`Statistics benchmark: ${options.tickets} tickets, ${options.studios} studios`);
     for (const [key, value] of Object.entries(machineInfo)) log(`  ${key.padEnd(16)} ${value}`);
 
-    const towns = ['硖石街道', '海洲街道', '海昌街道', '马桥街道', '许村镇', '长安镇', '周王庙镇', '盐官镇', '斜桥镇', '丁桥镇', '袁花镇', '黄湾镇'];
+    const towns = [
+      '硖石街道',
+      '海洲街道',
+      '海昌街道',
+      '马桥街道',
+      '许村镇',
+      '长安镇',
+      '周王庙镇',
+      '盐官镇',
+      '斜桥镇',
+      '丁桥镇',
+      '袁花镇',
+      '黄湾镇',
+    ];
     const studios = Array.from({ length: options.studios }, (_, i) => ({
       _id: new Types.ObjectId(),
       code: `bench${String(i).padStart(3, '0')}`,
@@ -119,10 +149,18 @@ async function main() {
             answeredAt,
             resolvedAt: status === 'resolved' ? answeredAt : null,
             outcome: status === 'resolved' ? TICKET_OUTCOMES[Math.floor(random() * TICKET_OUTCOMES.length)] : null,
-            rating: answered && random() < 0.6 ? { score: 1 + Math.floor(random() * 5), comment: '', at: answeredAt } : null,
+            rating:
+              answered && random() < 0.6 ? { score: 1 + Math.floor(random() * 5), comment: '', at: answeredAt } : null,
             contentCheck: 'pass',
             version: 3,
-            timeline: [{ _id: new Types.ObjectId(), type: 'submitted', at: createdAt, actor: { role: 'resident', id: null, name: '群众' } }],
+            timeline: [
+              {
+                _id: new Types.ObjectId(),
+                type: 'submitted',
+                at: createdAt,
+                actor: { role: 'resident', id: null, name: '群众' },
+              },
+            ],
             outbox: [],
             createdAt,
             updatedAt: createdAt,
@@ -137,15 +175,27 @@ async function main() {
     log(`  rollup built (full reconcile) in ${(reconcileMs / 1000).toFixed(1)} s (${reconciled.tickets} tickets)`);
 
     await ensureAdminAccount(models, BENCH_ADMIN_PASSWORD);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: BENCH_ADMIN_PASSWORD } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: BENCH_ADMIN_PASSWORD },
+    });
     const headers = { authorization: `Bearer ${login.json().token as string}` };
     const today = chinaDay(now);
     const yearAgo = chinaDay(now - 364 * DAY);
     const monthAgo = chinaDay(now - 29 * DAY);
     const scenarios = [
       { name: 'dashboard: last 30 days per studio', url: '/api/v1/admin/stats', runs: options.runs },
-      { name: 'a year per studio', url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}&groupBy=studio`, runs: Math.ceil(options.runs / 2) },
-      { name: 'a year per town', url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}&groupBy=town`, runs: Math.ceil(options.runs / 2) },
+      {
+        name: 'a year per studio',
+        url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}&groupBy=studio`,
+        runs: Math.ceil(options.runs / 2),
+      },
+      {
+        name: 'a year per town',
+        url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}&groupBy=town`,
+        runs: Math.ceil(options.runs / 2),
+      },
     ];
     const results: Record<string, ReturnType<typeof summarize>> = {};
     for (const scenario of scenarios) {
@@ -159,19 +209,28 @@ async function main() {
       }
       results[scenario.name] = summarize(samples);
     }
-    const yearTotal = (await app.inject({ method: 'GET', url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}`, headers })).json().total.tickets as number;
+    const yearTotal = (
+      await app.inject({ method: 'GET', url: `/api/v1/admin/stats?from=${yearAgo}&to=${today}`, headers })
+    ).json().total.tickets as number;
 
     // The live path: what the API adds to each ticket change.
     const sample = await models.Ticket.findOne({ no: 'BENCH-1' }).lean();
     const liveSamples: number[] = [];
     for (let i = 0; i < options.runs; i++) {
-      const [ms] = await timed(() => applyTicketStats(app.redis, { ...sample!, version: 100 + i, status: i % 2 ? 'answered' : 'resolved' }));
+      const [ms] = await timed(() =>
+        applyTicketStats(app.redis, { ...sample!, version: 100 + i, status: i % 2 ? 'answered' : 'resolved' }),
+      );
       liveSamples.push(ms);
     }
 
     // Baseline: counting the same 30 days straight from the tickets, on an index of createdAt.
     await models.Ticket.collection.createIndex({ createdAt: 1 });
-    const range = { createdAt: { $gte: new Date(Date.parse(`${monthAgo}T00:00:00+08:00`)), $lt: new Date(Date.parse(`${today}T00:00:00+08:00`) + DAY) } };
+    const range = {
+      createdAt: {
+        $gte: new Date(Date.parse(`${monthAgo}T00:00:00+08:00`)),
+        $lt: new Date(Date.parse(`${today}T00:00:00+08:00`) + DAY),
+      },
+    };
     const baselineSamples: number[] = [];
     let baselineCount = 0;
     for (let i = 0; i < options.baselineRuns; i++) {
@@ -184,14 +243,19 @@ async function main() {
 
     log('');
     log('Results (ms):');
-    const line = (label: string, s: ReturnType<typeof summarize>) => log(`  ${label.padEnd(44)} p50 ${String(s.p50).padStart(8)}  p95 ${String(s.p95).padStart(8)}  p99 ${String(s.p99).padStart(8)}  max ${String(s.max).padStart(8)}  (n=${s.count})`);
+    const line = (label: string, s: ReturnType<typeof summarize>) =>
+      log(
+        `  ${label.padEnd(44)} p50 ${String(s.p50).padStart(8)}  p95 ${String(s.p95).padStart(8)}  p99 ${String(s.p99).padStart(8)}  max ${String(s.max).padStart(8)}  (n=${s.count})`,
+      );
     for (const [name, summary] of Object.entries(results)) line(`GET /admin/stats — ${name}`, summary);
     line('rollup update per ticket change (Lua)', summarize(liveSamples));
     line(`baseline: countDocuments, 30 days, indexed (${baselineCount})`, baseline);
     log('');
     log(`  the year's total in the answer: ${yearTotal} of ${options.tickets} tickets`);
     log(`  dashboard p50 vs baseline p50: ${(baseline.p50 / dashboard.p50).toFixed(0)}× faster`);
-    log(`  goal p99 < ${P99_GOAL_MS} ms for the dashboard: ${dashboard.p99 < P99_GOAL_MS ? 'met' : 'NOT met'} (${dashboard.p99} ms)`);
+    log(
+      `  goal p99 < ${P99_GOAL_MS} ms for the dashboard: ${dashboard.p99 < P99_GOAL_MS ? 'met' : 'NOT met'} (${dashboard.p99} ms)`,
+    );
 
     const files = reportDatabaseFiles(path.join(tmp, 'db'), (line) => log(`  ${line}`));
 
@@ -200,7 +264,23 @@ async function main() {
     const file = path.join(out, `stats-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(
       file,
-      JSON.stringify({ benchmark: 'stats', options, machine: machineInfo, insertMs, reconcileMs, results, live: summarize(liveSamples), baseline: { ...baseline, documents: baselineCount }, yearTotal, goalP99Ms: P99_GOAL_MS, databaseFiles: files }, null, 2),
+      JSON.stringify(
+        {
+          benchmark: 'stats',
+          options,
+          machine: machineInfo,
+          insertMs,
+          reconcileMs,
+          results,
+          live: summarize(liveSamples),
+          baseline: { ...baseline, documents: baselineCount },
+          yearTotal,
+          goalP99Ms: P99_GOAL_MS,
+          databaseFiles: files,
+        },
+        null,
+        2,
+      ),
     );
     log(`  written to ${path.relative(repoRoot, file)}`);
   } finally {

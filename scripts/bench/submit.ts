@@ -48,22 +48,49 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function main() {
-  const flags = numericFlags(process.argv.slice(2), { connections: 10, seconds: 10, rate: 200, residents: 200, existing: 0 });
-  const limits = Object.fromEntries(Object.entries(RAISED_LIMITS).map(([name, value]) => [name, process.env[name] ?? value]));
-  log(`[bench] submit: ${flags.connections} connections, ${flags.seconds} s per run, fixed rate ${flags.rate}/s, ${flags.residents} residents`);
-  log(`[bench] rate limits raised for this bench process: ${Object.entries(limits).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const flags = numericFlags(process.argv.slice(2), {
+    connections: 10,
+    seconds: 10,
+    rate: 200,
+    residents: 200,
+    existing: 0,
+  });
+  const limits = Object.fromEntries(
+    Object.entries(RAISED_LIMITS).map(([name, value]) => [name, process.env[name] ?? value]),
+  );
+  log(
+    `[bench] submit: ${flags.connections} connections, ${flags.seconds} s per run, fixed rate ${flags.rate}/s, ${flags.residents} residents`,
+  );
+  log(
+    `[bench] rate limits raised for this bench process: ${Object.entries(limits)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 
   const benchStart = Date.now();
   const services = await startBenchServices();
   const fake = await startFakeWechat({ appId: BENCH_APPID, appSecret: BENCH_SECRET });
   // Command monitoring: how many database round trips a submit makes, and their time.
-  const config = benchConfig({ mongoUri: `${services.db.uri}?monitorCommands=true`, redisUri: services.redis.uri, wechatUrl: fake.url, dataDir: services.tmpDir }, limits);
+  const config = benchConfig(
+    {
+      mongoUri: `${services.db.uri}?monitorCommands=true`,
+      redisUri: services.redis.uri,
+      wechatUrl: fake.url,
+      dataDir: services.tmpDir,
+    },
+    limits,
+  );
   let app: FastifyInstance | null = null;
   try {
     app = await buildApp(config);
     const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
-    const ok = async <T>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
+    const ok = async <T>(
+      method: string,
+      urlPath: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<T> => {
       const res = await fetch(`${apiUrl}${urlPath}`, {
         method,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -77,21 +104,54 @@ async function main() {
 
     // Setup (not measured): one studio with three members, so every ticket is assigned on submit.
     await ensureAdminAccount(app.models, BENCH_ADMIN_PASSWORD);
-    const admin = auth((await ok<{ token: string }>('POST', '/api/v1/auth/password', { username: 'admin', password: BENCH_ADMIN_PASSWORD })).token);
-    const studio = await ok<{ id: string }>('POST', '/api/v1/admin/studios', { name: '压测工作室', kind: 'sector', sector: '科技界' }, admin);
-    for (let i = 0; i < 3; i++) await ok('POST', '/api/v1/admin/members', { name: `压测委员${i + 1}`, title: '市政协委员', studioIds: [studio.id] }, admin);
+    const admin = auth(
+      (
+        await ok<{ token: string }>('POST', '/api/v1/auth/password', {
+          username: 'admin',
+          password: BENCH_ADMIN_PASSWORD,
+        })
+      ).token,
+    );
+    const studio = await ok<{ id: string }>(
+      'POST',
+      '/api/v1/admin/studios',
+      { name: '压测工作室', kind: 'sector', sector: '科技界' },
+      admin,
+    );
+    for (let i = 0; i < 3; i++)
+      await ok(
+        'POST',
+        '/api/v1/admin/members',
+        { name: `压测委员${i + 1}`, title: '市政协委员', studioIds: [studio.id] },
+        admin,
+      );
     const tokens: string[] = [];
     for (let start = 0; start < flags.residents; start += 20) {
-      const batch = Array.from({ length: Math.min(20, flags.residents - start) }, (_, i) => ok<{ token: string }>('POST', '/api/v1/auth/wechat', { code: `bench-resident-${start + i}` }));
+      const batch = Array.from({ length: Math.min(20, flags.residents - start) }, (_, i) =>
+        ok<{ token: string }>('POST', '/api/v1/auth/wechat', { code: `bench-resident-${start + i}` }),
+      );
       tokens.push(...(await Promise.all(batch)).map((r) => r.token));
     }
-    if (flags.existing > 0) log(`[bench] ${flags.existing} existing tickets inserted in ${(await seedExisting(app, flags.existing)).toFixed(1)} s`);
+    if (flags.existing > 0)
+      log(
+        `[bench] ${flags.existing} existing tickets inserted in ${(await seedExisting(app, flags.existing)).toFixed(1)} s`,
+      );
     // Warm-up outside the measurement: JIT, connection pools, the WeChat access token.
-    await runLoad({ mode: 'submit', url: apiUrl, connections: flags.connections, seconds: 2, tokens, studioId: studio.id, keyPrefix: 'warmup' });
+    await runLoad({
+      mode: 'submit',
+      url: apiUrl,
+      connections: flags.connections,
+      seconds: 2,
+      tokens,
+      studioId: studio.id,
+      keyPrefix: 'warmup',
+    });
     log(`[bench] setup and warm-up done in ${((Date.now() - benchStart) / 1000).toFixed(1)} s`);
 
     type CommandEvent = { commandName: string; duration: number; requestId: number; command?: Record<string, unknown> };
-    const client = app.models.Ticket.db.getClient() as unknown as { on(event: 'commandStarted' | 'commandSucceeded', listener: (e: CommandEvent) => void): void };
+    const client = app.models.Ticket.db.getClient() as unknown as {
+      on(event: 'commandStarted' | 'commandSucceeded', listener: (e: CommandEvent) => void): void;
+    };
     let commandLog: Record<string, { count: number; ms: number }> | null = null;
     // Each command by name and collection ("find tickets"), so a slow one is named.
     const collectionOf = new Map<number, string>();
@@ -123,18 +183,43 @@ async function main() {
     const redisAfter = await redisCommandStats(services.redis.port);
     const redisCommandsPerSubmit = Object.fromEntries(
       [...redisAfter]
-        .map(([name, after]) => [name, { count: round((after.calls - (redisBefore.get(name)?.calls ?? 0)) / perSubmit), ms: round((after.usec - (redisBefore.get(name)?.usec ?? 0)) / 1000 / perSubmit) }] as const)
+        .map(
+          ([name, after]) =>
+            [
+              name,
+              {
+                count: round((after.calls - (redisBefore.get(name)?.calls ?? 0)) / perSubmit),
+                ms: round((after.usec - (redisBefore.get(name)?.usec ?? 0)) / 1000 / perSubmit),
+              },
+            ] as const,
+        )
         .filter(([, c]) => c.count > 0)
         .sort(([, a], [, b]) => b.count - a.count),
     );
     const commandsPerSubmit = Object.fromEntries(
-      Object.entries(commandLog as Record<string, { count: number; ms: number }>).map(([name, c]) => [name, { count: round(c.count / perSubmit), ms: round(c.ms / perSubmit) }]),
+      Object.entries(commandLog as Record<string, { count: number; ms: number }>).map(([name, c]) => [
+        name,
+        { count: round(c.count / perSubmit), ms: round(c.ms / perSubmit) },
+      ]),
     );
     commandLog = null;
-    await measure('submitFixedRate', () => runLoad({ mode: 'submit', url: apiUrl, ...common, overallRate: flags.rate, tokens, keyPrefix: 'rate' }));
+    await measure('submitFixedRate', () =>
+      runLoad({ mode: 'submit', url: apiUrl, ...common, overallRate: flags.rate, tokens, keyPrefix: 'rate' }),
+    );
     const collection = app.models.Ticket.collection.collectionName;
-    await measure('baselineInsertMax', () => runLoad({ mode: 'insert', mongoUri: services.db.uri, collection, ...common, keyPrefix: 'baseline-max' }));
-    await measure('baselineInsertFixedRate', () => runLoad({ mode: 'insert', mongoUri: services.db.uri, collection, ...common, overallRate: flags.rate, keyPrefix: 'baseline-rate' }));
+    await measure('baselineInsertMax', () =>
+      runLoad({ mode: 'insert', mongoUri: services.db.uri, collection, ...common, keyPrefix: 'baseline-max' }),
+    );
+    await measure('baselineInsertFixedRate', () =>
+      runLoad({
+        mode: 'insert',
+        mongoUri: services.db.uri,
+        collection,
+        ...common,
+        overallRate: flags.rate,
+        keyPrefix: 'baseline-rate',
+      }),
+    );
     const ticketsInCollection = await app.models.Ticket.estimatedDocumentCount();
 
     const max = runs.submitMax!;
@@ -158,15 +243,26 @@ async function main() {
       redisCommandsPerSubmit,
       goals: {
         throughput: { wanted: `≥ ${THROUGHPUT_GOAL * 100} % of the baseline`, ratio, met: ratio >= THROUGHPUT_GOAL },
-        p99AtFixedRate: { wanted: `p99 < ${P99_GOAL_MS} ms at ${flags.rate} req/s`, p99: fixed.latencyMs.p99, rateHeld: fixedHeld, met: fixedHeld && fixed.latencyMs.p99 < P99_GOAL_MS && flags.rate >= 200 },
+        p99AtFixedRate: {
+          wanted: `p99 < ${P99_GOAL_MS} ms at ${flags.rate} req/s`,
+          p99: fixed.latencyMs.p99,
+          rateHeld: fixedHeld,
+          met: fixedHeld && fixed.latencyMs.p99 < P99_GOAL_MS && flags.rate >= 200,
+        },
       },
     };
 
     log('');
     log('码上商 submit benchmark — POST /api/v1/tickets vs raw driver insertOne');
     log(`machine:\n${formatMachine(machine)}`);
-    log(`setup: 1 studio, 3 members (every ticket assigned on submit), ${flags.residents} residents signed in via /auth/wechat, ${flags.existing} tickets already stored; API + fake WeChat in one process, no worker; load generator in its own process`);
-    log(`rate limits raised through env for this bench: ${Object.entries(limits).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    log(
+      `setup: 1 studio, 3 members (every ticket assigned on submit), ${flags.residents} residents signed in via /auth/wechat, ${flags.existing} tickets already stored; API + fake WeChat in one process, no worker; load generator in its own process`,
+    );
+    log(
+      `rate limits raised through env for this bench: ${Object.entries(limits)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
     log('results (latency in ms, measured by the load generator):');
     const throughputGoal = `goal ≥ ${THROUGHPUT_GOAL * 100} % of insertOne's: ${(ratio * 100).toFixed(1)} % ${result.goals.throughput.met ? 'met' : 'MISSED'}`;
     const p99Goal = `goal p99 < ${P99_GOAL_MS} ms at 200 req/s: ${result.goals.p99AtFixedRate.met ? 'met' : flags.rate < 200 ? 'not tested (rate below 200/s)' : `MISSED${fixedHeld ? '' : ' (rate not held)'}`}`;
@@ -175,18 +271,28 @@ async function main() {
     log(formatLoad('baseline insertOne, max throughput', baseline));
     log(formatLoad(`baseline insertOne, fixed ${flags.rate}/s`, runs.baselineInsertFixedRate!));
     log(
-      `database commands per submit (max-throughput run, driver-side ms incl. queueing): ${Object.entries(commandsPerSubmit)
+      `database commands per submit (max-throughput run, driver-side ms incl. queueing): ${Object.entries(
+        commandsPerSubmit,
+      )
         .map(([name, c]) => `${name} ×${c.count} ${c.ms} ms`)
         .join(', ')}`,
     );
     log(
-      `Redis commands per submit (same run, counted by Redis incl. calls inside scripts): ${Object.entries(redisCommandsPerSubmit)
+      `Redis commands per submit (same run, counted by Redis incl. calls inside scripts): ${Object.entries(
+        redisCommandsPerSubmit,
+      )
         .map(([name, c]) => `${name} ×${c.count}`)
         .join(', ')}`,
     );
-    log(`load average before each run: ${Object.entries(runs).map(([name, r]) => `${name} ${r.loadAverage}`).join('; ')}`);
+    log(
+      `load average before each run: ${Object.entries(runs)
+        .map(([name, r]) => `${name} ${r.loadAverage}`)
+        .join('; ')}`,
+    );
     log(`tickets in the collection at the end: ${ticketsInCollection}`);
-    log(`goal throughput ≥ ${THROUGHPUT_GOAL * 100} % of baseline: ${result.goals.throughput.met ? 'met' : 'MISSED'} (${(ratio * 100).toFixed(1)} %: ${max.throughputPerSecond} vs ${baseline.throughputPerSecond} req/s)`);
+    log(
+      `goal throughput ≥ ${THROUGHPUT_GOAL * 100} % of baseline: ${result.goals.throughput.met ? 'met' : 'MISSED'} (${(ratio * 100).toFixed(1)} %: ${max.throughputPerSecond} vs ${baseline.throughputPerSecond} req/s)`,
+    );
     log(
       `goal p99 < ${P99_GOAL_MS} ms at ${flags.rate} req/s: ${result.goals.p99AtFixedRate.met ? 'met' : flags.rate < 200 ? 'not tested (rate below 200/s)' : 'MISSED'} (p99 ${fixed.latencyMs.p99} ms; achieved ${fixed.throughputPerSecond} req/s${fixedHeld ? '' : ', rate NOT held'})`,
     );
@@ -209,7 +315,9 @@ async function main() {
 async function redisCommandStats(port: number): Promise<Map<string, { calls: number; usec: number }>> {
   const info = await redisCommand('127.0.0.1', port, ['INFO', 'commandstats']);
   const stats = new Map<string, { calls: number; usec: number }>();
-  for (const [, name, calls, usec] of (typeof info === 'string' ? info : '').matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm)) {
+  for (const [, name, calls, usec] of (typeof info === 'string' ? info : '').matchAll(
+    /^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm,
+  )) {
     stats.set(name!, { calls: Number(calls), usec: Number(usec) });
   }
   return stats;
@@ -245,10 +353,27 @@ async function seedExisting(app: FastifyInstance, count: number): Promise<number
         contentCheck: 'pass',
         version: 4,
         timeline: [
-          { _id: new Types.ObjectId(), type: 'submitted', at, actor: { role: 'resident', id: new Types.ObjectId(), name: '群众' } },
+          {
+            _id: new Types.ObjectId(),
+            type: 'submitted',
+            at,
+            actor: { role: 'resident', id: new Types.ObjectId(), name: '群众' },
+          },
           { _id: new Types.ObjectId(), type: 'assigned', at, actor, toMemberId: assigneeId, toMemberName: '委员' },
-          { _id: new Types.ObjectId(), type: 'reply', at, actor: { role: 'member', id: assigneeId, name: '委员' }, content: '您好，已联系相关部门，正在处理。' },
-          { _id: new Types.ObjectId(), type: 'resolved', at, actor: { role: 'member', id: assigneeId, name: '委员' }, outcome: 'none' },
+          {
+            _id: new Types.ObjectId(),
+            type: 'reply',
+            at,
+            actor: { role: 'member', id: assigneeId, name: '委员' },
+            content: '您好，已联系相关部门，正在处理。',
+          },
+          {
+            _id: new Types.ObjectId(),
+            type: 'resolved',
+            at,
+            actor: { role: 'member', id: assigneeId, name: '委员' },
+            outcome: 'none',
+          },
         ],
         createdAt: at,
         updatedAt: at,

@@ -22,15 +22,22 @@ export async function backupDatabase(uri: string, outDir: string): Promise<Backu
   try {
     const db = connection.db!;
     fs.mkdirSync(outDir, { recursive: true });
-    const manifest: BackupManifest = { createdAt: new Date().toISOString(), database: db.databaseName, collections: {} };
+    const manifest: BackupManifest = {
+      createdAt: new Date().toISOString(),
+      database: db.databaseName,
+      collections: {},
+    };
     for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
       const file = fs.createWriteStream(path.join(outDir, `${name}.ejsonl`));
       let count = 0;
       for await (const doc of db.collection(name).find().sort({ _id: 1 })) {
-        if (!file.write(`${EJSON.stringify(doc, { relaxed: false })}\n`)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
+        if (!file.write(`${EJSON.stringify(doc, { relaxed: false })}\n`))
+          await new Promise<void>((resolve) => file.once('drain', () => resolve()));
         count += 1;
       }
-      await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
       manifest.collections[name] = count;
     }
     fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -52,11 +59,16 @@ export async function restoreDatabase(uri: string, fromDir: string): Promise<Bac
     const existing = await db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of existing) {
       if ((await db.collection(name).estimatedDocumentCount()) > 0) {
-        throw new Error(`database "${db.databaseName}" is not empty (collection ${name}); restore only into an empty database`);
+        throw new Error(
+          `database "${db.databaseName}" is not empty (collection ${name}); restore only into an empty database`,
+        );
       }
     }
     for (const [name, expected] of Object.entries(manifest.collections)) {
-      const lines = readline.createInterface({ input: fs.createReadStream(path.join(fromDir, `${name}.ejsonl`)), crlfDelay: Infinity });
+      const lines = readline.createInterface({
+        input: fs.createReadStream(path.join(fromDir, `${name}.ejsonl`)),
+        crlfDelay: Infinity,
+      });
       let batch: mongo.Document[] = [];
       let restored = 0;
       const flush = async () => {
@@ -71,7 +83,8 @@ export async function restoreDatabase(uri: string, fromDir: string): Promise<Bac
         if (batch.length >= 500) await flush();
       }
       await flush();
-      if (restored !== expected) throw new Error(`collection ${name}: restored ${restored} documents, the backup lists ${expected}`);
+      if (restored !== expected)
+        throw new Error(`collection ${name}: restored ${restored} documents, the backup lists ${expected}`);
     }
     const models = registerModels(connection);
     await Promise.all(Object.values(models).map((model) => model.init()));

@@ -23,7 +23,8 @@ function tryTake(name: string, deadline: number, timeoutMs: number): boolean {
     fs.rmSync(dir, { recursive: true, force: true });
     return tryTake(name, deadline, timeoutMs);
   }
-  if (Date.now() > deadline) throw new Error(`${name}: lock ${dir} still held by pid ${holder || '?'} after ${timeoutMs / 1000} s`);
+  if (Date.now() > deadline)
+    throw new Error(`${name}: lock ${dir} still held by pid ${holder || '?'} after ${timeoutMs / 1000} s`);
   return false;
 }
 

@@ -57,11 +57,15 @@ export async function waitForHttpOk(url: string, child: NodeChild, timeoutMs: nu
 /** Waits for the child's `{ ready: true }` IPC message (sent by processes without an HTTP port, like the worker). */
 export async function waitForReadyMessage(child: NodeChild, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${child.name} did not report ready within ${timeoutMs / 1000} s; see ${child.logFile}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${child.name} did not report ready within ${timeoutMs / 1000} s; see ${child.logFile}`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown) => {
       if ((message as { ready?: boolean } | null)?.ready === true) finish();
     };
-    const onExit = (code: number | null) => finish(new Error(`${child.name} exited with code ${code}; see ${child.logFile}`));
+    const onExit = (code: number | null) =>
+      finish(new Error(`${child.name} exited with code ${code}; see ${child.logFile}`));
     function finish(error?: Error) {
       clearTimeout(timer);
       child.process.off('message', onMessage);

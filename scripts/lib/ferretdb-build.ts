@@ -14,7 +14,7 @@ const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
  * upstream files, and the go.mod/go.sum of the newer SQLite). A diff that no longer applies fails the
  * build loudly instead of building something else.
  */
-export const FERRETDB_PATCH_DIR = path.join(__dirname, '..', 'ferretdb');
+const FERRETDB_PATCH_DIR = path.join(__dirname, '..', 'ferretdb');
 
 function patchSetFiles(): string[] {
   const out: string[] = [];
@@ -25,7 +25,8 @@ function patchSetFiles(): string[] {
       else out.push(full);
     }
   };
-  for (const sub of ['overlay', 'patches']) if (fs.existsSync(path.join(FERRETDB_PATCH_DIR, sub))) walk(path.join(FERRETDB_PATCH_DIR, sub));
+  for (const sub of ['overlay', 'patches'])
+    if (fs.existsSync(path.join(FERRETDB_PATCH_DIR, sub))) walk(path.join(FERRETDB_PATCH_DIR, sub));
   return out;
 }
 
@@ -33,7 +34,8 @@ function patchSetFiles(): string[] {
 export const FERRETDB_PATCH_LEVEL = (() => {
   const hash = createHash('sha256');
   // This file too: how the patch set is applied is part of what was built.
-  for (const file of [...patchSetFiles(), __filename]) hash.update(path.relative(FERRETDB_PATCH_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  for (const file of [...patchSetFiles(), __filename])
+    hash.update(path.relative(FERRETDB_PATCH_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   return `pushdown-${hash.digest('hex').slice(0, 12)}`;
 })();
 
@@ -97,7 +99,8 @@ export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
   } catch {
     moduleDir = undefined;
   }
-  if (download.error || download.status !== 0 || !moduleDir) return `go mod download of FerretDB failed (network?): ${String(download.stdout ?? download.error?.message ?? '').trim()}`;
+  if (download.error || download.status !== 0 || !moduleDir)
+    return `go mod download of FerretDB failed (network?): ${String(download.stdout ?? download.error?.message ?? '').trim()}`;
 
   const { buildDir } = opts;
   say(`$ rm -rf ${quote(buildDir)} && cp -r ${quote(moduleDir)} ${quote(buildDir)} && chmod -R u+w ${quote(buildDir)}`);
@@ -130,7 +133,7 @@ export function buildFerretDBBinary(opts: FerretBuildOptions): string | null {
 }
 
 /** Copies overlay/ into the source tree and applies patches/*.patch in order; null when done, else what failed. */
-export function applyPatchSet(sourceDir: string, say: (line: string) => void): string | null {
+function applyPatchSet(sourceDir: string, say: (line: string) => void): string | null {
   const overlay = path.join(FERRETDB_PATCH_DIR, 'overlay');
   for (const file of patchSetFiles().filter((f) => f.startsWith(overlay + path.sep))) {
     const rel = path.relative(overlay, file);
@@ -147,10 +150,12 @@ export function applyPatchSet(sourceDir: string, say: (line: string) => void): s
       encoding: 'utf8',
       env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(sourceDir) },
     });
-    if (applied.error || applied.status !== 0) return `FerretDB source not as expected, not patched: ${path.basename(file)} does not apply: ${String(applied.stderr || applied.error?.message).trim()}`;
+    if (applied.error || applied.status !== 0)
+      return `FerretDB source not as expected, not patched: ${path.basename(file)} does not apply: ${String(applied.stderr || applied.error?.message).trim()}`;
     const files = (fs.readFileSync(file, 'utf8').match(/^diff --git /gm) ?? []).length;
     const done = (applied.stderr.match(/^Applied patch .* cleanly\.$/gm) ?? []).length;
-    if (done !== files) return `FerretDB not patched: ${path.basename(file)} changes ${files} file(s) but git apply patched ${done}: ${applied.stderr.trim()}`;
+    if (done !== files)
+      return `FerretDB not patched: ${path.basename(file)} changes ${files} file(s) but git apply patched ${done}: ${applied.stderr.trim()}`;
   }
   return null;
 }

@@ -11,12 +11,16 @@ import { newestMtime } from './files';
 import { withBuildLock, withBuildLockAsync } from './build-lock';
 import { repoRoot } from '../services/common';
 
-export const MINIPROGRAM_DIR = path.join(repoRoot, 'miniprogram');
+const MINIPROGRAM_DIR = path.join(repoRoot, 'miniprogram');
 export const H5_DIR = path.join(MINIPROGRAM_DIR, 'dist', 'h5');
 const LOCK = 'h5-build';
 
 /** What the build is made from: the mini-program's sources and config, and the shared code. */
-export const H5_SOURCES = [path.join(MINIPROGRAM_DIR, 'src'), path.join(MINIPROGRAM_DIR, 'config'), path.join(repoRoot, 'shared', 'src')];
+const H5_SOURCES = [
+  path.join(MINIPROGRAM_DIR, 'src'),
+  path.join(MINIPROGRAM_DIR, 'config'),
+  path.join(repoRoot, 'shared', 'src'),
+];
 
 export type H5BuildState = 'fresh' | 'missing' | 'stale';
 
@@ -44,17 +48,27 @@ export function ensureH5BuildSync(): number {
  * Builds unless fresh, saying what it does: why it builds, its progress every `everyMs` (webpack's
  * percentage) and how it ended. The build's output goes to `logFile`. Resolves to the outcome.
  */
-export async function ensureH5Build(options: { say: (line: string) => void; logFile: string; everyMs?: number }): Promise<{ state: H5BuildState; built: boolean; ms: number; error?: string }> {
+export async function ensureH5Build(options: {
+  say: (line: string) => void;
+  logFile: string;
+  everyMs?: number;
+}): Promise<{ state: H5BuildState; built: boolean; ms: number; error?: string }> {
   const { say, logFile } = options;
   return withBuildLockAsync(LOCK, async () => {
     const state = h5BuildState();
     if (state === 'fresh') return { state, built: false, ms: 0 };
-    say(`H5 app (residents' pages and the admin console) ${state === 'missing' ? 'not built yet' : 'older than its sources'}: building it (about a minute; log: ${logFile})`);
+    say(
+      `H5 app (residents' pages and the admin console) ${state === 'missing' ? 'not built yet' : 'older than its sources'}: building it (about a minute; log: ${logFile})`,
+    );
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const log = fs.createWriteStream(logFile);
     const started = Date.now();
     let percent = 0;
-    const child = spawn('npm', ['run', 'build:h5'], { cwd: MINIPROGRAM_DIR, env: buildEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'build:h5'], {
+      cwd: MINIPROGRAM_DIR,
+      env: buildEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const onOutput = (chunk: Buffer) => {
       log.write(chunk);
       // webpack's progress bar: "… building (42%) …"
@@ -62,7 +76,10 @@ export async function ensureH5Build(options: { say: (line: string) => void; logF
     };
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
-    const ticker = setInterval(() => say(`  building the H5 app: ${percent}% after ${Math.round((Date.now() - started) / 1000)} s`), options.everyMs ?? 10_000);
+    const ticker = setInterval(
+      () => say(`  building the H5 app: ${percent}% after ${Math.round((Date.now() - started) / 1000)} s`),
+      options.everyMs ?? 10_000,
+    );
     const code = await new Promise<number | null>((resolve) => {
       child.once('error', () => resolve(-1));
       child.once('exit', (exitCode) => resolve(exitCode));
@@ -70,7 +87,13 @@ export async function ensureH5Build(options: { say: (line: string) => void; logF
     clearInterval(ticker);
     await new Promise((resolve) => log.end(resolve));
     const ms = Date.now() - started;
-    if (code !== 0) return { state, built: false, ms, error: `the H5 build failed (exit ${String(code)}); its output is in ${logFile}` };
+    if (code !== 0)
+      return {
+        state,
+        built: false,
+        ms,
+        error: `the H5 build failed (exit ${String(code)}); its output is in ${logFile}`,
+      };
     say(`  H5 app built in ${(ms / 1000).toFixed(0)} s`);
     return { state, built: true, ms };
   });

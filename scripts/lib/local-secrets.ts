@@ -17,7 +17,12 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets & { created: boo
   if (fs.existsSync(file)) {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
     if (stored.jwtSecret && stored.adminPassword && stored.phoneKey) {
-      return { jwtSecret: stored.jwtSecret, adminPassword: stored.adminPassword, phoneKey: stored.phoneKey, created: false };
+      return {
+        jwtSecret: stored.jwtSecret,
+        adminPassword: stored.adminPassword,
+        phoneKey: stored.phoneKey,
+        created: false,
+      };
     }
   }
   const secrets: LocalSecrets = {

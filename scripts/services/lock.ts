@@ -93,5 +93,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
       },
     };
   }
-  throw new Error(`could not acquire the DATA_DIR lock ${file} (it keeps changing); is another \`npm start\` starting?`);
+  throw new Error(
+    `could not acquire the DATA_DIR lock ${file} (it keeps changing); is another \`npm start\` starting?`,
+  );
 }

@@ -28,7 +28,10 @@ function roundTrip(
       if (err) reject(err);
       else resolve(data);
     };
-    const timer = setTimeout(() => finish(new Error(`no reply from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no reply from ${host}:${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('connect', () => socket.write(request));
     socket.on('data', (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);
@@ -219,7 +222,12 @@ function respLength(data: Buffer, from = 0): number {
  * Send one Redis command and return the reply: simple/bulk strings as string,
  * integers as number, errors thrown. Arrays are returned as raw text.
  */
-export async function redisCommand(host: string, port: number, args: string[], timeoutMs = 1000): Promise<string | number | null> {
+export async function redisCommand(
+  host: string,
+  port: number,
+  args: string[],
+  timeoutMs = 1000,
+): Promise<string | number | null> {
   const reply = await roundTrip(host, port, encodeResp(args), (data) => respLength(data) >= 0, timeoutMs);
   const lineEnd = reply.indexOf('\r\n');
   const type = String.fromCharCode(reply.readUInt8(0));

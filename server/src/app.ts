@@ -75,7 +75,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     credentials: false,
   });
   await app.register(swaggerPlugin);
-  await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
+  await app.register(multipart, {
+    limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 },
+    throwFileSizeLimit: true,
+  });
 
   app.decorate('config', config);
   await app.register(redisPlugin, { url: config.redisUrl });
@@ -85,7 +88,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(wechatPlugin, { wechat: config.wechat });
   await app.register(uploadsPlugin, { rootDir: path.join(config.dataDir, 'uploads'), secret: config.jwtSecret });
   await app.register(fieldCipherPlugin, { key: config.phoneEncryptionKey });
-  await app.register(queuesPlugin, { redisUrl: config.redisUrl, sendAttempts: config.notifications.sendAttempts, backoffMs: config.notifications.backoffMs });
+  await app.register(queuesPlugin, {
+    redisUrl: config.redisUrl,
+    sendAttempts: config.notifications.sendAttempts,
+    backoffMs: config.notifications.backoffMs,
+  });
 
   await app.register(healthRoutes);
   await app.register(queueBoardPlugin);

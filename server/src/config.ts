@@ -16,7 +16,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * The server's configuration, read from the environment once at start: each setting names its
  * variable, default and bounds, and `Config` is derived from this schema.
  */
-export const ConfigSchema = Type.Object({
+const ConfigSchema = Type.Object({
   // First: the defaults and requirements below depend on it.
   env: setting(literalUnion(NODE_ENVS), {
     env: 'NODE_ENV',
@@ -47,8 +47,13 @@ export const ConfigSchema = Type.Object({
     description: 'Signs session tokens.',
     rule: 'must be at least 32 characters long',
   }),
-  jwtTtlSeconds: integer('JWT_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600,
-    'Lifetime of a signed-in session, in seconds.'),
+  jwtTtlSeconds: integer(
+    'JWT_TTL_SECONDS',
+    7 * 24 * 3600,
+    60,
+    90 * 24 * 3600,
+    'Lifetime of a signed-in session, in seconds.',
+  ),
   adminPassword: setting(Type.Union([Type.String({ minLength: 8 }), Type.Null()]), {
     env: 'ADMIN_PASSWORD',
     default: null,
@@ -57,28 +62,33 @@ export const ConfigSchema = Type.Object({
     description: 'The admin account made sure of at start; none is made without it (allowed outside production).',
     rule: 'must be at least 8 characters long',
   }),
-  dataDir: setting(Type.Transform(Type.String()).Decode((dir) => path.resolve(dir)).Encode((dir) => dir), {
-    env: 'DATA_DIR',
-    default: '.data',
-    description: 'Where uploads are stored; resolved against the working directory at start.',
-  }),
+  dataDir: setting(
+    Type.Transform(Type.String())
+      .Decode((dir) => path.resolve(dir))
+      .Encode((dir) => dir),
+    {
+      env: 'DATA_DIR',
+      default: '.data',
+      description: 'Where uploads are stored; resolved against the working directory at start.',
+    },
+  ),
   wechat: Type.Object({
     apiBase: url('WECHAT_API_BASE', ['http:', 'https:'], {
       default: 'https://api.weixin.qq.com',
-      description: 'WeChat\'s API, or the fake WeChat server in tests.',
+      description: "WeChat's API, or the fake WeChat server in tests.",
     }),
     appId: setting(Type.String(), {
       env: 'WECHAT_APPID',
       default: 'wx-demo-appid',
       requiredInProduction: true,
-      description: 'The mini-program\'s AppID.',
+      description: "The mini-program's AppID.",
     }),
     appSecret: setting(Type.String(), {
       env: 'WECHAT_SECRET',
       default: 'demo-app-secret',
       requiredInProduction: true,
       secret: true,
-      description: 'The mini-program\'s AppSecret.',
+      description: "The mini-program's AppSecret.",
     }),
     timeoutMs: integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000, 'Timeout of a call to WeChat.'),
     // WeChat's console accepts 3–32 letters and digits as the push Token.
@@ -87,13 +97,23 @@ export const ConfigSchema = Type.Object({
       default: DEV_PUSH_TOKEN,
       requiredInProduction: true,
       secret: true,
-      description: 'The Token configured for WeChat\'s message push (消息推送), which carries image check results.',
+      description: "The Token configured for WeChat's message push (消息推送), which carries image check results.",
       rule: 'must be 3–32 letters or digits',
     }),
-    mediaCheckRetryAfterSeconds: integer('MEDIA_CHECK_RETRY_AFTER_SECONDS', 600, 1, 86400,
-      'Ask again about an image whose check result has not been pushed after this long.'),
-    mediaCheckAttempts: integer('MEDIA_CHECK_ATTEMPTS', 3, 1, 20,
-      'After this many unanswered asks an image goes to manual review.'),
+    mediaCheckRetryAfterSeconds: integer(
+      'MEDIA_CHECK_RETRY_AFTER_SECONDS',
+      600,
+      1,
+      86400,
+      'Ask again about an image whose check result has not been pushed after this long.',
+    ),
+    mediaCheckAttempts: integer(
+      'MEDIA_CHECK_ATTEMPTS',
+      3,
+      1,
+      20,
+      'After this many unanswered asks an image goes to manual review.',
+    ),
   }),
   phoneEncryptionKey: setting(Type.String(), {
     env: 'PHONE_ENCRYPTION_KEY',
@@ -107,20 +127,50 @@ export const ConfigSchema = Type.Object({
   rateLimits: Type.Object({
     submitPerHour: integer('RATE_LIMIT_SUBMIT_PER_HOUR', 20, 1, 100_000, 'Tickets one resident may submit per hour.'),
     loginPerMinute: integer('RATE_LIMIT_LOGIN_PER_MINUTE', 30, 1, 100_000, 'Sign-in attempts per IP per minute.'),
-    globalPerMinute: integer('RATE_LIMIT_GLOBAL_PER_MINUTE', 600, 1, 1_000_000,
-      'Requests per IP per minute across the API.'),
+    globalPerMinute: integer(
+      'RATE_LIMIT_GLOBAL_PER_MINUTE',
+      600,
+      1,
+      1_000_000,
+      'Requests per IP per minute across the API.',
+    ),
   }),
   notifications: Type.Object({
-    remindBeforeSeconds: integer('DEADLINE_REMIND_BEFORE_SECONDS', 2 * 3600, 0, 30 * 86400,
-      'Remind the assignee this long before a ticket\'s deadline.'),
-    escalateAfterSeconds: integer('DEADLINE_ESCALATE_AFTER_SECONDS', 4 * 3600, 0, 30 * 86400,
-      'Escalate to studio leads and admins this long after a missed deadline.'),
-    sweepIntervalSeconds: integer('NOTIFY_SWEEP_INTERVAL_SECONDS', 30, 1, 3600,
-      'How often the sweeper re-queues what was recorded but not delivered.'),
-    requeueAfterSeconds: integer('NOTIFY_REQUEUE_AFTER_SECONDS', 60, 1, 86400,
-      'A notice not delivered after this long is queued again by the sweeper.'),
-    sendAttempts: integer('NOTIFY_SEND_ATTEMPTS', 5, 1, 50,
-      'WeChat send attempts before a notice is marked failed; retries back off exponentially.'),
+    remindBeforeSeconds: integer(
+      'DEADLINE_REMIND_BEFORE_SECONDS',
+      2 * 3600,
+      0,
+      30 * 86400,
+      "Remind the assignee this long before a ticket's deadline.",
+    ),
+    escalateAfterSeconds: integer(
+      'DEADLINE_ESCALATE_AFTER_SECONDS',
+      4 * 3600,
+      0,
+      30 * 86400,
+      'Escalate to studio leads and admins this long after a missed deadline.',
+    ),
+    sweepIntervalSeconds: integer(
+      'NOTIFY_SWEEP_INTERVAL_SECONDS',
+      30,
+      1,
+      3600,
+      'How often the sweeper re-queues what was recorded but not delivered.',
+    ),
+    requeueAfterSeconds: integer(
+      'NOTIFY_REQUEUE_AFTER_SECONDS',
+      60,
+      1,
+      86400,
+      'A notice not delivered after this long is queued again by the sweeper.',
+    ),
+    sendAttempts: integer(
+      'NOTIFY_SEND_ATTEMPTS',
+      5,
+      1,
+      50,
+      'WeChat send attempts before a notice is marked failed; retries back off exponentially.',
+    ),
     backoffMs: integer('NOTIFY_BACKOFF_MS', 2000, 10, 600_000, 'Delay before the first retry; it doubles each time.'),
     templateIds: keyed(TEMPLATE_KEYS, (key) =>
       setting(Type.String(), {
@@ -138,7 +188,7 @@ export const ConfigSchema = Type.Object({
   }),
   publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:'], {
     defaultFrom: (read) => `http://127.0.0.1:${String(read.PORT)}`,
-    description: 'The API\'s address as WeChat and browsers reach it (signed upload URLs, message push).',
+    description: "The API's address as WeChat and browsers reach it (signed upload URLs, message push).",
   }),
   /** Studio codes, statistics, star ratings and 回头看 (see operations-config.ts). */
   operations: OperationsConfigSchema,

@@ -25,10 +25,20 @@ describe('admin invite list and revoke', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     admin = await signInAdmin(stack.app);
-    studioId = (await call('POST', '/admin/studios', admin, { name: '许村镇委员工作室', kind: 'town', town: '许村镇' })).json().id;
-    otherStudioId = (await call('POST', '/admin/studios', admin, { name: '盐官镇委员工作室', kind: 'town', town: '盐官镇' })).json().id;
-    for (const [name, studio] of [['钱伟', studioId], ['周敏', studioId], ['外镇委员', otherStudioId]] as const) {
-      members[name] = (await call('POST', '/admin/members', admin, { name, title: '市政协委员', studioIds: [studio] })).json().id;
+    studioId = (
+      await call('POST', '/admin/studios', admin, { name: '许村镇委员工作室', kind: 'town', town: '许村镇' })
+    ).json().id;
+    otherStudioId = (
+      await call('POST', '/admin/studios', admin, { name: '盐官镇委员工作室', kind: 'town', town: '盐官镇' })
+    ).json().id;
+    for (const [name, studio] of [
+      ['钱伟', studioId],
+      ['周敏', studioId],
+      ['外镇委员', otherStudioId],
+    ] as const) {
+      members[name] = (
+        await call('POST', '/admin/members', admin, { name, title: '市政协委员', studioIds: [studio] })
+      ).json().id;
     }
   });
   afterAll(async () => {
@@ -67,7 +77,10 @@ describe('admin invite list and revoke', () => {
 
     const again = await call('POST', `/admin/invites/${invite.id}/revoke`);
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toMatchObject({ code: 'INVITE_NOT_PENDING', message: '这个邀请码已使用、已过期或已作废，无需再作废' });
+    expect(again.json()).toMatchObject({
+      code: 'INVITE_NOT_PENDING',
+      message: '这个邀请码已使用、已过期或已作废，无需再作废',
+    });
   });
 
   it('will not revoke a code that was already used', async () => {

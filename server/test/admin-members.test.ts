@@ -16,7 +16,11 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     await ensureAdminAccount(stack.app.models, TEST_ADMIN_PASSWORD);
-    const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
     adminToken = res.json().token;
   });
   afterAll(async () => {
@@ -25,7 +29,12 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const asAdmin = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
-    stack.app.inject({ method, url, headers: bearer(adminToken), ...(payload !== undefined ? { payload: payload as Json } : {}) });
+    stack.app.inject({
+      method,
+      url,
+      headers: bearer(adminToken),
+      ...(payload !== undefined ? { payload: payload as Json } : {}),
+    });
   const resident = async (code: string) => {
     const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code } });
     expect(res.statusCode).toBe(200);
@@ -38,14 +47,31 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
   let studioSeq = 0;
   const createStudio = async (extra: Json = {}) => {
     studioSeq += 1;
-    const res = await asAdmin('POST', '/api/v1/admin/studios', { name: `测试工作室${studioSeq}`, kind: 'town', town: `测试镇${studioSeq}`, ...extra });
+    const res = await asAdmin('POST', '/api/v1/admin/studios', {
+      name: `测试工作室${studioSeq}`,
+      kind: 'town',
+      town: `测试镇${studioSeq}`,
+      ...extra,
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; scene: string; name: string };
   };
   const createMember = async (studioIds: string[], extra: Json = {}) => {
-    const res = await asAdmin('POST', '/api/v1/admin/members', { name: '张委员', title: '市政协委员', studioIds, ...extra });
+    const res = await asAdmin('POST', '/api/v1/admin/members', {
+      name: '张委员',
+      title: '市政协委员',
+      studioIds,
+      ...extra,
+    });
     expect(res.statusCode).toBe(201);
-    return res.json() as { id: string; phoneMasked: string | null; studioIds: string[]; leadOf: string[]; active: boolean; bound: boolean };
+    return res.json() as {
+      id: string;
+      phoneMasked: string | null;
+      studioIds: string[];
+      leadOf: string[];
+      active: boolean;
+      bound: boolean;
+    };
   };
   const invite = async (memberId: string) => {
     const res = await asAdmin('POST', `/api/v1/admin/members/${memberId}/invites`);
@@ -66,20 +92,37 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       });
       expect(res.statusCode).toBe(201);
       const studio = res.json();
-      expect(studio).toMatchObject({ name: '新仓镇委员集体工作室', town: '新仓镇', slaHours: 48, star: 0, memberCount: 0, members: [] });
+      expect(studio).toMatchObject({
+        name: '新仓镇委员集体工作室',
+        town: '新仓镇',
+        slaHours: 48,
+        star: 0,
+        memberCount: 0,
+        members: [],
+      });
       expect(studio.scene).toMatch(/^s=[0-9a-z]{4,16}$/);
       expect(studio.serviceItems).toEqual([{ id: expect.any(String), title: '政策咨询', summary: '解读惠民政策' }]);
 
-      const list = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios?town=${encodeURIComponent('新仓镇')}` })).json();
+      const list = (
+        await stack.app.inject({ method: 'GET', url: `/api/v1/studios?town=${encodeURIComponent('新仓镇')}` })
+      ).json();
       expect(list.items.map((s: { id: string }) => s.id)).toEqual([studio.id]);
-      const byScene = await stack.app.inject({ method: 'GET', url: `/api/v1/studios/by-scene/${encodeURIComponent(studio.scene)}` });
+      const byScene = await stack.app.inject({
+        method: 'GET',
+        url: `/api/v1/studios/by-scene/${encodeURIComponent(studio.scene)}`,
+      });
       expect(byScene.json().id).toBe(studio.id);
     });
 
     it('uses an explicit code and refuses the same code twice with 409 STUDIO_CODE_TAKEN', async () => {
       const first = await createStudio({ code: 'dupcode1' });
       expect(first.scene).toBe('s=dupcode1');
-      const again = await asAdmin('POST', '/api/v1/admin/studios', { code: 'dupcode1', name: '另一个', kind: 'sector', sector: '经济界' });
+      const again = await asAdmin('POST', '/api/v1/admin/studios', {
+        code: 'dupcode1',
+        name: '另一个',
+        kind: 'sector',
+        sector: '经济界',
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json()).toMatchObject({ code: 'STUDIO_CODE_TAKEN', message: '该工作室编码已被使用，请换一个编码' });
       const other = await createStudio();
@@ -150,7 +193,13 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
     it('stores the phone encrypted, shows it masked and never logs it', async () => {
       const studio = await createStudio();
       const member = await createMember([studio.id], { phone: '13912345678', leadOf: [studio.id] });
-      expect(member).toMatchObject({ phoneMasked: '139****5678', studioIds: [studio.id], leadOf: [studio.id], active: true, bound: false });
+      expect(member).toMatchObject({
+        phoneMasked: '139****5678',
+        studioIds: [studio.id],
+        leadOf: [studio.id],
+        active: true,
+        bound: false,
+      });
       expect(JSON.stringify(member)).not.toContain('13912345678');
 
       const raw = await stack.app.mongo.collection('members').findOne({ _id: new Types.ObjectId(member.id) });
@@ -171,11 +220,15 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
 
     it('lists members by studio and by name, across pages, masked', async () => {
       const studio = await createStudio();
-      for (const name of ['王一', '王二', '李三', '王四', '赵五']) await createMember([studio.id], { name, phone: '13800000000' });
+      for (const name of ['王一', '王二', '李三', '王四', '赵五'])
+        await createMember([studio.id], { name, phone: '13800000000' });
       const seen: { name: string; phoneMasked: string | null }[] = [];
       let cursor: string | null = null;
       do {
-        const res = await asAdmin('GET', `/api/v1/admin/members?studioId=${studio.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        const res = await asAdmin(
+          'GET',
+          `/api/v1/admin/members?studioId=${studio.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(res.statusCode).toBe(200);
         const page = res.json();
         expect(page.items.length).toBeLessThanOrEqual(2);
@@ -186,10 +239,22 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       expect(seen.every((m) => m.phoneMasked === '138****0000')).toBe(true);
 
       const wang = await asAdmin('GET', `/api/v1/admin/members?studioId=${studio.id}&q=${encodeURIComponent('王')}`);
-      expect(wang.json().items.map((m: { name: string }) => m.name).sort()).toEqual(['王一', '王二', '王四'].sort());
+      expect(
+        wang
+          .json()
+          .items.map((m: { name: string }) => m.name)
+          .sort(),
+      ).toEqual(['王一', '王二', '王四'].sort());
       expect((await asAdmin('GET', '/api/v1/admin/members?cursor=garbage!!')).statusCode).toBe(400);
       // A well-formed cursor with a number where the name goes must not reach the query (it failed to cast: 500).
-      expect((await asAdmin('GET', `/api/v1/admin/members?cursor=${Buffer.from('[5,"6b0e6db1183a66d494798ded"]').toString('base64url')}`)).statusCode).toBe(400);
+      expect(
+        (
+          await asAdmin(
+            'GET',
+            `/api/v1/admin/members?cursor=${Buffer.from('[5,"6b0e6db1183a66d494798ded"]').toString('base64url')}`,
+          )
+        ).statusCode,
+      ).toBe(400);
     });
 
     it('moves a member between studios, dropping leadership of the studio left', async () => {
@@ -203,13 +268,22 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       expect(detail.members.map((m: { id: string }) => m.id)).toContain(member.id);
     });
 
-    it('refuses studios that do not exist, and leadership outside the member\'s studios', async () => {
+    it("refuses studios that do not exist, and leadership outside the member's studios", async () => {
       const studio = await createStudio();
       const ghost = new Types.ObjectId().toHexString();
-      const res = await asAdmin('POST', '/api/v1/admin/members', { name: '某', title: '委员', studioIds: [studio.id, ghost] });
+      const res = await asAdmin('POST', '/api/v1/admin/members', {
+        name: '某',
+        title: '委员',
+        studioIds: [studio.id, ghost],
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: '所选的工作室不存在，请刷新后重新选择' });
-      const lead = await asAdmin('POST', '/api/v1/admin/members', { name: '某', title: '委员', studioIds: [studio.id], leadOf: [ghost] });
+      const lead = await asAdmin('POST', '/api/v1/admin/members', {
+        name: '某',
+        title: '委员',
+        studioIds: [studio.id],
+        leadOf: [ghost],
+      });
       expect(lead.statusCode).toBe(400);
       expect(lead.json().message).toBe('召集人所在的工作室必须是该委员所属的工作室');
     });
@@ -220,9 +294,15 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       ['a name of the wrong type', { name: ['某'], title: '委员', studioIds: ['0123456789abcdef01234567'] }],
       ['an overlong name', { name: '长'.repeat(41), title: '委员', studioIds: ['0123456789abcdef01234567'] }],
       ['a studio id that is not an id', { name: '某', title: '委员', studioIds: ['nope'] }],
-      ['a phone that is not a mobile', { name: '某', title: '委员', studioIds: ['0123456789abcdef01234567'], phone: '02112345678' }],
+      [
+        'a phone that is not a mobile',
+        { name: '某', title: '委员', studioIds: ['0123456789abcdef01234567'], phone: '02112345678' },
+      ],
       ['a short phone', { name: '某', title: '委员', studioIds: ['0123456789abcdef01234567'], phone: '1381234567' }],
-      ['a phone as a number', { name: '某', title: '委员', studioIds: ['0123456789abcdef01234567'], phone: 13812345678 }],
+      [
+        'a phone as a number',
+        { name: '某', title: '委员', studioIds: ['0123456789abcdef01234567'], phone: 13812345678 },
+      ],
     ])('rejects a member with %s as 400 VALIDATION_FAILED', async (_label, payload) => {
       const res = await asAdmin('POST', '/api/v1/admin/members', payload);
       expect(res.statusCode).toBe(400);
@@ -231,16 +311,20 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
 
     it('answers 400 for a bad member id and 404 for an unknown one', async () => {
       expect((await asAdmin('PATCH', '/api/v1/admin/members/123', { name: '某' })).statusCode).toBe(400);
-      const unknown = await asAdmin('PATCH', `/api/v1/admin/members/${new Types.ObjectId().toHexString()}`, { name: '某' });
+      const unknown = await asAdmin('PATCH', `/api/v1/admin/members/${new Types.ObjectId().toHexString()}`, {
+        name: '某',
+      });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().code).toBe('MEMBER_NOT_FOUND');
       expect((await asAdmin('POST', '/api/v1/admin/members/zzz/invites')).statusCode).toBe(400);
-      expect((await asAdmin('POST', `/api/v1/admin/members/${new Types.ObjectId().toHexString()}/invites`)).statusCode).toBe(404);
+      expect(
+        (await asAdmin('POST', `/api/v1/admin/members/${new Types.ObjectId().toHexString()}/invites`)).statusCode,
+      ).toBe(404);
     });
   });
 
   describe('invites and binding', () => {
-    it('binds a resident to a member with an invite; the new token is a member of the member\'s studios', async () => {
+    it("binds a resident to a member with an invite; the new token is a member of the member's studios", async () => {
       const a = await createStudio();
       const b = await createStudio();
       const member = await createMember([a.id, b.id], { phone: '13700001234' });
@@ -271,7 +355,10 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       // Used once: the same code again fails, for anyone.
       const again = await bind((await resident('someone-else')).token, inviteCode);
       expect(again.statusCode).toBe(400);
-      expect(again.json()).toMatchObject({ code: 'INVITE_INVALID', message: '邀请码无效或已过期，请联系政协机关重新获取' });
+      expect(again.json()).toMatchObject({
+        code: 'INVITE_INVALID',
+        message: '邀请码无效或已过期，请联系政协机关重新获取',
+      });
       expect(stack.logs.text).not.toContain(inviteCode);
       expect(stack.logs.text).not.toContain('13700001234');
     });
@@ -279,7 +366,10 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
     it('refuses an expired invite with 400 INVITE_INVALID', async () => {
       const member = await createMember([(await createStudio()).id]);
       const { inviteCode } = await invite(member.id);
-      await stack.app.models.Invite.updateOne({ codeHash: hashInviteCode(inviteCode) }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      await stack.app.models.Invite.updateOne(
+        { codeHash: hashInviteCode(inviteCode) },
+        { $set: { expiresAt: new Date(Date.now() - 1000) } },
+      );
       const res = await bind((await resident('late-member')).token, inviteCode);
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('INVITE_INVALID');
@@ -300,7 +390,9 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
 
     it('refuses a member already bound to another user with 409, without spending the invite', async () => {
       const member = await createMember([(await createStudio()).id]);
-      expect((await bind((await resident('first-owner')).token, (await invite(member.id)).inviteCode)).statusCode).toBe(200);
+      expect((await bind((await resident('first-owner')).token, (await invite(member.id)).inviteCode)).statusCode).toBe(
+        200,
+      );
       const { inviteCode } = await invite(member.id);
       const res = await bind((await resident('second-owner')).token, inviteCode);
       expect(res.statusCode).toBe(409);
@@ -322,7 +414,9 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       const bound = (await bind((await resident('to-be-disabled')).token, (await invite(member.id)).inviteCode)).json();
       expect((await actorOf(bound.token))?.role).toBe('member');
 
-      expect((await asAdmin('PATCH', `/api/v1/admin/members/${member.id}`, { active: false })).json().active).toBe(false);
+      expect((await asAdmin('PATCH', `/api/v1/admin/members/${member.id}`, { active: false })).json().active).toBe(
+        false,
+      );
       const actor = await actorOf(bound.token);
       expect(actor).toMatchObject({ role: 'resident', memberId: null, studioIds: [] });
       // The studio page no longer lists them either.
@@ -350,7 +444,12 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
       ['an overlong code', { inviteCode: 'A'.repeat(100) }],
     ])('rejects a bind with %s as 400 VALIDATION_FAILED', async (_label, payload) => {
       const user = await resident('sloppy-typist');
-      const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/bind', headers: bearer(user.token), payload });
+      const res = await stack.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/bind',
+        headers: bearer(user.token),
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
     });
@@ -369,7 +468,9 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
     it('answers 401 without a token and 403 to residents and members on every admin route', async () => {
       const res = await resident('curious-resident');
       const member = await createMember([(await createStudio()).id]);
-      const memberToken = (await bind((await resident('curious-member')).token, (await invite(member.id)).inviteCode)).json().token;
+      const memberToken = (
+        await bind((await resident('curious-member')).token, (await invite(member.id)).inviteCode)
+      ).json().token;
       for (const [method, url, payload] of adminRoutes) {
         const inject = (headers: Record<string, string>) =>
           stack.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
@@ -381,13 +482,23 @@ describe('admin: studios, members, invites and binding a WeChat user', () => {
 
     it('refuses bind to an admin (403) and to nobody (401)', async () => {
       expect((await bind(adminToken, 'ABCDEFGH')).statusCode).toBe(403);
-      const anonymous = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/bind', payload: { inviteCode: 'ABCDEFGH' } });
+      const anonymous = await stack.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/bind',
+        payload: { inviteCode: 'ABCDEFGH' },
+      });
       expect(anonymous.statusCode).toBe(401);
     });
 
     it('describes the new routes in the OpenAPI document', async () => {
-      const doc = (await stack.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { operationId?: string; security?: unknown }>> };
-      const ops = Object.fromEntries(Object.entries(doc.paths).flatMap(([p, m]) => Object.entries(m).map(([verb, op]) => [`${verb.toUpperCase()} ${p}`, op])));
+      const doc = (await stack.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+        paths: Record<string, Record<string, { operationId?: string; security?: unknown }>>;
+      };
+      const ops = Object.fromEntries(
+        Object.entries(doc.paths).flatMap(([p, m]) =>
+          Object.entries(m).map(([verb, op]) => [`${verb.toUpperCase()} ${p}`, op]),
+        ),
+      );
       expect(ops['POST /api/v1/admin/studios']?.operationId).toBe('adminCreateStudio');
       expect(ops['PATCH /api/v1/admin/studios/{id}']?.operationId).toBe('adminUpdateStudio');
       expect(ops['GET /api/v1/admin/members']?.operationId).toBe('adminListMembers');

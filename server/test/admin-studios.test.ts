@@ -45,10 +45,17 @@ describe('admin studio list and detail', () => {
   it('filters by state, town, sector and name, and pages with a cursor', async () => {
     expect(names(await call('GET', '/admin/studios?state=retired'))).toEqual(['长安镇委员工作室']);
     expect(names(await call('GET', '/admin/studios?state=active'))).toEqual(['周王庙镇委员工作室', '经济界委员工作室']);
-    expect(names(await call('GET', `/admin/studios?town=${encodeURIComponent('长安镇')}`))).toEqual(['长安镇委员工作室']);
-    expect(names(await call('GET', `/admin/studios?sector=${encodeURIComponent('经济界')}`))).toEqual(['经济界委员工作室']);
+    expect(names(await call('GET', `/admin/studios?town=${encodeURIComponent('长安镇')}`))).toEqual([
+      '长安镇委员工作室',
+    ]);
+    expect(names(await call('GET', `/admin/studios?sector=${encodeURIComponent('经济界')}`))).toEqual([
+      '经济界委员工作室',
+    ]);
     expect(names(await call('GET', `/admin/studios?q=${encodeURIComponent('王庙')}`))).toEqual(['周王庙镇委员工作室']);
-    const first = (await call('GET', '/admin/studios?limit=2')).json() as { items: { name: string }[]; nextCursor: string };
+    const first = (await call('GET', '/admin/studios?limit=2')).json() as {
+      items: { name: string }[];
+      nextCursor: string;
+    };
     expect(first.items).toHaveLength(2);
     const second = await call('GET', `/admin/studios?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
     expect(names(second)).toEqual(['长安镇委员工作室']);

@@ -11,8 +11,10 @@ describe('sign-in', () => {
     await stack?.close();
   });
 
-  const wechatLogin = (code: unknown) => stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code } });
-  const openidOf = async (code: string) => ((await (await fetch(`${stack.wechatUrl}/__fake/openid?code=${code}`)).json()) as { openid: string }).openid;
+  const wechatLogin = (code: unknown) =>
+    stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code } });
+  const openidOf = async (code: string) =>
+    ((await (await fetch(`${stack.wechatUrl}/__fake/openid?code=${code}`)).json()) as { openid: string }).openid;
 
   it('turns a new WeChat user into a resident with a token', async () => {
     const res = await wechatLogin('first-visit-code');
@@ -72,9 +74,19 @@ describe('sign-in', () => {
   });
 
   it('rejects a body that is not JSON with 4xx, never 500', async () => {
-    const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"code":',
+    });
     expect(res.statusCode).toBe(400);
-    const xml = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', headers: { 'content-type': 'application/xml' }, payload: '<code/>' });
+    const xml = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<code/>',
+    });
     expect(xml.statusCode).toBe(415);
     expect(xml.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -91,15 +103,27 @@ describe('sign-in', () => {
   });
 
   it('signs the admin in with the configured password', async () => {
-    const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.role).toBe('admin');
     expect(stack.logs.text).not.toContain(TEST_ADMIN_PASSWORD);
   });
 
   it('refuses a wrong password or unknown admin with the same answer', async () => {
-    const wrong = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: 'nope-nope' } });
-    const unknown = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'ghost', password: 'nope-nope' } });
+    const wrong = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: 'nope-nope' },
+    });
+    const unknown = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'ghost', password: 'nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());

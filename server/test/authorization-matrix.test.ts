@@ -20,17 +20,50 @@ function imageUpload() {
   return multipart([{ name: 'file', filename: 'photo.png', contentType: 'image/png', data: png }]);
 }
 
-const CALLERS = ['anonymous', 'forged', 'expired', 'unsigned', 'deleted', 'residentA', 'residentB', 'memberS', 'memberOther', 'admin'] as const;
+const CALLERS = [
+  'anonymous',
+  'forged',
+  'expired',
+  'unsigned',
+  'deleted',
+  'residentA',
+  'residentB',
+  'memberS',
+  'memberOther',
+  'admin',
+] as const;
 type CallerName = (typeof CALLERS)[number];
 type Expectation = Record<CallerName, number>;
 
 /** Callers without a usable identity: no token, wrong secret, expired, `alg: none`, a deleted user. */
-const signedOut = (status: number) => ({ anonymous: status, forged: status, expired: status, unsigned: status, deleted: status });
-const signedIn = (s: { residentA: number; residentB: number; memberS: number; memberOther: number; admin: number }): Expectation => ({ ...signedOut(401), ...s });
-const everyone = (status: number): Expectation => ({ ...signedOut(status), residentA: status, residentB: status, memberS: status, memberOther: status, admin: status });
-const residentsOnly = (owner: number, stranger: number) => signedIn({ residentA: owner, residentB: stranger, memberS: 403, memberOther: 403, admin: 403 });
-const staffOnTicket = (ok: number) => signedIn({ residentA: 403, residentB: 403, memberS: ok, memberOther: 404, admin: ok });
-const adminOnly = (ok: number) => signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 403, admin: ok });
+const signedOut = (status: number) => ({
+  anonymous: status,
+  forged: status,
+  expired: status,
+  unsigned: status,
+  deleted: status,
+});
+const signedIn = (s: {
+  residentA: number;
+  residentB: number;
+  memberS: number;
+  memberOther: number;
+  admin: number;
+}): Expectation => ({ ...signedOut(401), ...s });
+const everyone = (status: number): Expectation => ({
+  ...signedOut(status),
+  residentA: status,
+  residentB: status,
+  memberS: status,
+  memberOther: status,
+  admin: status,
+});
+const residentsOnly = (owner: number, stranger: number) =>
+  signedIn({ residentA: owner, residentB: stranger, memberS: 403, memberOther: 403, admin: 403 });
+const staffOnTicket = (ok: number) =>
+  signedIn({ residentA: 403, residentB: 403, memberS: ok, memberOther: 404, admin: ok });
+const adminOnly = (ok: number) =>
+  signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 403, admin: ok });
 
 /** What a row needs from the world: ids of the fixtures, and a way to make fresh ones for calls that change state. */
 interface World {
@@ -68,7 +101,8 @@ interface Row {
   check?(res: LightMyRequestResponse, who: CallerName, w: World): string | null;
 }
 
-const ticketRoute = (path: string, state: 'assigned' | 'answered' | 'resolved', payload: (w: World) => object) =>
+const ticketRoute =
+  (path: string, state: 'assigned' | 'answered' | 'resolved', payload: (w: World) => object) =>
   async (w: World, _who: CallerName, fresh: boolean): Promise<InjectOptions> => {
     const id = fresh ? await w.freshTicket(state) : w.ticket[state];
     return { method: 'POST', url: `/api/v1/tickets/${id}/${path}`, payload: payload(w) };
@@ -111,14 +145,34 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/v1/wechat/push',
     expect: everyone(200),
-    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${signedPushQuery()}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'unknown-trace', errcode: 0, result: { suggest: 'pass' } } }),
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/wechat/push?${signedPushQuery()}`,
+      payload: {
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: 'unknown-trace',
+        errcode: 0,
+        result: { suggest: 'pass' },
+      },
+    }),
   },
   {
     route: 'POST /api/v1/wechat/push',
     variant: 'signed with another token',
     expect: everyone(403),
     codes: { 403: 'PUSH_SIGNATURE_INVALID' },
-    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${signedPushQuery('notOurToken')}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'unknown-trace', errcode: 0, result: { suggest: 'pass' } } }),
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/wechat/push?${signedPushQuery('notOurToken')}`,
+      payload: {
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: 'unknown-trace',
+        errcode: 0,
+        result: { suggest: 'pass' },
+      },
+    }),
   },
 
   {
@@ -136,14 +190,22 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/v1/auth/password',
     expect: everyone(200),
-    request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    }),
   },
   {
     route: 'POST /api/v1/auth/password',
     variant: 'wrong password',
     expect: everyone(401),
     codes: { 401: 'BAD_CREDENTIALS' },
-    request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: 'not-the-password' } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: 'not-the-password' },
+    }),
   },
   {
     route: 'POST /api/v1/auth/bind',
@@ -154,30 +216,47 @@ const ROWS: Row[] = [
     request: async (w, who) => ({
       method: 'POST',
       url: '/api/v1/auth/bind',
-      payload: { inviteCode: who === 'memberS' || who === 'memberOther' ? await w.freshInvite(w.memberIds[who]) : 'ABCDEFGH' },
+      payload: {
+        inviteCode: who === 'memberS' || who === 'memberOther' ? await w.freshInvite(w.memberIds[who]) : 'ABCDEFGH',
+      },
     }),
   },
 
   { route: 'GET /api/v1/studios', expect: everyone(200), request: () => ({ method: 'GET', url: '/api/v1/studios' }) },
-  { route: 'GET /api/v1/studios/{id}', expect: everyone(200), request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioS}` }) },
+  {
+    route: 'GET /api/v1/studios/{id}',
+    expect: everyone(200),
+    request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioS}` }),
+  },
   {
     route: 'GET /api/v1/studios/{id}',
     variant: 'no such studio',
     expect: everyone(404),
     request: () => ({ method: 'GET', url: `/api/v1/studios/${new Types.ObjectId().toHexString()}` }),
   },
-  { route: 'GET /api/v1/studios/by-scene/{scene}', expect: everyone(200), request: () => ({ method: 'GET', url: '/api/v1/studios/by-scene/s=hnyw' }) },
+  {
+    route: 'GET /api/v1/studios/by-scene/{scene}',
+    expect: everyone(200),
+    request: () => ({ method: 'GET', url: '/api/v1/studios/by-scene/s=hnyw' }),
+  },
 
   {
     route: 'POST /api/v1/admin/studios',
     expect: adminOnly(201),
-    request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵测试工作室', kind: 'sector', sector: '特邀界' } }),
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      payload: { name: '矩阵测试工作室', kind: 'sector', sector: '特邀界' },
+    }),
   },
   {
     route: 'GET /api/v1/admin/studios',
     expect: adminOnly(200),
     request: () => ({ method: 'GET', url: '/api/v1/admin/studios?state=all&limit=100' }),
-    check: (res) => ((res.json() as { items: { active: boolean }[] }).items.every((s) => typeof s.active === 'boolean') ? null : 'items without their state'),
+    check: (res) =>
+      (res.json() as { items: { active: boolean }[] }).items.every((s) => typeof s.active === 'boolean')
+        ? null
+        : 'items without their state',
   },
   {
     route: 'GET /api/v1/admin/studios/{id}',
@@ -199,7 +278,10 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/v1/admin/invites/{id}/revoke',
     expect: adminOnly(200),
-    request: async (w, _who, fresh) => ({ method: 'POST', url: `/api/v1/admin/invites/${fresh ? await w.freshInviteId(w.scratchMember) : new Types.ObjectId().toHexString()}/revoke` }),
+    request: async (w, _who, fresh) => ({
+      method: 'POST',
+      url: `/api/v1/admin/invites/${fresh ? await w.freshInviteId(w.scratchMember) : new Types.ObjectId().toHexString()}/revoke`,
+    }),
   },
   {
     route: 'POST /api/v1/admin/invites/{id}/revoke',
@@ -211,18 +293,34 @@ const ROWS: Row[] = [
   {
     route: 'PATCH /api/v1/admin/studios/{id}',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${w.scratchStudio}`, payload: { intro: '用于权限矩阵测试' } }),
+    request: (w) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${w.scratchStudio}`,
+      payload: { intro: '用于权限矩阵测试' },
+    }),
   },
-  { route: 'GET /api/v1/admin/members', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/members' }) },
+  {
+    route: 'GET /api/v1/admin/members',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/members' }),
+  },
   {
     route: 'POST /api/v1/admin/members',
     expect: adminOnly(201),
-    request: (w) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '矩阵委员', title: '区政协委员', studioIds: [w.scratchStudio] } }),
+    request: (w) => ({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      payload: { name: '矩阵委员', title: '区政协委员', studioIds: [w.scratchStudio] },
+    }),
   },
   {
     route: 'PATCH /api/v1/admin/members/{id}',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/members/${w.scratchMember}`, payload: { title: '市政协委员' } }),
+    request: (w) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/members/${w.scratchMember}`,
+      payload: { title: '市政协委员' },
+    }),
   },
   {
     route: 'POST /api/v1/admin/members/{id}/invites',
@@ -233,7 +331,10 @@ const ROWS: Row[] = [
     route: 'GET /api/v1/admin/studios/{id}/qrcode',
     expect: adminOnly(200),
     request: (w) => ({ method: 'GET', url: `/api/v1/admin/studios/${w.studioS}/qrcode?width=280` }),
-    check: (res) => (res.headers['content-type'] === 'image/png' && res.rawPayload.subarray(1, 4).toString() === 'PNG' ? null : `not a PNG: ${String(res.headers['content-type'])}`),
+    check: (res) =>
+      res.headers['content-type'] === 'image/png' && res.rawPayload.subarray(1, 4).toString() === 'PNG'
+        ? null
+        : `not a PNG: ${String(res.headers['content-type'])}`,
   },
   {
     route: 'GET /api/v1/admin/studios/{id}/qrcode',
@@ -258,7 +359,10 @@ const ROWS: Row[] = [
     route: 'GET /api/v1/admin/stats/export',
     expect: adminOnly(200),
     request: () => ({ method: 'GET', url: '/api/v1/admin/stats/export?format=csv' }),
-    check: (res) => (String(res.headers['content-type']).startsWith('text/csv') ? null : `content-type ${String(res.headers['content-type'])}`),
+    check: (res) =>
+      String(res.headers['content-type']).startsWith('text/csv')
+        ? null
+        : `content-type ${String(res.headers['content-type'])}`,
   },
   {
     route: 'GET /api/v1/admin/stats/export',
@@ -275,13 +379,21 @@ const ROWS: Row[] = [
   {
     route: 'PATCH /api/v1/admin/outcomes/{id}',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${w.outcomeRecord}`, payload: { status: 'filed', where: '提案委员会' } }),
+    request: (w) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/outcomes/${w.outcomeRecord}`,
+      payload: { status: 'filed', where: '提案委员会' },
+    }),
   },
   {
     route: 'PATCH /api/v1/admin/outcomes/{id}',
     variant: 'no such record',
     expect: adminOnly(404),
-    request: () => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${new Types.ObjectId().toHexString()}`, payload: { status: 'adopted' } }),
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/outcomes/${new Types.ObjectId().toHexString()}`,
+      payload: { status: 'adopted' },
+    }),
   },
   {
     route: 'GET /api/v1/admin/outcomes/export',
@@ -293,14 +405,19 @@ const ROWS: Row[] = [
     variant: "studio S: its own member and the office see it; the other studio's member does not",
     expect: signedIn({ residentA: 403, residentB: 403, memberS: 200, memberOther: 403, admin: 200 }),
     request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioS}/stats` }),
-    check: (res, _who, w) => ((res.json() as { studio: { key: string; tickets: number } }).studio.key === w.studioS && (res.json() as { studio: { tickets: number } }).studio.tickets > 0 ? null : 'not studio S, or no tickets counted'),
+    check: (res, _who, w) =>
+      (res.json() as { studio: { key: string; tickets: number } }).studio.key === w.studioS &&
+      (res.json() as { studio: { tickets: number } }).studio.tickets > 0
+        ? null
+        : 'not studio S, or no tickets counted',
   },
   {
     route: 'GET /api/v1/studios/{id}/stats',
     variant: 'the other studio: only its own member and the office',
     expect: signedIn({ residentA: 403, residentB: 403, memberS: 403, memberOther: 200, admin: 200 }),
     request: (w) => ({ method: 'GET', url: `/api/v1/studios/${w.studioOther}/stats` }),
-    check: (res, _who, w) => ((res.json() as { studio: { key: string } }).studio.key === w.studioOther ? null : 'not the other studio'),
+    check: (res, _who, w) =>
+      (res.json() as { studio: { key: string } }).studio.key === w.studioOther ? null : 'not the other studio',
   },
   {
     route: 'GET /api/v1/studios/{id}/stats',
@@ -313,7 +430,11 @@ const ROWS: Row[] = [
     route: 'PATCH /api/v1/admin/studios/{id}',
     variant: 'a star change with its reason (recorded as an override)',
     expect: adminOnly(200),
-    request: (w, who) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${w.scratchStudio}`, payload: { star: who === 'admin' ? 2 : 1, starReason: '权限矩阵测试' } }),
+    request: (w, who) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${w.scratchStudio}`,
+      payload: { star: who === 'admin' ? 2 : 1, starReason: '权限矩阵测试' },
+    }),
   },
   {
     route: 'GET /api/v1/admin/studios/{id}/stars',
@@ -323,42 +444,82 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/v1/admin/studios/{id}/star',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'POST', url: `/api/v1/admin/studios/${w.scratchStudio}/star`, payload: { star: 4, reason: '权限矩阵测试' } }),
+    request: (w) => ({
+      method: 'POST',
+      url: `/api/v1/admin/studios/${w.scratchStudio}/star`,
+      payload: { star: 4, reason: '权限矩阵测试' },
+    }),
   },
   {
     route: 'POST /api/v1/admin/studios/{id}/star',
     variant: 'no such studio',
     expect: adminOnly(404),
     codes: { 404: 'STUDIO_NOT_FOUND' },
-    request: () => ({ method: 'POST', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/star`, payload: { star: 4, reason: '权限矩阵测试' } }),
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}/star`,
+      payload: { star: 4, reason: '权限矩阵测试' },
+    }),
   },
-  { route: 'POST /api/v1/admin/stars/recompute', expect: adminOnly(202), request: () => ({ method: 'POST', url: '/api/v1/admin/stars/recompute' }) },
+  {
+    route: 'POST /api/v1/admin/stars/recompute',
+    expect: adminOnly(202),
+    request: () => ({ method: 'POST', url: '/api/v1/admin/stars/recompute' }),
+  },
   {
     route: 'POST /api/v1/tickets/{id}/follow-up',
     variant: 'before the follow-up was asked',
     expect: residentsOnly(409, 404),
     codes: { 409: 'FOLLOW_UP_NOT_ASKED', 404: 'TICKET_NOT_FOUND' },
-    request: (w) => ({ method: 'POST', url: `/api/v1/tickets/${w.ticket.resolved}/follow-up`, payload: { settled: true } }),
+    request: (w) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${w.ticket.resolved}/follow-up`,
+      payload: { settled: true },
+    }),
   },
-  { route: 'GET /api/v1/admin/projects', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/projects?year=2026' }) },
+  {
+    route: 'GET /api/v1/admin/projects',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/projects?year=2026' }),
+  },
   {
     route: 'POST /api/v1/admin/projects',
     expect: adminOnly(201),
-    request: (w) => ({ method: 'POST', url: '/api/v1/admin/projects', payload: { memberId: w.scratchMember, year: 2026, title: '权限矩阵项目' } }),
+    request: (w) => ({
+      method: 'POST',
+      url: '/api/v1/admin/projects',
+      payload: { memberId: w.scratchMember, year: 2026, title: '权限矩阵项目' },
+    }),
   },
   {
     route: 'PATCH /api/v1/admin/projects/{id}',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${w.project}`, payload: { summary: '权限矩阵修改' } }),
+    request: (w) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/projects/${w.project}`,
+      payload: { summary: '权限矩阵修改' },
+    }),
   },
   {
     route: 'PATCH /api/v1/admin/projects/{id}',
     variant: 'no such project',
     expect: adminOnly(404),
-    request: () => ({ method: 'PATCH', url: `/api/v1/admin/projects/${new Types.ObjectId().toHexString()}`, payload: { summary: '无' } }),
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/projects/${new Types.ObjectId().toHexString()}`,
+      payload: { summary: '无' },
+    }),
   },
-  { route: 'GET /api/v1/admin/projects/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/projects/export?format=csv' }) },
-  { route: 'GET /api/v1/admin/service-items/export', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/service-items/export?format=xlsx' }) },
+  {
+    route: 'GET /api/v1/admin/projects/export',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/projects/export?format=csv' }),
+  },
+  {
+    route: 'GET /api/v1/admin/service-items/export',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/service-items/export?format=xlsx' }),
+  },
   {
     route: 'GET /api/v1/admin/studios/{id}/poster',
     expect: adminOnly(200),
@@ -370,13 +531,17 @@ const ROWS: Row[] = [
     variant: "one town's studios",
     expect: adminOnly(200),
     request: () => ({ method: 'GET', url: `/api/v1/admin/posters?format=zip&town=${encodeURIComponent('演练镇')}` }),
-    check: (res) => (res.headers['content-type'] === 'application/zip' ? null : `content-type ${String(res.headers['content-type'])}`),
+    check: (res) =>
+      res.headers['content-type'] === 'application/zip' ? null : `content-type ${String(res.headers['content-type'])}`,
   },
   {
     route: 'GET /api/v1/members/{id}',
     expect: everyone(200),
     request: (w) => ({ method: 'GET', url: `/api/v1/members/${w.memberIds.memberS}` }),
-    check: (res) => ((res.json() as { projects: { title: string }[] }).projects.some((p) => p.title === '矩阵履职项目') ? null : 'the project is not shown'),
+    check: (res) =>
+      (res.json() as { projects: { title: string }[] }).projects.some((p) => p.title === '矩阵履职项目')
+        ? null
+        : 'the project is not shown',
   },
   {
     route: 'GET /api/v1/members/{id}',
@@ -410,7 +575,11 @@ const ROWS: Row[] = [
     route: 'POST /api/v1/admin/uploads/{id}/check',
     variant: 'an admin confirms a photo WeChat passed',
     expect: adminOnly(200),
-    request: (w) => ({ method: 'POST', url: `/api/v1/admin/uploads/${w.upload.attached}/check`, payload: { verdict: 'pass' } }),
+    request: (w) => ({
+      method: 'POST',
+      url: `/api/v1/admin/uploads/${w.upload.attached}/check`,
+      payload: { verdict: 'pass' },
+    }),
     check: (res) => (res.json().check === 'pass' ? null : `check is ${res.json().check}`),
   },
   {
@@ -422,8 +591,19 @@ const ROWS: Row[] = [
   {
     route: 'GET /api/v1/uploads/{id}',
     variant: 'tampered signature: falls back to the token',
-    expect: { ...signedOut(401), anonymous: 404, residentA: 200, residentB: 404, memberS: 404, memberOther: 404, admin: 404 },
-    request: (w) => ({ method: 'GET', url: `/api/v1/uploads/${w.upload.loose}?exp=${Math.floor(Date.now() / 1000) + 600}&sig=${'0'.repeat(64)}` }),
+    expect: {
+      ...signedOut(401),
+      anonymous: 404,
+      residentA: 200,
+      residentB: 404,
+      memberS: 404,
+      memberOther: 404,
+      admin: 404,
+    },
+    request: (w) => ({
+      method: 'GET',
+      url: `/api/v1/uploads/${w.upload.loose}?exp=${Math.floor(Date.now() / 1000) + 600}&sig=${'0'.repeat(64)}`,
+    }),
   },
 
   {
@@ -447,7 +627,11 @@ const ROWS: Row[] = [
     expect: signedIn({ residentA: 200, residentB: 200, memberS: 200, memberOther: 200, admin: 200 }),
     request: () => ({ method: 'POST', url: '/api/v1/me/notifications/read', payload: { all: true } }),
   },
-  { route: 'GET /api/v1/admin/notifications/failed', expect: adminOnly(200), request: () => ({ method: 'GET', url: '/api/v1/admin/notifications/failed' }) },
+  {
+    route: 'GET /api/v1/admin/notifications/failed',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/notifications/failed' }),
+  },
   {
     route: 'POST /api/v1/admin/notifications/{id}/retry',
     variant: 'no such failed notice',
@@ -604,7 +788,9 @@ describe('authorization matrix', () => {
     Object.assign(headers, {
       anonymous: {},
       forged: bearer(signJwt({ sub: adminId, role: 'admin' }, 'not-the-server-secret-but-long-enough-0123456789')),
-      expired: bearer(signJwt({ sub: residentA.userId, role: 'resident', iat: past, exp: past + 3600 }, stack.config.jwtSecret)),
+      expired: bearer(
+        signJwt({ sub: residentA.userId, role: 'resident', iat: past, exp: past + 3600 }, stack.config.jwtSecret),
+      ),
       unsigned: bearer(unsignedJwt({ sub: adminId, role: 'admin' })),
       deleted: deleted.headers,
       residentA: residentA.headers,
@@ -616,39 +802,92 @@ describe('authorization matrix', () => {
 
     const call = async (caller: Caller, options: InjectOptions, status: number) => {
       const res = await app.inject({ ...options, headers: { ...(options.headers ?? {}), ...caller.headers } });
-      if (res.statusCode !== status) throw new Error(`${String(options.method)} ${String(options.url)} → ${res.statusCode}: ${res.body}`);
+      if (res.statusCode !== status)
+        throw new Error(`${String(options.method)} ${String(options.url)} → ${res.statusCode}: ${res.body}`);
       return res.json();
     };
     const submit = async (images: string[] = []): Promise<string> =>
       (
         await call(
           residentA,
-          { method: 'POST', url: '/api/v1/tickets', headers: { 'idempotency-key': idempotencyKey() }, payload: { studioId: String(studioS!._id), category: 'help', content: '楼道灯坏了，晚上上下楼很不方便。', images } },
+          {
+            method: 'POST',
+            url: '/api/v1/tickets',
+            headers: { 'idempotency-key': idempotencyKey() },
+            payload: {
+              studioId: String(studioS!._id),
+              category: 'help',
+              content: '楼道灯坏了，晚上上下楼很不方便。',
+              images,
+            },
+          },
           201,
         )
       ).id;
     const freshTicket = async (state: 'assigned' | 'answered' | 'resolved'): Promise<string> => {
       const id = await submit();
       if (state === 'assigned') return id;
-      await call(memberS, { method: 'POST', url: `/api/v1/tickets/${id}/replies`, payload: { content: '已联系物业处理。' } }, 201);
+      await call(
+        memberS,
+        { method: 'POST', url: `/api/v1/tickets/${id}/replies`, payload: { content: '已联系物业处理。' } },
+        201,
+      );
       if (state === 'answered') return id;
       await call(memberS, { method: 'POST', url: `/api/v1/tickets/${id}/resolve`, payload: {} }, 200);
       return id;
     };
     const uploadA = async () => {
       const body = imageUpload();
-      return (await call(residentA, { method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: body.headers }, 201)) as { id: string; url: string };
+      return (await call(
+        residentA,
+        { method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: body.headers },
+        201,
+      )) as { id: string; url: string };
     };
 
     const [loose, attached] = await Promise.all([uploadA(), uploadA()]);
-    const scratchStudio = await call(admin, { method: 'POST', url: '/api/v1/admin/studios', payload: { name: '矩阵演练工作室', kind: 'town', town: '演练镇' } }, 201);
-    const scratchMember = await call(admin, { method: 'POST', url: '/api/v1/admin/members', payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.id] } }, 201);
-    const [assigned, answered, resolved] = await Promise.all([submit([attached.id]), freshTicket('answered'), freshTicket('resolved')]);
+    const scratchStudio = await call(
+      admin,
+      {
+        method: 'POST',
+        url: '/api/v1/admin/studios',
+        payload: { name: '矩阵演练工作室', kind: 'town', town: '演练镇' },
+      },
+      201,
+    );
+    const scratchMember = await call(
+      admin,
+      {
+        method: 'POST',
+        url: '/api/v1/admin/members',
+        payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.id] },
+      },
+      201,
+    );
+    const [assigned, answered, resolved] = await Promise.all([
+      submit([attached.id]),
+      freshTicket('answered'),
+      freshTicket('resolved'),
+    ]);
     await imageChecksSettled(stack);
     const proposal = await freshTicket('answered');
-    await call(memberS, { method: 'POST', url: `/api/v1/tickets/${proposal}/resolve`, payload: { outcome: 'proposal' } }, 200);
+    await call(
+      memberS,
+      { method: 'POST', url: `/api/v1/tickets/${proposal}/resolve`, payload: { outcome: 'proposal' } },
+      200,
+    );
     const outcomeRecord = String((await app.models.Outcome.findOne({ ticketId: proposal }).lean())!._id);
-    const project = (await call(admin, { method: 'POST', url: '/api/v1/admin/projects', payload: { memberId: memberS.memberId, year: 2026, title: '矩阵履职项目' } }, 201)).id as string;
+    const project = (
+      await call(
+        admin,
+        {
+          method: 'POST',
+          url: '/api/v1/admin/projects',
+          payload: { memberId: memberS.memberId, year: 2026, title: '矩阵履职项目' },
+        },
+        201,
+      )
+    ).id as string;
 
     world = {
       studioS: String(studioS!._id),
@@ -662,15 +901,21 @@ describe('authorization matrix', () => {
       freshTicket,
       outcomeRecord,
       project,
-      freshInvite: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
-      freshInviteId: async (memberId) => (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).id,
+      freshInvite: async (memberId) =>
+        (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
+      freshInviteId: async (memberId) =>
+        (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).id,
       listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
       secondSession: (who) => {
         const token = headers[who].authorization?.replace(/^Bearer /, '');
-        const payload = token ? stack.app.jwt.decode<{ sub: string; role: 'resident' | 'member' | 'admin'; jti?: string }>(token) : null;
+        const payload = token
+          ? stack.app.jwt.decode<{ sub: string; role: 'resident' | 'member' | 'admin'; jti?: string }>(token)
+          : null;
         // Only callers with a genuine, current session get a second one; the others keep their bad headers.
         const genuine = payload?.jti && ['residentA', 'residentB', 'memberS', 'memberOther', 'admin'].includes(who);
-        const second: Record<string, string> = genuine ? { authorization: `Bearer ${stack.app.signToken({ sub: payload.sub, role: payload.role })}` } : {};
+        const second: Record<string, string> = genuine
+          ? { authorization: `Bearer ${stack.app.signToken({ sub: payload.sub, role: payload.role })}` }
+          : {};
         return second;
       },
     };
@@ -690,7 +935,11 @@ describe('authorization matrix', () => {
     expect({ missingFromMatrix: served.filter((r) => !tabled.has(r)).sort() }).toEqual({ missingFromMatrix: [] });
     expect({ noLongerServed: [...tabled].filter((r) => !served.includes(r)).sort() }).toEqual({ noLongerServed: [] });
     // Every row names every caller: no silent gaps.
-    for (const row of ROWS) expect({ route: row.route, callers: Object.keys(row.expect).sort() }).toEqual({ route: row.route, callers: [...CALLERS].sort() });
+    for (const row of ROWS)
+      expect({ route: row.route, callers: Object.keys(row.expect).sort() }).toEqual({
+        route: row.route,
+        callers: [...CALLERS].sort(),
+      });
   });
 
   it('answers every route for every caller with the expected status and error code', async () => {
@@ -708,10 +957,19 @@ describe('authorization matrix', () => {
       }
       if (status >= 400) {
         const body = res.json() as { code?: unknown; message?: unknown; statusCode?: unknown };
-        const defaultCode = status === 401 ? (who === 'expired' ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED') : status === 403 ? 'FORBIDDEN' : undefined;
+        const defaultCode =
+          status === 401
+            ? who === 'expired'
+              ? 'TOKEN_EXPIRED'
+              : 'UNAUTHORIZED'
+            : status === 403
+              ? 'FORBIDDEN'
+              : undefined;
         const code = row.codes?.[status] ?? defaultCode;
-        if (typeof body.code !== 'string' || (code && body.code !== code)) problems.push(`${label}: code ${String(body.code)}, expected ${code ?? 'a code'}`);
-        if (typeof body.message !== 'string' || !CJK.test(body.message)) problems.push(`${label}: message not Chinese: ${String(body.message)}`);
+        if (typeof body.code !== 'string' || (code && body.code !== code))
+          problems.push(`${label}: code ${String(body.code)}, expected ${code ?? 'a code'}`);
+        if (typeof body.message !== 'string' || !CJK.test(body.message))
+          problems.push(`${label}: message not Chinese: ${String(body.message)}`);
         if (body.statusCode !== status) problems.push(`${label}: body statusCode ${String(body.statusCode)}`);
       } else if (row.check) {
         const problem = row.check(res, who, world);
@@ -720,7 +978,9 @@ describe('authorization matrix', () => {
     };
 
     for (let i = 0; i < cases.length; i += BATCH) await Promise.all(cases.slice(i, i + BATCH).map(run));
-    console.log(`authorization matrix: ${cases.length} cases (${ROWS.length} rows × ${CALLERS.length} callers, ${new Set(ROWS.map((r) => r.route)).size} routes)`);
+    console.log(
+      `authorization matrix: ${cases.length} cases (${ROWS.length} rows × ${CALLERS.length} callers, ${new Set(ROWS.map((r) => r.route)).size} routes)`,
+    );
     expect(problems).toEqual([]);
   });
 });

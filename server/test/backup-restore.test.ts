@@ -17,7 +17,8 @@ async function snapshot(uri: string): Promise<Record<string, unknown[]>> {
     const out: Record<string, unknown[]> = {};
     for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
       const docs = await db.collection(name).find().sort({ _id: 1 }).toArray();
-      if (docs.length > 0) out[name] = docs.map((d) => JSON.parse(mongoose.mongo.BSON.EJSON.stringify(d, { relaxed: false })));
+      if (docs.length > 0)
+        out[name] = docs.map((d) => JSON.parse(mongoose.mongo.BSON.EJSON.stringify(d, { relaxed: false })));
     }
     return out;
   } finally {
@@ -46,10 +47,20 @@ describe('backup and restore of the embedded database', () => {
         method: 'POST',
         url: '/api/v1/tickets',
         headers: { ...resident.headers, 'idempotency-key': idempotencyKey() },
-        payload: { studioId: String(studio!._id), category: 'consult', content: '企业用工补贴怎么申请？', contactPhone: '13511112222' },
+        payload: {
+          studioId: String(studio!._id),
+          category: 'consult',
+          content: '企业用工补贴怎么申请？',
+          contactPhone: '13511112222',
+        },
       })
     ).json();
-    await stack.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticket.id}/replies`, headers: memberCaller.headers, payload: { content: '可在人社局网站申请。' } });
+    await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticket.id}/replies`,
+      headers: memberCaller.headers,
+      payload: { content: '可在人社局网站申请。' },
+    });
 
     const before = await snapshot(stack.services.mongoUri);
     const dir = path.join(stack.services.tmpDir, 'backup');
@@ -69,7 +80,9 @@ describe('backup and restore of the embedded database', () => {
     // and the unique index on openid is back.
     const again = await signInResident(stack.app, 'backup-resident');
     expect(again.userId).toBe(resident.userId);
-    const detail = (await stack.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: again.headers })).json();
+    const detail = (
+      await stack.app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.id}`, headers: again.headers })
+    ).json();
     expect(detail.timeline.map((e: { type: string }) => e.type)).toContain('reply');
     expect(detail.contactPhone).toBe('13511112222');
     const user = await stack.app.models.User.findById(resident.userId).lean();
@@ -80,7 +93,10 @@ describe('backup and restore of the embedded database', () => {
     const dir = path.join(stack.services.tmpDir, 'backup2');
     await backupDatabase(stack.services.mongoUri, dir);
     await expect(restoreDatabase(stack.services.mongoUri, dir)).rejects.toThrow(/not empty/);
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/restore.ts')], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/restore.ts')], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain('usage');
     expect(fs.existsSync(path.join(dir, 'manifest.json'))).toBe(true);

@@ -49,7 +49,6 @@ interface Case {
    */
 }
 
-
 interface BodyRoute {
   label: string;
   who: Who;
@@ -79,7 +78,10 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'POST',
     url: () => '/api/v1/auth/password',
     body: () => ({ username: 'admin', password: 'wrong-password' }),
-    fields: { username: { kind: 'string', required: true, maxLength: 64 }, password: { kind: 'string', required: true, maxLength: 128 } },
+    fields: {
+      username: { kind: 'string', required: true, maxLength: 64 },
+      password: { kind: 'string', required: true, maxLength: 128 },
+    },
   },
   {
     label: 'POST /auth/bind',
@@ -94,7 +96,13 @@ const BODY_ROUTES: BodyRoute[] = [
     who: 'admin',
     method: 'POST',
     url: () => '/api/v1/admin/studios',
-    body: () => ({ name: '坏输入工作室', kind: 'town', town: '测试镇', slaHours: 24, serviceItems: [{ title: '法律咨询' }] }),
+    body: () => ({
+      name: '坏输入工作室',
+      kind: 'town',
+      town: '测试镇',
+      slaHours: 24,
+      serviceItems: [{ title: '法律咨询' }],
+    }),
     fields: {
       code: { kind: 'string', maxLength: 16 },
       name: { kind: 'string', required: true, maxLength: 60 },
@@ -111,7 +119,13 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'PATCH',
     url: (ctx) => `/api/v1/admin/studios/${ctx.scratchStudioId}`,
     body: () => ({ intro: '坏输入测试', star: 3, starReason: '坏输入测试理由', active: true }),
-    fields: { intro: { kind: 'string', maxLength: 2000 }, star: { kind: 'integer' }, starReason: { kind: 'string', maxLength: 200 }, active: { kind: 'boolean' }, name: { kind: 'string', maxLength: 60 } },
+    fields: {
+      intro: { kind: 'string', maxLength: 2000 },
+      star: { kind: 'integer' },
+      starReason: { kind: 'string', maxLength: 200 },
+      active: { kind: 'boolean' },
+      name: { kind: 'string', maxLength: 60 },
+    },
   },
   {
     label: 'POST /admin/members',
@@ -133,7 +147,12 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'PATCH',
     url: (ctx) => `/api/v1/admin/members/${ctx.scratchMemberId}`,
     body: () => ({ title: '市政协委员', active: true }),
-    fields: { title: { kind: 'string', maxLength: 60 }, active: { kind: 'boolean' }, phone: { kind: 'string', maxLength: 11 }, studioIds: { kind: 'idArray' } },
+    fields: {
+      title: { kind: 'string', maxLength: 60 },
+      active: { kind: 'boolean' },
+      phone: { kind: 'string', maxLength: 11 },
+      studioIds: { kind: 'idArray' },
+    },
   },
   {
     label: 'POST /tickets',
@@ -141,7 +160,15 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'POST',
     url: () => '/api/v1/tickets',
     headers: freshKey,
-    body: (ctx) => ({ studioId: ctx.studioId, category: 'consult', content: '请问小区加装电梯怎么申请？', contactPhone: '13712345678', contactName: '张先生', anonymous: false, allowContact: false }),
+    body: (ctx) => ({
+      studioId: ctx.studioId,
+      category: 'consult',
+      content: '请问小区加装电梯怎么申请？',
+      contactPhone: '13712345678',
+      contactName: '张先生',
+      anonymous: false,
+      allowContact: false,
+    }),
     fields: {
       studioId: { kind: 'id', required: true },
       category: { kind: 'enum', required: true },
@@ -219,7 +246,11 @@ const BODY_ROUTES: BodyRoute[] = [
     // Bad bodies are refused before the record is looked up: any well-formed id will do.
     url: (ctx) => `/api/v1/admin/outcomes/${ctx.studioId}`,
     body: () => ({ status: 'adopted', where: '县政协', note: '备注' }),
-    fields: { status: { kind: 'enum' }, where: { kind: 'string', maxLength: 100 }, note: { kind: 'string', maxLength: 500 } },
+    fields: {
+      status: { kind: 'enum' },
+      where: { kind: 'string', maxLength: 100 },
+      note: { kind: 'string', maxLength: 500 },
+    },
   },
   {
     label: 'POST /admin/studios/:id/star',
@@ -245,7 +276,12 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'POST',
     url: () => '/api/v1/admin/projects',
     body: (ctx) => ({ memberId: ctx.scratchMemberId, year: 2026, title: '坏输入项目', summary: '项目简介' }),
-    fields: { memberId: { kind: 'id', required: true }, year: { kind: 'integer', required: true }, title: { kind: 'string', required: true, maxLength: 60 }, summary: { kind: 'string', maxLength: 500 } },
+    fields: {
+      memberId: { kind: 'id', required: true },
+      year: { kind: 'integer', required: true },
+      title: { kind: 'string', required: true, maxLength: 60 },
+      summary: { kind: 'string', maxLength: 500 },
+    },
   },
   {
     label: 'PATCH /admin/projects/:id',
@@ -254,7 +290,12 @@ const BODY_ROUTES: BodyRoute[] = [
     // Bad bodies are refused before the project is looked up: any well-formed id will do.
     url: (ctx) => `/api/v1/admin/projects/${ctx.studioId}`,
     body: () => ({ title: '项目', summary: '简介', year: 2026, active: true }),
-    fields: { title: { kind: 'string', maxLength: 60 }, summary: { kind: 'string', maxLength: 500 }, year: { kind: 'integer' }, active: { kind: 'boolean' } },
+    fields: {
+      title: { kind: 'string', maxLength: 60 },
+      summary: { kind: 'string', maxLength: 500 },
+      year: { kind: 'integer' },
+      active: { kind: 'boolean' },
+    },
   },
   {
     label: 'POST /me/subscriptions',
@@ -276,27 +317,71 @@ const BODY_ROUTES: BodyRoute[] = [
 
 const wrongTypes: Record<FieldKind, unknown[]> = {
   string: [12345, true, ['数组'], { text: '对象' }],
-  id: [12345, true, ['0123456789abcdef01234567'], { id: '0123456789abcdef01234567' }, 'not-an-id', '0123456789ABCDEF0123456Z', '0'.repeat(25)],
+  id: [
+    12345,
+    true,
+    ['0123456789abcdef01234567'],
+    { id: '0123456789abcdef01234567' },
+    'not-an-id',
+    '0123456789ABCDEF0123456Z',
+    '0'.repeat(25),
+  ],
   boolean: ['true', 1, [true], { value: true }],
   integer: ['5', 3.5, true, [5], { value: 5 }, -1, 1e9],
   enum: [1, 'not-a-value', ['consult'], { value: 'consult' }],
-  idArray: ['0123456789abcdef01234567', { 0: '0123456789abcdef01234567' }, [12345], ['not-an-id'], [{ $gt: '' }], Array.from({ length: 101 }, () => new Types.ObjectId().toHexString())],
-  enumArray: ['ticket_replied', { 0: 'ticket_replied' }, [12345], ['not_a_template'], [{ $gt: '' }], Array.from({ length: 30 }, () => 'ticket_replied')],
-  objectArray: [{ title: '对象不是数组' }, 'text', [12345], [{}], [{ title: 'x'.repeat(61) }], Array.from({ length: 31 }, (_, i) => ({ title: `事项${i}` }))],
+  idArray: [
+    '0123456789abcdef01234567',
+    { 0: '0123456789abcdef01234567' },
+    [12345],
+    ['not-an-id'],
+    [{ $gt: '' }],
+    Array.from({ length: 101 }, () => new Types.ObjectId().toHexString()),
+  ],
+  enumArray: [
+    'ticket_replied',
+    { 0: 'ticket_replied' },
+    [12345],
+    ['not_a_template'],
+    [{ $gt: '' }],
+    Array.from({ length: 30 }, () => 'ticket_replied'),
+  ],
+  objectArray: [
+    { title: '对象不是数组' },
+    'text',
+    [12345],
+    [{}],
+    [{ title: 'x'.repeat(61) }],
+    Array.from({ length: 31 }, (_, i) => ({ title: `事项${i}` })),
+  ],
 };
 
 function bodyCases(route: BodyRoute): Case[] {
   const cases: Case[] = [];
-  const send = (name: string, payload: InjectOptions['payload'], extra: Partial<Case> = {}, headers: Record<string, string> = {}): Case => ({
+  const send = (
+    name: string,
+    payload: InjectOptions['payload'],
+    extra: Partial<Case> = {},
+    headers: Record<string, string> = {},
+  ): Case => ({
     name: `${route.label}: ${name}`,
     who: route.who,
-    request: (ctx) => ({ method: route.method, url: route.url(ctx), payload, headers: { ...(route.headers?.() ?? {}), ...headers } }),
+    request: (ctx) => ({
+      method: route.method,
+      url: route.url(ctx),
+      payload,
+      headers: { ...(route.headers?.() ?? {}), ...headers },
+    }),
     ...extra,
   });
   const withField = (name: string, field: string, value: unknown, extra: Partial<Case> = {}): Case => ({
     name: `${route.label}: ${field} ${name}`,
     who: route.who,
-    request: (ctx) => ({ method: route.method, url: route.url(ctx), payload: { ...route.body(ctx), [field]: value }, headers: route.headers?.() ?? {} }),
+    request: (ctx) => ({
+      method: route.method,
+      url: route.url(ctx),
+      payload: { ...route.body(ctx), [field]: value },
+      headers: route.headers?.() ?? {},
+    }),
     ...extra,
   });
 
@@ -318,20 +403,41 @@ function bodyCases(route: BodyRoute): Case[] {
     if (!(route.method === 'PATCH' && ['town', 'sector', 'jointGroup', 'phone'].includes(field))) {
       cases.push(withField('null', field, null, { status: 400, code: 'VALIDATION_FAILED' }));
     }
-    wrongTypes[spec.kind].forEach((value, i) => cases.push(withField(`wrong type #${i} ${JSON.stringify(value).slice(0, 40)}`, field, value, { status: 400 })));
+    wrongTypes[spec.kind].forEach((value, i) =>
+      cases.push(withField(`wrong type #${i} ${JSON.stringify(value).slice(0, 40)}`, field, value, { status: 400 })),
+    );
     if (spec.kind === 'string' || spec.kind === 'id' || spec.kind === 'enum') {
-      OPERATORS.forEach((op) => cases.push(withField(`operator ${JSON.stringify(op)}`, field, op, { status: 400, code: 'VALIDATION_FAILED' })));
+      OPERATORS.forEach((op) =>
+        cases.push(withField(`operator ${JSON.stringify(op)}`, field, op, { status: 400, code: 'VALIDATION_FAILED' })),
+      );
     }
     if (spec.kind === 'string') {
-      if (spec.maxLength) cases.push(withField(`one character too long (${spec.maxLength + 1})`, field, '长'.repeat(spec.maxLength + 1), { status: 400, code: 'VALIDATION_FAILED' }));
-      LONE_SURROGATES.forEach((text, i) => cases.push(withField(`lone surrogate #${i}`, field, `${text}正常文字内容`, { status: 400 })));
+      if (spec.maxLength)
+        cases.push(
+          withField(`one character too long (${spec.maxLength + 1})`, field, '长'.repeat(spec.maxLength + 1), {
+            status: 400,
+            code: 'VALIDATION_FAILED',
+          }),
+        );
+      LONE_SURROGATES.forEach((text, i) =>
+        cases.push(withField(`lone surrogate #${i}`, field, `${text}正常文字内容`, { status: 400 })),
+      );
       cases.push({
         name: `${route.label}: ${field} with invalid UTF-8 bytes`,
         who: route.who,
         request: (ctx) => {
           const rest = JSON.stringify({ ...route.body(ctx), [field]: undefined }).slice(1);
-          const payload = Buffer.concat([Buffer.from(`{"${field}":"ok`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`文字"${rest === '}' ? '' : ','}${rest}`)]);
-          return { method: route.method, url: route.url(ctx), payload, headers: { 'content-type': 'application/json', ...(route.headers?.() ?? {}) } };
+          const payload = Buffer.concat([
+            Buffer.from(`{"${field}":"ok`),
+            Buffer.from([0xff, 0xfe, 0xc3]),
+            Buffer.from(`文字"${rest === '}' ? '' : ','}${rest}`),
+          ]);
+          return {
+            method: route.method,
+            url: route.url(ctx),
+            payload,
+            headers: { 'content-type': 'application/json', ...(route.headers?.() ?? {}) },
+          };
         },
         status: 400,
       });
@@ -345,14 +451,60 @@ function bodyCases(route: BodyRoute): Case[] {
   cases.push(send('JSON array', '[]', { status: 400 }, { 'content-type': 'application/json' }));
   cases.push(send('JSON string', '"text"', { status: 400 }, { 'content-type': 'application/json' }));
   cases.push(send('invalid JSON', '{"code": "abc",', { status: 400 }, { 'content-type': 'application/json' }));
-  cases.push(send('JSON with a trailing comment', '{"a": 1} // hi', { status: 400 }, { 'content-type': 'application/json' }));
-  cases.push(send('text/plain', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'text/plain' }));
-  cases.push(send('text/plain holding JSON', JSON.stringify({ code: 'abc' }), { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'text/plain' }));
-  cases.push(send('application/xml', '<code>abc</code>', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'application/xml' }));
-  cases.push(send('application/json; charset=latin1 with a bad body', '{', { status: 400 }, { 'content-type': 'application/json; charset=latin1' }));
-  cases.push(send('form-urlencoded', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'application/x-www-form-urlencoded' }));
-  cases.push(send('a body over 64 KB', JSON.stringify({ content: 'x'.repeat(70 * 1024) }), { status: 413, code: 'PAYLOAD_TOO_LARGE' }, { 'content-type': 'application/json' }));
-  cases.push(send('a body over 64 KB of CJK', JSON.stringify({ content: '长'.repeat(30 * 1024) }), { status: 413, code: 'PAYLOAD_TOO_LARGE' }, { 'content-type': 'application/json' }));
+  cases.push(
+    send('JSON with a trailing comment', '{"a": 1} // hi', { status: 400 }, { 'content-type': 'application/json' }),
+  );
+  cases.push(
+    send('text/plain', 'code=abc', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }, { 'content-type': 'text/plain' }),
+  );
+  cases.push(
+    send(
+      'text/plain holding JSON',
+      JSON.stringify({ code: 'abc' }),
+      { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      { 'content-type': 'text/plain' },
+    ),
+  );
+  cases.push(
+    send(
+      'application/xml',
+      '<code>abc</code>',
+      { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      { 'content-type': 'application/xml' },
+    ),
+  );
+  cases.push(
+    send(
+      'application/json; charset=latin1 with a bad body',
+      '{',
+      { status: 400 },
+      { 'content-type': 'application/json; charset=latin1' },
+    ),
+  );
+  cases.push(
+    send(
+      'form-urlencoded',
+      'code=abc',
+      { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ),
+  );
+  cases.push(
+    send(
+      'a body over 64 KB',
+      JSON.stringify({ content: 'x'.repeat(70 * 1024) }),
+      { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+      { 'content-type': 'application/json' },
+    ),
+  );
+  cases.push(
+    send(
+      'a body over 64 KB of CJK',
+      JSON.stringify({ content: '长'.repeat(30 * 1024) }),
+      { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+      { 'content-type': 'application/json' },
+    ),
+  );
   cases.push({
     name: `${route.label}: __proto__ key`,
     who: route.who,
@@ -389,39 +541,180 @@ function bodyCases(route: BodyRoute): Case[] {
   return cases;
 }
 
-const get = (name: string, who: Who, url: (ctx: Ctx) => string, extra: Partial<Case> = {}): Case => ({ name, who, request: (ctx) => ({ method: 'GET', url: url(ctx) }), status: 400, ...extra });
-const post = (name: string, who: Who, url: (ctx: Ctx) => string, extra: Partial<Case> = {}): Case => ({ name, who, request: (ctx) => ({ method: 'POST', url: url(ctx) }), status: 400, ...extra });
+const get = (name: string, who: Who, url: (ctx: Ctx) => string, extra: Partial<Case> = {}): Case => ({
+  name,
+  who,
+  request: (ctx) => ({ method: 'GET', url: url(ctx) }),
+  status: 400,
+  ...extra,
+});
+const post = (name: string, who: Who, url: (ctx: Ctx) => string, extra: Partial<Case> = {}): Case => ({
+  name,
+  who,
+  request: (ctx) => ({ method: 'POST', url: url(ctx) }),
+  status: 400,
+  ...extra,
+});
 const enc = encodeURIComponent;
 
 /** Ids in a path: not hex, too short, too long, an operator object, a path trick, a huge one. */
-const BAD_IDS = ['%ED%A0%80', '%E4%B8', '%', 'xyz', '123', '0123456789abcdef0123456', '0123456789abcdef012345678', 'ZZZZZZZZZZZZZZZZZZZZZZZZ', enc('{"$gt":""}'), enc('[$ne]=1'), '..%2F..%2Fetc%2Fpasswd', '%00', enc('\ud800'.replace(/[\ud800]/, '%ED%A0%80')), 'a'.repeat(5000)];
+const BAD_IDS = [
+  '%ED%A0%80',
+  '%E4%B8',
+  '%',
+  'xyz',
+  '123',
+  '0123456789abcdef0123456',
+  '0123456789abcdef012345678',
+  'ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  enc('{"$gt":""}'),
+  enc('[$ne]=1'),
+  '..%2F..%2Fetc%2Fpasswd',
+  '%00',
+  enc('\ud800'.replace(/[\ud800]/, '%ED%A0%80')),
+  'a'.repeat(5000),
+];
 
-const ID_ROUTES: { label: string; who: Who; method: 'GET' | 'POST' | 'PATCH'; url: (id: string) => string; payload?: object }[] = [
+const ID_ROUTES: {
+  label: string;
+  who: Who;
+  method: 'GET' | 'POST' | 'PATCH';
+  url: (id: string) => string;
+  payload?: object;
+}[] = [
   { label: 'GET /studios/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/studios/${id}` },
   { label: 'GET /admin/studios/:id', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}` },
-  { label: 'POST /admin/invites/:id/revoke', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/invites/${id}/revoke` },
-  { label: 'PATCH /admin/studios/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/studios/${id}`, payload: { intro: '简介' } },
-  { label: 'PATCH /admin/members/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/members/${id}`, payload: { title: '委员' } },
-  { label: 'POST /admin/members/:id/invites', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/members/${id}/invites` },
+  {
+    label: 'POST /admin/invites/:id/revoke',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/admin/invites/${id}/revoke`,
+  },
+  {
+    label: 'PATCH /admin/studios/:id',
+    who: 'admin',
+    method: 'PATCH',
+    url: (id) => `/api/v1/admin/studios/${id}`,
+    payload: { intro: '简介' },
+  },
+  {
+    label: 'PATCH /admin/members/:id',
+    who: 'admin',
+    method: 'PATCH',
+    url: (id) => `/api/v1/admin/members/${id}`,
+    payload: { title: '委员' },
+  },
+  {
+    label: 'POST /admin/members/:id/invites',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/admin/members/${id}/invites`,
+  },
   { label: 'GET /uploads/:id', who: 'resident', method: 'GET', url: (id) => `/api/v1/uploads/${id}` },
   { label: 'GET /tickets/:id', who: 'resident', method: 'GET', url: (id) => `/api/v1/tickets/${id}` },
-  { label: 'POST /tickets/:id/replies', who: 'member', method: 'POST', url: (id) => `/api/v1/tickets/${id}/replies`, payload: { content: '回复' } },
-  { label: 'POST /tickets/:id/assign', who: 'member', method: 'POST', url: (id) => `/api/v1/tickets/${id}/assign`, payload: { memberId: new Types.ObjectId().toHexString() } },
-  { label: 'POST /tickets/:id/resolve', who: 'member', method: 'POST', url: (id) => `/api/v1/tickets/${id}/resolve`, payload: {} },
-  { label: 'POST /tickets/:id/rating', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/rating`, payload: { score: 3 } },
-  { label: 'POST /tickets/:id/reopen', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/reopen`, payload: { reason: '没有解决' } },
-  { label: 'POST /admin/notifications/:id/retry', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/notifications/${id}/retry` },
-  { label: 'GET /admin/studios/:id/qrcode', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/qrcode` },
-  { label: 'PATCH /admin/outcomes/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/outcomes/${id}`, payload: { status: 'adopted' } },
+  {
+    label: 'POST /tickets/:id/replies',
+    who: 'member',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/replies`,
+    payload: { content: '回复' },
+  },
+  {
+    label: 'POST /tickets/:id/assign',
+    who: 'member',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/assign`,
+    payload: { memberId: new Types.ObjectId().toHexString() },
+  },
+  {
+    label: 'POST /tickets/:id/resolve',
+    who: 'member',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/resolve`,
+    payload: {},
+  },
+  {
+    label: 'POST /tickets/:id/rating',
+    who: 'resident',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/rating`,
+    payload: { score: 3 },
+  },
+  {
+    label: 'POST /tickets/:id/reopen',
+    who: 'resident',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/reopen`,
+    payload: { reason: '没有解决' },
+  },
+  {
+    label: 'POST /admin/notifications/:id/retry',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/admin/notifications/${id}/retry`,
+  },
+  {
+    label: 'GET /admin/studios/:id/qrcode',
+    who: 'admin',
+    method: 'GET',
+    url: (id) => `/api/v1/admin/studios/${id}/qrcode`,
+  },
+  {
+    label: 'PATCH /admin/outcomes/:id',
+    who: 'admin',
+    method: 'PATCH',
+    url: (id) => `/api/v1/admin/outcomes/${id}`,
+    payload: { status: 'adopted' },
+  },
   { label: 'GET /studios/:id/stats', who: 'admin', method: 'GET', url: (id) => `/api/v1/studios/${id}/stats` },
-  { label: 'GET /admin/studios/:id/stars', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/stars` },
-  { label: 'POST /tickets/:id/follow-up', who: 'resident', method: 'POST', url: (id) => `/api/v1/tickets/${id}/follow-up`, payload: { settled: true } },
-  { label: 'POST /admin/uploads/:id/check', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/uploads/${id}/check`, payload: { verdict: 'pass' } },
-  { label: 'PATCH /admin/projects/:id', who: 'admin', method: 'PATCH', url: (id) => `/api/v1/admin/projects/${id}`, payload: { title: '项目' } },
+  {
+    label: 'GET /admin/studios/:id/stars',
+    who: 'admin',
+    method: 'GET',
+    url: (id) => `/api/v1/admin/studios/${id}/stars`,
+  },
+  {
+    label: 'POST /tickets/:id/follow-up',
+    who: 'resident',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/follow-up`,
+    payload: { settled: true },
+  },
+  {
+    label: 'POST /admin/uploads/:id/check',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/admin/uploads/${id}/check`,
+    payload: { verdict: 'pass' },
+  },
+  {
+    label: 'PATCH /admin/projects/:id',
+    who: 'admin',
+    method: 'PATCH',
+    url: (id) => `/api/v1/admin/projects/${id}`,
+    payload: { title: '项目' },
+  },
   { label: 'GET /members/:id', who: 'anonymous', method: 'GET', url: (id) => `/api/v1/members/${id}` },
-  { label: 'GET /admin/studios/:id/poster', who: 'admin', method: 'GET', url: (id) => `/api/v1/admin/studios/${id}/poster` },
-  { label: 'POST /admin/studios/:id/star', who: 'admin', method: 'POST', url: (id) => `/api/v1/admin/studios/${id}/star`, payload: { star: 4, reason: '测试理由' } },
-  { label: 'POST /tickets/:id/moderation', who: 'admin', method: 'POST', url: (id) => `/api/v1/tickets/${id}/moderation`, payload: { decision: 'approve' } },
+  {
+    label: 'GET /admin/studios/:id/poster',
+    who: 'admin',
+    method: 'GET',
+    url: (id) => `/api/v1/admin/studios/${id}/poster`,
+  },
+  {
+    label: 'POST /admin/studios/:id/star',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/admin/studios/${id}/star`,
+    payload: { star: 4, reason: '测试理由' },
+  },
+  {
+    label: 'POST /tickets/:id/moderation',
+    who: 'admin',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/moderation`,
+    payload: { decision: 'approve' },
+  },
 ];
 
 const idCases: Case[] = ID_ROUTES.flatMap((route) => [
@@ -431,22 +724,41 @@ const idCases: Case[] = ID_ROUTES.flatMap((route) => [
     request: () => ({ method: route.method, url: route.url(id), ...(route.payload ? { payload: route.payload } : {}) }),
     status: 400,
     code: 'VALIDATION_FAILED',
-    })),
+  })),
   {
     name: `${route.label}: well-formed id of nothing`,
     who: route.who,
-    request: () => ({ method: route.method, url: route.url(new Types.ObjectId().toHexString()), ...(route.payload ? { payload: route.payload } : {}) }),
+    request: () => ({
+      method: route.method,
+      url: route.url(new Types.ObjectId().toHexString()),
+      ...(route.payload ? { payload: route.payload } : {}),
+    }),
     status: 404,
   },
 ]);
 
 const QUERY_CASES: Case[] = [
-  ...['limit=0', 'limit=101', 'limit=-1', 'limit=abc', 'limit=1.5', 'limit=1e3', `cursor=${'c'.repeat(201)}`, 'q=', `q=${'长'.repeat(41)}`, `town=${'长'.repeat(41)}`, `sector=`].map((q) =>
+  ...[
+    'limit=0',
+    'limit=101',
+    'limit=-1',
+    'limit=abc',
+    'limit=1.5',
+    'limit=1e3',
+    `cursor=${'c'.repeat(201)}`,
+    'q=',
+    `q=${'长'.repeat(41)}`,
+    `town=${'长'.repeat(41)}`,
+    `sector=`,
+  ].map((q) =>
     get(`GET /studios?${q.slice(0, 30)}`, 'anonymous', () => `/api/v1/studios?${q}`, { code: 'VALIDATION_FAILED' }),
   ),
-  ...['cursor=!!!', 'cursor=eyJ9', `cursor=${enc('{"$gt":""}')}`, `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`].map((q) =>
-    get(`GET /studios?${q}`, 'anonymous', () => `/api/v1/studios?${q}`),
-  ),
+  ...[
+    'cursor=!!!',
+    'cursor=eyJ9',
+    `cursor=${enc('{"$gt":""}')}`,
+    `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`,
+  ].map((q) => get(`GET /studios?${q}`, 'anonymous', () => `/api/v1/studios?${q}`)),
   ...[
     'limit=0',
     'limit=101',
@@ -460,114 +772,316 @@ const QUERY_CASES: Case[] = [
     'assignee=someone',
     `cursor=${'c'.repeat(201)}`,
   ].map((q) => get(`GET /tickets?${q}`, 'member', () => `/api/v1/tickets?${q}`, { code: 'VALIDATION_FAILED' })),
-  ...['cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA', `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`, `cursor=${Buffer.from('["x",1]').toString('base64url')}`, `cursor=${enc('\ud800'.replace(/[\ud800]/, '%ED%A0%80'))}`].map((q) =>
-    get(`GET /tickets?${q}`, 'member', () => `/api/v1/tickets?${q}`),
+  ...[
+    'cursor=!!!',
+    'cursor=eyJ9',
+    'cursor=AAAA',
+    `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`,
+    `cursor=${Buffer.from('["x",1]').toString('base64url')}`,
+    `cursor=${enc('\ud800'.replace(/[\ud800]/, '%ED%A0%80'))}`,
+  ].map((q) => get(`GET /tickets?${q}`, 'member', () => `/api/v1/tickets?${q}`)),
+  ...[
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'state=bogus',
+    'state=',
+    'state=active&state=retired',
+    `state=${enc('{"$ne":null}')}`,
+    `q=${'长'.repeat(41)}`,
+    'q=',
+    `town=${'长'.repeat(41)}`,
+    'sector=',
+    `cursor=${'c'.repeat(201)}`,
+  ].map((q) =>
+    get(`GET /admin/studios?${q.slice(0, 30)}`, 'admin', () => `/api/v1/admin/studios?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  ...['limit=0', 'limit=101', 'limit=abc', 'state=bogus', 'state=', 'state=active&state=retired', `state=${enc('{"$ne":null}')}`, `q=${'长'.repeat(41)}`, 'q=', `town=${'长'.repeat(41)}`, 'sector=', `cursor=${'c'.repeat(201)}`].map((q) =>
-    get(`GET /admin/studios?${q.slice(0, 30)}`, 'admin', () => `/api/v1/admin/studios?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...['cursor=!!!', 'cursor=eyJ9', `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`].map((q) =>
+    get(`GET /admin/studios?${q}`, 'admin', () => `/api/v1/admin/studios?${q}`),
   ),
-  ...['cursor=!!!', 'cursor=eyJ9', `cursor=${Buffer.from('{"id":"zz"}').toString('base64url')}`].map((q) => get(`GET /admin/studios?${q}`, 'admin', () => `/api/v1/admin/studios?${q}`)),
-  ...['', 'studioId=', 'studioId=xyz', `studioId=${enc('{"$gt":""}')}`, 'status=bogus', 'limit=0', 'limit=101', 'limit=abc'].map((q) =>
-    get(`GET /admin/invites?${q}`, 'admin', (ctx) => `/api/v1/admin/invites?${q.startsWith('studioId') || q === '' ? q : `studioId=${ctx.scratchStudioId}&${q}`}`, { code: 'VALIDATION_FAILED' }),
+  ...[
+    '',
+    'studioId=',
+    'studioId=xyz',
+    `studioId=${enc('{"$gt":""}')}`,
+    'status=bogus',
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+  ].map((q) =>
+    get(
+      `GET /admin/invites?${q}`,
+      'admin',
+      (ctx) =>
+        `/api/v1/admin/invites?${q.startsWith('studioId') || q === '' ? q : `studioId=${ctx.scratchStudioId}&${q}`}`,
+      { code: 'VALIDATION_FAILED' },
+    ),
   ),
   ...['limit=0', 'limit=abc', 'studioId=xyz', `q=${'长'.repeat(41)}`, 'q=', 'cursor=!!!', 'cursor=eyJ9'].map((q) =>
     get(`GET /admin/members?${q}`, 'admin', () => `/api/v1/admin/members?${q}`),
   ),
-  ...['unread=maybe', 'unread=2', 'limit=0', 'limit=abc', 'cursor=!!!', 'cursor=eyJ9', `cursor=${'c'.repeat(201)}`].map((q) =>
-    get(`GET /me/notifications?${q}`, 'resident', () => `/api/v1/me/notifications?${q}`),
+  ...['unread=maybe', 'unread=2', 'limit=0', 'limit=abc', 'cursor=!!!', 'cursor=eyJ9', `cursor=${'c'.repeat(201)}`].map(
+    (q) => get(`GET /me/notifications?${q}`, 'resident', () => `/api/v1/me/notifications?${q}`),
   ),
-  ...['limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA'].map((q) => get(`GET /admin/notifications/failed?${q}`, 'admin', () => `/api/v1/admin/notifications/failed?${q}`)),
-  ...['exp=abc', 'exp=-1', `exp=${'9'.repeat(13)}`, 'sig=xyz', `sig=${'g'.repeat(64)}`, `sig=${'0'.repeat(63)}`].map((q) =>
-    get(`GET /uploads/:id?${q}`, 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...['limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', 'cursor=AAAA'].map((q) =>
+    get(`GET /admin/notifications/failed?${q}`, 'admin', () => `/api/v1/admin/notifications/failed?${q}`),
   ),
-  ...['type=bogus', 'type=', 'type=h5&type=wxacode', 'width=279', 'width=1281', 'width=abc', 'width=1.5', 'width=-430', `type=${enc('{"$gt":""}')}`].map((q) =>
-    get(`GET /admin/studios/:id/qrcode?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/qrcode?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...['exp=abc', 'exp=-1', `exp=${'9'.repeat(13)}`, 'sig=xyz', `sig=${'g'.repeat(64)}`, `sig=${'0'.repeat(63)}`].map(
+    (q) =>
+      get(`GET /uploads/:id?${q}`, 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?${q}`, {
+        code: 'VALIDATION_FAILED',
+      }),
   ),
-  ...['from=2026-13-01', 'from=abc', 'to=2026-1-5', 'from=2026-02-30', 'from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', 'groupBy=bogus', 'groupBy=', `from=${enc('{"$gt":""}')}`, 'from=2026-03-01&from=2026-03-02'].map((q) =>
-    get(`GET /admin/stats?${q}`, 'admin', () => `/api/v1/admin/stats?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...[
+    'type=bogus',
+    'type=',
+    'type=h5&type=wxacode',
+    'width=279',
+    'width=1281',
+    'width=abc',
+    'width=1.5',
+    'width=-430',
+    `type=${enc('{"$gt":""}')}`,
+  ].map((q) =>
+    get(`GET /admin/studios/:id/qrcode?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/qrcode?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  ...['format=pdf', 'format=', 'format=CSV', 'format=csv&groupBy=nobody', 'format=xlsx&from=2026-02-31', 'format=csv&from=2026-03-10&to=2026-03-01'].map((q) =>
-    get(`GET /admin/stats/export?${q}`, 'admin', () => `/api/v1/admin/stats/export?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...[
+    'from=2026-13-01',
+    'from=abc',
+    'to=2026-1-5',
+    'from=2026-02-30',
+    'from=2026-03-10&to=2026-03-01',
+    'from=2020-01-01&to=2026-01-01',
+    'groupBy=bogus',
+    'groupBy=',
+    `from=${enc('{"$gt":""}')}`,
+    'from=2026-03-01&from=2026-03-02',
+  ].map((q) => get(`GET /admin/stats?${q}`, 'admin', () => `/api/v1/admin/stats?${q}`, { code: 'VALIDATION_FAILED' })),
+  ...[
+    'format=pdf',
+    'format=',
+    'format=CSV',
+    'format=csv&groupBy=nobody',
+    'format=xlsx&from=2026-02-31',
+    'format=csv&from=2026-03-10&to=2026-03-01',
+  ].map((q) =>
+    get(`GET /admin/stats/export?${q}`, 'admin', () => `/api/v1/admin/stats/export?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  ...['from=2026-13-01', 'from=abc', 'to=2026-1-5', 'from=2026-02-30', 'from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', `from=${enc('{"$gt":""}')}`, 'from=2026-03-01&from=2026-03-02'].map((q) =>
-    get(`GET /studios/:id/stats?${q}`, 'member', (ctx) => `/api/v1/studios/${ctx.studioId}/stats?${q}`, { code: 'VALIDATION_FAILED' }),
+  ...[
+    'from=2026-13-01',
+    'from=abc',
+    'to=2026-1-5',
+    'from=2026-02-30',
+    'from=2026-03-10&to=2026-03-01',
+    'from=2020-01-01&to=2026-01-01',
+    `from=${enc('{"$gt":""}')}`,
+    'from=2026-03-01&from=2026-03-02',
+  ].map((q) =>
+    get(`GET /studios/:id/stats?${q}`, 'member', (ctx) => `/api/v1/studios/${ctx.studioId}/stats?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
   // A member asking for a studio they are not in: refused before anything is read, with a Chinese reason.
-  get('GET /studios/:id/stats: another studio', 'member', (ctx) => `/api/v1/studios/${ctx.scratchStudioId}/stats`, { status: 403, code: 'FORBIDDEN' }),
+  get('GET /studios/:id/stats: another studio', 'member', (ctx) => `/api/v1/studios/${ctx.scratchStudioId}/stats`, {
+    status: 403,
+    code: 'FORBIDDEN',
+  }),
   // A star change in the studio edit needs its reason (it goes into the star history).
-  ...[{ star: 2 }, { star: 2, starReason: '' }, { star: 2, starReason: '  ' }, { star: 2, starReason: '一' }, { star: 0, starReason: '清零理由' }, { star: 6, starReason: '太高理由' }].map<Case>((payload) => ({
+  ...[
+    { star: 2 },
+    { star: 2, starReason: '' },
+    { star: 2, starReason: '  ' },
+    { star: 2, starReason: '一' },
+    { star: 0, starReason: '清零理由' },
+    { star: 6, starReason: '太高理由' },
+  ].map<Case>((payload) => ({
     name: `PATCH /admin/studios/:id star without a usable reason: ${JSON.stringify(payload)}`,
     who: 'admin',
     request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload }),
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
-  ...['kind=none', 'kind=bogus', 'status=bogus', 'studioId=xyz', 'from=2026-13-01', 'to=yesterday', 'from=2026-03-10&to=2026-03-01', 'limit=0', 'limit=101', 'cursor=!!!', 'cursor=eyJ9', `kind=${enc('{"$ne":null}')}`].map((q) =>
-    get(`GET /admin/outcomes?${q}`, 'admin', () => `/api/v1/admin/outcomes?${q}`),
-  ),
+  ...[
+    'kind=none',
+    'kind=bogus',
+    'status=bogus',
+    'studioId=xyz',
+    'from=2026-13-01',
+    'to=yesterday',
+    'from=2026-03-10&to=2026-03-01',
+    'limit=0',
+    'limit=101',
+    'cursor=!!!',
+    'cursor=eyJ9',
+    `kind=${enc('{"$ne":null}')}`,
+  ].map((q) => get(`GET /admin/outcomes?${q}`, 'admin', () => `/api/v1/admin/outcomes?${q}`)),
   ...['format=pdf', 'format=csv&kind=none', 'format=xlsx&status=done', 'format=csv&from=2026-02-30x'].map((q) =>
-    get(`GET /admin/outcomes/export?${q}`, 'admin', () => `/api/v1/admin/outcomes/export?${q}`, { code: 'VALIDATION_FAILED' }),
+    get(`GET /admin/outcomes/export?${q}`, 'admin', () => `/api/v1/admin/outcomes/export?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  { name: 'PATCH /admin/outcomes/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
-  ...[{ star: 6, reason: '太高' }, { star: 0, reason: '太低' }, { star: '4', reason: '字符串' }, { star: 3.5, reason: '小数' }, { reason: '缺星级' }, { star: 4, reason: '一' }, { star: { $gt: 0 }, reason: '注入' }, { star: [4], reason: '数组' }].map<Case>((payload) => ({
+  {
+    name: 'PATCH /admin/outcomes/:id: empty patch',
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/outcomes/${ctx.studioId}`, payload: {} }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  ...[
+    { star: 6, reason: '太高' },
+    { star: 0, reason: '太低' },
+    { star: '4', reason: '字符串' },
+    { star: 3.5, reason: '小数' },
+    { reason: '缺星级' },
+    { star: 4, reason: '一' },
+    { star: { $gt: 0 }, reason: '注入' },
+    { star: [4], reason: '数组' },
+  ].map<Case>((payload) => ({
     name: `POST /admin/studios/:id/star: ${JSON.stringify(payload).slice(0, 40)}`,
     who: 'admin',
     request: (ctx) => ({ method: 'POST', url: `/api/v1/admin/studios/${ctx.scratchStudioId}/star`, payload }),
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
-  ...['year=1999', 'year=2101', 'year=abc', 'year=2026.5', 'memberId=xyz', 'studioId=xyz', 'active=maybe', 'limit=0', 'cursor=!!!', `memberId=${enc('{"$ne":null}')}`].map((q) =>
-    get(`GET /admin/projects?${q}`, 'admin', () => `/api/v1/admin/projects?${q}`),
+  ...[
+    'year=1999',
+    'year=2101',
+    'year=abc',
+    'year=2026.5',
+    'memberId=xyz',
+    'studioId=xyz',
+    'active=maybe',
+    'limit=0',
+    'cursor=!!!',
+    `memberId=${enc('{"$ne":null}')}`,
+  ].map((q) => get(`GET /admin/projects?${q}`, 'admin', () => `/api/v1/admin/projects?${q}`)),
+  ...['format=pdf', 'format=csv&year=3000', 'format=xlsx&studioId=1'].map((q) =>
+    get(`GET /admin/projects/export?${q}`, 'admin', () => `/api/v1/admin/projects/export?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  ...['format=pdf', 'format=csv&year=3000', 'format=xlsx&studioId=1'].map((q) => get(`GET /admin/projects/export?${q}`, 'admin', () => `/api/v1/admin/projects/export?${q}`, { code: 'VALIDATION_FAILED' })),
-  ...['format=doc', 'includeRetired=maybe', 'format=csv&includeRetired=2'].map((q) => get(`GET /admin/service-items/export?${q}`, 'admin', () => `/api/v1/admin/service-items/export?${q}`, { code: 'VALIDATION_FAILED' })),
-  { name: 'PATCH /admin/projects/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${ctx.studioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
-  ...['format=svg', 'format=', 'format=PDF', 'format=pdf&format=png'].map((q) => get(`GET /admin/studios/:id/poster?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/poster?${q}`, { code: 'VALIDATION_FAILED' })),
-  ...['format=png', 'format=rar', 'format=', 'town=', `sector=${'长'.repeat(41)}`].map((q) => get(`GET /admin/posters?${q}`, 'admin', () => `/api/v1/admin/posters?${q}`, { code: 'VALIDATION_FAILED' })),
-  get('GET /uploads/:id with an expired signature', 'anonymous', (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`, { status: 404 }),
+  ...['format=doc', 'includeRetired=maybe', 'format=csv&includeRetired=2'].map((q) =>
+    get(`GET /admin/service-items/export?${q}`, 'admin', () => `/api/v1/admin/service-items/export?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
+  ),
+  {
+    name: 'PATCH /admin/projects/:id: empty patch',
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/projects/${ctx.studioId}`, payload: {} }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  ...['format=svg', 'format=', 'format=PDF', 'format=pdf&format=png'].map((q) =>
+    get(`GET /admin/studios/:id/poster?${q}`, 'admin', (ctx) => `/api/v1/admin/studios/${ctx.studioId}/poster?${q}`, {
+      code: 'VALIDATION_FAILED',
+    }),
+  ),
+  ...['format=png', 'format=rar', 'format=', 'town=', `sector=${'长'.repeat(41)}`].map((q) =>
+    get(`GET /admin/posters?${q}`, 'admin', () => `/api/v1/admin/posters?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  get(
+    'GET /uploads/:id with an expired signature',
+    'anonymous',
+    (ctx) => `/api/v1/uploads/${ctx.uploadId}?exp=1&sig=${'0'.repeat(64)}`,
+    { status: 404 },
+  ),
   ...['a'.repeat(33), enc('s=hnyw"><script>'), enc('s=\u0000'), enc('s=工作室'), enc('{"$gt":""}')].map((scene) =>
-    get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, { code: 'VALIDATION_FAILED' }),
+    get(`GET /studios/by-scene/${scene.slice(0, 24)}`, 'anonymous', () => `/api/v1/studios/by-scene/${scene}`, {
+      code: 'VALIDATION_FAILED',
+    }),
   ),
-  get('GET /studios/by-scene/%ED%A0%80 (malformed escape)', 'anonymous', () => '/api/v1/studios/by-scene/%ED%A0%80', { code: 'VALIDATION_FAILED' }),
-  get('GET /studios/by-scene/ of 200 characters', 'anonymous', () => `/api/v1/studios/by-scene/${'s'.repeat(200)}`, { code: 'VALIDATION_FAILED' }),
+  get('GET /studios/by-scene/%ED%A0%80 (malformed escape)', 'anonymous', () => '/api/v1/studios/by-scene/%ED%A0%80', {
+    code: 'VALIDATION_FAILED',
+  }),
+  get('GET /studios/by-scene/ of 200 characters', 'anonymous', () => `/api/v1/studios/by-scene/${'s'.repeat(200)}`, {
+    code: 'VALIDATION_FAILED',
+  }),
   ...['s=', 's=ZZZZ', 'x=hnyw', 's=a', 's=nosuchstudio'].map((scene) =>
-    get(`GET /studios/by-scene/${scene}`, 'anonymous', () => `/api/v1/studios/by-scene/${enc(scene)}`, { status: 404, code: 'STUDIO_NOT_FOUND' }),
+    get(`GET /studios/by-scene/${scene}`, 'anonymous', () => `/api/v1/studios/by-scene/${enc(scene)}`, {
+      status: 404,
+      code: 'STUDIO_NOT_FOUND',
+    }),
   ),
 ];
 
-const ticketPost = (name: string, payload: (ctx: Ctx) => object | string, extra: Partial<Case> & { headers?: Record<string, string> } = {}): Case => ({
+const ticketPost = (
+  name: string,
+  payload: (ctx: Ctx) => object | string,
+  extra: Partial<Case> & { headers?: Record<string, string> } = {},
+): Case => ({
   name: `POST /tickets: ${name}`,
   who: 'resident',
-  request: (ctx) => ({ method: 'POST', url: '/api/v1/tickets', payload: payload(ctx), headers: { ...freshKey(), ...(extra.headers ?? {}) } }),
+  request: (ctx) => ({
+    method: 'POST',
+    url: '/api/v1/tickets',
+    payload: payload(ctx),
+    headers: { ...freshKey(), ...(extra.headers ?? {}) },
+  }),
   status: 400,
   ...extra,
 });
-const validTicket = (ctx: Ctx) => ({ studioId: ctx.studioId, category: 'help', content: '楼下餐馆油烟太大，影响居民生活。' });
+const validTicket = (ctx: Ctx) => ({
+  studioId: ctx.studioId,
+  category: 'help',
+  content: '楼下餐馆油烟太大，影响居民生活。',
+});
 
 const SPECIFIC_CASES: Case[] = [
   // Headers
   ...[undefined, '', 'short', 'has space in it', 'bad/char!', 'k'.repeat(129), '{"$gt":""}'].map<Case>((key) => ({
     name: `POST /tickets: Idempotency-Key ${JSON.stringify(key)?.slice(0, 20)}`,
     who: 'resident',
-    request: (ctx) => ({ method: 'POST', url: '/api/v1/tickets', payload: validTicket(ctx), headers: key === undefined ? {} : { 'idempotency-key': key } }),
+    request: (ctx) => ({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      payload: validTicket(ctx),
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    }),
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
   ...['', 'short', 'has space in it', 'k'.repeat(129), '{"$gt":""}'].map<Case>((key) => ({
     name: `POST /tickets/:id/replies: Idempotency-Key ${JSON.stringify(key).slice(0, 20)}`,
     who: 'member',
-    request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`, payload: { content: '回复' }, headers: { 'idempotency-key': key } }),
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`,
+      payload: { content: '回复' },
+      headers: { 'idempotency-key': key },
+    }),
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
-  ...['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer not.a.jwt', 'Bearer a.b', `Bearer ${'x'.repeat(8000)}`, 'bearer\u0000x', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.'].map<Case>((value) => ({
+  ...[
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'Bearer not.a.jwt',
+    'Bearer a.b',
+    `Bearer ${'x'.repeat(8000)}`,
+    'bearer\u0000x',
+    'Bearer eyJhbGciOiJIUzI1NiJ9.e30.',
+  ].map<Case>((value) => ({
     name: `GET /tickets: Authorization ${JSON.stringify(value).slice(0, 30)}`,
     who: 'anonymous',
     request: () => ({ method: 'GET', url: '/api/v1/tickets', headers: { authorization: value } }),
     status: 401,
   })),
   // Correctly signed tokens with claims of the wrong shape (a leaked secret is not the threat here; sloppy claim handling is).
-  ...[{ sub: { $gt: '' }, role: 'resident' }, { sub: ['x'], role: 'admin' }, { sub: '0123456789abcdef01234567', role: 'superuser' }, { sub: '0123456789abcdef01234567', role: { $ne: null } }, { role: 'resident' }].map<Case>((claims, i) => ({
+  ...[
+    { sub: { $gt: '' }, role: 'resident' },
+    { sub: ['x'], role: 'admin' },
+    { sub: '0123456789abcdef01234567', role: 'superuser' },
+    { sub: '0123456789abcdef01234567', role: { $ne: null } },
+    { role: 'resident' },
+  ].map<Case>((claims, i) => ({
     name: `GET /tickets: signed token with odd claims #${i}`,
     who: 'anonymous',
     request: () => ({ method: 'GET', url: '/api/v1/tickets', headers: bearer(signJwt(claims as never, SECRET.value)) }),
@@ -575,72 +1089,413 @@ const SPECIFIC_CASES: Case[] = [
   })),
 
   // Submit: rules beyond the schema
-  ticketPost('content of only spaces', (ctx) => ({ ...validTicket(ctx), content: '          ' }), { code: 'CONTENT_TOO_SHORT' }),
-  ticketPost('content of zero-width characters', (ctx) => ({ ...validTicket(ctx), content: '\u200b\u200b\u200b\u200b\u200b\u200b' })),
-  ticketPost('content of 4 emoji (surrogate pairs count as one)', (ctx) => ({ ...validTicket(ctx), content: '😀😀😀' })),
-  ticketPost('studio that does not exist', (ctx) => ({ ...validTicket(ctx), studioId: new Types.ObjectId().toHexString() }), { status: 404, code: 'STUDIO_NOT_FOUND' }),
-  ticketPost('image that does not exist', (ctx) => ({ ...validTicket(ctx), images: [new Types.ObjectId().toHexString()] }), { code: 'IMAGES_INVALID' }),
-  ticketPost('the same image twice', (ctx) => ({ ...validTicket(ctx), images: [ctx.uploadId, ctx.uploadId] }), { code: 'VALIDATION_FAILED' }),
-  ticketPost('ten images', (ctx) => ({ ...validTicket(ctx), images: Array.from({ length: 10 }, () => new Types.ObjectId().toHexString()) }), { code: 'VALIDATION_FAILED' }),
-  ...['1381234567', '138123456789', '23812345678', '+8613812345678', '138-1234-5678', '１３８１２３４５６７８'].map((phone) =>
-    ticketPost(`contactPhone ${phone}`, (ctx) => ({ ...validTicket(ctx), contactPhone: phone }), { code: 'VALIDATION_FAILED' }),
+  ticketPost('content of only spaces', (ctx) => ({ ...validTicket(ctx), content: '          ' }), {
+    code: 'CONTENT_TOO_SHORT',
+  }),
+  ticketPost('content of zero-width characters', (ctx) => ({
+    ...validTicket(ctx),
+    content: '\u200b\u200b\u200b\u200b\u200b\u200b',
+  })),
+  ticketPost('content of 4 emoji (surrogate pairs count as one)', (ctx) => ({
+    ...validTicket(ctx),
+    content: '😀😀😀',
+  })),
+  ticketPost(
+    'studio that does not exist',
+    (ctx) => ({ ...validTicket(ctx), studioId: new Types.ObjectId().toHexString() }),
+    { status: 404, code: 'STUDIO_NOT_FOUND' },
+  ),
+  ticketPost(
+    'image that does not exist',
+    (ctx) => ({ ...validTicket(ctx), images: [new Types.ObjectId().toHexString()] }),
+    { code: 'IMAGES_INVALID' },
+  ),
+  ticketPost('the same image twice', (ctx) => ({ ...validTicket(ctx), images: [ctx.uploadId, ctx.uploadId] }), {
+    code: 'VALIDATION_FAILED',
+  }),
+  ticketPost(
+    'ten images',
+    (ctx) => ({ ...validTicket(ctx), images: Array.from({ length: 10 }, () => new Types.ObjectId().toHexString()) }),
+    { code: 'VALIDATION_FAILED' },
+  ),
+  ...['1381234567', '138123456789', '23812345678', '+8613812345678', '138-1234-5678', '１３８１２３４５６７８'].map(
+    (phone) =>
+      ticketPost(`contactPhone ${phone}`, (ctx) => ({ ...validTicket(ctx), contactPhone: phone }), {
+        code: 'VALIDATION_FAILED',
+      }),
   ),
   ticketPost('contactName empty', (ctx) => ({ ...validTicket(ctx), contactName: '' }), { code: 'VALIDATION_FAILED' }),
-  ticketPost('risky content', (ctx) => ({ ...validTicket(ctx), content: '这里有违禁词，请处理一下' }), { code: 'CONTENT_RISKY' }),
+  ticketPost('risky content', (ctx) => ({ ...validTicket(ctx), content: '这里有违禁词，请处理一下' }), {
+    code: 'CONTENT_RISKY',
+  }),
 
   // Replies, assignment, rating, reopening: rules beyond the schema
-  { name: 'POST /tickets/:id/replies: content of only spaces', who: 'member', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`, payload: { content: '   ' } }), status: 400 },
-  { name: 'POST /tickets/:id/replies: empty content', who: 'member', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`, payload: { content: '' } }), status: 400 },
-  { name: 'POST /tickets/:id/assign: member that does not exist', who: 'member', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/assign`, payload: { memberId: new Types.ObjectId().toHexString() } }), status: 400, code: 'MEMBER_NOT_AVAILABLE' },
-  { name: 'POST /tickets/:id/rating: score 0', who: 'resident', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.resolved}/rating`, payload: { score: 0 } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /tickets/:id/rating: score 6', who: 'resident', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.resolved}/rating`, payload: { score: 6 } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /tickets/:id/reopen: one-character reason', who: 'resident', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.resolved}/reopen`, payload: { reason: '差' } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /tickets/:id/resolve: unknown outcome', who: 'member', request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.assigned}/resolve`, payload: { outcome: 'deleted' } }), status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'POST /tickets/:id/replies: content of only spaces',
+    who: 'member',
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`,
+      payload: { content: '   ' },
+    }),
+    status: 400,
+  },
+  {
+    name: 'POST /tickets/:id/replies: empty content',
+    who: 'member',
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.assigned}/replies`,
+      payload: { content: '' },
+    }),
+    status: 400,
+  },
+  {
+    name: 'POST /tickets/:id/assign: member that does not exist',
+    who: 'member',
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.assigned}/assign`,
+      payload: { memberId: new Types.ObjectId().toHexString() },
+    }),
+    status: 400,
+    code: 'MEMBER_NOT_AVAILABLE',
+  },
+  {
+    name: 'POST /tickets/:id/rating: score 0',
+    who: 'resident',
+    request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.resolved}/rating`, payload: { score: 0 } }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /tickets/:id/rating: score 6',
+    who: 'resident',
+    request: (ctx) => ({ method: 'POST', url: `/api/v1/tickets/${ctx.ticket.resolved}/rating`, payload: { score: 6 } }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /tickets/:id/reopen: one-character reason',
+    who: 'resident',
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.resolved}/reopen`,
+      payload: { reason: '差' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /tickets/:id/resolve: unknown outcome',
+    who: 'member',
+    request: (ctx) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${ctx.ticket.assigned}/resolve`,
+      payload: { outcome: 'deleted' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
 
   // Admin: rules beyond the schema
-  { name: 'POST /admin/studios: town studio without a town', who: 'admin', request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '缺镇街', kind: 'town' } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /admin/studios: code with capitals', who: 'admin', request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '大写编码', kind: 'town', town: '镇', code: 'ABCD' } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /admin/studios: code already taken', who: 'admin', request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '重复编码', kind: 'town', town: '镇', code: 'hnyw' } }), status: 409, code: 'STUDIO_CODE_TAKEN' },
-  { name: 'PATCH /admin/studios/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/studios/:id: star 6', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { star: 6 } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/studios/:id: code taken by another studio', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { code: 'hnxs' } }), status: 409, code: 'STUDIO_CODE_TAKEN' },
-  { name: 'PATCH /admin/studios/:id: service item id of nothing', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { serviceItems: [{ id: new Types.ObjectId().toHexString(), title: '新事项' }] } }) },
-  { name: 'POST /admin/members: studio that does not exist', who: 'admin', request: () => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '无名', title: '委员', studioIds: [new Types.ObjectId().toHexString()] } }) },
-  { name: 'POST /admin/members: no studio', who: 'admin', request: () => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '无名', title: '委员', studioIds: [] } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /admin/members: the same studio twice', who: 'admin', request: (ctx) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '重复', title: '委员', studioIds: [ctx.scratchStudioId, ctx.scratchStudioId] } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'POST /admin/members: lead of a studio not among its studios', who: 'admin', request: (ctx) => ({ method: 'POST', url: '/api/v1/admin/members', payload: { name: '召集人', title: '委员', studioIds: [ctx.scratchStudioId], leadOf: [new Types.ObjectId().toHexString()] } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/members/:id: empty patch', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: {} }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/members/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: { role: 'admin' } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/studios/:id: only unknown keys', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { $set: { active: false } } }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'PATCH /admin/members/:id: phone 123', who: 'admin', request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: { phone: '123' } }), status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'POST /admin/studios: town studio without a town',
+    who: 'admin',
+    request: () => ({ method: 'POST', url: '/api/v1/admin/studios', payload: { name: '缺镇街', kind: 'town' } }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /admin/studios: code with capitals',
+    who: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      payload: { name: '大写编码', kind: 'town', town: '镇', code: 'ABCD' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /admin/studios: code already taken',
+    who: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      payload: { name: '重复编码', kind: 'town', town: '镇', code: 'hnyw' },
+    }),
+    status: 409,
+    code: 'STUDIO_CODE_TAKEN',
+  },
+  {
+    name: 'PATCH /admin/studios/:id: empty patch',
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: {} }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/studios/:id: star 6',
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/studios/${ctx.scratchStudioId}`, payload: { star: 6 } }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/studios/:id: code taken by another studio',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${ctx.scratchStudioId}`,
+      payload: { code: 'hnxs' },
+    }),
+    status: 409,
+    code: 'STUDIO_CODE_TAKEN',
+  },
+  {
+    name: 'PATCH /admin/studios/:id: service item id of nothing',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${ctx.scratchStudioId}`,
+      payload: { serviceItems: [{ id: new Types.ObjectId().toHexString(), title: '新事项' }] },
+    }),
+  },
+  {
+    name: 'POST /admin/members: studio that does not exist',
+    who: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      payload: { name: '无名', title: '委员', studioIds: [new Types.ObjectId().toHexString()] },
+    }),
+  },
+  {
+    name: 'POST /admin/members: no studio',
+    who: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      payload: { name: '无名', title: '委员', studioIds: [] },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /admin/members: the same studio twice',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      payload: { name: '重复', title: '委员', studioIds: [ctx.scratchStudioId, ctx.scratchStudioId] },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'POST /admin/members: lead of a studio not among its studios',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      payload: {
+        name: '召集人',
+        title: '委员',
+        studioIds: [ctx.scratchStudioId],
+        leadOf: [new Types.ObjectId().toHexString()],
+      },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/members/:id: empty patch',
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/admin/members/${ctx.scratchMemberId}`, payload: {} }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/members/:id: only unknown keys',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/members/${ctx.scratchMemberId}`,
+      payload: { role: 'admin' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/studios/:id: only unknown keys',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${ctx.scratchStudioId}`,
+      payload: { $set: { active: false } },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'PATCH /admin/members/:id: phone 123',
+    who: 'admin',
+    request: (ctx) => ({
+      method: 'PATCH',
+      url: `/api/v1/admin/members/${ctx.scratchMemberId}`,
+      payload: { phone: '123' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
 
   // Bind: codes that are not codes
-  ...['', ' ', 'abc', '0O1I0O1I', 'ABCD-EFG', '--------', '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000', 'ＡＢＣＤＥＦＧＨ', 'ABCDEFGH\ud800'].map<Case>((inviteCode) => ({
+  ...[
+    '',
+    ' ',
+    'abc',
+    '0O1I0O1I',
+    'ABCD-EFG',
+    '--------',
+    '\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000',
+    'ＡＢＣＤＥＦＧＨ',
+    'ABCDEFGH\ud800',
+  ].map<Case>((inviteCode) => ({
     name: `POST /auth/bind: inviteCode ${JSON.stringify(inviteCode)}`,
     who: 'resident',
     request: () => ({ method: 'POST', url: '/api/v1/auth/bind', payload: { inviteCode } }),
     status: 400,
   })),
   // Password login: NoSQL tricks on the username must not log anyone in.
-  ...[{ username: { $gt: '' }, password: 'x' }, { username: 'admin', password: { $ne: null } }, { username: 'admin\u0000', password: 'x' }].map<Case>((payload, i) => ({
+  ...[
+    { username: { $gt: '' }, password: 'x' },
+    { username: 'admin', password: { $ne: null } },
+    { username: 'admin\u0000', password: 'x' },
+  ].map<Case>((payload, i) => ({
     name: `POST /auth/password: injection #${i}`,
     who: 'anonymous',
     request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload }),
   })),
-  { name: 'POST /auth/wechat: code WeChat rejects', who: 'anonymous', request: () => ({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'bad-code' } }), status: 401, code: 'WECHAT_CODE_INVALID' },
+  {
+    name: 'POST /auth/wechat: code WeChat rejects',
+    who: 'anonymous',
+    request: () => ({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'bad-code' } }),
+    status: 401,
+    code: 'WECHAT_CODE_INVALID',
+  },
 
   // Uploads
   post('POST /uploads: no body', 'resident', () => '/api/v1/uploads', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }),
-  { name: 'POST /uploads: JSON instead of multipart', who: 'resident', request: () => ({ method: 'POST', url: '/api/v1/uploads', payload: { file: 'aGVsbG8=' } }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'POST /uploads: text/plain', who: 'resident', request: () => ({ method: 'POST', url: '/api/v1/uploads', payload: 'hello', headers: { 'content-type': 'text/plain' } }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'POST /uploads: multipart without a boundary', who: 'resident', request: () => ({ method: 'POST', url: '/api/v1/uploads', payload: 'hello', headers: { 'content-type': 'multipart/form-data' } }), status: 400 },
-  { name: 'POST /uploads: truncated multipart', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: PNG }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload.subarray(0, 60), headers: m.headers }; }, status: 400 },
-  { name: 'POST /uploads: only a text field', who: 'resident', request: () => { const m = multipart([{ name: 'note', data: '你好' }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 400, code: 'UPLOAD_FILE_MISSING' },
-  { name: 'POST /uploads: two files', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: PNG }, { name: 'file2', filename: 'b.png', data: PNG }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 400, code: 'UPLOAD_TOO_MANY_FILES' },
-  { name: 'POST /uploads: a GIF named .png', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', contentType: 'image/png', data: Buffer.from('GIF89a\u0001\u0000\u0001\u0000') }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 415, code: 'UPLOAD_TYPE_NOT_ALLOWED' },
-  { name: 'POST /uploads: an empty file', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: Buffer.alloc(0) }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; } },
-  { name: 'POST /uploads: a filename with path and NUL', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: '../../etc/passwd\u0000.png', data: Buffer.from('not an image') }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 415 },
-  { name: 'POST /uploads: over 5 MB', who: 'resident', request: () => { const m = multipart([{ name: 'file', filename: 'a.png', data: Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024 + 1)]) }]); return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers }; }, status: 413 },
+  {
+    name: 'POST /uploads: JSON instead of multipart',
+    who: 'resident',
+    request: () => ({ method: 'POST', url: '/api/v1/uploads', payload: { file: 'aGVsbG8=' } }),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'POST /uploads: text/plain',
+    who: 'resident',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    }),
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'POST /uploads: multipart without a boundary',
+    who: 'resident',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: 'hello',
+      headers: { 'content-type': 'multipart/form-data' },
+    }),
+    status: 400,
+  },
+  {
+    name: 'POST /uploads: truncated multipart',
+    who: 'resident',
+    request: () => {
+      const m = multipart([{ name: 'file', filename: 'a.png', data: PNG }]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload.subarray(0, 60), headers: m.headers };
+    },
+    status: 400,
+  },
+  {
+    name: 'POST /uploads: only a text field',
+    who: 'resident',
+    request: () => {
+      const m = multipart([{ name: 'note', data: '你好' }]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+    status: 400,
+    code: 'UPLOAD_FILE_MISSING',
+  },
+  {
+    name: 'POST /uploads: two files',
+    who: 'resident',
+    request: () => {
+      const m = multipart([
+        { name: 'file', filename: 'a.png', data: PNG },
+        { name: 'file2', filename: 'b.png', data: PNG },
+      ]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+    status: 400,
+    code: 'UPLOAD_TOO_MANY_FILES',
+  },
+  {
+    name: 'POST /uploads: a GIF named .png',
+    who: 'resident',
+    request: () => {
+      const m = multipart([
+        {
+          name: 'file',
+          filename: 'a.png',
+          contentType: 'image/png',
+          data: Buffer.from('GIF89a\u0001\u0000\u0001\u0000'),
+        },
+      ]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+    status: 415,
+    code: 'UPLOAD_TYPE_NOT_ALLOWED',
+  },
+  {
+    name: 'POST /uploads: an empty file',
+    who: 'resident',
+    request: () => {
+      const m = multipart([{ name: 'file', filename: 'a.png', data: Buffer.alloc(0) }]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+  },
+  {
+    name: 'POST /uploads: a filename with path and NUL',
+    who: 'resident',
+    request: () => {
+      const m = multipart([
+        { name: 'file', filename: '../../etc/passwd\u0000.png', data: Buffer.from('not an image') },
+      ]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+    status: 415,
+  },
+  {
+    name: 'POST /uploads: over 5 MB',
+    who: 'resident',
+    request: () => {
+      const m = multipart([
+        { name: 'file', filename: 'a.png', data: Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024 + 1)]) },
+      ]);
+      return { method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: m.headers };
+    },
+    status: 413,
+  },
   // WeChat's message push: the signature is the credential; anything unsigned, stale, replayed or malformed is refused.
   ...[
     ['no query at all', () => ''],
@@ -655,17 +1510,55 @@ const SPECIFIC_CASES: Case[] = [
     status: 400,
     code: 'VALIDATION_FAILED',
   })),
-  { name: 'GET /wechat/push: wrong signature', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: '0'.repeat(40) })}&echostr=abc` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
-  { name: 'GET /wechat/push: timestamp an hour old', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush(-3600))}&echostr=abc` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
-  { name: 'GET /wechat/push: no echostr', who: 'anonymous', request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush())}` }), status: 403, code: 'PUSH_SIGNATURE_INVALID' },
+  {
+    name: 'GET /wechat/push: wrong signature',
+    who: 'anonymous',
+    request: () => ({
+      method: 'GET',
+      url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: '0'.repeat(40) })}&echostr=abc`,
+    }),
+    status: 403,
+    code: 'PUSH_SIGNATURE_INVALID',
+  },
+  {
+    name: 'GET /wechat/push: timestamp an hour old',
+    who: 'anonymous',
+    request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush(-3600))}&echostr=abc` }),
+    status: 403,
+    code: 'PUSH_SIGNATURE_INVALID',
+  },
+  {
+    name: 'GET /wechat/push: no echostr',
+    who: 'anonymous',
+    request: () => ({ method: 'GET', url: `/api/v1/wechat/push?${pushQuery(signedPush())}` }),
+    status: 403,
+    code: 'PUSH_SIGNATURE_INVALID',
+  },
   ...[
     ['no body', undefined, 400],
     ['a JSON array', '[]', 400],
     ['XML, as in WeChat XML mode', '<xml><MsgType>event</MsgType></xml>', 415],
     ['MsgType missing', JSON.stringify({ Event: 'wxa_media_check', trace_id: 'abc' }), 400],
-    ['trace_id an operator', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: { $gt: '' } }), 400],
-    ['result.suggest an operator', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', result: { suggest: { $ne: 'risky' } } }), 400],
-    ['errcode a string', JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: '0' }), 400],
+    [
+      'trace_id an operator',
+      JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: { $gt: '' } }),
+      400,
+    ],
+    [
+      'result.suggest an operator',
+      JSON.stringify({
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: 'abc',
+        result: { suggest: { $ne: 'risky' } },
+      }),
+      400,
+    ],
+    [
+      'errcode a string',
+      JSON.stringify({ MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: '0' }),
+      400,
+    ],
     ['over 64 KB', JSON.stringify({ MsgType: 'event', padding: 'x'.repeat(70 * 1024) }), 413],
   ].map<Case>(([name, payload, status]) => ({
     name: `POST /wechat/push: ${String(name)}`,
@@ -681,7 +1574,11 @@ const SPECIFIC_CASES: Case[] = [
   {
     name: 'POST /wechat/push: a valid event with a wrong signature',
     who: 'anonymous',
-    request: () => ({ method: 'POST', url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: 'f'.repeat(40) })}`, payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: 0, result: { suggest: 'pass' } } }),
+    request: () => ({
+      method: 'POST',
+      url: `/api/v1/wechat/push?${pushQuery({ ...signedPush(), signature: 'f'.repeat(40) })}`,
+      payload: { MsgType: 'event', Event: 'wxa_media_check', trace_id: 'abc', errcode: 0, result: { suggest: 'pass' } },
+    }),
     status: 403,
     code: 'PUSH_SIGNATURE_INVALID',
   },
@@ -734,16 +1631,41 @@ describe('bad input', () => {
     };
     const assigned = await submit();
     const resolved = await submit();
-    await app.inject({ method: 'POST', url: `/api/v1/tickets/${resolved}/replies`, headers: callers.member.headers, payload: { content: '在街道服务中心办理。' } });
-    const done = await app.inject({ method: 'POST', url: `/api/v1/tickets/${resolved}/resolve`, headers: callers.member.headers, payload: {} });
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${resolved}/replies`,
+      headers: callers.member.headers,
+      payload: { content: '在街道服务中心办理。' },
+    });
+    const done = await app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${resolved}/resolve`,
+      headers: callers.member.headers,
+      payload: {},
+    });
     expect(done.statusCode).toBe(200);
     const m = multipart([{ name: 'file', filename: 'a.png', data: PNG }]);
-    const upload = await app.inject({ method: 'POST', url: '/api/v1/uploads', payload: m.payload, headers: { ...m.headers, ...callers.resident.headers } });
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: m.payload,
+      headers: { ...m.headers, ...callers.resident.headers },
+    });
     expect(upload.statusCode).toBe(201);
 
-    const scratchStudio = await app.inject({ method: 'POST', url: '/api/v1/admin/studios', headers: callers.admin.headers, payload: { name: '坏输入演练工作室', kind: 'town', town: '演练镇' } });
+    const scratchStudio = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      headers: callers.admin.headers,
+      payload: { name: '坏输入演练工作室', kind: 'town', town: '演练镇' },
+    });
     expect(scratchStudio.statusCode).toBe(201);
-    const scratchMember = await app.inject({ method: 'POST', url: '/api/v1/admin/members', headers: callers.admin.headers, payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.json().id] } });
+    const scratchMember = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      headers: callers.admin.headers,
+      payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.json().id] },
+    });
     expect(scratchMember.statusCode).toBe(201);
 
     ctx = {
@@ -768,8 +1690,10 @@ describe('bad input', () => {
       const options = c.request(ctx);
       requested.push(`${String(options.method)} ${String(options.url).split('?')[0]}`);
       // Residents take turns at submit and bind, so cases that pass validation stay under the per-resident limits.
-      const limited = options.method === 'POST' && (options.url === '/api/v1/tickets' || options.url === '/api/v1/auth/bind');
-      const auth = c.who === 'anonymous' ? {} : c.who === 'resident' && limited ? ctx.resident().headers : callers[c.who].headers;
+      const limited =
+        options.method === 'POST' && (options.url === '/api/v1/tickets' || options.url === '/api/v1/auth/bind');
+      const auth =
+        c.who === 'anonymous' ? {} : c.who === 'resident' && limited ? ctx.resident().headers : callers[c.who].headers;
       const res = await stack.app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } });
       const body = (() => {
         try {
@@ -779,14 +1703,17 @@ describe('bad input', () => {
         }
       })();
       const summary = `${res.statusCode} ${String(body.code)} ${res.body.slice(0, 160)}`;
-      const asExpected = (c.status === undefined || res.statusCode === c.status) && (c.code === undefined || body.code === c.code);
+      const asExpected =
+        (c.status === undefined || res.statusCode === c.status) && (c.code === undefined || body.code === c.code);
       if (res.statusCode < 400 || res.statusCode >= 500) {
         return void problems.push(`${c.name}: not a 4xx: ${summary}`);
       } else if (!asExpected) {
         return void problems.push(`${c.name}: expected ${c.status ?? 'a 4xx'} ${c.code ?? ''}: ${summary}`);
       }
-      if (typeof body.code !== 'string' || !STABLE_CODES.has(body.code)) problems.push(`${c.name}: no stable code: ${summary}`);
-      else if (typeof body.message !== 'string' || !CJK.test(body.message)) problems.push(`${c.name}: message not Chinese: ${summary}`);
+      if (typeof body.code !== 'string' || !STABLE_CODES.has(body.code))
+        problems.push(`${c.name}: no stable code: ${summary}`);
+      else if (typeof body.message !== 'string' || !CJK.test(body.message))
+        problems.push(`${c.name}: message not Chinese: ${summary}`);
     };
     for (let i = 0; i < cases.length; i += BATCH) await Promise.all(cases.slice(i, i + BATCH).map(run));
     console.log(`bad input: ${cases.length} cases`);
@@ -802,7 +1729,12 @@ describe('bad input', () => {
     };
     const untested = Object.entries(doc.paths)
       .filter(([path]) => !path.startsWith('/docs'))
-      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, takesInput: Boolean(op.parameters?.length || op.requestBody) })))
+      .flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          takesInput: Boolean(op.parameters?.length || op.requestBody),
+        })),
+      )
       .filter(({ takesInput }) => takesInput)
       .filter(({ route }) => {
         const pattern = new RegExp(`^${route.replace(/\{[^}]+\}/g, '[^/]+')}$`);

@@ -7,7 +7,12 @@ const valid = { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://
 describe('configuration', () => {
   it('reads a valid environment with development defaults', () => {
     const config = loadConfig(valid);
-    expect(config).toMatchObject({ env: 'development', port: 3000, mongodbUri: valid.MONGODB_URI, redisUrl: valid.REDIS_URL });
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      mongodbUri: valid.MONGODB_URI,
+      redisUrl: valid.REDIS_URL,
+    });
   });
 
   it('names every missing or malformed variable at once', () => {
@@ -25,11 +30,22 @@ describe('configuration', () => {
   });
 
   it('demands real secrets in production', () => {
-    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required[\s\S]*ADMIN_PASSWORD is required in production/);
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required[\s\S]*ADMIN_PASSWORD is required in production/,
+    );
     expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/WECHAT_PUSH_TOKEN is required/);
-    expect(() => loadConfig({ ...valid, WECHAT_PUSH_TOKEN: 'has spaces in it' })).toThrow(/WECHAT_PUSH_TOKEN must be 3–32 letters or digits/);
+    expect(() => loadConfig({ ...valid, WECHAT_PUSH_TOKEN: 'has spaces in it' })).toThrow(
+      /WECHAT_PUSH_TOKEN must be 3–32 letters or digits/,
+    );
     expect(() =>
-      loadConfig({ ...valid, NODE_ENV: 'production', JWT_SECRET: 'short', ADMIN_PASSWORD: 'long-enough-password', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' }),
+      loadConfig({
+        ...valid,
+        NODE_ENV: 'production',
+        JWT_SECRET: 'short',
+        ADMIN_PASSWORD: 'long-enough-password',
+        WECHAT_APPID: 'wx1',
+        WECHAT_SECRET: 's',
+      }),
     ).toThrow(/JWT_SECRET must be at least 32 characters/);
   });
 

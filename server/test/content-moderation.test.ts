@@ -10,19 +10,40 @@ describe('content check gate', () => {
   let member: Caller & { memberId: string };
   let studioId: string;
 
-  const inject = (caller: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
+  const inject = (
+    caller: Caller,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
   const submit = (resident: Caller, content: string) =>
-    inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'suggest', content }, { 'idempotency-key': idempotencyKey() });
-  const memberSees = async (ticketId: string) => (await inject(member, 'GET', `/api/v1/tickets/${ticketId}`)).statusCode === 200;
-  const memberNotices = async () => ((await inject(member, 'GET', '/api/v1/me/notifications')).json().items as { ticketId: string }[]).map((n) => n.ticketId);
+    inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'suggest', content },
+      { 'idempotency-key': idempotencyKey() },
+    );
+  const memberSees = async (ticketId: string) =>
+    (await inject(member, 'GET', `/api/v1/tickets/${ticketId}`)).statusCode === 200;
+  const memberNotices = async () =>
+    ((await inject(member, 'GET', '/api/v1/me/notifications')).json().items as { ticketId: string }[]).map(
+      (n) => n.ticketId,
+    );
 
   beforeAll(async () => {
     stack = await startTestStack({ NOTIFY_SWEEP_INTERVAL_SECONDS: '1', NOTIFY_REQUEUE_AFTER_SECONDS: '2' });
     workers = await startWorkers(stack.config, { logStream: stack.logs });
     admin = await signInAdmin(stack.app);
-    studioId = (await inject(admin, 'POST', '/api/v1/admin/studios', { name: '审核测试工作室', kind: 'town', town: '盐官镇' })).json().id;
-    const m = await inject(admin, 'POST', '/api/v1/admin/members', { name: '审核委员', title: '市政协委员', studioIds: [studioId] });
+    studioId = (
+      await inject(admin, 'POST', '/api/v1/admin/studios', { name: '审核测试工作室', kind: 'town', town: '盐官镇' })
+    ).json().id;
+    const m = await inject(admin, 'POST', '/api/v1/admin/members', {
+      name: '审核委员',
+      title: '市政协委员',
+      studioIds: [studioId],
+    });
     member = await signInMember(stack.app, admin, m.json().id, 'moderation-member');
   });
   afterAll(async () => {
@@ -34,10 +55,15 @@ describe('content check gate', () => {
     const resident = await signInResident(stack.app, 'moderation-resident-1');
     const ticket = (await submit(resident, '这段建议里有待审词，需要人工看一下')).json();
     expect(await memberSees(ticket.id)).toBe(false);
-    expect(((await inject(member, 'GET', '/api/v1/tickets')).json().items as { id: string }[]).map((t) => t.id)).not.toContain(ticket.id);
+    expect(
+      ((await inject(member, 'GET', '/api/v1/tickets')).json().items as { id: string }[]).map((t) => t.id),
+    ).not.toContain(ticket.id);
     // The resident sees their own ticket; admins see it flagged.
     expect((await inject(resident, 'GET', `/api/v1/tickets/${ticket.id}`)).statusCode).toBe(200);
-    expect((await inject(admin, 'GET', `/api/v1/tickets/${ticket.id}`)).json()).toMatchObject({ flagged: true, contentCheck: 'review' });
+    expect((await inject(admin, 'GET', `/api/v1/tickets/${ticket.id}`)).json()).toMatchObject({
+      flagged: true,
+      contentCheck: 'review',
+    });
 
     const approved = await inject(admin, 'POST', `/api/v1/tickets/${ticket.id}/moderation`, { decision: 'approve' });
     expect(approved.statusCode).toBe(200);
@@ -51,7 +77,10 @@ describe('content check gate', () => {
   it('closes rejected content without members ever seeing it, and tells the resident why', async () => {
     const resident = await signInResident(stack.app, 'moderation-resident-2');
     const ticket = (await submit(resident, '又一段含待审词的留言内容')).json();
-    const rejected = await inject(admin, 'POST', `/api/v1/tickets/${ticket.id}/moderation`, { decision: 'reject', note: '含有广告信息' });
+    const rejected = await inject(admin, 'POST', `/api/v1/tickets/${ticket.id}/moderation`, {
+      decision: 'reject',
+      note: '含有广告信息',
+    });
     expect(rejected.json()).toMatchObject({ status: 'resolved', contentCheck: 'rejected' });
     expect(await memberSees(ticket.id)).toBe(false);
     const mine = (await inject(resident, 'GET', `/api/v1/tickets/${ticket.id}`)).json();

@@ -26,7 +26,10 @@ describe('database watchdog', () => {
 
   it('reads host and port of single-host URIs only', () => {
     expect(singleHostOf('mongodb://127.0.0.1:27117/mashangshang')).toEqual({ host: '127.0.0.1', port: 27117 });
-    expect(singleHostOf('mongodb://user:pw@db.internal/app?authSource=admin')).toEqual({ host: 'db.internal', port: 27017 });
+    expect(singleHostOf('mongodb://user:pw@db.internal/app?authSource=admin')).toEqual({
+      host: 'db.internal',
+      port: 27017,
+    });
     expect(singleHostOf('mongodb+srv://cluster.example.net/app')).toBeNull();
     expect(singleHostOf('mongodb://a:1,b:2/app')).toBeNull();
   });

@@ -47,7 +47,10 @@ describe('document lock', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // Past the TTL the slow work still holds the lock: a second caller must wait for it.
-    const second = withDocumentLock(redis, 'doc:b', async () => void order.push('second'), { ttlMs: 1000, waitMs: 5000 });
+    const second = withDocumentLock(redis, 'doc:b', async () => void order.push('second'), {
+      ttlMs: 1000,
+      waitMs: 5000,
+    });
     await Promise.all([slow, second]);
     expect(order).toEqual(['slow done', 'second']);
     expect(await redis.exists('lock:doc:b')).toBe(0);
@@ -62,6 +65,9 @@ describe('document lock', () => {
 
   it('gives up with a 409 in Chinese when the lock stays busy', async () => {
     await redis.set('lock:doc:d', 'someone', 'PX', 5000);
-    await expect(withDocumentLock(redis, 'doc:d', async () => undefined, { waitMs: 200 })).rejects.toMatchObject({ statusCode: 409, userMessage: expect.stringContaining('稍后') });
+    await expect(withDocumentLock(redis, 'doc:d', async () => undefined, { waitMs: 200 })).rejects.toMatchObject({
+      statusCode: 409,
+      userMessage: expect.stringContaining('稍后'),
+    });
   });
 });

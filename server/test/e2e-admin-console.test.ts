@@ -18,7 +18,16 @@ import { signInAdmin, signInResident, idempotencyKey, type Caller } from './help
 import { ensureH5Build } from './helpers/h5-build';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
 const RESIDENT_CODE = 'e2e-admin-console-resident';
 const STUDIO_NAME = '斜桥镇委员集体工作室';
@@ -34,8 +43,19 @@ const consoleErrors: string[] = [];
 /** Console errors a step provokes on purpose (the browser logs every 4xx answer as an error). */
 let expectedErrors: RegExp | null = null;
 
-async function api<T>(method: string, url: string, caller: Caller | null, payload?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await stack.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { ...(caller?.headers ?? {}), ...headers }, payload: payload as object });
+async function api<T>(
+  method: string,
+  url: string,
+  caller: Caller | null,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await stack.app.inject({
+    method: method as 'GET',
+    url: `/api/v1${url}`,
+    headers: { ...(caller?.headers ?? {}), ...headers },
+    payload: payload as object,
+  });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
   return res.json() as T;
 }
@@ -43,14 +63,29 @@ async function api<T>(method: string, url: string, caller: Caller | null, payloa
 /** Taro's H5 storage keeps each value as JSON `{ data }` under its key. */
 const storageScript = (entries: Record<string, unknown>) =>
   Object.entries(entries)
-    .map(([key, value]) => `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify({ data: value }))});`)
+    .map(
+      ([key, value]) =>
+        `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify({ data: value }))});`,
+    )
     .join('\n');
 
-async function newPerson(width: number, storage: Record<string, unknown> = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 780 }, deviceScaleFactor: 2, isMobile: width < 500, hasTouch: width < 500, locale: 'zh-CN' });
+async function newPerson(
+  width: number,
+  storage: Record<string, unknown> = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width, height: 780 },
+    deviceScaleFactor: 2,
+    isMobile: width < 500,
+    hasTouch: width < 500,
+    locale: 'zh-CN',
+  });
   context.setDefaultTimeout(30_000);
   // Only before the app's first page: later pages must keep what the app itself stored.
-  if (Object.keys(storage).length) await context.addInitScript(`try { if (!sessionStorage.getItem('seeded')) { ${storageScript(storage)} sessionStorage.setItem('seeded', '1'); } } catch (e) {}`);
+  if (Object.keys(storage).length)
+    await context.addInitScript(
+      `try { if (!sessionStorage.getItem('seeded')) { ${storageScript(storage)} sessionStorage.setItem('seeded', '1'); } } catch (e) {}`,
+    );
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
@@ -75,12 +110,18 @@ async function open(page: Page, appPath: string) {
 
 const pageWidth = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth');
 // Browser code as text: the server's TypeScript has no DOM types.
-const fontSizeOf = (page: Page, selector: string) => page.evaluate<number>(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
+const fontSizeOf = (page: Page, selector: string) =>
+  page.evaluate<number>(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   ensureH5Build();
-  stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', RATE_LIMIT_SUBMIT_PER_HOUR: '10000' });
+  stack = await startTestStack({
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    RATE_LIMIT_SUBMIT_PER_HOUR: '10000',
+  });
   base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   admin = await signInAdmin(stack.app);
@@ -124,11 +165,23 @@ describe('admin console in a real browser', () => {
     await card.waitFor();
     await card.getByText('镇街 · 斜桥镇').waitFor();
     await shot(page, '03-studio-created');
-    const listed = await api<{ items: { id: string; name: string; active: boolean }[] }>('GET', `/admin/studios?q=${encodeURIComponent('斜桥')}`, admin);
+    const listed = await api<{ items: { id: string; name: string; active: boolean }[] }>(
+      'GET',
+      `/admin/studios?q=${encodeURIComponent('斜桥')}`,
+      admin,
+    );
     expect(listed.items).toHaveLength(1);
     studioId = listed.items[0]!.id;
-    const detail = await api<{ town: string; intro: string; serviceItems: { title: string }[] }>('GET', `/studios/${studioId}`, null);
-    expect(detail).toMatchObject({ town: '斜桥镇', intro: '围绕榨菜产业和乡村养老开展协商议事。', serviceItems: [{ title: '榨菜产业协商会' }] });
+    const detail = await api<{ town: string; intro: string; serviceItems: { title: string }[] }>(
+      'GET',
+      `/studios/${studioId}`,
+      null,
+    );
+    expect(detail).toMatchObject({
+      town: '斜桥镇',
+      intro: '围绕榨菜产业和乡村养老开展协商议事。',
+      serviceItems: [{ title: '榨菜产业协商会' }],
+    });
   });
 
   it('admin: retires and restores the studio; the public list follows', async () => {
@@ -164,7 +217,9 @@ describe('admin console in a real browser', () => {
     inviteCode = ((await big.textContent()) ?? '').trim();
     expect(inviteCode).toMatch(/^[A-Z2-9]{8}$/);
     // Large enough to read out over the phone: at least twice the body text.
-    expect(await fontSizeOf(page, '.invite-code-big')).toBeGreaterThanOrEqual(2 * (await fontSizeOf(page, '.invite-member')));
+    expect(await fontSizeOf(page, '.invite-code-big')).toBeGreaterThanOrEqual(
+      2 * (await fontSizeOf(page, '.invite-member')),
+    );
     await page.locator('.invite-member', { hasText: MEMBER_NAME }).getByText('未绑定').waitFor();
     await shot(page, '05-invite-issued');
   });
@@ -180,7 +235,13 @@ describe('admin console in a real browser', () => {
 
     // Bound, the member can receive: the studio's next ticket is assigned to them.
     const resident = await signInResident(stack.app, 'e2e-admin-console-someone');
-    ticket = await api('POST', '/tickets', resident, { studioId, category: 'suggest', content: '村口的公交站台没有遮雨棚，下雨天老人等车很不方便。' }, { 'idempotency-key': idempotencyKey() });
+    ticket = await api(
+      'POST',
+      '/tickets',
+      resident,
+      { studioId, category: 'suggest', content: '村口的公交站台没有遮雨棚，下雨天老人等车很不方便。' },
+      { 'idempotency-key': idempotencyKey() },
+    );
     expect(ticket.assignee?.name).toBe(MEMBER_NAME);
     await page.reload();
     const card = page.locator('.ticket-card', { hasText: ticket.no });
@@ -205,14 +266,25 @@ describe('admin console in a real browser', () => {
     await expect(page.locator('.invite-code-big').count()).resolves.toBe(0);
     await shot(page, '07b-invite-revoked');
     const stranger = await signInResident(stack.app, 'e2e-admin-console-stranger');
-    const bind = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/bind', headers: stranger.headers, payload: { inviteCode: second } });
+    const bind = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/bind',
+      headers: stranger.headers,
+      payload: { inviteCode: second },
+    });
     expect(bind.json()).toMatchObject({ code: 'INVITE_INVALID' });
   });
 
   it('admin: lets a photo held for manual review be shown, from the ticket page', async () => {
     const resident = await signInResident(stack.app, 'e2e-admin-console-photo');
     const photo = await uploadPng(stack.app, resident, 'doubtful-photo', FAKE_REVIEW_IMAGE_MARK);
-    const held = await api<{ id: string; no: string }>('POST', '/tickets', resident, { studioId, category: 'help', content: '河边护栏被撞坏了，附上照片请尽快处理。', images: [photo.id] }, { 'idempotency-key': idempotencyKey() });
+    const held = await api<{ id: string; no: string }>(
+      'POST',
+      '/tickets',
+      resident,
+      { studioId, category: 'help', content: '河边护栏被撞坏了，附上照片请尽快处理。', images: [photo.id] },
+      { 'idempotency-key': idempotencyKey() },
+    );
     await imageChecksSettled(stack);
 
     const page = adminPage;
@@ -225,7 +297,10 @@ describe('admin console in a real browser', () => {
     await decision.waitFor({ state: 'detached' });
     await expect(page.locator('.photo__progress').count()).resolves.toBe(0);
     await shot(page, '09b-photo-passed');
-    const after = await api<{ images: { id: string; check?: string }[]; timeline: { type: string; content?: string }[] }>('GET', `/tickets/${held.id}`, admin);
+    const after = await api<{
+      images: { id: string; check?: string }[];
+      timeline: { type: string; content?: string }[];
+    }>('GET', `/tickets/${held.id}`, admin);
     expect(after.images).toEqual([expect.objectContaining({ id: photo.id })]);
     expect(after.images[0]!.check).toBeUndefined();
     expect(after.timeline.at(-1)).toMatchObject({ type: 'moderated', content: '图片经人工复核可以展示' });
@@ -256,7 +331,10 @@ describe('admin console in a real browser', () => {
     await memberPage.locator('.reply-input textarea').fill('收到，我们马上去看看。');
     await memberPage.locator('.send-reply').click();
     expect([403, 404]).toContain((await refused).status());
-    await memberPage.locator('.taro__toast').getByText(/无权|没有权限/).waitFor();
+    await memberPage
+      .locator('.taro__toast')
+      .getByText(/无权|没有权限/)
+      .waitFor();
     await shot(memberPage, '10-member-refused');
     expectedErrors = null;
     const after = await api<{ status: string; timeline: { type: string }[] }>('GET', `/tickets/${ticket.id}`, admin);
@@ -268,16 +346,27 @@ describe('admin console in a real browser', () => {
     await open(page, 'pages/mine/index');
     const button = '.page .nut-button';
     const cell = '.page .nut-cell-title';
-    const before = { button: await fontSizeOf(page, button), cell: await fontSizeOf(page, cell), text: await fontSizeOf(page, '.page') };
+    const before = {
+      button: await fontSizeOf(page, button),
+      cell: await fontSizeOf(page, cell),
+      text: await fontSizeOf(page, '.page'),
+    };
     await page.locator('.large-text-row .nut-switch').click();
     await page.locator('.page--large').waitFor();
-    const after = { button: await fontSizeOf(page, button), cell: await fontSizeOf(page, cell), text: await fontSizeOf(page, '.page') };
+    const after = {
+      button: await fontSizeOf(page, button),
+      cell: await fontSizeOf(page, cell),
+      text: await fontSizeOf(page, '.page'),
+    };
     await shot(page, '11-large-text-mine');
     expect(after.button).toBeGreaterThanOrEqual(before.button * 1.3);
     expect(after.cell).toBeGreaterThanOrEqual(before.cell * 1.3);
     expect(after.text).toBeGreaterThan(before.text);
     // At least 44 CSS px to tap, in either mode.
-    const buttonHeight = await page.locator(button).first().evaluate((el) => el.getBoundingClientRect().height);
+    const buttonHeight = await page
+      .locator(button)
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
     expect(buttonHeight).toBeGreaterThanOrEqual(44);
 
     // The setting is kept, and the admin pages' NutUI inputs follow it too.
@@ -290,11 +379,37 @@ describe('admin console in a real browser', () => {
 
   it('at 320 px wide no page is wider than the screen, in normal and in large text', async () => {
     const resident = await signInResident(stack.app, RESIDENT_CODE);
-    const own = await api<{ id: string }>('POST', '/tickets', resident, { studioId, category: 'help', content: '想了解一下镇里的助餐服务点在哪里，老人行动不便。' }, { 'idempotency-key': idempotencyKey() });
-    const session = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const own = await api<{ id: string }>(
+      'POST',
+      '/tickets',
+      resident,
+      { studioId, category: 'help', content: '想了解一下镇里的助餐服务点在哪里，老人行动不便。' },
+      { 'idempotency-key': idempotencyKey() },
+    );
+    const session = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
     const adminSession = { ...(session.json() as object), method: 'password' };
-    const residentPages = ['pages/index/index', `pages/studio/index?id=${studioId}`, `pages/submit/index?studioId=${studioId}`, 'pages/mine/index', `pages/ticket/index?id=${own.id}`, 'pages/login/index', 'member/bind/index'];
-    const adminPages = ['admin/board/index', 'admin/studios/index', `admin/studio-edit/index?id=${studioId}`, 'admin/studio-edit/index', 'admin/members/index', `admin/invites/index?studioId=${studioId}`, 'admin/notices/index'];
+    const residentPages = [
+      'pages/index/index',
+      `pages/studio/index?id=${studioId}`,
+      `pages/submit/index?studioId=${studioId}`,
+      'pages/mine/index',
+      `pages/ticket/index?id=${own.id}`,
+      'pages/login/index',
+      'member/bind/index',
+    ];
+    const adminPages = [
+      'admin/board/index',
+      'admin/studios/index',
+      `admin/studio-edit/index?id=${studioId}`,
+      'admin/studio-edit/index',
+      'admin/members/index',
+      `admin/invites/index?studioId=${studioId}`,
+      'admin/notices/index',
+    ];
 
     const tooWide: string[] = [];
     for (const large of [false, true]) {
@@ -308,7 +423,10 @@ describe('admin console in a real browser', () => {
           await expect(page.locator('.page--large').count()).resolves.toBe(large ? 1 : 0);
           const width = await pageWidth(page);
           if (width > 320) tooWide.push(`${appPath}${large ? ' (large text)' : ''}: ${width}px`);
-          await shot(page, `13-320px-${large ? 'large-' : ''}${who}-${appPath.replace(/\?.*$/, '').replace(/\//g, '_')}`);
+          await shot(
+            page,
+            `13-320px-${large ? 'large-' : ''}${who}-${appPath.replace(/\?.*$/, '').replace(/\//g, '_')}`,
+          );
         }
         await context.close();
       }
@@ -317,8 +435,14 @@ describe('admin console in a real browser', () => {
   });
 
   it('on a desktop browser the console is a centred column', async () => {
-    const session = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
-    const { context, page } = await newPerson(1280, { 'mss.session': { ...(session.json() as object), method: 'password' } });
+    const session = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
+    const { context, page } = await newPerson(1280, {
+      'mss.session': { ...(session.json() as object), method: 'password' },
+    });
     await open(page, 'admin/studios/index');
     await page.locator('.studio-card', { hasText: STUDIO_NAME }).waitFor();
     const box = await page.evaluate<{ left: number; right: number; width: number }>(

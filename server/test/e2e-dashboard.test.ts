@@ -16,7 +16,16 @@ import { ensureH5Build } from './helpers/h5-build';
 import { reconcileStats } from '../src/modules/stats/rollup';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS_ROOT = path.resolve(__dirname, '../../test-artifacts');
 const ARTIFACTS = path.join(ARTIFACTS_ROOT, 'e2e');
 const MINUTE = 60_000;
@@ -45,13 +54,37 @@ interface SeedTicket {
  * 三转: 协商 1, 提案 1, 社情民意 1, 服务项目 0 → 3.
  */
 const TICKETS: SeedTicket[] = [
-  { studio: 'A', category: 'consult', status: 'resolved', answeredAfter: 30, dueAfter: 24 * 60, score: 5, outcome: 'proposal' },
-  { studio: 'A', category: 'suggest', status: 'resolved', answeredAfter: 90, dueAfter: 24 * 60, score: 4, outcome: 'consultation' },
+  {
+    studio: 'A',
+    category: 'consult',
+    status: 'resolved',
+    answeredAfter: 30,
+    dueAfter: 24 * 60,
+    score: 5,
+    outcome: 'proposal',
+  },
+  {
+    studio: 'A',
+    category: 'suggest',
+    status: 'resolved',
+    answeredAfter: 90,
+    dueAfter: 24 * 60,
+    score: 4,
+    outcome: 'consultation',
+  },
   { studio: 'A', category: 'help', status: 'answered', answeredAfter: 10, dueAfter: 24 * 60, score: 2 },
   { studio: 'A', category: 'consult', status: 'assigned', answeredAfter: null, dueAfter: -60 },
   { studio: 'A', category: 'suggest', status: 'answered', answeredAfter: 180, dueAfter: 60 },
   { studio: 'A', category: 'help', status: 'pending', answeredAfter: null, dueAfter: 48 * 60 },
-  { studio: 'B', category: 'consult', status: 'resolved', answeredAfter: 60, dueAfter: 24 * 60, score: 5, outcome: 'public_opinion' },
+  {
+    studio: 'B',
+    category: 'consult',
+    status: 'resolved',
+    answeredAfter: 60,
+    dueAfter: 24 * 60,
+    score: 5,
+    outcome: 'public_opinion',
+  },
   { studio: 'B', category: 'consult', status: 'assigned', answeredAfter: null, dueAfter: 48 * 60 },
 ];
 
@@ -90,16 +123,34 @@ beforeAll(async () => {
   ensureH5Build();
   // The poster asks the (fake) WeChat for the studio's code; on this shared 2-core machine that has taken
   // up to ~10 s, so the WeChat timeout is generous here (it bounds a wait, it asserts no speed).
-  stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', WECHAT_TIMEOUT_MS: '30000' });
+  stack = await startTestStack({
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    WECHAT_TIMEOUT_MS: '30000',
+  });
   base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   admin = await signInAdmin(stack.app);
 
   for (const [key, studio] of Object.entries(studios)) {
-    const created = await api<{ id: string }>('POST', '/admin/studios', { code: `e2edb${key.toLowerCase()}`, name: studio.name, kind: 'town', town: studio.town, intro: '围绕民生实事开展协商议事。', serviceItems: [{ title: '民生议事会' }] });
+    const created = await api<{ id: string }>('POST', '/admin/studios', {
+      code: `e2edb${key.toLowerCase()}`,
+      name: studio.name,
+      kind: 'town',
+      town: studio.town,
+      intro: '围绕民生实事开展协商议事。',
+      serviceItems: [{ title: '民生议事会' }],
+    });
     studio.id = created.id;
   }
-  memberId = (await api<{ id: string }>('POST', '/admin/members', { name: '沈建华', title: '市政协委员', studioIds: [studios.A.id] })).id;
+  memberId = (
+    await api<{ id: string }>('POST', '/admin/members', {
+      name: '沈建华',
+      title: '市政协委员',
+      studioIds: [studios.A.id],
+    })
+  ).id;
 
   await stack.app.models.Ticket.insertMany(
     TICKETS.map((t, i) => {
@@ -136,7 +187,12 @@ afterAll(async () => {
 describe('admin statistics dashboard in a real browser', () => {
   it('shows the seeded figures with charts, by studio and by town, and exports them', async () => {
     // Tall enough for the whole dashboard in one screenshot (the H5 page scrolls inside its own container).
-    const context = await browser.newContext({ viewport: { width: 768, height: 3000 }, deviceScaleFactor: 1, locale: 'zh-CN', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 768, height: 3000 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      acceptDownloads: true,
+    });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     page.on('console', (message) => {
@@ -150,7 +206,12 @@ describe('admin statistics dashboard in a real browser', () => {
     await page.locator('.open-dashboard').click();
     await page.locator('.kpi--tickets .kpi__value').waitFor();
 
-    const figure = (selector: string) => page.locator(selector).first().textContent().then((text) => text?.trim());
+    const figure = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .textContent()
+        .then((text) => text?.trim());
     // 本月 is the default range.
     await expect(page.locator('.range-preset--month.chip--on').count()).resolves.toBe(1);
     await expect(figure('.kpi--tickets .kpi__value')).resolves.toBe('8');
@@ -161,25 +222,40 @@ describe('admin statistics dashboard in a real browser', () => {
     await expect(figure('.kpi--satisfaction .kpi__hint')).resolves.toBe('评价 4 条，平均 4 分');
     await expect(figure('.kpi--median .kpi__value')).resolves.toBe('1 小时');
     await expect(figure('.kpi--outcomes .kpi__value')).resolves.toBe('3');
-    for (const [key, count] of [['consultation', '1'], ['proposal', '1'], ['public_opinion', '1'], ['service_project', '0']]) {
+    for (const [key, count] of [
+      ['consultation', '1'],
+      ['proposal', '1'],
+      ['public_opinion', '1'],
+      ['service_project', '0'],
+    ]) {
       await expect(figure(`.outcome--${key} .figure__value`)).resolves.toBe(count);
     }
     // One row per studio, then the total.
-    const rowText = (label: string) => page.locator('.group-row', { hasText: label }).first().locator('.group-row__tickets').textContent();
+    const rowText = (label: string) =>
+      page.locator('.group-row', { hasText: label }).first().locator('.group-row__tickets').textContent();
     await expect(rowText(studios.A.name)).resolves.toBe('6');
     await expect(rowText(studios.B.name)).resolves.toBe('2');
     await expect(page.locator('.group-row--total .group-row__tickets').textContent()).resolves.toBe('8');
 
     // Each chart drew on its canvas: pixels that are not blank.
     const inked = (selector: string) =>
-      page.locator(`${selector} canvas`).first().evaluate((element) => {
-        // Runs in the page; the server's TypeScript has no DOM types, so the canvas is described here.
-        const canvas = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
-        return { width: canvas.width, height: canvas.height, painted };
-      });
+      page
+        .locator(`${selector} canvas`)
+        .first()
+        .evaluate((element) => {
+          // Runs in the page; the server's TypeScript has no DOM types, so the canvas is described here.
+          const canvas = element as unknown as {
+            width: number;
+            height: number;
+            getContext(
+              kind: '2d',
+            ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+          };
+          const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+          let painted = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
+          return { width: canvas.width, height: canvas.height, painted };
+        });
     for (const chart of ['.chart-category', '.chart-status', '.chart-groups']) {
       await page.locator(`${chart} canvas`).first().waitFor();
       const ink = await waitForInk(() => inked(chart));
@@ -216,9 +292,15 @@ describe('admin statistics dashboard in a real browser', () => {
     await context.close();
   });
 
-  it('member: binds with an invite and reads their own studio\'s figures, no other studio\'s', async () => {
+  it("member: binds with an invite and reads their own studio's figures, no other studio's", async () => {
     const invite = await api<{ inviteCode: string }>('POST', `/admin/members/${memberId}/invites`);
-    const context = await browser.newContext({ viewport: { width: 360, height: 1400 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 1400 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     page.on('console', (message) => {
@@ -249,7 +331,11 @@ describe('admin statistics dashboard in a real browser', () => {
   });
 
   it('renders a studio poster as a PNG for WeChat groups', async () => {
-    const res = await stack.app.inject({ method: 'GET', url: `/api/v1/admin/studios/${studios.A.id}/poster?format=png`, headers: admin.headers });
+    const res = await stack.app.inject({
+      method: 'GET',
+      url: `/api/v1/admin/studios/${studios.A.id}/poster?format=png`,
+      headers: admin.headers,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.rawPayload.subarray(1, 4).toString()).toBe('PNG');

@@ -16,10 +16,22 @@ import { ensureH5Build } from './helpers/h5-build';
 import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/e2e');
 // 1×1 PNG: a real image, so the server's type detection accepts it.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 jest.setTimeout(240_000);
 
@@ -35,14 +47,31 @@ const consoleErrors: string[] = [];
 const timings: Record<string, number> = {};
 let tmpDir: string;
 
-async function api<T>(method: string, url: string, caller: Caller | null, payload?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await stack.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { ...(caller?.headers ?? {}), ...headers }, payload: payload as object });
+async function api<T>(
+  method: string,
+  url: string,
+  caller: Caller | null,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await stack.app.inject({
+    method: method as 'GET',
+    url: `/api/v1${url}`,
+    headers: { ...(caller?.headers ?? {}), ...headers },
+    payload: payload as object,
+  });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
   return res.json() as T;
 }
 
 async function newPerson(width: number): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 780 }, deviceScaleFactor: 2, isMobile: width < 500, hasTouch: width < 500, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    viewport: { width, height: 780 },
+    deviceScaleFactor: 2,
+    isMobile: width < 500,
+    hasTouch: width < 500,
+    locale: 'zh-CN',
+  });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -62,7 +91,12 @@ beforeAll(async () => {
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-e2e-'));
   timings.h5BuildMs = ensureH5Build();
   // Three people from one address in a few minutes: the per-IP ceilings are for the internet, not this test.
-  stack = await startTestStack({ LOG_LEVEL: 'warn', RATE_LIMIT_GLOBAL_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_MINUTE: '10000', RATE_LIMIT_SUBMIT_PER_HOUR: '10000' });
+  stack = await startTestStack({
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    RATE_LIMIT_SUBMIT_PER_HOUR: '10000',
+  });
   base = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   workers = await startWorkers(stack.config, { logStream: stack.logs });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
@@ -116,7 +150,9 @@ describe('mini-program H5 in a real browser', () => {
     await page.locator('.entry-submit').click();
     await page.locator('.content-input textarea').waitFor();
     await page.getByText('反映建议').click();
-    await page.locator('.content-input textarea').fill('文苑路小区门口的路灯坏了一个星期，晚上老人出门很不安全，希望尽快修好。');
+    await page
+      .locator('.content-input textarea')
+      .fill('文苑路小区门口的路灯坏了一个星期，晚上老人出门很不安全，希望尽快修好。');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('.add-photo').click()]);
     const photo = path.join(tmpDir, 'streetlight.png');
     fs.writeFileSync(photo, PNG);
@@ -148,7 +184,14 @@ describe('mini-program H5 in a real browser', () => {
   });
 
   it('resident: the home search box keeps what is typed and filters the studios as one types', async () => {
-    await api('POST', '/admin/studios', admin, { code: 'e2eca01', name: '长安镇委员集体工作室', kind: 'town', town: '长安镇', intro: '高铁新城建设问需。', address: '海宁市长安镇修川路 288 号' });
+    await api('POST', '/admin/studios', admin, {
+      code: 'e2eca01',
+      name: '长安镇委员集体工作室',
+      kind: 'town',
+      town: '长安镇',
+      intro: '高铁新城建设问需。',
+      address: '海宁市长安镇修川路 288 号',
+    });
     const { context, page } = await newPerson(375);
     await page.goto(`${base}/app/`);
     await page.locator('.studio-card', { hasText: '硖石街道委员集体工作室' }).waitFor();
@@ -225,7 +268,13 @@ describe('mini-program H5 in a real browser', () => {
 
   it('admin: signs in with the password, sees an overdue ticket and reassigns it', async () => {
     const resident = await signInResident(stack.app, 'e2e-resident-overdue');
-    const late = await api<{ id: string; no: string }>('POST', '/tickets', resident, { studioId: studio.id, category: 'help', content: '家里老人独居，想咨询居家养老服务怎么申请。' }, { 'idempotency-key': idempotencyKey() });
+    const late = await api<{ id: string; no: string }>(
+      'POST',
+      '/tickets',
+      resident,
+      { studioId: studio.id, category: 'help', content: '家里老人独居，想咨询居家养老服务怎么申请。' },
+      { 'idempotency-key': idempotencyKey() },
+    );
     await stack.app.models.Ticket.updateOne({ _id: late.id }, { $set: { dueAt: new Date(Date.now() - 3 * 3600_000) } });
 
     const { page } = await newPerson(768);
@@ -242,7 +291,8 @@ describe('mini-program H5 in a real browser', () => {
 
     // Reassign to whichever of the two members does not have it now.
     const before = await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin);
-    const target = before.assignee?.id === memberB.id ? { id: memberA.id, name: '沈建华' } : { id: memberB.id, name: '陆佳怡' };
+    const target =
+      before.assignee?.id === memberB.id ? { id: memberA.id, name: '沈建华' } : { id: memberB.id, name: '陆佳怡' };
     await card.locator('.reassign').click();
     await card.locator('.pick-member', { hasText: target.name }).click();
     await page.getByText(`已改派给${target.name}`).waitFor();
@@ -251,15 +301,28 @@ describe('mini-program H5 in a real browser', () => {
     await shot(page, '11-admin-reassigned');
 
     // And to a member of another studio, found by name (the ticket's own studio may have nobody to take it).
-    const otherStudio = await api<{ id: string }>('POST', '/admin/studios', admin, { code: 'e2exc01', name: '许村镇委员集体工作室', kind: 'town', town: '许村镇', intro: '家纺产业与村镇建设。', address: '海宁市许村镇' });
-    const elsewhere = await api<{ id: string }>('POST', '/admin/members', admin, { name: '周海峰', title: '市政协委员', studioIds: [otherStudio.id] });
+    const otherStudio = await api<{ id: string }>('POST', '/admin/studios', admin, {
+      code: 'e2exc01',
+      name: '许村镇委员集体工作室',
+      kind: 'town',
+      town: '许村镇',
+      intro: '家纺产业与村镇建设。',
+      address: '海宁市许村镇',
+    });
+    const elsewhere = await api<{ id: string }>('POST', '/admin/members', admin, {
+      name: '周海峰',
+      title: '市政协委员',
+      studioIds: [otherStudio.id],
+    });
     await card.locator('.reassign').click();
     await card.locator('.other-member-search input').fill('周海');
     await card.locator('.pick-member', { hasText: '周海峰' }).getByText('（其他工作室）').waitFor();
     await shot(page, '11b-admin-pick-other-studio');
     await card.locator('.pick-member', { hasText: '周海峰' }).click();
     await page.getByText('已改派给周海峰').waitFor();
-    expect((await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin)).assignee?.id).toBe(elsewhere.id);
+    expect((await api<{ assignee: { id: string } | null }>('GET', `/tickets/${late.id}`, admin)).assignee?.id).toBe(
+      elsewhere.id,
+    );
     // 周海峰 has not bound WeChat: the board's 无人接收 tab shows the ticket, to be moved on.
     await page.getByText('无人接收', { exact: true }).click();
     await page.locator('.ticket-card', { hasText: late.no }).waitFor();

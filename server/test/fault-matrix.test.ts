@@ -29,7 +29,11 @@ const FAST = {
   NOTIFY_SEND_ATTEMPTS: '4',
   WECHAT_TIMEOUT_MS: '1500',
 };
-const RATE_LIMITS = { RATE_LIMIT_SUBMIT_PER_HOUR: '100000', RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' };
+const RATE_LIMITS = {
+  RATE_LIMIT_SUBMIT_PER_HOUR: '100000',
+  RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+  RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+};
 /** Residents per case and how many act at once. */
 const RESIDENTS = 16;
 const CONCURRENCY = 4;
@@ -162,7 +166,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   async function startWorker(): Promise<NodeChild> {
-    const child = spawnTsNode(`worker-${++spawned}`, path.join(REPO_ROOT, 'server/src/worker.ts'), childEnv(), logDir());
+    const child = spawnTsNode(
+      `worker-${++spawned}`,
+      path.join(REPO_ROOT, 'server/src/worker.ts'),
+      childEnv(),
+      logDir(),
+    );
     children.add(child);
     child.process.once('exit', () => children.delete(child));
     await waitForReadyMessage(child, 150_000);
@@ -177,7 +186,11 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** One HTTP call; throws on a network error (refused, reset, timed out), as wx.request fails. */
-  async function call(method: string, url: string, options: { token?: string; body?: object; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  async function call(
+    method: string,
+    url: string,
+    options: { token?: string; body?: object; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const res = await fetch(`${apiUrl}/api/v1${url}`, {
       method,
       headers: {
@@ -199,14 +212,20 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** Setup calls (outside any fault window) must succeed. */
-  async function must(method: string, url: string, options: { token?: string; body?: object } = {}): Promise<Record<string, unknown>> {
+  async function must(
+    method: string,
+    url: string,
+    options: { token?: string; body?: object } = {},
+  ): Promise<Record<string, unknown>> {
     const res = await call(method, url, options);
     if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
-  const fakeJson = async <T>(urlPath: string, init?: RequestInit): Promise<T> => (await fetch(`${fake.url}${urlPath}`, init)).json() as Promise<T>;
-  const openidOf = async (code: string) => (await fakeJson<{ openid: string }>(`/__fake/openid?code=${encodeURIComponent(code)}`)).openid;
+  const fakeJson = async <T>(urlPath: string, init?: RequestInit): Promise<T> =>
+    (await fetch(`${fake.url}${urlPath}`, init)).json() as Promise<T>;
+  const openidOf = async (code: string) =>
+    (await fakeJson<{ openid: string }>(`/__fake/openid?code=${encodeURIComponent(code)}`)).openid;
 
   async function signIn(code: string): Promise<Caller> {
     const body = await must('POST', '/auth/wechat', { body: { code } });
@@ -215,28 +234,45 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
 
   /** A fresh studio with two bound members, each with enough ticket_assigned consents for the case. */
   async function studioWithMembers(label: string): Promise<{ studioId: string; members: Map<string, Member> }> {
-    const studio = await must('POST', '/admin/studios', { token: admin.token, body: { name: `故障矩阵${label}`, kind: 'sector', sector: '科技界' } });
+    const studio = await must('POST', '/admin/studios', {
+      token: admin.token,
+      body: { name: `故障矩阵${label}`, kind: 'sector', sector: '科技界' },
+    });
     const members = new Map<string, Member>();
     for (const n of [1, 2]) {
-      const record = await must('POST', '/admin/members', { token: admin.token, body: { name: `委员${label}${n}`, title: '市政协委员', studioIds: [studio.id] } });
+      const record = await must('POST', '/admin/members', {
+        token: admin.token,
+        body: { name: `委员${label}${n}`, title: '市政协委员', studioIds: [studio.id] },
+      });
       const invite = await must('POST', `/admin/members/${String(record.id)}/invites`, { token: admin.token });
       const code = `fm-${label}-member-${n}`;
       const user = await signIn(code);
       const bound = await must('POST', '/auth/bind', { token: user.token, body: { inviteCode: invite.inviteCode } });
-      const member: Member = { token: bound.token as string, userId: user.userId, memberId: String(record.id), openid: await openidOf(code) };
-      await mapLimit(Array.from({ length: RESIDENTS }), 4, () => must('POST', '/me/subscriptions', { token: member.token, body: { accepted: ['ticket_assigned'] } }));
+      const member: Member = {
+        token: bound.token as string,
+        userId: user.userId,
+        memberId: String(record.id),
+        openid: await openidOf(code),
+      };
+      await mapLimit(Array.from({ length: RESIDENTS }), 4, () =>
+        must('POST', '/me/subscriptions', { token: member.token, body: { accepted: ['ticket_assigned'] } }),
+      );
       members.set(member.memberId, member);
     }
     return { studioId: String(studio.id), members };
   }
 
   async function residentsFor(label: string): Promise<Resident[]> {
-    return mapLimit(Array.from({ length: RESIDENTS }, (_, i) => i), 4, async (i) => {
-      const code = `fm-${label}-resident-${i}`;
-      const caller = await signIn(code);
-      await must('POST', '/me/subscriptions', { token: caller.token, body: { accepted: ['ticket_replied'] } });
-      return { ...caller, code, openid: await openidOf(code) };
-    });
+    return mapLimit(
+      Array.from({ length: RESIDENTS }, (_, i) => i),
+      4,
+      async (i) => {
+        const code = `fm-${label}-resident-${i}`;
+        const caller = await signIn(code);
+        await must('POST', '/me/subscriptions', { token: caller.token, body: { accepted: ['ticket_replied'] } });
+        return { ...caller, code, openid: await openidOf(code) };
+      },
+    );
   }
 
   const retryable = (res: HttpResult) => res.status >= 500;
@@ -257,7 +293,11 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       state.attempts += 1;
       load.requests += 1;
       try {
-        const res = await call('POST', '/tickets', { token: state.resident.token, body: { studioId, category: 'consult', content }, headers: { 'idempotency-key': state.key } });
+        const res = await call('POST', '/tickets', {
+          token: state.resident.token,
+          body: { studioId, category: 'consult', content },
+          headers: { 'idempotency-key': state.key },
+        });
         if (res.status < 300) {
           const assignee = res.body.assignee as { id: string } | null;
           state.accepted = { id: res.body.id as string, no: res.body.no as string, assigneeId: assignee?.id ?? null };
@@ -288,15 +328,22 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     while (Date.now() < deadline && !load.aborted) {
       try {
         load.requests += 1;
-        const res = await call('POST', `/tickets/${ticketId}/replies`, { token: member.token, body: { content }, headers: { 'idempotency-key': key } });
+        const res = await call('POST', `/tickets/${ticketId}/replies`, {
+          token: member.token,
+          body: { content },
+          headers: { 'idempotency-key': key },
+        });
         if (res.status < 300) {
           state.reply = { content, acknowledged: true };
           return;
         }
-        const heldBack = res.status === 404 && (await models.Ticket.countDocuments({ _id: new Types.ObjectId(ticketId), contentCheck: 'pending' })) === 1;
+        const heldBack =
+          res.status === 404 &&
+          (await models.Ticket.countDocuments({ _id: new Types.ObjectId(ticketId), contentCheck: 'pending' })) === 1;
         // 409 CONFLICT is "busy, try again" (the ticket's lock is held, e.g. by a killed worker until it expires).
         const busy = res.status === 409 && res.body.code === 'CONFLICT';
-        if (!retryable(res) && !busy && !heldBack) throw new UnexpectedAnswer(`reply answered ${res.status} ${JSON.stringify(res.body)}`);
+        if (!retryable(res) && !busy && !heldBack)
+          throw new UnexpectedAnswer(`reply answered ${res.status} ${JSON.stringify(res.body)}`);
         if (!heldBack) state.failures += 1;
       } catch (error) {
         if (error instanceof UnexpectedAnswer) throw error;
@@ -308,13 +355,23 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** Runs the load for one case (every resident submits once, the assignee replies) and injects `fault` once it is under way. */
-  async function runCase(label: string, fault: (load: { inFlight: () => number }) => Promise<void>): Promise<{ submits: Submit[]; members: Map<string, Member>; studioId: string; requests: number }> {
+  async function runCase(
+    label: string,
+    fault: (load: { inFlight: () => number }) => Promise<void>,
+  ): Promise<{ submits: Submit[]; members: Map<string, Member>; studioId: string; requests: number }> {
     casesStarted += 1;
     const setupFrom = Date.now();
     const { studioId, members } = await studioWithMembers(label);
     const residents = await residentsFor(label);
     const loadFrom = Date.now();
-    const submits: Submit[] = residents.map((resident, i) => ({ key: `fm-${label}-${i}-${new Types.ObjectId().toHexString()}`, resident, attempts: 0, accepted: null, failures: 0, reply: null }));
+    const submits: Submit[] = residents.map((resident, i) => ({
+      key: `fm-${label}-${i}-${new Types.ObjectId().toHexString()}`,
+      resident,
+      attempts: 0,
+      accepted: null,
+      failures: 0,
+      reply: null,
+    }));
     const load: Load = { requests: 0, aborted: false };
     let inFlight = 0;
     let next = 0;
@@ -325,7 +382,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
         const state = submits[index]!;
         inFlight += 1;
         try {
-          await submit(state, studioId, `故障矩阵${label}第 ${index + 1} 条：小区门口路灯坏了，晚上很黑，请帮忙联系修理。`, load);
+          await submit(
+            state,
+            studioId,
+            `故障矩阵${label}第 ${index + 1} 条：小区门口路灯坏了，晚上很黑，请帮忙联系修理。`,
+            load,
+          );
           const member = state.accepted?.assigneeId ? members.get(state.accepted.assigneeId) : undefined;
           if (member) await reply(state, member, `回复${label}-${index}：已联系物业，本周内修好。`, load);
         } finally {
@@ -352,7 +414,9 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     ]);
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
-    console.log(`[faults] ${label}: setup ${((loadFrom - setupFrom) / 1000).toFixed(1)} s, load ${((Date.now() - loadFrom) / 1000).toFixed(1)} s`);
+    console.log(
+      `[faults] ${label}: setup ${((loadFrom - setupFrom) / 1000).toFixed(1)} s, load ${((Date.now() - loadFrom) / 1000).toFixed(1)} s`,
+    );
     return { submits, members, studioId, requests: load.requests };
   }
 
@@ -370,12 +434,28 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** Notices of the case's tickets: each one expected is on its ticket's outbox and has reached a final state. */
-  async function noticeFigures(studioId: string, submits: Submit[], members: Map<string, Member>): Promise<NoticeFigures> {
+  async function noticeFigures(
+    studioId: string,
+    submits: Submit[],
+    members: Map<string, Member>,
+  ): Promise<NoticeFigures> {
     const tickets = await models.Ticket.find({ studioId: new Types.ObjectId(studioId) }).lean<TicketDoc[]>();
-    const figures: NoticeFigures = { expected: 0, missing: 0, delivered: 0, failed: 0, failedUnseen: 0, noConsent: 0, pending: 0, sentButNotReceived: 0, wechatDuplicateSends: 0 };
+    const figures: NoticeFigures = {
+      expected: 0,
+      missing: 0,
+      delivered: 0,
+      failed: 0,
+      failedUnseen: 0,
+      noConsent: 0,
+      pending: 0,
+      sentButNotReceived: 0,
+      wechatDuplicateSends: 0,
+    };
     const replied = new Set(submits.filter((s) => s.reply).map((s) => s.accepted!.id));
     const received = new Map<string, number>();
-    for (const m of await fakeJson<{ touser: string; template_id: string; data: Record<string, { value: string }> }[]>('/__fake/subscribe-messages')) {
+    for (const m of await fakeJson<{ touser: string; template_id: string; data: Record<string, { value: string }> }[]>(
+      '/__fake/subscribe-messages',
+    )) {
       const k = `${m.touser}|${m.template_id}|${m.data.character_string1?.value ?? ''}`;
       received.set(k, (received.get(k) ?? 0) + 1);
     }
@@ -383,10 +463,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     for (const ticket of tickets) {
       const expected: { kind: string; recipientId: string }[] = [];
       if (ticket.assigneeId) expected.push({ kind: 'ticket_assigned', recipientId: String(ticket.assigneeId) });
-      if (replied.has(String(ticket._id))) expected.push({ kind: 'ticket_replied', recipientId: String(ticket.residentId) });
+      if (replied.has(String(ticket._id)))
+        expected.push({ kind: 'ticket_replied', recipientId: String(ticket.residentId) });
       figures.expected += expected.length;
       for (const e of expected) {
-        if (!ticket.outbox.some((o) => o.kind === e.kind && String(o.recipient.id) === e.recipientId)) figures.missing += 1;
+        if (!ticket.outbox.some((o) => o.kind === e.kind && String(o.recipient.id) === e.recipientId))
+          figures.missing += 1;
       }
       const notifications = await models.Notification.find({ _id: { $in: ticket.outbox.map((o) => o._id) } }).lean();
       for (const entry of ticket.outbox) {
@@ -403,7 +485,10 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
         if (state === 'no_consent') figures.noConsent += 1;
         if (state !== 'sent') continue;
         figures.delivered += 1;
-        const openid = entry.recipient.kind === 'member' ? [...members.values()].find((m) => m.memberId === String(entry.recipient.id))?.openid : residentOpenids.get(String(entry.recipient.id));
+        const openid =
+          entry.recipient.kind === 'member'
+            ? [...members.values()].find((m) => m.memberId === String(entry.recipient.id))?.openid
+            : residentOpenids.get(String(entry.recipient.id));
         const copies = received.get(`${openid}|tmpl-${entry.kind}|${ticket.no}`) ?? 0;
         if (copies === 0) figures.sentButNotReceived += 1;
         figures.wechatDuplicateSends += Math.max(0, copies - 1);
@@ -413,10 +498,17 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** Waits until no notice of the case is pending (worker back, queues drained, sweeper run), or gives up. */
-  async function settle(studioId: string, submits: Submit[], members: Map<string, Member>): Promise<{ figures: NoticeFigures; seconds: number }> {
+  async function settle(
+    studioId: string,
+    submits: Submit[],
+    members: Map<string, Member>,
+  ): Promise<{ figures: NoticeFigures; seconds: number }> {
     const from = Date.now();
     let figures = await noticeFigures(studioId, submits, members);
-    while ((figures.pending > 0 || figures.missing > 0 || (await heldBack(studioId)) > 0) && Date.now() - from < SETTLE_TIMEOUT_MS) {
+    while (
+      (figures.pending > 0 || figures.missing > 0 || (await heldBack(studioId)) > 0) &&
+      Date.now() - from < SETTLE_TIMEOUT_MS
+    ) {
       await sleep(500);
       figures = await noticeFigures(studioId, submits, members);
     }
@@ -424,14 +516,20 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }
 
   /** Tickets whose content check waits for the sweeper's re-check (WeChat was down at submit). */
-  const heldBack = (studioId: string) => models.Ticket.countDocuments({ studioId: new Types.ObjectId(studioId), contentCheck: 'pending' });
+  const heldBack = (studioId: string) =>
+    models.Ticket.countDocuments({ studioId: new Types.ObjectId(studioId), contentCheck: 'pending' });
 
   /** "database client replaced" lines in every API and worker log so far. */
   const dbClientReplacements = (): number =>
     fs
       .readdirSync(logDir())
       .filter((name) => name.endsWith('.log'))
-      .reduce((n, name) => n + (fs.readFileSync(path.join(logDir(), name), 'utf8').match(/"msg":"database client replaced"/g)?.length ?? 0), 0);
+      .reduce(
+        (n, name) =>
+          n +
+          (fs.readFileSync(path.join(logDir(), name), 'utf8').match(/"msg":"database client replaced"/g)?.length ?? 0),
+        0,
+      );
   let replacementsBefore = 0;
 
   async function check(fault: string, run: Awaited<ReturnType<typeof runCase>>): Promise<Row> {
@@ -452,15 +550,21 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     const perKey = new Map<string, number>();
     const perResident = new Map<string, number>();
     for (const t of tickets) {
-      perKey.set(`${String(t.residentId)}|${t.idempotencyKey}`, (perKey.get(`${String(t.residentId)}|${t.idempotencyKey}`) ?? 0) + 1);
+      perKey.set(
+        `${String(t.residentId)}|${t.idempotencyKey}`,
+        (perKey.get(`${String(t.residentId)}|${t.idempotencyKey}`) ?? 0) + 1,
+      );
       perResident.set(String(t.residentId), (perResident.get(String(t.residentId)) ?? 0) + 1);
     }
     // …or one reply added twice (each member sends one reply per ticket, resent with one key).
-    const replyCopies = tickets.map((t) => t.timeline.filter((e) => e.type === 'reply').length).reduce((n, c) => n + Math.max(0, c - 1), 0);
-    const duplicates = Math.max(
-      [...perKey.values()].reduce((n, c) => n + c - 1, 0),
-      [...perResident.values()].reduce((n, c) => n + c - 1, 0),
-    ) + replyCopies;
+    const replyCopies = tickets
+      .map((t) => t.timeline.filter((e) => e.type === 'reply').length)
+      .reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const duplicates =
+      Math.max(
+        [...perKey.values()].reduce((n, c) => n + c - 1, 0),
+        [...perResident.values()].reduce((n, c) => n + c - 1, 0),
+      ) + replyCopies;
 
     const brokenDetail: string[] = [];
     const bySubmit = new Map(submits.filter((s) => s.accepted).map((s) => [s.accepted!.id, s]));
@@ -468,10 +572,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       const problems: string[] = [];
       if (t.timeline[0]?.type !== 'submitted') problems.push(`first event ${t.timeline[0]?.type}`);
       for (let i = 1; i < t.timeline.length; i++) {
-        if (new Date(t.timeline[i]!.at).getTime() < new Date(t.timeline[i - 1]!.at).getTime()) problems.push(`event ${i} (${t.timeline[i]!.type}) before event ${i - 1}`);
+        if (new Date(t.timeline[i]!.at).getTime() < new Date(t.timeline[i - 1]!.at).getTime())
+          problems.push(`event ${i} (${t.timeline[i]!.type}) before event ${i - 1}`);
       }
       const s = bySubmit.get(String(t._id));
-      if (s?.reply && !t.timeline.some((e) => e.type === 'reply' && e.content === s.reply!.content)) problems.push('acknowledged reply missing');
+      if (s?.reply && !t.timeline.some((e) => e.type === 'reply' && e.content === s.reply!.content))
+        problems.push('acknowledged reply missing');
       if (t.assigneeId && !t.timeline.some((e) => e.type === 'assigned')) problems.push('no assigned event');
       if (problems.length) brokenDetail.push(`${t.no}: ${problems.join(', ')}`);
     }
@@ -481,7 +587,8 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       requests,
       ok2xx: submits.filter((s) => s.accepted).length + submits.filter((s) => s.reply?.acknowledged).length,
       failedAndRetried: submits.reduce((n, s) => n + s.failures, 0),
-      gaveUp: submits.filter((s) => !s.accepted).length + submits.filter((s) => s.accepted?.assigneeId && !s.reply).length,
+      gaveUp:
+        submits.filter((s) => !s.accepted).length + submits.filter((s) => s.accepted?.assigneeId && !s.reply).length,
       lost,
       duplicates,
       timelineBroken: brokenDetail.length,
@@ -499,7 +606,8 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
     };
     rows.push(row);
     replacementsBefore += row.dbClientsReplaced;
-    if (lostDetail.length || brokenDetail.length) console.log(`[faults] ${fault}: lost ${JSON.stringify(lostDetail)}; timelines ${JSON.stringify(brokenDetail)}`);
+    if (lostDetail.length || brokenDetail.length)
+      console.log(`[faults] ${fault}: lost ${JSON.stringify(lostDetail)}; timelines ${JSON.stringify(brokenDetail)}`);
     return row;
   }
 
@@ -514,7 +622,17 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       pendingAtEnd: row.pendingAtEnd,
       sentButNotReceived: row.sentButNotReceived,
       failedUnseen: row.failedUnseen,
-    }).toEqual({ fault: row.fault, lost: 0, duplicates: 0, gaveUp: 0, timelineBroken: 0, noticesMissing: 0, pendingAtEnd: 0, sentButNotReceived: 0, failedUnseen: 0 });
+    }).toEqual({
+      fault: row.fault,
+      lost: 0,
+      duplicates: 0,
+      gaveUp: 0,
+      timelineBroken: 0,
+      noticesMissing: 0,
+      pendingAtEnd: 0,
+      sentButNotReceived: 0,
+      failedUnseen: 0,
+    });
     // Every notice ended somewhere a person can see: sent, or failed / refused on its notice record.
     expect(row.delivered + row.failed + row.noConsent).toBe(row.noticesExpected);
     expect(row.requests).toBeGreaterThan(0);
@@ -557,16 +675,39 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
       const dir = path.join(REPO_ROOT, 'bench-results');
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `faults-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-      fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), seconds: (Date.now() - startedAt) / 1000, residentsPerCase: RESIDENTS, concurrency: CONCURRENCY, rows }, null, 2));
+      fs.writeFileSync(
+        file,
+        JSON.stringify(
+          {
+            at: new Date().toISOString(),
+            seconds: (Date.now() - startedAt) / 1000,
+            residentsPerCase: RESIDENTS,
+            concurrency: CONCURRENCY,
+            rows,
+          },
+          null,
+          2,
+        ),
+      );
       console.log(`[faults] table written to ${path.relative(REPO_ROOT, file)}`);
     }
     await Promise.all([...children].map((child) => child.stop(5_000)));
     if (casesPassed < casesStarted && services) {
-      const kept = path.join(REPO_ROOT, 'bench-results', `faults-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      for (const [from, to] of [[logDir(), 'processes'], [path.join(services.tmpDir, 'db', 'logs'), 'database'], [path.join(services.tmpDir, 'redis', 'logs'), 'redis']] as const) {
+      const kept = path.join(
+        REPO_ROOT,
+        'bench-results',
+        `faults-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+      );
+      for (const [from, to] of [
+        [logDir(), 'processes'],
+        [path.join(services.tmpDir, 'db', 'logs'), 'database'],
+        [path.join(services.tmpDir, 'redis', 'logs'), 'redis'],
+      ] as const) {
         if (fs.existsSync(from)) fs.cpSync(from, path.join(kept, to), { recursive: true });
       }
-      console.log(`[faults] a case failed: API, worker, database and Redis logs kept in ${path.relative(REPO_ROOT, kept)}`);
+      console.log(
+        `[faults] a case failed: API, worker, database and Redis logs kept in ${path.relative(REPO_ROOT, kept)}`,
+      );
     }
     await connection?.close().catch(() => undefined);
     await fake?.close();
@@ -610,7 +751,12 @@ describe('fault matrix: load with Redis, worker, API, database and WeChat faults
   }, 240_000);
 
   it('e. fake WeChat 5xx, timeouts and 43101 storms', async () => {
-    const fault = (body: object) => fetch(`${fake.url}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const fault = (body: object) =>
+      fetch(`${fake.url}/__fake/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const run = await runCase('wechat', async () => {
       const send = '/cgi-bin/message/subscribe/send';
       // Enough 5xx in a row that some notices use up every attempt and must show as failed.

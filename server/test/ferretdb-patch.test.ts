@@ -15,7 +15,10 @@ const STAMP = path.join(repoRoot, '.tools', 'bin', 'ferretdb.patches');
 
 describe('FerretDB patch set (go test)', () => {
   it('the patched source is the patch set as it stands', () => {
-    if (!fs.existsSync(SOURCE)) throw new Error(`${SOURCE} missing: run \`npm run setup\` (it builds FerretDB and keeps its patched source); this test does not skip`);
+    if (!fs.existsSync(SOURCE))
+      throw new Error(
+        `${SOURCE} missing: run \`npm run setup\` (it builds FerretDB and keeps its patched source); this test does not skip`,
+      );
     expect(fs.readFileSync(STAMP, 'utf8').trim()).toBe(FERRETDB_PATCH_LEVEL);
   });
 
@@ -29,11 +32,17 @@ describe('FerretDB patch set (go test)', () => {
       maxBuffer: 256 * 1024 * 1024,
       env: { ...process.env, GOFLAGS: '-buildvcs=false' },
     });
-    const verdicts = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => /^(ok|FAIL|--- FAIL|panic|#|\S+\.go:\d+)/.test(line));
+    const verdicts = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .filter((line) => /^(ok|FAIL|--- FAIL|panic|#|\S+\.go:\d+)/.test(line));
     if (run.status !== 0) throw new Error(`go test failed:\n${verdicts.join('\n')}`);
     // The three packages, each with a verdict; our own tests are among them.
     expect(verdicts.filter((line) => line.startsWith('ok '))).toHaveLength(3);
-    const list = spawnSync(go, ['test', '-list', 'Pushdown|WALGuard', './internal/backends/sqlite/...'], { cwd: SOURCE, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const list = spawnSync(go, ['test', '-list', 'Pushdown|WALGuard', './internal/backends/sqlite/...'], {
+      cwd: SOURCE,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(list.stdout).toMatch(/TestPushdownArraysAreNeverMissed/);
     expect(list.stdout).toMatch(/TestWALGuard/);
   }, 600_000);

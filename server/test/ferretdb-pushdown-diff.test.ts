@@ -91,25 +91,96 @@ const hex24 = () => Array.from({ length: 24 }, () => '0123456789abcdef'[Math.flo
 const oid = (hex: string) => new ObjectId(hex);
 const date = (ms: number) => new Date(ms);
 
-const FIXED_OIDS = ['000000000000000000000000', '000000000000000000000001', '5f0000000000000000000001', '65a000000000000000000001', '65a000000000000000000002', '7fffffffffffffffffffffff', 'ffffffffffffffffffffffff'].map(oid);
+const FIXED_OIDS = [
+  '000000000000000000000000',
+  '000000000000000000000001',
+  '5f0000000000000000000001',
+  '65a000000000000000000001',
+  '65a000000000000000000002',
+  '7fffffffffffffffffffffff',
+  'ffffffffffffffffffffffff',
+].map(oid);
 /** ObjectIds used as field values; their hex also appears as plain strings. */
 const VALUE_OIDS = [...FIXED_OIDS.slice(2, 5), oid('64b7c0ffee0000000000beef')];
-const STRINGS = ['x', 'y', 'z', 'X', 'xy', '', ' ', '<', '>', '&', '"', '\\', '\u2028', '\u2029', 'a"b', 'a\\b', '<&>"\\\u2028', '\u0001', '\t', 'line\nbreak', '\u007f', 'a\u0000b', 'a', '张三', '李四', '工作室', '中文<&>"', '😀', '1', '10', '2', 'null', 'true', ...VALUE_OIDS.map((id) => id.toHexString())];
+const STRINGS = [
+  'x',
+  'y',
+  'z',
+  'X',
+  'xy',
+  '',
+  ' ',
+  '<',
+  '>',
+  '&',
+  '"',
+  '\\',
+  '\u2028',
+  '\u2029',
+  'a"b',
+  'a\\b',
+  '<&>"\\\u2028',
+  '\u0001',
+  '\t',
+  'line\nbreak',
+  '\u007f',
+  'a\u0000b',
+  'a',
+  '张三',
+  '李四',
+  '工作室',
+  '中文<&>"',
+  '😀',
+  '1',
+  '10',
+  '2',
+  'null',
+  'true',
+  ...VALUE_OIDS.map((id) => id.toHexString()),
+];
 const NUMBERS = [
   ...[0, 1, -1, 2, 10, 2147483647, -2147483648].map((n) => new Int32(n)),
   ...[0, -0, 1, 1.5, -2.5, 0.1, 1e300, -1e300, 2 ** 53, 5e-324, 2147483648.5].map((n) => new Double(n)),
-  ...['0', '1', '2', '-1', '2147483648', '9007199254740993', '9223372036854775807', '-9223372036854775808'].map((s) => Long.fromString(s)),
+  ...['0', '1', '2', '-1', '2147483648', '9007199254740993', '9223372036854775807', '-9223372036854775808'].map((s) =>
+    Long.fromString(s),
+  ),
 ];
 const MS_2001 = Date.UTC(2001, 0, 1);
 const MS_2286 = 9_999_999_999_999;
 const DATES = [
-  -8.64e15, -1e12, -86_400_000, -1, 0, 1, 999, 946_684_800_000, MS_2001 - 1, MS_2001, 1_700_000_000_000, Date.UTC(2026, 0, 15), MS_2286, MS_2286 + 1, 99_999_999_999_999, 8.64e15,
+  -8.64e15,
+  -1e12,
+  -86_400_000,
+  -1,
+  0,
+  1,
+  999,
+  946_684_800_000,
+  MS_2001 - 1,
+  MS_2001,
+  1_700_000_000_000,
+  Date.UTC(2026, 0, 15),
+  MS_2286,
+  MS_2286 + 1,
+  99_999_999_999_999,
+  8.64e15,
 ].map(date);
 const SCALARS: unknown[] = [...STRINGS, ...NUMBERS, ...DATES, ...VALUE_OIDS, true, false, null];
 
 const NOW = Date.UTC(2026, 0, 15, 8);
-const STUDIOS = ['65a1000000000000000000a1', '65a1000000000000000000a2', '65a1000000000000000000a3', '65a1000000000000000000a4'].map(oid);
-const MEMBERS = ['65a2000000000000000000b1', '65a2000000000000000000b2', '65a2000000000000000000b3', '65a2000000000000000000b4', '65a2000000000000000000b5'].map(oid);
+const STUDIOS = [
+  '65a1000000000000000000a1',
+  '65a1000000000000000000a2',
+  '65a1000000000000000000a3',
+  '65a1000000000000000000a4',
+].map(oid);
+const MEMBERS = [
+  '65a2000000000000000000b1',
+  '65a2000000000000000000b2',
+  '65a2000000000000000000b3',
+  '65a2000000000000000000b4',
+  '65a2000000000000000000b5',
+].map(oid);
 const RESIDENTS = ['65a3000000000000000000c1', '65a3000000000000000000c2', '65a3000000000000000000c3'].map(oid);
 const STATUSES = ['pending', 'assigned', 'answered', 'resolved'];
 const CHECKS = ['pass', 'review', 'pending', 'rejected'];
@@ -117,7 +188,8 @@ const CHECKS = ['pass', 'review', 'pending', 'rejected'];
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-const scalarArray = (from: readonly unknown[], max = 3) => Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => pick(from));
+const scalarArray = (from: readonly unknown[], max = 3) =>
+  Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => pick(from));
 
 /** The value of one field: missing (undefined), null, a scalar from its pool or the global one, or an array. */
 function fieldValue(own: readonly unknown[], arrayChance = 0.25): unknown {
@@ -160,7 +232,9 @@ function trapDoc(_id: unknown): Doc {
     b: fieldValue([true, false, new Int32(0), new Int32(1)], 0.15),
     num: fieldValue(NUMBERS, 0.2),
     d: fieldValue([...DATES, ...DATES, new Int32(0), Long.fromString('1700000000000'), '2026-01-15'], 0.15),
-    tags: chance(0.7) ? scalarArray(['x', 'y', 'z', '工作室', '<&>', null, new Int32(1)], 4) : fieldValue(['x', 'y', 'z'], 0),
+    tags: chance(0.7)
+      ? scalarArray(['x', 'y', 'z', '工作室', '<&>', null, new Int32(1)], 4)
+      : fieldValue(['x', 'y', 'z'], 0),
     o: fieldValue([...VALUE_OIDS, ...VALUE_OIDS.map((id) => id.toHexString())], 0.15),
     n: nestedValue(),
     u: fieldValue(SCALARS, 0.2),
@@ -168,7 +242,16 @@ function trapDoc(_id: unknown): Doc {
 }
 
 /** Hand-written documents the sanity assertions refer to (first in both trap collections). */
-const FIX = { xScalar: oid('65b000000000000000000001'), xArray: oid('65b000000000000000000002'), aNull: oid('65b000000000000000000003'), aMissing: oid('65b000000000000000000004'), escaped: oid('65b000000000000000000005'), old: oid('65b000000000000000000006'), future: oid('65b000000000000000000007'), big: oid('65b000000000000000000008') };
+const FIX = {
+  xScalar: oid('65b000000000000000000001'),
+  xArray: oid('65b000000000000000000002'),
+  aNull: oid('65b000000000000000000003'),
+  aMissing: oid('65b000000000000000000004'),
+  escaped: oid('65b000000000000000000005'),
+  old: oid('65b000000000000000000006'),
+  future: oid('65b000000000000000000007'),
+  big: oid('65b000000000000000000008'),
+};
 const fixedDocs = (): Doc[] => [
   { _id: FIX.xScalar, a: 'x', s: 'x', tags: ['x'] },
   { _id: FIX.xArray, a: ['x', 'y'], tags: 'x', n: [{ x: new Int32(1) }, { x: 'a' }] },
@@ -185,7 +268,14 @@ function oidIds(count: number): Types.ObjectId[] {
   const ids: Types.ObjectId[] = [];
   while (ids.length < count) {
     // Random ones, ones crowded around the same seconds (neighbours differ in the last bytes), and the extremes.
-    const hex = ids.length < 2 ? FIXED_OIDS[ids.length === 0 ? 0 : 6]!.toHexString() : chance(0.5) ? hex24() : `65a0000000000000000000${Math.floor(rnd() * 256).toString(16).padStart(2, '0')}`;
+    const hex =
+      ids.length < 2
+        ? FIXED_OIDS[ids.length === 0 ? 0 : 6]!.toHexString()
+        : chance(0.5)
+          ? hex24()
+          : `65a0000000000000000000${Math.floor(rnd() * 256)
+              .toString(16)
+              .padStart(2, '0')}`;
     if (seen.has(hex)) continue;
     seen.add(hex);
     ids.push(oid(hex));
@@ -195,7 +285,15 @@ function oidIds(count: number): Types.ObjectId[] {
 
 function mixedIds(count: number): unknown[] {
   const seen = new Set<string>(Object.values(FIX).map(String));
-  const ids: unknown[] = [true, false, date(-1e12), date(MS_2001), date(99_999_999_999_999), { x: new Int32(1) }, { x: 'a' }];
+  const ids: unknown[] = [
+    true,
+    false,
+    date(-1e12),
+    date(MS_2001),
+    date(99_999_999_999_999),
+    { x: new Int32(1) },
+    { x: 'a' },
+  ];
   for (let i = 0; ids.length < count; i++) {
     const kind = rnd();
     let id: unknown;
@@ -212,7 +310,12 @@ function mixedIds(count: number): unknown[] {
       seen.add(hex);
       id = pick([hex, `${pick(['', 'x', '<&>', '张', '"', '\u2028'])}${i}`]);
     } else {
-      id = pick([() => new Int32(i), () => new Double(i + 0.25), () => new Double(-i - 0.5), () => Long.fromString(String(2 ** 40 + i))])();
+      id = pick([
+        () => new Int32(i),
+        () => new Double(i + 0.25),
+        () => new Double(-i - 0.5),
+        () => Long.fromString(String(2 ** 40 + i)),
+      ])();
     }
     ids.push(id);
   }
@@ -225,10 +328,16 @@ function ticketDocs(count: number): Doc[] {
     const created = NOW - Math.floor(rnd() * 20 * 86_400_000);
     const status = pick(STATUSES);
     const assigned = status !== 'pending' || chance(0.1);
-    const dueAt = chance(0.9) ? date(created + (1 + Math.floor(rnd() * 10)) * 86_400_000) : pick([null, undefined, date(946_684_800_000), date(99_999_999_999_999), '2026-01-15']);
+    const dueAt = chance(0.9)
+      ? date(created + (1 + Math.floor(rnd() * 10)) * 86_400_000)
+      : pick([null, undefined, date(946_684_800_000), date(99_999_999_999_999), '2026-01-15']);
     docs.push(
       compact({
-        _id: new ObjectId(`${Math.floor(created / 1000).toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`),
+        _id: new ObjectId(
+          `${Math.floor(created / 1000)
+            .toString(16)
+            .padStart(8, '0')}${i.toString(16).padStart(16, '0')}`,
+        ),
         no: `HN${new Date(created).toISOString().slice(0, 10).replaceAll('-', '')}-${String(i).padStart(6, '0')}`,
         residentId: pick(RESIDENTS),
         studioId: chance(0.97) ? pick(STUDIOS) : STUDIOS[0]!.toHexString(),
@@ -237,11 +346,17 @@ function ticketDocs(count: number): Doc[] {
         assignedAt: assigned ? date(created + 60_000) : null,
         contentCheck: chance(0.97) ? pick(CHECKS) : pick([undefined, null]),
         dueAt,
-        rating: status === 'resolved' && chance(0.5) ? { score: new Int32(1 + Math.floor(rnd() * 5)), comment: pick(['很好', '<&>', '']) } : null,
+        rating:
+          status === 'resolved' && chance(0.5)
+            ? { score: new Int32(1 + Math.floor(rnd() * 5)), comment: pick(['很好', '<&>', '']) }
+            : null,
         flagged: chance(0.1),
         noticesPendingSince: chance(0.2) ? date(created + 1000) : null,
         version: pick([new Int32(1), new Int32(2), new Double(3), Long.fromString('4')]),
-        timeline: [{ type: 'submitted', at: date(created) }, ...(assigned ? [{ type: 'assigned', at: date(created + 60_000) }] : [])],
+        timeline: [
+          { type: 'submitted', at: date(created) },
+          ...(assigned ? [{ type: 'assigned', at: date(created + 60_000) }] : []),
+        ],
         content: `第 ${i} 条留言：${pick(['路灯坏了', '垃圾没人清运', '<script>"&"</script>', 'line\u2028sep'])}`,
         createdAt: date(created),
       }),
@@ -263,22 +378,74 @@ interface CollectionSpec {
   distinct: string[];
 }
 
-const TRAP_INDEXES: Doc[] = [{ a: 1 }, { s: 1 }, { b: 1, _id: -1 }, { 'n.x': 1 }, { d: 1 }, { a: 1, s: 1, _id: -1 }, { tags: 1 }, { num: 1 }, { o: 1 }, { d: -1, _id: 1 }];
-const TRAP_SORTS: (SortSpec | undefined)[] = [undefined, undefined, { _id: 1 }, { _id: -1 }, { _id: -1 }, { a: 1, _id: 1 }, { s: -1, _id: 1 }, { d: 1, _id: -1 }, { num: -1, _id: -1 }, { 'n.x': 1, _id: 1 }, { b: 1, _id: -1 }, { tags: 1, _id: 1 }];
+const TRAP_INDEXES: Doc[] = [
+  { a: 1 },
+  { s: 1 },
+  { b: 1, _id: -1 },
+  { 'n.x': 1 },
+  { d: 1 },
+  { a: 1, s: 1, _id: -1 },
+  { tags: 1 },
+  { num: 1 },
+  { o: 1 },
+  { d: -1, _id: 1 },
+];
+const TRAP_SORTS: (SortSpec | undefined)[] = [
+  undefined,
+  undefined,
+  { _id: 1 },
+  { _id: -1 },
+  { _id: -1 },
+  { a: 1, _id: 1 },
+  { s: -1, _id: 1 },
+  { d: 1, _id: -1 },
+  { num: -1, _id: -1 },
+  { 'n.x': 1, _id: 1 },
+  { b: 1, _id: -1 },
+  { tags: 1, _id: 1 },
+];
 
 function trapFields(ids: unknown[]): Record<string, readonly unknown[]> {
   const someIds = ids.filter((_, i) => i % 4 === 0);
-  const neighbours = ids.filter((id): id is Types.ObjectId => id instanceof ObjectId).slice(0, 6).map((id) => {
-    const hex = id.toHexString();
-    return oid(`${hex.slice(0, 23)}${((parseInt(hex[23]!, 16) + 1) % 16).toString(16)}`);
-  });
+  const neighbours = ids
+    .filter((id): id is Types.ObjectId => id instanceof ObjectId)
+    .slice(0, 6)
+    .map((id) => {
+      const hex = id.toHexString();
+      return oid(`${hex.slice(0, 23)}${((parseInt(hex[23]!, 16) + 1) % 16).toString(16)}`);
+    });
   return {
-    _id: [...someIds, ...neighbours, ...FIXED_OIDS, ...Object.values(FIX), '', 'x', '65a0000000000000000000', FIXED_OIDS[3]!.toHexString(), new Int32(0), new Int32(50), new Double(10.25), Long.fromString(String(2 ** 40)), date(0), date(MS_2001), true, null],
+    _id: [
+      ...someIds,
+      ...neighbours,
+      ...FIXED_OIDS,
+      ...Object.values(FIX),
+      '',
+      'x',
+      '65a0000000000000000000',
+      FIXED_OIDS[3]!.toHexString(),
+      new Int32(0),
+      new Int32(50),
+      new Double(10.25),
+      Long.fromString(String(2 ** 40)),
+      date(0),
+      date(MS_2001),
+      true,
+      null,
+    ],
     a: ['x', 'y', 'z', 'xy', '', '张三', ['x', 'y'], [], null],
     s: [...STRINGS.slice(0, 24), 'x\u0000', null],
     b: [true, false, new Int32(0), new Int32(1), null],
     num: [...NUMBERS, new Double(9007199254740992), null],
-    d: [...DATES, date(Date.UTC(2286, 10, 21)), date(MS_2001 + 1), new Int32(0), Long.fromString('1700000000000'), '2026-01-15', null],
+    d: [
+      ...DATES,
+      date(Date.UTC(2286, 10, 21)),
+      date(MS_2001 + 1),
+      new Int32(0),
+      Long.fromString('1700000000000'),
+      '2026-01-15',
+      null,
+    ],
     tags: ['x', 'y', '工作室', '<&>', ['x'], ['x', 'y'], [], null],
     o: [...VALUE_OIDS, ...VALUE_OIDS.map((id) => id.toHexString()), null],
     u: ['x', new Int32(1), null, true],
@@ -297,17 +464,57 @@ function collections(): CollectionSpec[] {
   const mixed = mixedIds(72);
   const tickets = ticketDocs(120);
   const ticketIds = tickets.map((t) => t._id as Types.ObjectId);
-  const times = [NOW - 30 * 86_400_000, NOW - 86_400_000, NOW, NOW + 3 * 86_400_000, 946_684_800_000, -1e12, MS_2286 + 1].map(date);
+  const times = [
+    NOW - 30 * 86_400_000,
+    NOW - 86_400_000,
+    NOW,
+    NOW + 3 * 86_400_000,
+    946_684_800_000,
+    -1e12,
+    MS_2286 + 1,
+  ].map(date);
   return [
-    { name: 'trap_oid', docs: [...fixedDocs(), ...oidCollectionIds.map(trapDoc)], indexes: TRAP_INDEXES, fields: trapFields(oidCollectionIds), sorts: TRAP_SORTS, distinct: ['a', 's', 'n.x', 'd'] },
-    { name: 'trap_mixed', docs: [...fixedDocs(), ...mixed.map(trapDoc)], indexes: TRAP_INDEXES, fields: trapFields(mixed), sorts: TRAP_SORTS, distinct: ['a', 'tags', 'num'] },
+    {
+      name: 'trap_oid',
+      docs: [...fixedDocs(), ...oidCollectionIds.map(trapDoc)],
+      indexes: TRAP_INDEXES,
+      fields: trapFields(oidCollectionIds),
+      sorts: TRAP_SORTS,
+      distinct: ['a', 's', 'n.x', 'd'],
+    },
+    {
+      name: 'trap_mixed',
+      docs: [...fixedDocs(), ...mixed.map(trapDoc)],
+      indexes: TRAP_INDEXES,
+      fields: trapFields(mixed),
+      sorts: TRAP_SORTS,
+      distinct: ['a', 'tags', 'num'],
+    },
     {
       name: 'tickets',
       docs: tickets,
       // The product's ticket indexes (server/src/modules/tickets/model.ts), plus single-field ones.
-      indexes: [{ no: 1 }, { residentId: 1, _id: -1 }, { studioId: 1, status: 1, _id: -1 }, { assigneeId: 1, status: 1, _id: -1 }, { assigneeId: 1, assignedAt: -1 }, { status: 1, dueAt: 1 }, { status: 1, _id: -1, dueAt: 1 }, { noticesPendingSince: 1 }, { dueAt: 1 }, { contentCheck: 1 }],
+      indexes: [
+        { no: 1 },
+        { residentId: 1, _id: -1 },
+        { studioId: 1, status: 1, _id: -1 },
+        { assigneeId: 1, status: 1, _id: -1 },
+        { assigneeId: 1, assignedAt: -1 },
+        { status: 1, dueAt: 1 },
+        { status: 1, _id: -1, dueAt: 1 },
+        { noticesPendingSince: 1 },
+        { dueAt: 1 },
+        { contentCheck: 1 },
+      ],
       fields: {
-        _id: [...ticketIds.filter((_, i) => i % 5 === 0), ...FIXED_OIDS, ObjectId.createFromTime(Math.floor(NOW / 1000) - 5 * 86_400), ObjectId.createFromTime(Math.floor(NOW / 1000)), ticketIds[0]!.toHexString(), null],
+        _id: [
+          ...ticketIds.filter((_, i) => i % 5 === 0),
+          ...FIXED_OIDS,
+          ObjectId.createFromTime(Math.floor(NOW / 1000) - 5 * 86_400),
+          ObjectId.createFromTime(Math.floor(NOW / 1000)),
+          ticketIds[0]!.toHexString(),
+          null,
+        ],
         studioId: [...STUDIOS, STUDIOS[0]!.toHexString(), oid('65a1000000000000000000ff'), null],
         status: [...STATUSES, 'closed', ['assigned'], null],
         assigneeId: [...MEMBERS, FIXED_OIDS[0]!, null],
@@ -324,7 +531,15 @@ function collections(): CollectionSpec[] {
         residentId: [...RESIDENTS, null],
         flagged: [true, false],
       },
-      sorts: [undefined, { _id: -1 }, { _id: -1 }, { _id: 1 }, { dueAt: 1, _id: 1 }, { createdAt: -1, _id: -1 }, { status: 1, _id: -1 }],
+      sorts: [
+        undefined,
+        { _id: -1 },
+        { _id: -1 },
+        { _id: 1 },
+        { dueAt: 1, _id: 1 },
+        { createdAt: -1, _id: -1 },
+        { status: 1, _id: -1 },
+      ],
       distinct: ['status', 'studioId', 'assigneeId'],
     },
   ];
@@ -347,11 +562,29 @@ interface FindCase {
 }
 
 function conditionArb(own: readonly unknown[]): fc.Arbitrary<unknown> {
-  const value = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...SCALARS) });
-  const rangeValue = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own.filter((v) => !Array.isArray(v))) }, { weight: 2, arbitrary: fc.constantFrom(...SCALARS) });
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...own) },
+    { weight: 1, arbitrary: fc.constantFrom(...SCALARS) },
+  );
+  const rangeValue = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...own.filter((v) => !Array.isArray(v))) },
+    { weight: 2, arbitrary: fc.constantFrom(...SCALARS) },
+  );
   const cmp = fc.constantFrom('$gt', '$gte', '$lt', '$lte');
   const unpushable = fc.oneof(
-    fc.constantFrom({ $type: 'string' }, { $type: 'array' }, { $type: 'date' }, { $type: 'objectId' }, { $type: 'null' }, { $type: 'long' }, { $size: 0 }, { $size: 2 }, { $regex: '^x' }, { $regex: '中' }, { $mod: [2, 0] }),
+    fc.constantFrom(
+      { $type: 'string' },
+      { $type: 'array' },
+      { $type: 'date' },
+      { $type: 'objectId' },
+      { $type: 'null' },
+      { $type: 'long' },
+      { $size: 0 },
+      { $size: 2 },
+      { $regex: '^x' },
+      { $regex: '中' },
+      { $mod: [2, 0] },
+    ),
     rangeValue.map((v) => ({ $not: { $gt: v } })),
     rangeValue.map((v) => ({ $elemMatch: { $gte: v } })),
     value.map((v) => ({ $all: [v] })),
@@ -363,7 +596,12 @@ function conditionArb(own: readonly unknown[]): fc.Arbitrary<unknown> {
     { weight: 2, arbitrary: value.map((v) => ({ $ne: v })) },
     { weight: 2, arbitrary: fc.array(value, { maxLength: 3 }).map((vs) => ({ $nin: vs })) },
     { weight: 4, arbitrary: fc.tuple(cmp, rangeValue).map(([op, v]) => ({ [op]: v })) },
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte'), rangeValue, fc.constantFrom('$lt', '$lte'), rangeValue).map(([lo, a, hi, b]) => ({ [lo]: a, [hi]: b })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom('$gt', '$gte'), rangeValue, fc.constantFrom('$lt', '$lte'), rangeValue)
+        .map(([lo, a, hi, b]) => ({ [lo]: a, [hi]: b })),
+    },
     { weight: 1, arbitrary: fc.tuple(value, cmp, rangeValue).map(([ne, op, v]) => ({ $ne: ne, [op]: v })) },
     { weight: 2, arbitrary: fc.boolean().map((exists) => ({ $exists: exists })) },
     { weight: 2, arbitrary: unpushable },
@@ -373,11 +611,21 @@ function conditionArb(own: readonly unknown[]): fc.Arbitrary<unknown> {
 function filterArb(spec: CollectionSpec): fc.Arbitrary<Filter> {
   const paths = Object.keys(spec.fields);
   const condition = fc.oneof(...paths.map((p) => fc.tuple(fc.constant(p), conditionArb(spec.fields[p]!))));
-  const leaf = fc.uniqueArray(condition, { minLength: 1, maxLength: 3, selector: ([p]) => p }).map((entries) => Object.fromEntries(entries) as Filter);
+  const leaf = fc
+    .uniqueArray(condition, { minLength: 1, maxLength: 3, selector: ([p]) => p })
+    .map((entries) => Object.fromEntries(entries) as Filter);
   const tree = fc.letrec<{ node: Filter; logical: Filter }>((tie) => ({
-    node: fc.oneof({ depthSize: 'small', maxDepth: 3 }, { weight: 3, arbitrary: leaf }, { weight: 2, arbitrary: tie('logical') }),
+    node: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      { weight: 3, arbitrary: leaf },
+      { weight: 2, arbitrary: tie('logical') },
+    ),
     logical: fc
-      .tuple(fc.constantFrom('$and', '$and', '$or', '$or', '$nor'), fc.array(tie('node'), { minLength: 1, maxLength: 3 }), fc.option(leaf, { nil: undefined }))
+      .tuple(
+        fc.constantFrom('$and', '$and', '$or', '$or', '$nor'),
+        fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
+        fc.option(leaf, { nil: undefined }),
+      )
       .map(([op, kids, beside]) => ({ ...(beside ?? {}), [op]: kids })),
   }));
   return fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 12, arbitrary: tree.node });
@@ -389,7 +637,14 @@ const skipArb = fc.option(fc.constantFrom(1, 2, 5, 20), { nil: undefined, freq: 
 
 function genericCaseArb(spec: CollectionSpec): fc.Arbitrary<FindCase> {
   return fc
-    .record({ filter: filterArb(spec), sort: fc.constantFrom(...spec.sorts), skip: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: skipArb }), limit: limitArb, extra: extraArb, distinct: fc.constantFrom(...spec.distinct) })
+    .record({
+      filter: filterArb(spec),
+      sort: fc.constantFrom(...spec.sorts),
+      skip: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: skipArb }),
+      limit: limitArb,
+      extra: extraArb,
+      distinct: fc.constantFrom(...spec.distinct),
+    })
     .map((c) => ({ ...c, coll: spec.name, shape: 'generic' }));
 }
 
@@ -397,19 +652,44 @@ function genericCaseArb(spec: CollectionSpec): fc.Arbitrary<FindCase> {
 function productCaseArb(spec: CollectionSpec): fc.Arbitrary<FindCase> {
   const ids = spec.fields._id!.filter((v): v is Types.ObjectId => v instanceof ObjectId);
   const cursor = fc.constantFrom(...ids, ObjectId.createFromTime(Math.floor(NOW / 1000) + 86_400));
-  const now = fc.constantFrom(...[NOW, NOW - 5 * 86_400_000, NOW + 5 * 86_400_000, 946_684_800_000, -1e12, MS_2286 + 1].map(date));
-  const studioIds = fc.uniqueArray(fc.constantFrom(...STUDIOS, oid('65a1000000000000000000ff')), { minLength: 1, maxLength: 3 });
+  const now = fc.constantFrom(
+    ...[NOW, NOW - 5 * 86_400_000, NOW + 5 * 86_400_000, 946_684_800_000, -1e12, MS_2286 + 1].map(date),
+  );
+  const studioIds = fc.uniqueArray(fc.constantFrom(...STUDIOS, oid('65a1000000000000000000ff')), {
+    minLength: 1,
+    maxLength: 3,
+  });
   const member = fc.constantFrom(...MEMBERS);
-  const inbox = fc.record({ s: studioIds, m: member, c: cursor, withCursor: fc.boolean() }).map(({ s, m, c, withCursor }) => ({
-    $or: [
-      { $and: [{ studioId: { $in: s } }, { contentCheck: 'pass' }, { status: 'assigned' }, ...(withCursor ? [{ _id: { $lt: c } }] : [])] },
-      { $and: [{ assigneeId: m }, { contentCheck: 'pass' }, { status: 'assigned' }, ...(withCursor ? [{ _id: { $lt: c } }] : [])] },
-    ],
-  }));
+  const inbox = fc
+    .record({ s: studioIds, m: member, c: cursor, withCursor: fc.boolean() })
+    .map(({ s, m, c, withCursor }) => ({
+      $or: [
+        {
+          $and: [
+            { studioId: { $in: s } },
+            { contentCheck: 'pass' },
+            { status: 'assigned' },
+            ...(withCursor ? [{ _id: { $lt: c } }] : []),
+          ],
+        },
+        {
+          $and: [
+            { assigneeId: m },
+            { contentCheck: 'pass' },
+            { status: 'assigned' },
+            ...(withCursor ? [{ _id: { $lt: c } }] : []),
+          ],
+        },
+      ],
+    }));
   const overdue = now.map((at) => ({ status: { $in: ['pending', 'assigned'] }, dueAt: { $lt: at } }));
   const actor = fc.oneof(
-    fc.record({ s: studioIds, m: fc.option(member, { nil: null }) }).map(({ s, m }): Actor => ({ role: 'member', id: RESIDENTS[0]!, memberId: m, studioIds: s, name: '委员' })),
-    fc.constantFrom(...RESIDENTS).map((id): Actor => ({ role: 'resident', id, memberId: null, studioIds: [], name: '群众' })),
+    fc
+      .record({ s: studioIds, m: fc.option(member, { nil: null }) })
+      .map(({ s, m }): Actor => ({ role: 'member', id: RESIDENTS[0]!, memberId: m, studioIds: s, name: '委员' })),
+    fc
+      .constantFrom(...RESIDENTS)
+      .map((id): Actor => ({ role: 'resident', id, memberId: null, studioIds: [], name: '群众' })),
     fc.constant<Actor>({ role: 'admin', id: FIXED_OIDS[2]!, memberId: null, studioIds: [], name: '管理员' }),
   );
   const listQuery = fc.record(
@@ -422,19 +702,52 @@ function productCaseArb(spec: CollectionSpec): fc.Arbitrary<FindCase> {
     },
     { requiredKeys: [] },
   );
-  const list = fc.tuple(actor, listQuery, now).map(([who, query, at]) => ticketListFilter(who, query as TicketListQuery, at));
-  const keyset = fc.tuple(fc.constantFrom('dueAt', 'createdAt'), fc.constantFrom(...spec.fields.dueAt!.filter((v): v is Date => v instanceof Date)), cursor).map(([field, key, id]) => ({ field, filter: afterPosition(field, { key: key as unknown as number, id }) }));
+  const list = fc
+    .tuple(actor, listQuery, now)
+    .map(([who, query, at]) => ticketListFilter(who, query as TicketListQuery, at));
+  const keyset = fc
+    .tuple(
+      fc.constantFrom('dueAt', 'createdAt'),
+      fc.constantFrom(...spec.fields.dueAt!.filter((v): v is Date => v instanceof Date)),
+      cursor,
+    )
+    .map(([field, key, id]) => ({ field, filter: afterPosition(field, { key: key as unknown as number, id }) }));
   // A guarded read or change of one ticket: by _id, within the actor's scope, in the expected state.
-  const guard = fc.constantFrom<Filter>({}, { status: 'assigned' }, { status: { $in: ['answered', 'resolved'] }, rating: null, contentCheck: { $ne: 'rejected' } }, { contentCheck: { $in: ['review', 'pending'] } }, { version: 1 });
-  const guarded = fc.tuple(fc.constantFrom(...ids), actor, guard).map(([id, who, g]) => ({ _id: id, ...ticketScopeFilter(who), ...g }));
+  const guard = fc.constantFrom<Filter>(
+    {},
+    { status: 'assigned' },
+    { status: { $in: ['answered', 'resolved'] }, rating: null, contentCheck: { $ne: 'rejected' } },
+    { contentCheck: { $in: ['review', 'pending'] } },
+    { version: 1 },
+  );
+  const guarded = fc
+    .tuple(fc.constantFrom(...ids), actor, guard)
+    .map(([id, who, g]) => ({ _id: id, ...ticketScopeFilter(who), ...g }));
   const shaped = (shape: string, filter: fc.Arbitrary<{ filter: Filter; sort: SortSpec }>) =>
-    fc.tuple(filter, extraArb).map(([f, extra]): FindCase => ({ coll: spec.name, ...f, limit: 21, extra, distinct: 'status', shape }));
+    fc
+      .tuple(filter, extraArb)
+      .map(([f, extra]): FindCase => ({ coll: spec.name, ...f, limit: 21, extra, distinct: 'status', shape }));
   return fc.oneof(
-    shaped('inbox', inbox.map((filter) => ({ filter, sort: { _id: -1 } }))),
-    shaped('overdue', overdue.map((filter) => ({ filter, sort: { _id: -1 } }))),
-    shaped('ticketListFilter', list.map((filter) => ({ filter, sort: { _id: -1 } }))),
-    shaped('keyset', keyset.map(({ field, filter }) => ({ filter, sort: { [field]: 1, _id: 1 } }))),
-    shaped('guarded', guarded.map((filter) => ({ filter, sort: { _id: -1 } }))),
+    shaped(
+      'inbox',
+      inbox.map((filter) => ({ filter, sort: { _id: -1 } })),
+    ),
+    shaped(
+      'overdue',
+      overdue.map((filter) => ({ filter, sort: { _id: -1 } })),
+    ),
+    shaped(
+      'ticketListFilter',
+      list.map((filter) => ({ filter, sort: { _id: -1 } })),
+    ),
+    shaped(
+      'keyset',
+      keyset.map(({ field, filter }) => ({ filter, sort: { [field]: 1, _id: 1 } })),
+    ),
+    shaped(
+      'guarded',
+      guarded.map((filter) => ({ filter, sort: { _id: -1 } })),
+    ),
   );
 }
 
@@ -464,13 +777,18 @@ const show = (value: unknown, max = 6000): string => {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 };
 const multiset = (docs: unknown[]) => docs.map(canon).sort();
-const outcomeKey = (o: Outcome<unknown>, project: (v: unknown) => unknown = (v) => v) => (o.ok ? canon(project(o.value)) : `error ${o.error}`);
+const outcomeKey = (o: Outcome<unknown>, project: (v: unknown) => unknown = (v) => v) =>
+  o.ok ? canon(project(o.value)) : `error ${o.error}`;
 
 function describeCase(c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' | 'limit'> & { shape?: string }): string {
   return `collection ${c.coll}${c.shape ? ` (${c.shape})` : ''}\n  filter: ${show(c.filter)}\n  sort: ${c.sort ? canon(c.sort) : 'none'}  skip: ${c.skip ?? 'none'}  limit: ${c.limit ?? 'none'}`;
 }
 
-function findDocs(db: Db, c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' | 'limit'>, windowed = true): Promise<Doc[]> {
+function findDocs(
+  db: Db,
+  c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' | 'limit'>,
+  windowed = true,
+): Promise<Doc[]> {
   let cursor = db.collection(c.coll).find(c.filter, RAW);
   if (c.sort) cursor = cursor.sort(c.sort);
   if (windowed && c.skip !== undefined) cursor = cursor.skip(c.skip);
@@ -479,7 +797,8 @@ function findDocs(db: Db, c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' 
 }
 
 /** How many documents a window of `total` matches holds. */
-const windowSize = (total: number, skip = 0, limit = 0) => Math.max(0, Math.min(limit > 0 ? limit : Infinity, total - skip));
+const windowSize = (total: number, skip = 0, limit = 0) =>
+  Math.max(0, Math.min(limit > 0 ? limit : Infinity, total - skip));
 
 function isSubMultiset(part: string[], whole: string[]): boolean {
   const counts = new Map<string, number>();
@@ -494,7 +813,8 @@ function isSubMultiset(part: string[], whole: string[]): boolean {
 
 /** The documents only one side has, and the first position where the orders part. */
 function describeDifference(got: Doc[], ref: Doc[]): string {
-  const count = (docs: Doc[]) => docs.map(canon).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const count = (docs: Doc[]) =>
+    docs.map(canon).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
   const [g, r] = [count(got), count(ref)];
   const missing = [...r].filter(([k, n]) => (g.get(k) ?? 0) < n).map(([k]) => k);
   const extra = [...g].filter(([k, n]) => (r.get(k) ?? 0) < n).map(([k]) => k);
@@ -503,11 +823,23 @@ function describeDifference(got: Doc[], ref: Doc[]): string {
     `  ${got.length} documents vs ${ref.length} in the reference\n` +
     (missing.length ? `  missing (only in the reference): ${missing.join(', ')}\n` : '') +
     (extra.length ? `  extra (not in the reference): ${extra.join(', ')}\n` : '') +
-    (!missing.length && !extra.length && firstOff >= 0 ? `  same documents, order differs from position ${firstOff}\n` : '')
+    (!missing.length && !extra.length && firstOff >= 0
+      ? `  same documents, order differs from position ${firstOff}\n`
+      : '')
   );
 }
 
-const stats = { finds: 0, nonEmpty: 0, errors: 0, filterPushdown: 0, sortPushdown: 0, limitPushdown: 0, shapes: {} as Record<string, number>, writes: 0, writesChanged: 0 };
+const stats = {
+  finds: 0,
+  nonEmpty: 0,
+  errors: 0,
+  filterPushdown: 0,
+  sortPushdown: 0,
+  limitPushdown: 0,
+  shapes: {} as Record<string, number>,
+  writes: 0,
+  writesChanged: 0,
+};
 
 describe('FerretDB filter/sort pushdown gives the same answers as FerretDB without pushdown', () => {
   const tmpDirs: string[] = [];
@@ -526,7 +858,12 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
     tmpDirs.push(dataDir);
     for (let attemptNo = 1; ; attemptNo++) {
       try {
-        const service = await startDatabase({ dataDir, dbName: 'pushdown_diff', binary: { kind: 'ferretdb', path: BINARY }, ferretdbArgs });
+        const service = await startDatabase({
+          dataDir,
+          dbName: 'pushdown_diff',
+          binary: { kind: 'ferretdb', path: BINARY },
+          ferretdbArgs,
+        });
         const instance: Instance = { label, service, client: new MongoClient(service.uri), db: null as unknown as Db };
         instances.push(instance);
         await instance.client.connect();
@@ -540,12 +877,15 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
   }
 
   /** Run the same work on both instances at once. */
-  const both = <T>(work: (db: Db) => Promise<T>) => Promise.all([attempt(() => work(pushdown.db)), attempt(() => work(reference.db))]);
+  const both = <T>(work: (db: Db) => Promise<T>) =>
+    Promise.all([attempt(() => work(pushdown.db)), attempt(() => work(reference.db))]);
   /** The reference answer of a read: referencePipeline() on the reference instance. */
   const referenceRead = (c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' | 'limit'>, windowed = true) =>
     reference.db.collection(c.coll).aggregate(referencePipeline(c, windowed), RAW).toArray();
   const referencePlan = async (c: Pick<FindCase, 'coll' | 'filter' | 'sort' | 'skip' | 'limit'>) =>
-    (await reference.db.command({ explain: { aggregate: c.coll, pipeline: referencePipeline(c), cursor: {} } })) as PlanFlags;
+    (await reference.db.command({
+      explain: { aggregate: c.coll, pipeline: referencePipeline(c), cursor: {} },
+    })) as PlanFlags;
 
   async function load(db: Db, spec: CollectionSpec, name = spec.name): Promise<void> {
     const coll = db.collection(name);
@@ -555,11 +895,16 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
 
   beforeAll(async () => {
     if (!fs.existsSync(BINARY)) {
-      throw new Error(`FerretDB binary missing at ${BINARY}: run \`npm run setup\` (it builds FerretDB into .tools/bin); this test does not skip`);
+      throw new Error(
+        `FerretDB binary missing at ${BINARY}: run \`npm run setup\` (it builds FerretDB into .tools/bin); this test does not skip`,
+      );
     }
     const stamp = path.join(repoRoot, '.tools', 'bin', 'ferretdb.patches');
     build = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim().split('\n').join(', ') : 'no patch stamp';
-    [pushdown, reference] = await Promise.all([startInstance('pushdown', []), startInstance('reference', REFERENCE_ARGS)]);
+    [pushdown, reference] = await Promise.all([
+      startInstance('pushdown', []),
+      startInstance('reference', REFERENCE_ARGS),
+    ]);
     specs = collections();
     for (const inst of [pushdown, reference]) {
       for (const spec of specs) {
@@ -598,15 +943,39 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
       { coll: 'trap_oid', filter: { d: { $gte: date(946_684_800_000), $lt: date(MS_2001) } }, expect: [FIX.old] },
       { coll: 'trap_oid', filter: { d: { $gt: date(Date.UTC(2286, 10, 21)) } }, expect: [FIX.future] },
       { coll: 'trap_oid', filter: { num: Long.fromString('9007199254740993') }, expect: [FIX.big] },
-      { coll: 'trap_oid', filter: { _id: { $gte: FIX.xScalar, $lte: FIX.big } }, sort: { _id: -1 }, limit: 3, expect: [FIX.big, FIX.future, FIX.old] },
-      { coll: 'trap_mixed', filter: { _id: { $in: [FIX.xArray, FIX.aNull] } }, sort: { _id: 1 }, expect: [FIX.xArray, FIX.aNull] },
+      {
+        coll: 'trap_oid',
+        filter: { _id: { $gte: FIX.xScalar, $lte: FIX.big } },
+        sort: { _id: -1 },
+        limit: 3,
+        expect: [FIX.big, FIX.future, FIX.old],
+      },
+      {
+        coll: 'trap_mixed',
+        filter: { _id: { $in: [FIX.xArray, FIX.aNull] } },
+        sort: { _id: 1 },
+        expect: [FIX.xArray, FIX.aNull],
+      },
     ];
     for (const c of cases) {
-      const [a, b, r] = await Promise.all([attempt(() => findDocs(pushdown.db, c)), attempt(() => findDocs(reference.db, c)), attempt(() => referenceRead(c))]);
+      const [a, b, r] = await Promise.all([
+        attempt(() => findDocs(pushdown.db, c)),
+        attempt(() => findDocs(reference.db, c)),
+        attempt(() => referenceRead(c)),
+      ]);
       const where = describeCase(c);
-      if (!a.ok || !b.ok || !r.ok) throw new Error(`${where}\n  pushdown: ${outcomeKey(a)}\n  reference find: ${outcomeKey(b)}\n  reference pipeline: ${outcomeKey(r)}`);
-      expect({ where, docs: canon(c.sort ? a.value : multiset(a.value)) }).toEqual({ where, docs: canon(c.sort ? r.value : multiset(r.value)) });
-      expect({ where, docs: canon(c.sort ? b.value : multiset(b.value)) }).toEqual({ where, docs: canon(c.sort ? r.value : multiset(r.value)) });
+      if (!a.ok || !b.ok || !r.ok)
+        throw new Error(
+          `${where}\n  pushdown: ${outcomeKey(a)}\n  reference find: ${outcomeKey(b)}\n  reference pipeline: ${outcomeKey(r)}`,
+        );
+      expect({ where, docs: canon(c.sort ? a.value : multiset(a.value)) }).toEqual({
+        where,
+        docs: canon(c.sort ? r.value : multiset(r.value)),
+      });
+      expect({ where, docs: canon(c.sort ? b.value : multiset(b.value)) }).toEqual({
+        where,
+        docs: canon(c.sort ? r.value : multiset(r.value)),
+      });
       const found = ids(a.value);
       const wanted = c.expect.map(String);
       expect({ where, found }).toEqual({ where, found: c.sort ? wanted : expect.arrayContaining(wanted) });
@@ -614,14 +983,39 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
 
     // The build under test pushes down (at least `_id`); the reference pipeline pushes nothing down.
     const idCase = { coll: 'trap_oid', filter: { _id: FIX.xScalar } };
-    expect(((await pushdown.db.collection('trap_oid').find(idCase.filter).explain()) as PlanFlags).filterPushdown).toBe(true);
-    expect(await referencePlan(idCase)).toMatchObject({ filterPushdown: false, sortPushdown: false, limitPushdown: false });
-    expect(await referencePlan({ ...idCase, sort: { _id: -1 }, limit: 1 })).toMatchObject({ filterPushdown: false, sortPushdown: false, limitPushdown: false });
-    expect(await reference.db.command({ explain: { count: 'trap_oid', query: idCase.filter } })).toMatchObject({ filterPushdown: false });
+    expect(((await pushdown.db.collection('trap_oid').find(idCase.filter).explain()) as PlanFlags).filterPushdown).toBe(
+      true,
+    );
+    expect(await referencePlan(idCase)).toMatchObject({
+      filterPushdown: false,
+      sortPushdown: false,
+      limitPushdown: false,
+    });
+    expect(await referencePlan({ ...idCase, sort: { _id: -1 }, limit: 1 })).toMatchObject({
+      filterPushdown: false,
+      sortPushdown: false,
+      limitPushdown: false,
+    });
+    expect(await reference.db.command({ explain: { count: 'trap_oid', query: idCase.filter } })).toMatchObject({
+      filterPushdown: false,
+    });
 
     // The product's member inbox finds tickets on both.
-    const inbox = { coll: 'tickets', filter: { $or: [{ $and: [{ studioId: { $in: STUDIOS.slice(0, 2) } }, { contentCheck: 'pass' }, { status: 'assigned' }] }, { $and: [{ assigneeId: MEMBERS[0] }, { contentCheck: 'pass' }, { status: 'assigned' }] }] }, sort: { _id: -1 } as SortSpec, limit: 21 };
-    const [a, r] = await Promise.all([attempt(() => findDocs(pushdown.db, inbox)), attempt(() => referenceRead(inbox))]);
+    const inbox = {
+      coll: 'tickets',
+      filter: {
+        $or: [
+          { $and: [{ studioId: { $in: STUDIOS.slice(0, 2) } }, { contentCheck: 'pass' }, { status: 'assigned' }] },
+          { $and: [{ assigneeId: MEMBERS[0] }, { contentCheck: 'pass' }, { status: 'assigned' }] },
+        ],
+      },
+      sort: { _id: -1 } as SortSpec,
+      limit: 21,
+    };
+    const [a, r] = await Promise.all([
+      attempt(() => findDocs(pushdown.db, inbox)),
+      attempt(() => referenceRead(inbox)),
+    ]);
     expect(a.ok && a.value.length).toBeGreaterThan(0);
     expect(outcomeKey(a)).toBe(outcomeKey(r));
   });
@@ -632,9 +1026,18 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
    * the unwindowed answers must be equal as multisets and the window must have the right size and
    * hold only matching documents.
    */
-  async function expectSameRead(where: string, label: string, c: FindCase, got: Outcome<Doc[]>, ref: Outcome<Doc[]>, unwindowed: () => Promise<Outcome<Doc[]>>): Promise<void> {
+  async function expectSameRead(
+    where: string,
+    label: string,
+    c: FindCase,
+    got: Outcome<Doc[]>,
+    ref: Outcome<Doc[]>,
+    unwindowed: () => Promise<Outcome<Doc[]>>,
+  ): Promise<void> {
     const fail = (what: string, x: Outcome<Doc[]>, y: Outcome<Doc[]>) =>
-      new Error(`${label} differs from the reference (${what})\n${where}\n${x.ok && y.ok ? describeDifference(x.value, y.value) : ''}  ${label}: ${x.ok ? show(x.value) : x.error}\n  reference (no pushdown): ${y.ok ? show(y.value) : y.error}`);
+      new Error(
+        `${label} differs from the reference (${what})\n${where}\n${x.ok && y.ok ? describeDifference(x.value, y.value) : ''}  ${label}: ${x.ok ? show(x.value) : x.error}\n  reference (no pushdown): ${y.ok ? show(y.value) : y.error}`,
+      );
     if (!got.ok || !ref.ok) {
       if (!got.ok && !ref.ok && got.error === ref.error) return;
       throw fail('error', got, ref);
@@ -645,137 +1048,190 @@ describe('FerretDB filter/sort pushdown gives the same answers as FerretDB witho
       if (canon(multiset(got.value)) !== canon(multiset(ref.value))) throw fail('unsorted: same documents', got, ref);
     } else {
       const [fullGot, fullRef] = await Promise.all([unwindowed(), attempt(() => referenceRead(c, false))]);
-      if (!fullGot.ok || !fullRef.ok || canon(multiset(fullGot.value)) !== canon(multiset(fullRef.value))) throw fail('without its skip/limit: same documents', fullGot, fullRef);
+      if (!fullGot.ok || !fullRef.ok || canon(multiset(fullGot.value)) !== canon(multiset(fullRef.value)))
+        throw fail('without its skip/limit: same documents', fullGot, fullRef);
       const size = windowSize(fullRef.value.length, c.skip, c.limit);
       if (got.value.length !== size || !isSubMultiset(multiset(got.value), multiset(fullRef.value))) {
-        throw fail(`unsorted window: ${got.value.length} documents, expected ${size} of the ${fullRef.value.length} matches`, got, fullRef);
+        throw fail(
+          `unsorted window: ${got.value.length} documents, expected ${size} of the ${fullRef.value.length} matches`,
+          got,
+          fullRef,
+        );
       }
     }
   }
 
-  it('random finds, counts, aggregates and distincts: identical on both', async () => {
-    const arb = fc.oneof(
-      { weight: 3, arbitrary: genericCaseArb(spec('trap_oid')) },
-      { weight: 3, arbitrary: genericCaseArb(spec('trap_mixed')) },
-      { weight: 2, arbitrary: genericCaseArb(spec('tickets')) },
-      { weight: 2, arbitrary: productCaseArb(spec('tickets')) },
-    );
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(arb, async (c) => {
-        stats.finds++;
-        stats.shapes[c.shape] = (stats.shapes[c.shape] ?? 0) + 1;
-        const where = describeCase(c);
-        const coll = (db: Db) => db.collection(c.coll);
+  it(
+    'random finds, counts, aggregates and distincts: identical on both',
+    async () => {
+      const arb = fc.oneof(
+        { weight: 3, arbitrary: genericCaseArb(spec('trap_oid')) },
+        { weight: 3, arbitrary: genericCaseArb(spec('trap_mixed')) },
+        { weight: 2, arbitrary: genericCaseArb(spec('tickets')) },
+        { weight: 2, arbitrary: productCaseArb(spec('tickets')) },
+      );
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(arb, async (c) => {
+          stats.finds++;
+          stats.shapes[c.shape] = (stats.shapes[c.shape] ?? 0) + 1;
+          const where = describeCase(c);
+          const coll = (db: Db) => db.collection(c.coll);
 
-        // (find on the reference instance is not compared here: it pushes down exactly as the pushdown
-        // instance's find does, see REFERENCE_ARGS.)
-        const [a, r] = await Promise.all([attempt(() => findDocs(pushdown.db, c)), attempt(() => referenceRead(c))]);
-        await expectSameRead(where, 'find with pushdown', c, a, r, () => attempt(() => findDocs(pushdown.db, c, false)));
-        if (r.ok && r.value.length > 0) stats.nonEmpty++;
-        if (!r.ok) stats.errors++;
-
-        const fail = (what: string, x: Outcome<unknown>, y: Outcome<unknown>) =>
-          new Error(`${what} differs with pushdown\n${where}\n  pushdown: ${x.ok ? show(x.value) : x.error}\n  reference (no pushdown): ${y.ok ? show(y.value) : y.error}`);
-        if (c.extra === 'count') {
-          // count honours --test-disable-pushdown: the reference instance's own count is the reference.
-          const window = { ...(c.skip !== undefined ? { skip: c.skip } : {}), ...(c.limit !== undefined ? { limit: c.limit } : {}) };
-          const [ca, cb] = await both((db) => coll(db).countDocuments(c.filter, window));
-          const [na, nb] = await both(async (db) => (await db.command({ count: c.coll, query: c.filter, ...window })).n as unknown);
-          if (outcomeKey(ca) !== outcomeKey(cb)) throw fail('countDocuments', ca, cb);
-          if (outcomeKey(na) !== outcomeKey(nb)) throw fail('count command', na, nb);
-        } else if (c.extra === 'aggregate') {
-          // The pushdown instance pushes a leading $match (and $sort) down on its own path.
-          const pipeline = referencePipeline(c, c.sort !== undefined).slice(1);
-          const ga = await attempt(() => coll(pushdown.db).aggregate(pipeline, RAW).toArray());
-          await expectSameRead(`${where}\n  pipeline: ${show(pipeline)}`, 'aggregate with pushdown', { ...c, ...(c.sort ? {} : { skip: undefined, limit: undefined }) }, ga, c.sort ? r : await attempt(() => referenceRead(c, false)), () => Promise.resolve(ga));
-        } else {
-          const [da, db_] = await both((db) => coll(db).distinct(c.distinct, c.filter));
-          if (outcomeKey(da, (v) => multiset(v as unknown[])) !== outcomeKey(db_, (v) => multiset(v as unknown[]))) throw fail(`distinct ${c.distinct}`, da, db_);
-        }
-
-        const [plan, refPlan] = await Promise.all([
-          attempt(async () => {
-            let cursor = coll(pushdown.db).find(c.filter);
-            if (c.sort) cursor = cursor.sort(c.sort);
-            if (c.skip !== undefined) cursor = cursor.skip(c.skip);
-            if (c.limit !== undefined) cursor = cursor.limit(c.limit);
-            return (await cursor.explain()) as PlanFlags;
-          }),
-          attempt(() => referencePlan(c)),
-        ]);
-        if (refPlan.ok && (refPlan.value.filterPushdown || refPlan.value.sortPushdown || refPlan.value.limitPushdown)) {
-          throw new Error(`the reference pipeline was pushed down: it is no reference any more\n${where}\n  explain: ${show(refPlan.value)}`);
-        }
-        if (plan.ok) {
-          if (plan.value.filterPushdown) stats.filterPushdown++;
-          if (plan.value.sortPushdown) stats.sortPushdown++;
-          if (plan.value.limitPushdown) stats.limitPushdown++;
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    console.log(
-      `pushdown-diff finds: build [${build}], seed ${SEED}, ${RUNS} cases (${JSON.stringify(stats.shapes)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `${stats.nonEmpty} returned at least one document, ${stats.errors} were refused by both; explain on the pushdown instance: ` +
-        `filter pushed down in ${stats.filterPushdown}, sort in ${stats.sortPushdown}, limit in ${stats.limitPushdown}. Reproduce: PUSHDOWN_DIFF_SEED=${SEED} PUSHDOWN_DIFF_RUNS=${RUNS}`,
-    );
-    expect(stats.nonEmpty).toBeGreaterThan(RUNS / 4);
-  }, Math.max(120_000, RUNS * 400));
-
-  it('random updateMany, deleteMany, findOneAndUpdate/Delete with sort: same effects on both', async () => {
-    type WriteOp = 'updateMany' | 'deleteMany' | 'findOneAndUpdate' | 'findOneAndDelete';
-    const writeArb = (s: CollectionSpec) =>
-      fc
-        .record({
-          op: fc.constantFrom<WriteOp>('updateMany', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete'),
-          filter: filterArb(s),
-          // findOneAnd* takes the first by sort: a total order (ends in _id), so the pick is defined.
-          sort: fc.constantFrom(...s.sorts.filter((x): x is SortSpec => x !== undefined)),
-          after: fc.boolean(),
-        })
-        .map((w) => ({ ...w, spec: s }));
-    const arb = fc.oneof(writeArb(spec('trap_oid')), writeArb(spec('trap_mixed')), writeArb(spec('tickets')), productCaseArb(spec('tickets')).map((p) => ({ op: 'findOneAndUpdate' as WriteOp, filter: p.filter, sort: p.sort!, after: true, spec: spec('tickets') })));
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(arb, async (w) => {
-        stats.writes++;
-        const name = `${w.spec.name}_w`;
-        if (!clean.has(name)) await Promise.all([load(pushdown.db, w.spec, name), load(reference.db, w.spec, name)]);
-        clean.delete(name);
-        const where = `${w.op} on ${name}\n  filter: ${show(w.filter)}\n  sort: ${w.op.startsWith('findOneAnd') ? canon(w.sort) : 'none'}${w.op === 'findOneAndUpdate' ? `  returnDocument: ${w.after ? 'after' : 'before'}` : ''}`;
-        const fail = (what: string, a: Outcome<unknown>, b: Outcome<unknown>) =>
-          new Error(
-            `${what} differs with pushdown\n${where}\n${a.ok && b.ok && Array.isArray(a.value) && Array.isArray(b.value) ? describeDifference(a.value as Doc[], b.value as Doc[]) : ''}` +
-              `  pushdown: ${a.ok ? show(a.value) : a.error}\n  reference (no pushdown): ${b.ok ? show(b.value) : b.error}`,
+          // (find on the reference instance is not compared here: it pushes down exactly as the pushdown
+          // instance's find does, see REFERENCE_ARGS.)
+          const [a, r] = await Promise.all([attempt(() => findDocs(pushdown.db, c)), attempt(() => referenceRead(c))]);
+          await expectSameRead(where, 'find with pushdown', c, a, r, () =>
+            attempt(() => findDocs(pushdown.db, c, false)),
           );
-        const update = { $set: { marker: 'written' }, $unset: { u: '' } };
-        const [a, b] = await both(async (db) => {
-          const coll = db.collection(name);
-          switch (w.op) {
-            case 'updateMany': {
-              const r = await coll.updateMany(w.filter, update);
-              return { matched: r.matchedCount, modified: r.modifiedCount };
-            }
-            case 'deleteMany':
-              return { deleted: (await coll.deleteMany(w.filter)).deletedCount };
-            case 'findOneAndUpdate':
-              return { doc: await coll.findOneAndUpdate(w.filter, update, { sort: w.sort, returnDocument: w.after ? 'after' : 'before', ...RAW }) };
-            case 'findOneAndDelete':
-              return { doc: await coll.findOneAndDelete(w.filter, { sort: w.sort, ...RAW }) };
+          if (r.ok && r.value.length > 0) stats.nonEmpty++;
+          if (!r.ok) stats.errors++;
+
+          const fail = (what: string, x: Outcome<unknown>, y: Outcome<unknown>) =>
+            new Error(
+              `${what} differs with pushdown\n${where}\n  pushdown: ${x.ok ? show(x.value) : x.error}\n  reference (no pushdown): ${y.ok ? show(y.value) : y.error}`,
+            );
+          if (c.extra === 'count') {
+            // count honours --test-disable-pushdown: the reference instance's own count is the reference.
+            const window = {
+              ...(c.skip !== undefined ? { skip: c.skip } : {}),
+              ...(c.limit !== undefined ? { limit: c.limit } : {}),
+            };
+            const [ca, cb] = await both((db) => coll(db).countDocuments(c.filter, window));
+            const [na, nb] = await both(
+              async (db) => (await db.command({ count: c.coll, query: c.filter, ...window })).n as unknown,
+            );
+            if (outcomeKey(ca) !== outcomeKey(cb)) throw fail('countDocuments', ca, cb);
+            if (outcomeKey(na) !== outcomeKey(nb)) throw fail('count command', na, nb);
+          } else if (c.extra === 'aggregate') {
+            // The pushdown instance pushes a leading $match (and $sort) down on its own path.
+            const pipeline = referencePipeline(c, c.sort !== undefined).slice(1);
+            const ga = await attempt(() => coll(pushdown.db).aggregate(pipeline, RAW).toArray());
+            await expectSameRead(
+              `${where}\n  pipeline: ${show(pipeline)}`,
+              'aggregate with pushdown',
+              { ...c, ...(c.sort ? {} : { skip: undefined, limit: undefined }) },
+              ga,
+              c.sort ? r : await attempt(() => referenceRead(c, false)),
+              () => Promise.resolve(ga),
+            );
+          } else {
+            const [da, db_] = await both((db) => coll(db).distinct(c.distinct, c.filter));
+            if (outcomeKey(da, (v) => multiset(v as unknown[])) !== outcomeKey(db_, (v) => multiset(v as unknown[])))
+              throw fail(`distinct ${c.distinct}`, da, db_);
           }
-        });
-        if (outcomeKey(a) !== outcomeKey(b)) throw fail('result', a, b);
-        const [ca, cb] = await both((db) => db.collection(name).find({}, RAW).toArray());
-        if (!ca.ok || !cb.ok || canon(multiset(ca.value)) !== canon(multiset(cb.value))) throw fail('collection contents afterwards', ca, cb);
-        if (canon(multiset(cb.value)) === pristine.get(name)) clean.add(name);
-        else stats.writesChanged++;
-      }),
-      { seed: SEED + 1, numRuns: WRITE_RUNS },
-    );
-    console.log(
-      `pushdown-diff writes: seed ${SEED + 1}, ${WRITE_RUNS} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${stats.writesChanged} changed the collection (identically on both)`,
-    );
-    expect(stats.writesChanged).toBeGreaterThan(WRITE_RUNS / 4);
-  }, Math.max(120_000, WRITE_RUNS * 800));
+
+          const [plan, refPlan] = await Promise.all([
+            attempt(async () => {
+              let cursor = coll(pushdown.db).find(c.filter);
+              if (c.sort) cursor = cursor.sort(c.sort);
+              if (c.skip !== undefined) cursor = cursor.skip(c.skip);
+              if (c.limit !== undefined) cursor = cursor.limit(c.limit);
+              return (await cursor.explain()) as PlanFlags;
+            }),
+            attempt(() => referencePlan(c)),
+          ]);
+          if (
+            refPlan.ok &&
+            (refPlan.value.filterPushdown || refPlan.value.sortPushdown || refPlan.value.limitPushdown)
+          ) {
+            throw new Error(
+              `the reference pipeline was pushed down: it is no reference any more\n${where}\n  explain: ${show(refPlan.value)}`,
+            );
+          }
+          if (plan.ok) {
+            if (plan.value.filterPushdown) stats.filterPushdown++;
+            if (plan.value.sortPushdown) stats.sortPushdown++;
+            if (plan.value.limitPushdown) stats.limitPushdown++;
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      console.log(
+        `pushdown-diff finds: build [${build}], seed ${SEED}, ${RUNS} cases (${JSON.stringify(stats.shapes)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+          `${stats.nonEmpty} returned at least one document, ${stats.errors} were refused by both; explain on the pushdown instance: ` +
+          `filter pushed down in ${stats.filterPushdown}, sort in ${stats.sortPushdown}, limit in ${stats.limitPushdown}. Reproduce: PUSHDOWN_DIFF_SEED=${SEED} PUSHDOWN_DIFF_RUNS=${RUNS}`,
+      );
+      expect(stats.nonEmpty).toBeGreaterThan(RUNS / 4);
+    },
+    Math.max(120_000, RUNS * 400),
+  );
+
+  it(
+    'random updateMany, deleteMany, findOneAndUpdate/Delete with sort: same effects on both',
+    async () => {
+      type WriteOp = 'updateMany' | 'deleteMany' | 'findOneAndUpdate' | 'findOneAndDelete';
+      const writeArb = (s: CollectionSpec) =>
+        fc
+          .record({
+            op: fc.constantFrom<WriteOp>('updateMany', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete'),
+            filter: filterArb(s),
+            // findOneAnd* takes the first by sort: a total order (ends in _id), so the pick is defined.
+            sort: fc.constantFrom(...s.sorts.filter((x): x is SortSpec => x !== undefined)),
+            after: fc.boolean(),
+          })
+          .map((w) => ({ ...w, spec: s }));
+      const arb = fc.oneof(
+        writeArb(spec('trap_oid')),
+        writeArb(spec('trap_mixed')),
+        writeArb(spec('tickets')),
+        productCaseArb(spec('tickets')).map((p) => ({
+          op: 'findOneAndUpdate' as WriteOp,
+          filter: p.filter,
+          sort: p.sort!,
+          after: true,
+          spec: spec('tickets'),
+        })),
+      );
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(arb, async (w) => {
+          stats.writes++;
+          const name = `${w.spec.name}_w`;
+          if (!clean.has(name)) await Promise.all([load(pushdown.db, w.spec, name), load(reference.db, w.spec, name)]);
+          clean.delete(name);
+          const where = `${w.op} on ${name}\n  filter: ${show(w.filter)}\n  sort: ${w.op.startsWith('findOneAnd') ? canon(w.sort) : 'none'}${w.op === 'findOneAndUpdate' ? `  returnDocument: ${w.after ? 'after' : 'before'}` : ''}`;
+          const fail = (what: string, a: Outcome<unknown>, b: Outcome<unknown>) =>
+            new Error(
+              `${what} differs with pushdown\n${where}\n${a.ok && b.ok && Array.isArray(a.value) && Array.isArray(b.value) ? describeDifference(a.value as Doc[], b.value as Doc[]) : ''}` +
+                `  pushdown: ${a.ok ? show(a.value) : a.error}\n  reference (no pushdown): ${b.ok ? show(b.value) : b.error}`,
+            );
+          const update = { $set: { marker: 'written' }, $unset: { u: '' } };
+          const [a, b] = await both(async (db) => {
+            const coll = db.collection(name);
+            switch (w.op) {
+              case 'updateMany': {
+                const r = await coll.updateMany(w.filter, update);
+                return { matched: r.matchedCount, modified: r.modifiedCount };
+              }
+              case 'deleteMany':
+                return { deleted: (await coll.deleteMany(w.filter)).deletedCount };
+              case 'findOneAndUpdate':
+                return {
+                  doc: await coll.findOneAndUpdate(w.filter, update, {
+                    sort: w.sort,
+                    returnDocument: w.after ? 'after' : 'before',
+                    ...RAW,
+                  }),
+                };
+              case 'findOneAndDelete':
+                return { doc: await coll.findOneAndDelete(w.filter, { sort: w.sort, ...RAW }) };
+            }
+          });
+          if (outcomeKey(a) !== outcomeKey(b)) throw fail('result', a, b);
+          const [ca, cb] = await both((db) => db.collection(name).find({}, RAW).toArray());
+          if (!ca.ok || !cb.ok || canon(multiset(ca.value)) !== canon(multiset(cb.value)))
+            throw fail('collection contents afterwards', ca, cb);
+          if (canon(multiset(cb.value)) === pristine.get(name)) clean.add(name);
+          else stats.writesChanged++;
+        }),
+        { seed: SEED + 1, numRuns: WRITE_RUNS },
+      );
+      console.log(
+        `pushdown-diff writes: seed ${SEED + 1}, ${WRITE_RUNS} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${stats.writesChanged} changed the collection (identically on both)`,
+      );
+      expect(stats.writesChanged).toBeGreaterThan(WRITE_RUNS / 4);
+    },
+    Math.max(120_000, WRITE_RUNS * 800),
+  );
 });

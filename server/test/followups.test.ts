@@ -25,19 +25,40 @@ describe('回头看 follow-ups', () => {
   let member: Caller & { memberId: string };
   let studioId: string;
 
-  const inject = (caller: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
-  const detail = async (caller: Caller, id: string) => (await inject(caller, 'GET', `/api/v1/tickets/${id}`)).json() as TicketDetail;
-  const notices = async (caller: Caller) => ((await inject(caller, 'GET', '/api/v1/me/notifications')).json() as { items: { kind: string; ticketId: string; body: string }[] }).items;
-  const messagesTo = async (openid: string) => (await (await fetch(`${stack.wechatUrl}/__fake/subscribe-messages?touser=${openid}`)).json()) as FakeMessage[];
-  const answer = (resident: Caller, id: string, payload: object) => inject(resident, 'POST', `/api/v1/tickets/${id}/follow-up`, payload);
+  const inject = (
+    caller: Caller,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
+  const detail = async (caller: Caller, id: string) =>
+    (await inject(caller, 'GET', `/api/v1/tickets/${id}`)).json() as TicketDetail;
+  const notices = async (caller: Caller) =>
+    (
+      (await inject(caller, 'GET', '/api/v1/me/notifications')).json() as {
+        items: { kind: string; ticketId: string; body: string }[];
+      }
+    ).items;
+  const messagesTo = async (openid: string) =>
+    (await (await fetch(`${stack.wechatUrl}/__fake/subscribe-messages?touser=${openid}`)).json()) as FakeMessage[];
+  const answer = (resident: Caller, id: string, payload: object) =>
+    inject(resident, 'POST', `/api/v1/tickets/${id}/follow-up`, payload);
 
   /** A ticket from a new resident, answered and resolved by the member. */
   async function resolvedTicket(code: string, content: string) {
     const resident = await signInResident(stack.app, code);
-    const submitted = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content }, { 'idempotency-key': idempotencyKey() });
+    const submitted = await inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'help', content },
+      { 'idempotency-key': idempotencyKey() },
+    );
     const id = submitted.json().id as string;
-    expect((await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '已联系相关部门处理。' })).statusCode).toBe(201);
+    expect(
+      (await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '已联系相关部门处理。' })).statusCode,
+    ).toBe(201);
     expect((await inject(member, 'POST', `/api/v1/tickets/${id}/resolve`, { outcome: 'none' })).statusCode).toBe(200);
     return { resident, id };
   }
@@ -50,9 +71,17 @@ describe('回头看 follow-ups', () => {
     stack = await startTestStack(FAST);
     workers = await startWorkers(stack.config, { logStream: stack.logs });
     admin = await signInAdmin(stack.app);
-    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', { name: '回头看测试工作室', kind: 'town', town: '回访镇' });
+    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', {
+      name: '回头看测试工作室',
+      kind: 'town',
+      town: '回访镇',
+    });
     studioId = studio.json().id;
-    const m = await inject(admin, 'POST', '/api/v1/admin/members', { name: '回访委员', title: '委员', studioIds: [studioId] });
+    const m = await inject(admin, 'POST', '/api/v1/admin/members', {
+      name: '回访委员',
+      title: '委员',
+      studioIds: [studioId],
+    });
     member = await signInMember(stack.app, admin, m.json().id, 'followup-member');
   });
   afterAll(async () => {
@@ -61,10 +90,18 @@ describe('回头看 follow-ups', () => {
   });
 
   it('asks the resident after the configured delay, in the app and by WeChat when they consented; a settled answer goes on the timeline', async () => {
-    const openid = ((await (await fetch(`${stack.wechatUrl}/__fake/openid?code=followup-resident-1`)).json()) as { openid: string }).openid;
+    const openid = (
+      (await (await fetch(`${stack.wechatUrl}/__fake/openid?code=followup-resident-1`)).json()) as { openid: string }
+    ).openid;
     const resident = await signInResident(stack.app, 'followup-resident-1');
     await inject(resident, 'POST', '/api/v1/me/subscriptions', { accepted: ['follow_up'] });
-    const submitted = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content: '小区门口的路灯坏了一个月了。' }, { 'idempotency-key': idempotencyKey() });
+    const submitted = await inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'help', content: '小区门口的路灯坏了一个月了。' },
+      { 'idempotency-key': idempotencyKey() },
+    );
     const id = submitted.json().id as string;
     await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '已报修，本周修好。' });
     const resolvedAt = Date.now();
@@ -79,14 +116,19 @@ describe('回头看 follow-ups', () => {
     await eventually(async () => (await messagesTo(openid)).some((m) => m.template_id === 'tmpl-follow_up'));
     const message = (await messagesTo(openid)).find((m) => m.template_id === 'tmpl-follow_up')!;
     expect(message.page).toBe(`pages/ticket/index?id=${id}`);
-    for (const [key, { value }] of Object.entries(message.data)) if (key.startsWith('thing')) expect([...value].length).toBeLessThanOrEqual(20);
+    for (const [key, { value }] of Object.entries(message.data))
+      if (key.startsWith('thing')) expect([...value].length).toBeLessThanOrEqual(20);
 
     const settled = await answer(resident, id, { settled: true, comment: '路灯已经修好了，谢谢！' });
     expect(settled.statusCode).toBe(200);
     const after = settled.json() as TicketDetail;
     expect(after.status).toBe('resolved');
     expect(after.followUp).toMatchObject({ settled: true });
-    expect(after.timeline.at(-1)).toMatchObject({ type: 'follow_up_settled', content: '路灯已经修好了，谢谢！', actor: { role: 'resident' } });
+    expect(after.timeline.at(-1)).toMatchObject({
+      type: 'follow_up_settled',
+      content: '路灯已经修好了，谢谢！',
+      actor: { role: 'resident' },
+    });
     expect((await answer(resident, id, { settled: false })).json().code).toBe('FOLLOW_UP_ANSWERED');
     // Asked once per resolution, however often the sweeper runs.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -97,25 +139,50 @@ describe('回头看 follow-ups', () => {
     const { resident, id } = await resolvedTicket('followup-resident-2', '河道里漂着很多垃圾，气味很大。');
     await asked(resident, id);
     // The follow-up comes long after the resolve: the ordinary reopen is closed by then.
-    await stack.app.models.Ticket.updateOne({ _id: id }, { $set: { resolvedAt: new Date(Date.now() - 10 * 86_400_000), 'followUp.resolvedAt': new Date(Date.now() - 10 * 86_400_000) } });
-    expect((await inject(resident, 'POST', `/api/v1/tickets/${id}/reopen`, { reason: '还是很脏' })).json().code).toBe('REOPEN_WINDOW_PASSED');
+    await stack.app.models.Ticket.updateOne(
+      { _id: id },
+      {
+        $set: {
+          resolvedAt: new Date(Date.now() - 10 * 86_400_000),
+          'followUp.resolvedAt': new Date(Date.now() - 10 * 86_400_000),
+        },
+      },
+    );
+    expect((await inject(resident, 'POST', `/api/v1/tickets/${id}/reopen`, { reason: '还是很脏' })).json().code).toBe(
+      'REOPEN_WINDOW_PASSED',
+    );
 
     const res = await answer(resident, id, { settled: false, comment: '垃圾清了又有了，没有根本解决。' });
     expect(res.statusCode).toBe(200);
     const reopened = res.json() as TicketDetail;
-    expect(reopened).toMatchObject({ status: 'assigned', answeredAt: null, resolvedAt: null, outcome: null, followUp: { settled: false } });
+    expect(reopened).toMatchObject({
+      status: 'assigned',
+      answeredAt: null,
+      resolvedAt: null,
+      outcome: null,
+      followUp: { settled: false },
+    });
     expect(new Date(reopened.dueAt).getTime()).toBeGreaterThan(Date.now());
     expect(reopened.timeline.slice(-2).map((e) => e.type)).toEqual(['follow_up_unsettled', 'reopened']);
     expect(reopened.timeline.at(-1)!.content).toContain('垃圾清了又有了');
     // The member is told, as for any reopen, and the ticket is back in the studio's open list.
-    await eventually(async () => (await notices(member)).some((n) => n.ticketId === id && n.kind === 'ticket_reopened'));
-    const open = (await inject(member, 'GET', `/api/v1/tickets?studioId=${studioId}&status=assigned`)).json() as { items: { id: string }[] };
+    await eventually(async () =>
+      (await notices(member)).some((n) => n.ticketId === id && n.kind === 'ticket_reopened'),
+    );
+    const open = (await inject(member, 'GET', `/api/v1/tickets?studioId=${studioId}&status=assigned`)).json() as {
+      items: { id: string }[];
+    };
     expect(open.items.map((t) => t.id)).toContain(id);
 
     // Answered again and resolved again: a new follow-up for the new resolution.
-    await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '已协调环卫每日清理，并在上游加装拦网。' });
+    await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, {
+      content: '已协调环卫每日清理，并在上游加装拦网。',
+    });
     await inject(member, 'POST', `/api/v1/tickets/${id}/resolve`, {});
-    await eventually(async () => (await detail(resident, id)).timeline.filter((e) => e.type === 'follow_up').length === 2, 15_000);
+    await eventually(
+      async () => (await detail(resident, id)).timeline.filter((e) => e.type === 'follow_up').length === 2,
+      15_000,
+    );
     const second = await detail(resident, id);
     expect(second.followUp).toMatchObject({ answeredAt: null, settled: null });
     expect(second.timeline.filter((e) => e.type === 'follow_up')).toHaveLength(2);
@@ -151,7 +218,9 @@ describe('回头看 follow-ups', () => {
     await answer(resident, id, { settled: true });
 
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const stats = (await inject(admin, 'GET', `/api/v1/admin/stats?from=${today}&to=${today}`)).json() as { groups: StatsGroup[] };
+    const stats = (await inject(admin, 'GET', `/api/v1/admin/stats?from=${today}&to=${today}`)).json() as {
+      groups: StatsGroup[];
+    };
     const mine = stats.groups.find((g) => g.key === studioId)!;
     // Tickets 1 (settled), 2 (unsettled, then asked again), 4 (asked), 5 (settled); 3 was never asked.
     expect(mine.followUps).toEqual({ asked: 5, settled: 2, unsettled: 1 });

@@ -28,8 +28,18 @@ const LANES = 4;
 // The two parties whose data must never cross, and what identifies their data in an answer.
 
 const PARTY = {
-  A: { phone: '13811112222', content: '模糊测试甲方留言：东门路灯坏了三盏请尽快修理', reply: '模糊测试甲方答复：已报市政处理', contact: '甲先生' },
-  B: { phone: '13933334444', content: '模糊测试乙方留言：西河边垃圾堆放很久无人清运', reply: '模糊测试乙方答复：已通知环卫所', contact: '乙女士' },
+  A: {
+    phone: '13811112222',
+    content: '模糊测试甲方留言：东门路灯坏了三盏请尽快修理',
+    reply: '模糊测试甲方答复：已报市政处理',
+    contact: '甲先生',
+  },
+  B: {
+    phone: '13933334444',
+    content: '模糊测试乙方留言：西河边垃圾堆放很久无人清运',
+    reply: '模糊测试乙方答复：已通知环卫所',
+    contact: '乙女士',
+  },
 };
 const MEMBER_PHONES = { X: '13655556666', Y: '13577778888' };
 
@@ -213,7 +223,9 @@ const badUnicodeArb = fc
   .oneof(
     fc.constantFrom(...BAD_UNICODE),
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.tuple(fc.constantFrom(...BAD_UNICODE), fc.string({ unit: 'grapheme', maxLength: 20 })).map(([a, b]) => `${b}${a}${b}`),
+    fc
+      .tuple(fc.constantFrom(...BAD_UNICODE), fc.string({ unit: 'grapheme', maxLength: 20 }))
+      .map(([a, b]) => `${b}${a}${b}`),
   )
   .map(tag('badUnicode'));
 
@@ -261,16 +273,43 @@ const wrongTypeArb = fc
     fc.constantFrom(-1, 0, 2 ** 53 + 1, 1e308, -1e308, 0.5),
     fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-    fc.integer({ min: 50, max: 3_000 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown),
+    fc
+      .integer({ min: 50, max: 3_000 })
+      .map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown),
   )
   .map(tag('wrongType'));
 
-const BAD_IDS = ['', '0', '0'.repeat(23), '0'.repeat(25), 'g'.repeat(24), 'ABCDEF0123456789ABCDEF01', '0123456789abcdef0123456\n', ' 0123456789abcdef01234567', '[object Object]', '-1', '１２３'];
+const BAD_IDS = [
+  '',
+  '0',
+  '0'.repeat(23),
+  '0'.repeat(25),
+  'g'.repeat(24),
+  'ABCDEF0123456789ABCDEF01',
+  '0123456789abcdef0123456\n',
+  ' 0123456789abcdef01234567',
+  '[object Object]',
+  '-1',
+  '１２３',
+];
 
-const hexIdArb = fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 24, maxLength: 24 }).map((chars) => chars.join(''));
+const hexIdArb = fc
+  .array(fc.constantFrom(...'0123456789abcdef'), { minLength: 24, maxLength: 24 })
+  .map((chars) => chars.join(''));
 
 function idsArb(w: World, scope: 'all' | 'scratch') {
-  const party = [w.ticket.A, w.ticket.B, w.upload.A, w.upload.B, w.studio.X, w.studio.Y, w.member.X, w.member.Y, w.users.A.userId, w.users.B.userId];
+  const party = [
+    w.ticket.A,
+    w.ticket.B,
+    w.upload.A,
+    w.upload.B,
+    w.studio.X,
+    w.studio.Y,
+    w.member.X,
+    w.member.Y,
+    w.users.A.userId,
+    w.users.B.userId,
+  ];
   const scratch = [w.ticket.C, w.upload.C, w.studio.S, w.member.S, w.users.C.userId];
   const known = scope === 'all' ? [...party, ...scratch] : scratch;
   return fc.oneof(
@@ -309,10 +348,18 @@ function validArb(schema: JsonSchema, w: World, idScope: 'all' | 'scratch', dept
     switch (schema.type) {
       case 'string': {
         if (schema.pattern && OBJECT_ID.test(schema.pattern)) return idsArb(w, idScope);
-        if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-        if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength ?? 200));
+        if (schema.format === 'date-time')
+          return fc
+            .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+            .map((d) => d.toISOString());
+        if (schema.pattern)
+          return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength ?? 200));
         const minLength = schema.minLength ?? 0;
-        return fc.string({ unit: 'grapheme', minLength, maxLength: Math.max(minLength, Math.min(schema.maxLength ?? 40, 40)) });
+        return fc.string({
+          unit: 'grapheme',
+          minLength,
+          maxLength: Math.max(minLength, Math.min(schema.maxLength ?? 40, 40)),
+        });
       }
       case 'integer':
         return fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 3000 });
@@ -335,23 +382,58 @@ function validArb(schema: JsonSchema, w: World, idScope: 'all' | 'scratch', dept
 }
 
 /** How many fields of a request are spoiled: often none or one, so most cases get past the schema's first check. */
-const spoilCountArb = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }) });
+const spoilCountArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0) },
+  { weight: 5, arbitrary: fc.constant(1) },
+  { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }) },
+);
 
 /** A valid-ish object (each optional property kept or left out), then a few properties spoiled, sometimes hostile keys added. */
-function objectArb(schema: JsonSchema, w: World, idScope: 'all' | 'scratch', depth = 0): fc.Arbitrary<Record<string, unknown>> {
+function objectArb(
+  schema: JsonSchema,
+  w: World,
+  idScope: 'all' | 'scratch',
+  depth = 0,
+): fc.Arbitrary<Record<string, unknown>> {
   const props = Object.entries(schema.properties ?? {});
   const required = new Set(schema.required ?? []);
   const fields = props.map(([name, s]) =>
-    fc.oneof({ weight: required.has(name) ? 1 : 4, arbitrary: fc.constant(undefined) }, { weight: required.has(name) ? 20 : 5, arbitrary: validArb(s, w, idScope, depth) }),
+    fc.oneof(
+      { weight: required.has(name) ? 1 : 4, arbitrary: fc.constant(undefined) },
+      { weight: required.has(name) ? 20 : 5, arbitrary: validArb(s, w, idScope, depth) },
+    ),
   );
-  const spoilers = spoilCountArb.chain((n) => fc.array(fc.tuple(fc.nat(Math.max(0, props.length - 1)), hostileArb(w)), { minLength: props.length ? n : 0, maxLength: props.length ? n : 0 }));
+  const spoilers = spoilCountArb.chain((n) =>
+    fc.array(fc.tuple(fc.nat(Math.max(0, props.length - 1)), hostileArb(w)), {
+      minLength: props.length ? n : 0,
+      maxLength: props.length ? n : 0,
+    }),
+  );
   const extraKey = fc.oneof(
-    fc.constantFrom('__proto__', 'constructor', 'prototype', '$where', '$set', '$gt', 'role', 'residentId', '_id', 'studioId.$ne', ''),
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      '$where',
+      '$set',
+      '$gt',
+      'role',
+      'residentId',
+      '_id',
+      'studioId.$ne',
+      '',
+    ),
     fc.string({ maxLength: 12 }),
   );
   const extras = fc.oneof(
     { weight: 4, arbitrary: fc.constant<[string, unknown][]>([]) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(extraKey, fc.oneof(hostileArb(w), fc.jsonValue({ maxDepth: 2 }))), { minLength: 1, maxLength: depth === 0 ? 2 : 1 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.tuple(extraKey, fc.oneof(hostileArb(w), fc.jsonValue({ maxDepth: 2 }))), {
+        minLength: 1,
+        maxLength: depth === 0 ? 2 : 1,
+      }),
+    },
   );
   return fc.tuple(fc.tuple(...fields), spoilers, extras).map(([values, spoiled, extra]) => {
     const out: Record<string, unknown> = {};
@@ -379,7 +461,12 @@ function materialize(value: unknown, categories: Set<Category>): unknown {
     for (const key of Object.keys(value)) {
       if (['__proto__', 'constructor', 'prototype'].includes(key)) categories.add('prototype');
       if (key.startsWith('$') || key.includes('.$')) categories.add('nosql');
-      Object.defineProperty(out, key, { value: materialize((value as Record<string, unknown>)[key], categories), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(out, key, {
+        value: materialize((value as Record<string, unknown>)[key], categories),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
     return out;
   }
@@ -417,7 +504,11 @@ interface Draft {
   garbageAuth: string;
   path: Record<string, { value: unknown; raw: boolean }>;
   query: { parts: string[]; categories: Category[] };
-  body: { kind: 'none' } | { kind: 'json'; value: unknown; contentType: string } | { kind: 'raw'; payload: string | Buffer; contentType: string; category: Category } | { kind: 'multipart'; parts: MultipartDraft };
+  body:
+    | { kind: 'none' }
+    | { kind: 'json'; value: unknown; contentType: string }
+    | { kind: 'raw'; payload: string | Buffer; contentType: string; category: Category }
+    | { kind: 'multipart'; parts: MultipartDraft };
   idempotencyKey: unknown;
   requestId: unknown;
 }
@@ -447,7 +538,18 @@ const CALLER_WEIGHTS: [CallerKind, number][] = [
 const callerArb = fc.oneof(...CALLER_WEIGHTS.map(([kind, weight]) => ({ weight, arbitrary: fc.constant(kind) })));
 
 const garbageAuthArb = fc.oneof(
-  fc.constantFrom('Bearer', 'Bearer ', 'bearer x', 'Basic YWRtaW46YWRtaW4=', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Bearer ..', 'Bearer null', `Bearer ${'A'.repeat(9000)}`, 'Token abc'),
+  fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'bearer x',
+    'Basic YWRtaW46YWRtaW4=',
+    'Bearer a.b.c',
+    'Bearer eyJhbGciOiJub25lIn0.e30.',
+    'Bearer ..',
+    'Bearer null',
+    `Bearer ${'A'.repeat(9000)}`,
+    'Token abc',
+  ),
   fc.string({ maxLength: 60 }).map((s) => `Bearer ${s}`),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
@@ -460,8 +562,31 @@ const multipartArb = fc.record({
     fc.record(
       {
         name: fc.oneof(fc.constantFrom('file', 'file', 'image', 'note', ''), fc.string({ maxLength: 20 })),
-        filename: fc.oneof(fc.constantFrom('a.png', 'photo.jpg', '../../etc/passwd', 'a.png\u0000.exe', 'a"b.png', '图片.png', 'x'.repeat(3000), '\u202egnp.exe'), fc.string({ maxLength: 30 })),
-        contentType: fc.oneof(fc.constantFrom('image/png', 'image/jpeg', 'image/svg+xml', 'text/html', 'application/octet-stream', 'image/png; charset=utf-8', ''), fc.string({ maxLength: 30 })),
+        filename: fc.oneof(
+          fc.constantFrom(
+            'a.png',
+            'photo.jpg',
+            '../../etc/passwd',
+            'a.png\u0000.exe',
+            'a"b.png',
+            '图片.png',
+            'x'.repeat(3000),
+            '\u202egnp.exe',
+          ),
+          fc.string({ maxLength: 30 }),
+        ),
+        contentType: fc.oneof(
+          fc.constantFrom(
+            'image/png',
+            'image/jpeg',
+            'image/svg+xml',
+            'text/html',
+            'application/octet-stream',
+            'image/png; charset=utf-8',
+            '',
+          ),
+          fc.string({ maxLength: 30 }),
+        ),
         data: fc.oneof(
           fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.concat([PNG_HEAD, Buffer.from(a)])),
           fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.concat([JPEG_HEAD, Buffer.from(a)])),
@@ -497,17 +622,47 @@ const RAW_BODIES: [string | Buffer, Category][] = [
   ['{"a":"\\ud800"}', 'badUnicode'],
   ['{"a":"\\u0000"}', 'badUnicode'],
 ];
-const CONTENT_TYPES = ['application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/xml', ''];
+const CONTENT_TYPES = [
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'application/json; charset=latin1',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/xml',
+  '',
+];
 
 /** Keyset cursors are base64url JSON `[key, id]`: forged ones carry operators, odd keys and 12-byte ids. */
 function cursorArb(w: World): fc.Arbitrary<[string[], Category[]]> {
-  const key = fc.oneof(fc.integer(), fc.constantFrom(1e308, -0, 0.5), fc.string({ maxLength: 10 }), operatorArb.map((h) => h.value), pollutionArb.map((h) => h.value), fc.constant(null), fc.constant([]));
-  const id = fc.oneof(idsArb(w, 'all'), fc.constantFrom('aaaaaaaaaaaa', '000000000000', 'ffffffffffff'), operatorArb.map((h) => h.value));
+  const key = fc.oneof(
+    fc.integer(),
+    fc.constantFrom(1e308, -0, 0.5),
+    fc.string({ maxLength: 10 }),
+    operatorArb.map((h) => h.value),
+    pollutionArb.map((h) => h.value),
+    fc.constant(null),
+    fc.constant([]),
+  );
+  const id = fc.oneof(
+    idsArb(w, 'all'),
+    fc.constantFrom('aaaaaaaaaaaa', '000000000000', 'ffffffffffff'),
+    operatorArb.map((h) => h.value),
+  );
   return fc
-    .tuple(fc.oneof({ weight: 4, arbitrary: fc.tuple(key, id).map((pair): unknown => pair) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }))
+    .tuple(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.tuple(key, id).map((pair): unknown => pair) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      ),
+    )
     .map(([value]): [string[], Category[]] => {
       const text = JSON.stringify(value) ?? 'null';
-      const categories: Category[] = /\$[a-z]/.test(text) ? ['nosql'] : /__proto__|constructor/.test(text) ? ['prototype'] : ['wrongType'];
+      const categories: Category[] = /\$[a-z]/.test(text)
+        ? ['nosql']
+        : /__proto__|constructor/.test(text)
+          ? ['prototype']
+          : ['wrongType'];
       return [[`cursor=${Buffer.from(text).toString('base64url')}`], categories];
     });
 }
@@ -529,7 +684,10 @@ function queryArb(route: Route, w: World): fc.Arbitrary<{ parts: string[]; categ
   );
   const spoil = (name: string) =>
     fc.oneof(
-      { weight: 3, arbitrary: hostileArb(w).map((h): Part => [[`${name}=${enc(asText(h.value)).slice(0, 20_000)}`], [h.category]]) },
+      {
+        weight: 3,
+        arbitrary: hostileArb(w).map((h): Part => [[`${name}=${enc(asText(h.value)).slice(0, 20_000)}`], [h.category]]),
+      },
       {
         weight: 2,
         arbitrary: fc.constantFrom<Part>(
@@ -545,7 +703,12 @@ function queryArb(route: Route, w: World): fc.Arbitrary<{ parts: string[]; categ
       },
     );
   const spoilers = params.length
-    ? spoilCountArb.chain((n) => fc.array(fc.nat(params.length - 1).chain((i) => spoil(params[i]!.name).map((part) => [i, part] as const)), { minLength: n, maxLength: n }))
+    ? spoilCountArb.chain((n) =>
+        fc.array(
+          fc.nat(params.length - 1).chain((i) => spoil(params[i]!.name).map((part) => [i, part] as const)),
+          { minLength: n, maxLength: n },
+        ),
+      )
     : fc.constant([] as (readonly [number, Part])[]);
   const extras = fc.oneof(
     { weight: 3, arbitrary: fc.constant<[string, Category][]>([]) },
@@ -592,29 +755,84 @@ function draftArb(route: Route, w: World): fc.Arbitrary<Draft> {
         fc.oneof(
           { weight: 6, arbitrary: validArb(p.schema, w, idScope).map((value) => ({ value, raw: false })) },
           { weight: 3, arbitrary: hostileArb(w).map((value) => ({ value, raw: false })) },
-          { weight: 1, arbitrary: fc.constantFrom('%zz', '%00', '%ED%A0%80', '..', '..%2f..', '%2e%2e', 'a%2Fb', '%E2%80%AE', '%', '%u0000').map((value) => ({ value: new Hostile('badId', value), raw: true })) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .constantFrom('%zz', '%00', '%ED%A0%80', '..', '..%2f..', '%2e%2e', 'a%2Fb', '%E2%80%AE', '%', '%u0000')
+              .map((value) => ({ value: new Hostile('badId', value), raw: true })),
+          },
         ),
       ),
     );
     const bodyArb: fc.Arbitrary<Draft['body']> = isMultipart
       ? fc.oneof(
           { weight: 6, arbitrary: multipartArb.map((parts) => ({ kind: 'multipart' as const, parts })) },
-          { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map(([payload, category]) => ({ kind: 'raw' as const, payload, contentType: 'application/json', category })) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(...RAW_BODIES).map(([payload, category]) => ({
+              kind: 'raw' as const,
+              payload,
+              contentType: 'application/json',
+              category,
+            })),
+          },
           { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
         )
       : json
         ? fc.oneof(
-            { weight: 12, arbitrary: objectArb(json, w, idScope).map((value) => ({ kind: 'json' as const, value, contentType: 'application/json' })) },
-            { weight: 2, arbitrary: fc.tuple(objectArb(json, w, idScope), fc.constantFrom(...CONTENT_TYPES)).map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })) },
-            { weight: 1, arbitrary: fc.tuple(hostileArb(w), fc.constantFrom(...CONTENT_TYPES)).map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })) },
-            { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...RAW_BODIES), fc.constantFrom(...CONTENT_TYPES)).map(([[payload, category], contentType]) => ({ kind: 'raw' as const, payload, contentType, category })) },
+            {
+              weight: 12,
+              arbitrary: objectArb(json, w, idScope).map((value) => ({
+                kind: 'json' as const,
+                value,
+                contentType: 'application/json',
+              })),
+            },
+            {
+              weight: 2,
+              arbitrary: fc
+                .tuple(objectArb(json, w, idScope), fc.constantFrom(...CONTENT_TYPES))
+                .map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })),
+            },
+            {
+              weight: 1,
+              arbitrary: fc
+                .tuple(hostileArb(w), fc.constantFrom(...CONTENT_TYPES))
+                .map(([value, contentType]) => ({ kind: 'json' as const, value, contentType })),
+            },
+            {
+              weight: 2,
+              arbitrary: fc
+                .tuple(fc.constantFrom(...RAW_BODIES), fc.constantFrom(...CONTENT_TYPES))
+                .map(([[payload, category], contentType]) => ({
+                  kind: 'raw' as const,
+                  payload,
+                  contentType,
+                  category,
+                })),
+            },
             { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
           )
         : mutating
           ? fc.oneof(
               { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-              { weight: 1, arbitrary: hostileArb(w).map((value) => ({ kind: 'json' as const, value, contentType: 'application/json' })) },
-              { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map(([payload, category]) => ({ kind: 'raw' as const, payload, contentType: 'application/json', category })) },
+              {
+                weight: 1,
+                arbitrary: hostileArb(w).map((value) => ({
+                  kind: 'json' as const,
+                  value,
+                  contentType: 'application/json',
+                })),
+              },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom(...RAW_BODIES).map(([payload, category]) => ({
+                  kind: 'raw' as const,
+                  payload,
+                  contentType: 'application/json',
+                  category,
+                })),
+              },
             )
           : fc.constant({ kind: 'none' as const });
     return fc.record({
@@ -635,7 +853,9 @@ function draftArb(route: Route, w: World): fc.Arbitrary<Draft> {
   // is whose, so admin writes go to scratch records (reads still cover every record).
   const anyRecord = variant('all');
   const scratchOnly = mutating ? variant('scratch') : anyRecord;
-  return fc.tuple(callerArb, anyRecord, scratchOnly).map(([caller, all, scratch]): Draft => ({ ...(caller === 'admin' ? scratch : all), caller }));
+  return fc
+    .tuple(callerArb, anyRecord, scratchOnly)
+    .map(([caller, all, scratch]): Draft => ({ ...(caller === 'admin' ? scratch : all), caller }));
 }
 
 /** Header values as bytes on the wire: whatever the client meant, it arrives as latin1. */
@@ -660,7 +880,8 @@ function build(route: Route, d: Draft, token: (kind: CallerKind) => string | nul
   const auth = d.caller === 'garbage' ? headerText(garbage) : token(d.caller);
   if (auth) headers.authorization = auth;
   if (route.path === '/api/v1/tickets' && route.method === 'POST') {
-    headers['idempotency-key'] = d.idempotencyKey === undefined ? idempotencyKey() : headerText(materialize(d.idempotencyKey, categories));
+    headers['idempotency-key'] =
+      d.idempotencyKey === undefined ? idempotencyKey() : headerText(materialize(d.idempotencyKey, categories));
   }
   if (d.requestId !== undefined) headers['x-request-id'] = headerText(materialize(d.requestId, categories));
   let payload: InjectOptions['payload'];
@@ -695,7 +916,11 @@ function build(route: Route, d: Draft, token: (kind: CallerKind) => string | nul
     case 'none':
       break;
   }
-  return { options: { method: route.method as InjectOptions['method'], url, headers, payload }, categories, sent: `${url} ${JSON.stringify(headers)} ${sentBody}` };
+  return {
+    options: { method: route.method as InjectOptions['method'], url, headers, payload },
+    categories,
+    sent: `${url} ${JSON.stringify(headers)} ${sentBody}`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -716,21 +941,50 @@ describe('fuzzing every route', () => {
     // Fuzzing sends thousands of requests from one address in a few minutes: the per-minute and
     // per-hour limits are raised so the handlers are reached (429 is still an accepted answer).
     // The fake WeChat server runs in this busy process: give it time, so a 503 means the app, not the fake.
-    stack = await startTestStack({ RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000', RATE_LIMIT_SUBMIT_PER_HOUR: '100000', WECHAT_TIMEOUT_MS: '20000' });
+    stack = await startTestStack({
+      RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+      RATE_LIMIT_SUBMIT_PER_HOUR: '100000',
+      WECHAT_TIMEOUT_MS: '20000',
+    });
     const { app } = stack;
     const admin = await signInAdmin(app);
     adminId = admin.userId;
     const ok = async (options: InjectOptions, status: number) => {
       const res = await app.inject({ ...options, headers: { ...admin.headers, ...(options.headers ?? {}) } });
-      if (res.statusCode !== status) throw new Error(`${String(options.method)} ${String(options.url)}: ${res.statusCode} ${res.body}`);
+      if (res.statusCode !== status)
+        throw new Error(`${String(options.method)} ${String(options.url)}: ${res.statusCode} ${res.body}`);
       return res.json() as { id: string };
     };
-    const studio = async (name: string, town: string) => (await ok({ method: 'POST', url: '/api/v1/admin/studios', payload: { name, kind: 'town', town } }, 201)).id;
-    const studios = { X: await studio('模糊测试甲工作室', '甲镇'), Y: await studio('模糊测试乙工作室', '乙镇'), S: await studio('模糊测试演练工作室', '演练镇') };
+    const studio = async (name: string, town: string) =>
+      (await ok({ method: 'POST', url: '/api/v1/admin/studios', payload: { name, kind: 'town', town } }, 201)).id;
+    const studios = {
+      X: await studio('模糊测试甲工作室', '甲镇'),
+      Y: await studio('模糊测试乙工作室', '乙镇'),
+      S: await studio('模糊测试演练工作室', '演练镇'),
+    };
     const member = async (name: string, studioId: string, phone?: string) =>
-      (await ok({ method: 'POST', url: '/api/v1/admin/members', payload: { name, title: '委员', studioIds: [studioId], ...(phone ? { phone } : {}) } }, 201)).id;
-    const members = { X: await member('甲委员', studios.X, MEMBER_PHONES.X), Y: await member('乙委员', studios.Y, MEMBER_PHONES.Y), S: await member('演练委员', studios.S) };
-    const codes = { A: 'fuzz-resident-a', B: 'fuzz-resident-b', C: 'fuzz-resident-c', X: 'fuzz-member-x', Y: 'fuzz-member-y' };
+      (
+        await ok(
+          {
+            method: 'POST',
+            url: '/api/v1/admin/members',
+            payload: { name, title: '委员', studioIds: [studioId], ...(phone ? { phone } : {}) },
+          },
+          201,
+        )
+      ).id;
+    const members = {
+      X: await member('甲委员', studios.X, MEMBER_PHONES.X),
+      Y: await member('乙委员', studios.Y, MEMBER_PHONES.Y),
+      S: await member('演练委员', studios.S),
+    };
+    const codes = {
+      A: 'fuzz-resident-a',
+      B: 'fuzz-resident-b',
+      C: 'fuzz-resident-c',
+      X: 'fuzz-member-x',
+      Y: 'fuzz-member-y',
+    };
     const users = {
       A: await signInResident(app, codes.A),
       B: await signInResident(app, codes.B),
@@ -748,25 +1002,53 @@ describe('fuzzing every route', () => {
         url: '/api/v1/tickets',
         headers: { ...who.headers, 'idempotency-key': key },
         payload: party
-          ? { studioId, category: 'help', content: party.content, contactPhone: party.phone, contactName: party.contact, allowContact: false, images: [uploadId] }
+          ? {
+              studioId,
+              category: 'help',
+              content: party.content,
+              contactPhone: party.phone,
+              contactName: party.contact,
+              allowContact: false,
+              images: [uploadId],
+            }
           : { studioId, category: 'consult', content: '模糊测试演练留言：请问社区食堂几点开门', images: [uploadId] },
       });
       if (res.statusCode !== 201) throw new Error(`submit: ${res.statusCode} ${res.body}`);
       return (res.json() as { id: string }).id;
     };
-    const upload = { A: (await uploadPng(app, users.A, 'fuzz a')).id, B: (await uploadPng(app, users.B, 'fuzz b')).id, C: (await uploadPng(app, users.C, 'fuzz c')).id };
-    const ticket = { A: await submit(users.A, studios.X, PARTY.A, upload.A), B: await submit(users.B, studios.Y, PARTY.B, upload.B), C: await submit(users.C, studios.S, null, upload.C) };
-    for (const [who, id, text] of [[users.X, ticket.A, PARTY.A.reply], [users.Y, ticket.B, PARTY.B.reply]] as const) {
-      const res = await app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/replies`, headers: who.headers, payload: { content: text } });
+    const upload = {
+      A: (await uploadPng(app, users.A, 'fuzz a')).id,
+      B: (await uploadPng(app, users.B, 'fuzz b')).id,
+      C: (await uploadPng(app, users.C, 'fuzz c')).id,
+    };
+    const ticket = {
+      A: await submit(users.A, studios.X, PARTY.A, upload.A),
+      B: await submit(users.B, studios.Y, PARTY.B, upload.B),
+      C: await submit(users.C, studios.S, null, upload.C),
+    };
+    for (const [who, id, text] of [
+      [users.X, ticket.A, PARTY.A.reply],
+      [users.Y, ticket.B, PARTY.B.reply],
+    ] as const) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${id}/replies`,
+        headers: who.headers,
+        payload: { content: text },
+      });
       if (res.statusCode !== 201) throw new Error(`reply: ${res.statusCode} ${res.body}`);
     }
 
     // Sessions that were valid once: signed out, and replaced by a refresh.
     const revokedTokens: string[] = [];
     const signedOut = await signInResident(app, codes.A);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: signedOut.headers })).statusCode).toBe(204);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: signedOut.headers })).statusCode,
+    ).toBe(204);
     const refreshed = await signInAdmin(app);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: refreshed.headers })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: refreshed.headers })).statusCode,
+    ).toBe(200);
     revokedTokens.push(signedOut.token, refreshed.token);
 
     const openids: string[] = [];
@@ -777,8 +1059,16 @@ describe('fuzzing every route', () => {
 
     const detail = await app.inject({ method: 'GET', url: `/api/v1/tickets/${ticket.A}`, headers: users.X.headers });
     const signedUrl = new URL(String(detail.json().images?.[0]?.url), 'http://x');
-    const signedA = { id: upload.A, exp: signedUrl.searchParams.get('exp') ?? '', sig: signedUrl.searchParams.get('sig') ?? '' };
-    expect(signedA).toEqual({ id: upload.A, exp: expect.stringMatching(/^\d+$/), sig: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const signedA = {
+      id: upload.A,
+      exp: signedUrl.searchParams.get('exp') ?? '',
+      sig: signedUrl.searchParams.get('sig') ?? '',
+    };
+    expect(signedA).toEqual({
+      id: upload.A,
+      exp: expect.stringMatching(/^\d+$/),
+      sig: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     w = { users, studio: studios, member: members, ticket, upload, revokedTokens, openids, idempotencyKeys, signedA };
     privateIds = new Map([
@@ -788,8 +1078,17 @@ describe('fuzzing every route', () => {
       [upload.B, ['B', 'Y', 'admin']],
     ]);
 
-    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> };
-    routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, op })));
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        op,
+      })),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -853,7 +1152,8 @@ describe('fuzzing every route', () => {
       const isJson = String(res.headers['content-type'] ?? '').includes('json');
       if (res.statusCode >= 400 && res.statusCode < 500) {
         const code = isJson ? (res.json() as { code?: unknown }).code : undefined;
-        if (typeof code !== 'string' || !STABLE_CODES.has(code)) problems.push(`a ${res.statusCode} without a stable code`);
+        if (typeof code !== 'string' || !STABLE_CODES.has(code))
+          problems.push(`a ${res.statusCode} without a stable code`);
       }
       const view = VIEW[d.caller];
       const seen = `${isJson ? res.body : res.rawPayload.toString('latin1')} ${JSON.stringify(res.headers)}`;
@@ -868,19 +1168,30 @@ describe('fuzzing every route', () => {
       if (res.statusCode < 300) {
         const [path, query = ''] = String(built.options.url).split('?');
         // A genuine signed image URL is a capability of its own: whoever holds it may fetch that one image.
-        const signedFor = query.includes(`sig=${w.signedA.sig}`) && query.includes(`exp=${w.signedA.exp}`) ? w.signedA.id : null;
+        const signedFor =
+          query.includes(`sig=${w.signedA.sig}`) && query.includes(`exp=${w.signedA.exp}`) ? w.signedA.id : null;
         for (const [id, allowed] of privateIds) {
-          if (path!.includes(id) && !allowed.includes(view) && !(route.key === 'GET /api/v1/uploads/{id}' && id === signedFor)) {
+          if (
+            path!.includes(id) &&
+            !allowed.includes(view) &&
+            !(route.key === 'GET /api/v1/uploads/{id}' && id === signedFor)
+          ) {
             problems.push(`${d.caller} got ${res.statusCode} on a path naming another party's record`);
           }
         }
       }
       const keys = Object.getOwnPropertyNames(Object.prototype).sort();
-      if (keys.join() !== prototypeKeys.join() || ({} as Record<string, unknown>).polluted !== undefined) problems.push(`Object.prototype changed: ${keys.join()}`);
+      if (keys.join() !== prototypeKeys.join() || ({} as Record<string, unknown>).polluted !== undefined)
+        problems.push(`Object.prototype changed: ${keys.join()}`);
       if (problems.length > 0) {
         // The server's own account of a 5xx (the latest error it logged) makes the report actionable.
-        const logged = res.statusCode >= 500 ? (stack.logs.lines.findLast((line) => /"level":(50|60)/.test(line)) ?? '').slice(0, 1500) : '';
-        throw new Error(`${route.key} → ${res.statusCode}: ${problems.join('; ')}${logged ? `\n  logged: ${logged}` : ''}\n  request: ${String(built.options.method)} ${String(built.options.url).slice(0, 300)} ${JSON.stringify(built.options.headers).slice(0, 300)} ${String(built.options.payload ?? '').slice(0, 300)}\n  answer: ${res.body.slice(0, 300)}`);
+        const logged =
+          res.statusCode >= 500
+            ? (stack.logs.lines.findLast((line) => /"level":(50|60)/.test(line)) ?? '').slice(0, 1500)
+            : '';
+        throw new Error(
+          `${route.key} → ${res.statusCode}: ${problems.join('; ')}${logged ? `\n  logged: ${logged}` : ''}\n  request: ${String(built.options.method)} ${String(built.options.url).slice(0, 300)} ${JSON.stringify(built.options.headers).slice(0, 300)} ${String(built.options.payload ?? '').slice(0, 300)}\n  answer: ${res.body.slice(0, 300)}`,
+        );
       }
     };
 
@@ -913,7 +1224,10 @@ describe('fuzzing every route', () => {
         { numRuns: RUNS, seed: SEED + index, endOnFailure: false },
       );
       perRouteMs.set(route.key, Date.now() - started);
-      if (result.failed) failures.push(`${route.key} (seed ${SEED + index}): ${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)}`);
+      if (result.failed)
+        failures.push(
+          `${route.key} (seed ${SEED + index}): ${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)}`,
+        );
     };
 
     // Poster routes render every active studio, and fuzzing the admin routes creates studios: they go
@@ -929,7 +1243,11 @@ describe('fuzzing every route', () => {
     }
 
     const total = [...perRoute.values()].reduce((a, b) => a + b, 0);
-    const table = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k}: ${v}`).join('\n');
+    const table = (m: Map<string, number>) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join('\n');
     console.log(
       `fuzz: ${total} cases on ${routes.length} routes (FUZZ_RUNS=${RUNS}, FUZZ_SEED=${SEED})\n` +
         `per route:\n${[...perRoute.entries()].map(([k, v]) => `  ${k}: ${v} in ${perRouteMs.get(k)} ms (statuses ${[...(routeStatuses.get(k) ?? [])].sort().join(',')})`).join('\n')}\n` +
@@ -940,11 +1258,16 @@ describe('fuzzing every route', () => {
 
     expect(failures).toEqual([]);
     // The leak check had something to find: each party's tickets did appear in answers to those allowed.
-    expect({ A: (shownToAllowed.get('ticket A id') ?? 0) > 0, B: (shownToAllowed.get('ticket B id') ?? 0) > 0 }).toEqual({ A: true, B: true });
+    expect({
+      A: (shownToAllowed.get('ticket A id') ?? 0) > 0,
+      B: (shownToAllowed.get('ticket B id') ?? 0) > 0,
+    }).toEqual({ A: true, B: true });
     // Every route of the document was fuzzed, and not only turned away at the door.
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((r) => (perRoute.get(r.key) ?? 0) < RUNS).map((r) => r.key)).toEqual([]);
-    expect(routes.filter((r) => [...(routeStatuses.get(r.key) ?? [])].every((s) => s === 401)).map((r) => r.key)).toEqual([]);
+    expect(
+      routes.filter((r) => [...(routeStatuses.get(r.key) ?? [])].every((s) => s === 401)).map((r) => r.key),
+    ).toEqual([]);
 
     // Nothing reached this process's Object.prototype.
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);

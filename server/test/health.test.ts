@@ -52,10 +52,16 @@ describe('health and readiness', () => {
     try {
       const res = await stack.app.inject({ method: 'GET', url: '/api/v1/studios' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/服务暂时不可用/) });
+      expect(res.json()).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringMatching(/服务暂时不可用/),
+      });
     } finally {
       await stack.services.db.restart();
     }
-    await eventually(async () => (await stack.app.inject({ method: 'GET', url: '/api/v1/studios' })).statusCode === 200, 40_000);
+    await eventually(
+      async () => (await stack.app.inject({ method: 'GET', url: '/api/v1/studios' })).statusCode === 200,
+      40_000,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-import { OUTCOME_STATUSES, TICKET_CATEGORIES, TICKET_OUTCOMES, type TicketListQuery, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import {
+  OUTCOME_STATUSES,
+  TICKET_CATEGORIES,
+  TICKET_OUTCOMES,
+  type TicketListQuery,
+  type TicketOutcome,
+  type TicketStatus,
+} from '@mashangshang/shared';
 import { startTestStack, type TestStack } from './helpers/app';
 import { prng } from '../../scripts/lib/prng';
 import type { PlanNode } from '../../scripts/bench/lib/list-queries';
@@ -9,7 +16,12 @@ import { encodeCursor } from '../src/lib/cursor';
 import { ticketListQuery } from '../src/modules/tickets/service';
 import { chinaDay, dayNumbersQuery } from '../src/modules/tickets/numbering';
 import { assignmentCandidatesQuery } from '../src/modules/tickets/assignment';
-import { failedNoticesQuery, markReadFilter, notificationListQuery, unreadNoticesFilter } from '../src/modules/notifications/service';
+import {
+  failedNoticesQuery,
+  markReadFilter,
+  notificationListQuery,
+  unreadNoticesFilter,
+} from '../src/modules/notifications/service';
 import { deadlineStageQuery, pendingContentQuery, staleNoticesQuery } from '../src/workers/sweeper';
 import { studioLeadsQuery } from '../src/workflow';
 import { pendingMediaQuery } from '../src/modules/media-check/service';
@@ -53,13 +65,21 @@ const chance = (p: number) => random() < p;
 
 let idCounter = 0;
 /** A unique ObjectId whose time is `ms`, as the driver makes them at that instant. */
-const idAt = (ms: number) => new Types.ObjectId(Math.floor(ms / 1000).toString(16).padStart(8, '0') + (idCounter++).toString(16).padStart(16, '0'));
+const idAt = (ms: number) =>
+  new Types.ObjectId(
+    Math.floor(ms / 1000)
+      .toString(16)
+      .padStart(8, '0') + (idCounter++).toString(16).padStart(16, '0'),
+  );
 const hex = (id: Types.ObjectId) => id.toHexString();
 /** Ids newest first (descending _id), as the lists page. */
-const newestFirst = <T extends { _id: Types.ObjectId }>(docs: T[]) => [...docs].sort((a, b) => (hex(a._id) < hex(b._id) ? 1 : -1));
-const oldestFirst = <T extends { _id: Types.ObjectId }>(docs: T[]) => [...docs].sort((a, b) => (hex(a._id) < hex(b._id) ? -1 : 1));
+const newestFirst = <T extends { _id: Types.ObjectId }>(docs: T[]) =>
+  [...docs].sort((a, b) => (hex(a._id) < hex(b._id) ? 1 : -1));
+const oldestFirst = <T extends { _id: Types.ObjectId }>(docs: T[]) =>
+  [...docs].sort((a, b) => (hex(a._id) < hex(b._id) ? -1 : 1));
 const ids = (docs: { _id: Types.ObjectId }[]) => docs.map((d) => hex(d._id));
-const has = (list: Types.ObjectId[] | undefined, id: Types.ObjectId | null | undefined) => Boolean(id && list?.some((x) => x.equals(id)));
+const has = (list: Types.ObjectId[] | undefined, id: Types.ObjectId | null | undefined) =>
+  Boolean(id && list?.some((x) => x.equals(id)));
 /** Most members have bound their WeChat (one in five has not): only bound ones are assigned tickets. */
 const isBound = (m: { _id: Types.ObjectId }) => parseInt(hex(m._id).slice(-1), 16) % 5 !== 0;
 
@@ -147,7 +167,11 @@ const STUDIO_DEFS: Omit<SeedStudio, '_id' | 'sortOrder'>[] = [
 ];
 
 function generate(now: number) {
-  const studios: SeedStudio[] = STUDIO_DEFS.map((def, i) => ({ ...def, _id: idAt(now - 400 * DAY + i * 1000), sortOrder: i }));
+  const studios: SeedStudio[] = STUDIO_DEFS.map((def, i) => ({
+    ...def,
+    _id: idAt(now - 400 * DAY + i * 1000),
+    sortOrder: i,
+  }));
   const members: SeedMember[] = [];
   for (let k = 0; k < 48; k++) {
     const home = studios[k % studios.length]!;
@@ -176,7 +200,20 @@ function generate(now: number) {
     const age = now - created;
     const studio = pick(studios.slice(0, chance(0.9) ? 6 : 8));
     const status: TicketStatus =
-      age < DAY ? pick(['pending', 'assigned', 'assigned', 'assigned', 'answered', 'answered', 'resolved'] as const) : pick(['pending', 'assigned', 'answered', 'answered', 'resolved', 'resolved', 'resolved', 'resolved', 'resolved', 'resolved'] as const);
+      age < DAY
+        ? pick(['pending', 'assigned', 'assigned', 'assigned', 'answered', 'answered', 'resolved'] as const)
+        : pick([
+            'pending',
+            'assigned',
+            'answered',
+            'answered',
+            'resolved',
+            'resolved',
+            'resolved',
+            'resolved',
+            'resolved',
+            'resolved',
+          ] as const);
     const candidates = activeOf(studio._id);
     let assigneeId: Types.ObjectId | null = null;
     if (status !== 'pending') {
@@ -225,26 +262,54 @@ function generate(now: number) {
               ? { kind: 'user', id: pick(residents) }
               : { kind: 'admins', id: null };
     const at = now - Math.floor(random() * 90 * DAY);
-    notices.push({ _id: idAt(at), recipient, readAt: chance(0.6) ? new Date(at + HOUR) : null, state: chance(0.04) ? 'failed' : chance(0.1) ? 'no_consent' : 'sent' });
+    notices.push({
+      _id: idAt(at),
+      recipient,
+      readAt: chance(0.6) ? new Date(at + HOUR) : null,
+      state: chance(0.04) ? 'failed' : chance(0.1) ? 'no_consent' : 'sent',
+    });
   }
 
   const outcomes: SeedOutcome[] = tickets
     .filter((t) => t.status === 'resolved' && t.outcome && t.outcome !== 'none')
     .slice(0, 600)
-    .map((t) => ({ _id: idAt(t.resolvedAt!.getTime()), ticketId: t._id, studioId: t.studioId, kind: t.outcome as Exclude<TicketOutcome, 'none'>, status: pick(OUTCOME_STATUSES), createdAt: t.resolvedAt! }));
+    .map((t) => ({
+      _id: idAt(t.resolvedAt!.getTime()),
+      ticketId: t._id,
+      studioId: t.studioId,
+      kind: t.outcome as Exclude<TicketOutcome, 'none'>,
+      status: pick(OUTCOME_STATUSES),
+      createdAt: t.resolvedAt!,
+    }));
 
-  const projects: SeedProject[] = Array.from({ length: 160 }, (_, i) => ({ _id: idAt(now - (160 - i) * DAY), memberId: pick(members)._id, year: pick([2024, 2025, 2026]), active: chance(0.85) }));
+  const projects: SeedProject[] = Array.from({ length: 160 }, (_, i) => ({
+    _id: idAt(now - (160 - i) * DAY),
+    memberId: pick(members)._id,
+    year: pick([2024, 2025, 2026]),
+    active: chance(0.85),
+  }));
 
   const invites: SeedInvite[] = Array.from({ length: 150 }, (_, i) => {
     const created = now - Math.floor(random() * 60 * DAY) - i;
     const usedAt = chance(0.4) ? new Date(created + HOUR) : null;
-    return { _id: idAt(created), memberId: pick(members)._id, createdAt: new Date(created), expiresAt: new Date(created + 7 * DAY), usedAt, revokedAt: !usedAt && chance(0.15) ? new Date(created + 2 * HOUR) : null };
+    return {
+      _id: idAt(created),
+      memberId: pick(members)._id,
+      createdAt: new Date(created),
+      expiresAt: new Date(created + 7 * DAY),
+      usedAt,
+      revokedAt: !usedAt && chance(0.15) ? new Date(created + 2 * HOUR) : null,
+    };
   });
 
   const checks: SeedCheck[] = Array.from({ length: 240 }, () => {
     const created = chance(0.1) ? now - Math.floor(random() * 20_000) : now - Math.floor(random() * 20 * DAY) - 60_000;
     const state = chance(0.35) ? 'pending' : pick(['pass', 'pass', 'pass', 'review', 'risky'] as const);
-    const askedAt = chance(0.3) ? null : chance(0.5) ? new Date(Math.min(now - 1000, created + 1000)) : new Date(Math.max(created + 1000, now - 60_000));
+    const askedAt = chance(0.3)
+      ? null
+      : chance(0.5)
+        ? new Date(Math.min(now - 1000, created + 1000))
+        : new Date(Math.max(created + 1000, now - 60_000));
     return { _id: idAt(created), state, askedAt, createdAt: new Date(created) };
   });
 
@@ -253,9 +318,26 @@ function generate(now: number) {
     .slice(0, 500)
     .map((t) => ({ _id: t._id, resolvedAt: new Date(now - Math.floor(random() * 60 * DAY)) }));
 
-  const stars = Array.from({ length: 120 }, (_, i) => ({ _id: idAt(now - (120 - i) * DAY), studioId: pick(studios)._id }));
+  const stars = Array.from({ length: 120 }, (_, i) => ({
+    _id: idAt(now - (120 - i) * DAY),
+    studioId: pick(studios)._id,
+  }));
 
-  return { studios, members, me, memberUserId, residents, tickets, notices, outcomes, projects, invites, checks, followUps, stars };
+  return {
+    studios,
+    members,
+    me,
+    memberUserId,
+    residents,
+    tickets,
+    notices,
+    outcomes,
+    projects,
+    invites,
+    checks,
+    followUps,
+    stars,
+  };
 }
 
 type World = ReturnType<typeof generate>;
@@ -263,8 +345,25 @@ type World = ReturnType<typeof generate>;
 async function seed(stack: TestStack, world: World): Promise<void> {
   const { models } = stack.app;
   const adminId = new Types.ObjectId();
-  await models.Studio.insertMany(world.studios.map((s) => ({ ...s, intro: '', address: '', jointGroup: null, slaHours: SLA_HOURS, serviceItems: [{ title: '法律咨询', summary: '' }] })));
-  await models.Member.insertMany(world.members.map((m) => ({ ...m, phoneEnc: null, userId: isBound(m) ? new Types.ObjectId() : null, externalKey: null, lastAssignedAt: null })));
+  await models.Studio.insertMany(
+    world.studios.map((s) => ({
+      ...s,
+      intro: '',
+      address: '',
+      jointGroup: null,
+      slaHours: SLA_HOURS,
+      serviceItems: [{ title: '法律咨询', summary: '' }],
+    })),
+  );
+  await models.Member.insertMany(
+    world.members.map((m) => ({
+      ...m,
+      phoneEnc: null,
+      userId: isBound(m) ? new Types.ObjectId() : null,
+      externalKey: null,
+      lastAssignedAt: null,
+    })),
+  );
   const byId = new Map(world.members.map((m) => [hex(m._id), m]));
   const uploadIds: Types.ObjectId[] = [];
   await models.Ticket.insertMany(
@@ -288,16 +387,61 @@ async function seed(stack: TestStack, world: World): Promise<void> {
         assignedAt: assignee ? at : null,
         contactName: chance(0.5) ? '王先生' : null,
         answeredAt: answered ? new Date(at.getTime() + HOUR) : null,
-        rating: t.status === 'resolved' && chance(0.4) ? { score: 1 + Math.floor(random() * 5), comment: '', at: t.resolvedAt } : null,
+        rating:
+          t.status === 'resolved' && chance(0.4)
+            ? { score: 1 + Math.floor(random() * 5), comment: '', at: t.resolvedAt }
+            : null,
         flagged: t.contentCheck === 'review',
         reopenCount: 0,
         version: answered ? 3 : 1,
-        outbox: [{ _id: new Types.ObjectId(), kind: 'ticket_assigned', recipient: { kind: 'member', id: t.assigneeId ?? world.me._id }, createdAt: at, doneAt: t.noticesPendingSince ? null : at }],
+        outbox: [
+          {
+            _id: new Types.ObjectId(),
+            kind: 'ticket_assigned',
+            recipient: { kind: 'member', id: t.assigneeId ?? world.me._id },
+            createdAt: at,
+            doneAt: t.noticesPendingSince ? null : at,
+          },
+        ],
         timeline: [
-          { _id: new Types.ObjectId(), type: 'submitted', at, actor: { role: 'resident', id: t.residentId, name: '群众' } },
-          assignee ? { _id: new Types.ObjectId(), type: 'assigned', at, actor: system, toMemberId: assignee._id, toMemberName: assignee.name } : { _id: new Types.ObjectId(), type: 'pending', at, actor: system, content: '等待管理员分配' },
-          ...(answered ? [{ _id: new Types.ObjectId(), type: 'reply', at: new Date(at.getTime() + HOUR), actor: { role: 'member', id: t.assigneeId, name: assignee?.name ?? '委员' }, content: '已转交相关部门处理。' }] : []),
-          ...(t.resolvedAt ? [{ _id: new Types.ObjectId(), type: 'resolved', at: t.resolvedAt, actor: system, outcome: t.outcome ?? 'none' }] : []),
+          {
+            _id: new Types.ObjectId(),
+            type: 'submitted',
+            at,
+            actor: { role: 'resident', id: t.residentId, name: '群众' },
+          },
+          assignee
+            ? {
+                _id: new Types.ObjectId(),
+                type: 'assigned',
+                at,
+                actor: system,
+                toMemberId: assignee._id,
+                toMemberName: assignee.name,
+              }
+            : { _id: new Types.ObjectId(), type: 'pending', at, actor: system, content: '等待管理员分配' },
+          ...(answered
+            ? [
+                {
+                  _id: new Types.ObjectId(),
+                  type: 'reply',
+                  at: new Date(at.getTime() + HOUR),
+                  actor: { role: 'member', id: t.assigneeId, name: assignee?.name ?? '委员' },
+                  content: '已转交相关部门处理。',
+                },
+              ]
+            : []),
+          ...(t.resolvedAt
+            ? [
+                {
+                  _id: new Types.ObjectId(),
+                  type: 'resolved',
+                  at: t.resolvedAt,
+                  actor: system,
+                  outcome: t.outcome ?? 'none',
+                },
+              ]
+            : []),
         ],
         updatedAt: at,
       };
@@ -316,22 +460,75 @@ async function seed(stack: TestStack, world: World): Promise<void> {
         title: '您的留言有了答复',
         body: '委员已答复您的留言，请查看。',
         readAt: n.readAt,
-        wechat: { state: n.state, creditTaken: n.state === 'sent', attempts: n.state === 'failed' ? 5 : 1, lastError: n.state === 'failed' ? 'wechat 5xx' : '', sentAt: null },
+        wechat: {
+          state: n.state,
+          creditTaken: n.state === 'sent',
+          attempts: n.state === 'failed' ? 5 : 1,
+          lastError: n.state === 'failed' ? 'wechat 5xx' : '',
+          sentAt: null,
+        },
         createdAt: n._id.getTimestamp(),
       };
     }),
   );
   await models.Outcome.insertMany(
-    world.outcomes.map((o) => ({ ...o, ticketNo: ticketNo.get(hex(o.ticketId)), title: '关于路灯维修的建议', where: '', note: '', history: [{ at: o.createdAt, actorName: '委员', status: 'recorded', where: '', note: '' }], updatedAt: o.createdAt })),
+    world.outcomes.map((o) => ({
+      ...o,
+      ticketNo: ticketNo.get(hex(o.ticketId)),
+      title: '关于路灯维修的建议',
+      where: '',
+      note: '',
+      history: [{ at: o.createdAt, actorName: '委员', status: 'recorded', where: '', note: '' }],
+      updatedAt: o.createdAt,
+    })),
   );
   await models.Project.insertMany(world.projects.map((p, i) => ({ ...p, title: `履职项目 ${i}`, summary: '' })));
-  await models.Invite.insertMany(world.invites.map((v, i) => ({ ...v, codeHash: createHash('sha256').update(`invite-${i}`).digest('hex'), createdBy: adminId, usedByUserId: v.usedAt ? new Types.ObjectId() : null, updatedAt: v.createdAt })));
-  await models.Upload.insertMany(
-    [...uploadIds, ...world.checks.map((c) => c._id)].map((id) => ({ _id: id, ownerId: pick(world.residents), ownerRole: 'resident', storageKey: `uploads/${hex(id)}.jpg`, contentType: 'image/jpeg', size: 2048, sha256: createHash('sha256').update(hex(id)).digest('hex'), ticketId: null, createdAt: id.getTimestamp() })),
+  await models.Invite.insertMany(
+    world.invites.map((v, i) => ({
+      ...v,
+      codeHash: createHash('sha256').update(`invite-${i}`).digest('hex'),
+      createdBy: adminId,
+      usedByUserId: v.usedAt ? new Types.ObjectId() : null,
+      updatedAt: v.createdAt,
+    })),
   );
-  await models.MediaCheck.insertMany(world.checks.map((c) => ({ ...c, ownerId: pick(world.residents), traceId: c.askedAt ? `trace-${hex(c._id)}` : null, attempts: c.askedAt ? 1 : 0, checkedAt: c.state === 'pending' ? null : c.createdAt })));
+  await models.Upload.insertMany(
+    [...uploadIds, ...world.checks.map((c) => c._id)].map((id) => ({
+      _id: id,
+      ownerId: pick(world.residents),
+      ownerRole: 'resident',
+      storageKey: `uploads/${hex(id)}.jpg`,
+      contentType: 'image/jpeg',
+      size: 2048,
+      sha256: createHash('sha256').update(hex(id)).digest('hex'),
+      ticketId: null,
+      createdAt: id.getTimestamp(),
+    })),
+  );
+  await models.MediaCheck.insertMany(
+    world.checks.map((c) => ({
+      ...c,
+      ownerId: pick(world.residents),
+      traceId: c.askedAt ? `trace-${hex(c._id)}` : null,
+      attempts: c.askedAt ? 1 : 0,
+      checkedAt: c.state === 'pending' ? null : c.createdAt,
+    })),
+  );
   await models.FollowUpDue.insertMany(world.followUps);
-  await models.StarHistory.insertMany(world.stars.map((s) => ({ ...s, star: 3, previous: 2, source: 'computed', reason: '', score: 0.62, metrics: null, window: null, actorName: '系统', at: s._id.getTimestamp() })));
+  await models.StarHistory.insertMany(
+    world.stars.map((s) => ({
+      ...s,
+      star: 3,
+      previous: 2,
+      source: 'computed',
+      reason: '',
+      score: 0.62,
+      metrics: null,
+      window: null,
+      actorName: '系统',
+      at: s._id.getTimestamp(),
+    })),
+  );
 }
 
 // ---------------------------------------------------------------- plans
@@ -361,7 +558,8 @@ function mongoStages(node: PlanNode | undefined, out: string[] = []): string[] {
 
 /** Whether the plan reads `collection` whole (see the file's comment for the rules). */
 function judgePlan(answer: unknown, collection: string, sortedAndLimited: boolean, pageWithoutSort = false): Verdict {
-  const doc = (Array.isArray(answer) ? answer[0] : answer) as { queryPlanner?: { Plan?: string[]; winningPlan?: PlanNode } } | undefined;
+  const doc = (Array.isArray(answer) ? answer[0] : answer) as
+    { queryPlanner?: { Plan?: string[]; winningPlan?: PlanNode } } | undefined;
   const planner = doc?.queryPlanner;
   if (planner?.Plan) {
     const lines = planner.Plan.map((line) => line.replace(/^id=\d+ parent=\d+ notused=\d+ detail=/, ''));
@@ -371,17 +569,27 @@ function judgePlan(answer: unknown, collection: string, sortedAndLimited: boolea
       const bare = /^SCAN (\S+)$/.exec(line);
       if (bare && ours(bare[1]!)) problems.push(`reads the collection whole: ${line}`);
       const walk = /^SCAN (\S+) USING (?:COVERING )?INDEX /.exec(line);
-      if (walk && ours(walk[1]!) && !sortedAndLimited) problems.push(`walks a whole index without a sort and limit to stop it: ${line}`);
+      if (walk && ours(walk[1]!) && !sortedAndLimited)
+        problems.push(`walks a whole index without a sort and limit to stop it: ${line}`);
       // "FOR LAST TERM OF ORDER BY" (rows of one _id, for a UNION's merge) is fine; a whole sort is not.
-      if (pageWithoutSort && line === 'USE TEMP B-TREE FOR ORDER BY') problems.push(`sorts every matching document before the first page: ${line}`);
+      if (pageWithoutSort && line === 'USE TEMP B-TREE FOR ORDER BY')
+        problems.push(`sorts every matching document before the first page: ${line}`);
     }
     return { backend: 'ferretdb', lines, problems };
   }
   if (planner?.winningPlan) {
     const lines = mongoStages(planner.winningPlan);
-    return { backend: 'mongodb', lines, problems: lines.filter((l) => l.startsWith('COLLSCAN')).map((l) => `collection scan: ${l}`) };
+    return {
+      backend: 'mongodb',
+      lines,
+      problems: lines.filter((l) => l.startsWith('COLLSCAN')).map((l) => `collection scan: ${l}`),
+    };
   }
-  return { backend: 'unknown', lines: [JSON.stringify(doc).slice(0, 300)], problems: ['no query plan in the explain answer'] };
+  return {
+    backend: 'unknown',
+    lines: [JSON.stringify(doc).slice(0, 300)],
+    problems: ['no query plan in the explain answer'],
+  };
 }
 
 interface Case {
@@ -412,9 +620,21 @@ describe('every product list and sweep is served from an index (explain)', () =>
   const table: { name: string; collection: string; verdict: Verdict; runs?: string }[] = [];
 
   const admin: Actor = { role: 'admin', id: new Types.ObjectId(), memberId: null, studioIds: [], name: '管理员' };
-  const member: Actor = { role: 'member', id: world.memberUserId, memberId: world.me._id, studioIds: world.me.studioIds, name: world.me.name };
+  const member: Actor = {
+    role: 'member',
+    id: world.memberUserId,
+    memberId: world.me._id,
+    studioIds: world.me.studioIds,
+    name: world.me.name,
+  };
   const twoStudios = world.members.find((m) => m.active && m.studioIds.length === 2 && !m._id.equals(world.me._id))!;
-  const memberOfTwo: Actor = { role: 'member', id: new Types.ObjectId(), memberId: twoStudios._id, studioIds: twoStudios.studioIds, name: twoStudios.name };
+  const memberOfTwo: Actor = {
+    role: 'member',
+    id: new Types.ObjectId(),
+    memberId: twoStudios._id,
+    studioIds: twoStudios.studioIds,
+    name: twoStudios.name,
+  };
   const residentId = world.tickets[7]!.residentId;
   const resident: Actor = { role: 'resident', id: residentId, memberId: null, studioIds: [], name: '群众' };
   const studio0 = world.studios[0]!;
@@ -437,7 +657,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
   afterAll(async () => {
     if (table.length) {
       const width = Math.max(...table.map((r) => r.name.length));
-      const out = table.map((r) => `${r.name.padEnd(width)}  ${r.collection.padEnd(13)} ${r.verdict.problems.length ? 'SCAN ' : 'index'}  ${r.verdict.lines.join(' | ')}${r.runs ? `   (${r.runs})` : ''}`);
+      const out = table.map(
+        (r) =>
+          `${r.name.padEnd(width)}  ${r.collection.padEnd(13)} ${r.verdict.problems.length ? 'SCAN ' : 'index'}  ${r.verdict.lines.join(' | ')}${r.runs ? `   (${r.runs})` : ''}`,
+      );
       console.log(`query plans (${table[0]!.verdict.backend}):\n${out.join('\n')}`);
     }
     await stack?.close();
@@ -449,7 +672,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
     world.tickets.filter((t) => {
       if (actor.role === 'admin') return true;
       if (actor.role === 'resident') return t.residentId.equals(actor.id);
-      return t.contentCheck === 'pass' && (has(actor.studioIds, t.studioId) || Boolean(actor.memberId && t.assigneeId?.equals(actor.memberId)));
+      return (
+        t.contentCheck === 'pass' &&
+        (has(actor.studioIds, t.studioId) || Boolean(actor.memberId && t.assigneeId?.equals(actor.memberId)))
+      );
     });
   const isOpen = (t: SeedTicket) => t.status === 'pending' || t.status === 'assigned';
   const ticketsFor = (actor: Actor, query: Omit<TicketListQuery, 'cursor' | 'limit'>) => {
@@ -461,12 +687,19 @@ describe('every product list and sweep is served from an index (explain)', () =>
           (!query.studioId || hex(t.studioId) === query.studioId) &&
           (query.overdue === undefined || (isOpen(t) && t.dueAt.getTime() < at) === query.overdue) &&
           (query.assignee !== 'me' || Boolean(actor.memberId && t.assigneeId?.equals(actor.memberId))) &&
-          (query.stranded !== true || ((t.status === 'assigned' || t.status === 'answered') && world.members.some((m) => t.assigneeId?.equals(m._id) && (!m.active || !isBound(m))))),
+          (query.stranded !== true ||
+            ((t.status === 'assigned' || t.status === 'answered') &&
+              world.members.some((m) => t.assigneeId?.equals(m._id) && (!m.active || !isBound(m))))),
       ),
     );
   };
   /** One page of a ticket list (and the one more the route reads), from `cursor` if given. */
-  const ticketPage = (actor: Actor, query: Omit<TicketListQuery, 'cursor' | 'limit'>, limit: number, after?: Types.ObjectId) =>
+  const ticketPage = (
+    actor: Actor,
+    query: Omit<TicketListQuery, 'cursor' | 'limit'>,
+    limit: number,
+    after?: Types.ObjectId,
+  ) =>
     ticketsFor(actor, query)
       .filter((t) => !after || hex(t._id) < hex(after))
       .slice(0, limit + 1)
@@ -481,10 +714,12 @@ describe('every product list and sweep is served from an index (explain)', () =>
     world.notices.filter((n) =>
       actor.role === 'admin'
         ? n.recipient.kind === 'admins'
-        : (n.recipient.kind === 'user' && n.recipient.id!.equals(actor.id)) || (n.recipient.kind === 'member' && Boolean(actor.memberId && n.recipient.id!.equals(actor.memberId))),
+        : (n.recipient.kind === 'user' && n.recipient.id!.equals(actor.id)) ||
+          (n.recipient.kind === 'member' && Boolean(actor.memberId && n.recipient.id!.equals(actor.memberId))),
     );
 
-  const byName = (a: SeedMember, b: SeedMember) => (a.name < b.name ? -1 : a.name > b.name ? 1 : hex(a._id) < hex(b._id) ? -1 : 1);
+  const byName = (a: SeedMember, b: SeedMember) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : hex(a._id) < hex(b._id) ? -1 : 1;
   const inStudio = (m: SeedMember, studioId: Types.ObjectId) => has(m.studioIds, studioId);
   const bySortOrder = (a: SeedStudio, b: SeedStudio) => a.sortOrder - b.sortOrder || (hex(a._id) < hex(b._id) ? -1 : 1);
 
@@ -492,7 +727,12 @@ describe('every product list and sweep is served from an index (explain)', () =>
 
   // Every ticket list is read in _id order from its index, a page at a time (the deadline boards too:
   // their status is walked in _id order and the deadline tested on the index entries).
-  const ticketCase = (name: string, actor: Actor, query: Omit<TicketListQuery, 'cursor' | 'limit'>, deep = false): Case => ({
+  const ticketCase = (
+    name: string,
+    actor: Actor,
+    query: Omit<TicketListQuery, 'cursor' | 'limit'>,
+    deep = false,
+  ): Case => ({
     name,
     source: 'tickets/service.ts ticketListQuery (GET /tickets)',
     ordered: true,
@@ -525,9 +765,12 @@ describe('every product list and sweep is served from an index (explain)', () =>
     ticketCase('board 无人接收 (stranded=true)', admin, { stranded: true }),
     ticketCase('admin: not overdue (overdue=false)', admin, { overdue: false }),
     ticketCase("admin: a studio's tickets (studioId)", admin, { studioId: hex(studio1._id) }),
-    ticketCase("admin: a studio's open tickets (studioId, status)", admin, { studioId: hex(studio1._id), status: 'assigned' }),
+    ticketCase("admin: a studio's open tickets (studioId, status)", admin, {
+      studioId: hex(studio1._id),
+      status: 'assigned',
+    }),
     // A resident's 我的.
-    ticketCase("resident 我的 (own tickets)", resident, {}),
+    ticketCase('resident 我的 (own tickets)', resident, {}),
 
     // Notices and unread counts.
     {
@@ -535,27 +778,51 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'notifications/service.ts notificationListQuery',
       ordered: true,
       build: () => notificationListQuery(stack.app.models, member, { limit: 20 }),
-      expected: () => newestFirst(noticesOf(member)).slice(0, 21).map((n) => n._id),
+      expected: () =>
+        newestFirst(noticesOf(member))
+          .slice(0, 21)
+          .map((n) => n._id),
     },
     {
       name: 'member notices, unread only, deep page',
       source: 'notifications/service.ts notificationListQuery',
       ordered: true,
-      build: () => notificationListQuery(stack.app.models, member, { limit: 20, unread: true, cursor: middleOf(newestFirst(noticesOf(member).filter((n) => !n.readAt))).cursor }),
+      build: () =>
+        notificationListQuery(stack.app.models, member, {
+          limit: 20,
+          unread: true,
+          cursor: middleOf(newestFirst(noticesOf(member).filter((n) => !n.readAt))).cursor,
+        }),
       expected: () => {
         const unread = newestFirst(noticesOf(member).filter((n) => !n.readAt));
         const at = middleOf(unread).at;
-        return unread.filter((n) => hex(n._id) < hex(at)).slice(0, 21).map((n) => n._id);
+        return unread
+          .filter((n) => hex(n._id) < hex(at))
+          .slice(0, 21)
+          .map((n) => n._id);
       },
     },
     {
       name: 'resident notices (GET /me/notifications)',
       source: 'notifications/service.ts notificationListQuery',
       ordered: true,
-      build: () => notificationListQuery(stack.app.models, { ...resident, id: world.notices.find((n) => n.recipient.kind === 'user' && !n.recipient.id!.equals(world.memberUserId))!.recipient.id! }, { limit: 20 }),
+      build: () =>
+        notificationListQuery(
+          stack.app.models,
+          {
+            ...resident,
+            id: world.notices.find((n) => n.recipient.kind === 'user' && !n.recipient.id!.equals(world.memberUserId))!
+              .recipient.id!,
+          },
+          { limit: 20 },
+        ),
       expected: () => {
-        const user = world.notices.find((n) => n.recipient.kind === 'user' && !n.recipient.id!.equals(world.memberUserId))!.recipient.id!;
-        return newestFirst(world.notices.filter((n) => n.recipient.kind === 'user' && n.recipient.id!.equals(user))).slice(0, 21).map((n) => n._id);
+        const user = world.notices.find(
+          (n) => n.recipient.kind === 'user' && !n.recipient.id!.equals(world.memberUserId),
+        )!.recipient.id!;
+        return newestFirst(world.notices.filter((n) => n.recipient.kind === 'user' && n.recipient.id!.equals(user)))
+          .slice(0, 21)
+          .map((n) => n._id);
       },
     },
     {
@@ -563,7 +830,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'notifications/service.ts notificationListQuery',
       ordered: true,
       build: () => notificationListQuery(stack.app.models, admin, { limit: 20 }),
-      expected: () => newestFirst(noticesOf(admin)).slice(0, 21).map((n) => n._id),
+      expected: () =>
+        newestFirst(noticesOf(admin))
+          .slice(0, 21)
+          .map((n) => n._id),
     },
     {
       name: 'member unread count (badge)',
@@ -571,7 +841,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       runs: 'countDocuments, and updateMany for "mark all read"',
       ordered: false,
       build: () => stack.app.models.Notification.find(unreadNoticesFilter(member), { _id: 1 }),
-      expected: () => noticesOf(member).filter((n) => !n.readAt).map((n) => n._id),
+      expected: () =>
+        noticesOf(member)
+          .filter((n) => !n.readAt)
+          .map((n) => n._id),
     },
     {
       name: 'admin unread count (badge)',
@@ -579,7 +852,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       runs: 'countDocuments',
       ordered: false,
       build: () => stack.app.models.Notification.find(unreadNoticesFilter(admin), { _id: 1 }),
-      expected: () => noticesOf(admin).filter((n) => !n.readAt).map((n) => n._id),
+      expected: () =>
+        noticesOf(admin)
+          .filter((n) => !n.readAt)
+          .map((n) => n._id),
     },
     {
       name: 'member marks some notices read',
@@ -587,11 +863,20 @@ describe('every product list and sweep is served from an index (explain)', () =>
       runs: 'updateMany',
       ordered: false,
       build: () => {
-        const mine = noticesOf(member).filter((n) => !n.readAt).slice(0, 5);
+        const mine = noticesOf(member)
+          .filter((n) => !n.readAt)
+          .slice(0, 5);
         const others = world.notices.filter((n) => n.recipient.kind === 'admins' && !n.readAt).slice(0, 2);
-        return stack.app.models.Notification.find(markReadFilter(member, { ids: [...mine, ...others].map((n) => hex(n._id)) }), { _id: 1 });
+        return stack.app.models.Notification.find(
+          markReadFilter(member, { ids: [...mine, ...others].map((n) => hex(n._id)) }),
+          { _id: 1 },
+        );
       },
-      expected: () => noticesOf(member).filter((n) => !n.readAt).slice(0, 5).map((n) => n._id),
+      expected: () =>
+        noticesOf(member)
+          .filter((n) => !n.readAt)
+          .slice(0, 5)
+          .map((n) => n._id),
     },
 
     // Admin lists.
@@ -600,14 +885,22 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'notifications/service.ts failedNoticesQuery',
       ordered: true,
       build: () => failedNoticesQuery(stack.app.models, { limit: 20 }),
-      expected: () => newestFirst(world.notices.filter((n) => n.state === 'failed')).slice(0, 21).map((n) => n._id),
+      expected: () =>
+        newestFirst(world.notices.filter((n) => n.state === 'failed'))
+          .slice(0, 21)
+          .map((n) => n._id),
     },
     {
       name: 'public studio list (GET /studios)',
       source: 'studios/service.ts studioPageQuery',
       ordered: true,
       build: () => studioPageQuery(stack.app.models, { limit: 3 }, true),
-      expected: () => world.studios.filter((s) => s.active).sort(bySortOrder).slice(0, 4).map((s) => s._id),
+      expected: () =>
+        world.studios
+          .filter((s) => s.active)
+          .sort(bySortOrder)
+          .slice(0, 4)
+          .map((s) => s._id),
     },
     {
       name: 'public studio list, second page',
@@ -617,7 +910,12 @@ describe('every product list and sweep is served from an index (explain)', () =>
         const third = world.studios.filter((s) => s.active).sort(bySortOrder)[2]!;
         return studioPageQuery(stack.app.models, { limit: 3, cursor: encodeCursor(third.sortOrder, third._id) }, true);
       },
-      expected: () => world.studios.filter((s) => s.active).sort(bySortOrder).slice(3, 7).map((s) => s._id),
+      expected: () =>
+        world.studios
+          .filter((s) => s.active)
+          .sort(bySortOrder)
+          .slice(3, 7)
+          .map((s) => s._id),
     },
     {
       name: 'public studio list by town',
@@ -638,14 +936,25 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'studios/service.ts studioPageQuery',
       ordered: true,
       build: () => studioPageQuery(stack.app.models, { q: '镇' }, false),
-      expected: () => world.studios.filter((s) => !s.active && s.name.includes('镇')).sort(bySortOrder).map((s) => s._id),
+      expected: () =>
+        world.studios
+          .filter((s) => !s.active && s.name.includes('镇'))
+          .sort(bySortOrder)
+          .map((s) => s._id),
     },
     {
       name: 'studio list member counts',
       source: 'studios/service.ts activeMembersOfStudiosQuery',
       ordered: false,
-      build: () => activeMembersOfStudiosQuery(stack.app.models, world.studios.slice(0, 3).map((s) => s._id)),
-      expected: () => world.members.filter((m) => m.active && world.studios.slice(0, 3).some((s) => inStudio(m, s._id))).map((m) => m._id),
+      build: () =>
+        activeMembersOfStudiosQuery(
+          stack.app.models,
+          world.studios.slice(0, 3).map((s) => s._id),
+        ),
+      expected: () =>
+        world.members
+          .filter((m) => m.active && world.studios.slice(0, 3).some((s) => inStudio(m, s._id)))
+          .map((m) => m._id),
     },
     {
       name: "studio page's members (GET /studios/:id), posters",
@@ -659,7 +968,11 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'members/admin-service.ts memberListQuery',
       ordered: true,
       build: () => memberListQuery(stack.app.models, { limit: 20 }),
-      expected: () => [...world.members].sort(byName).slice(0, 21).map((m) => m._id),
+      expected: () =>
+        [...world.members]
+          .sort(byName)
+          .slice(0, 21)
+          .map((m) => m._id),
     },
     {
       name: 'admin member list, next page',
@@ -669,21 +982,34 @@ describe('every product list and sweep is served from an index (explain)', () =>
         const last = [...world.members].sort(byName)[19]!;
         return memberListQuery(stack.app.models, { limit: 20, cursor: encodeCursor(last.name, last._id) });
       },
-      expected: () => [...world.members].sort(byName).slice(20, 41).map((m) => m._id),
+      expected: () =>
+        [...world.members]
+          .sort(byName)
+          .slice(20, 41)
+          .map((m) => m._id),
     },
     {
       name: 'admin member list by studio (reassign picker)',
       source: 'members/admin-service.ts memberListQuery',
       ordered: true,
       build: () => memberListQuery(stack.app.models, { studioId: hex(studio1._id), limit: 100 }),
-      expected: () => world.members.filter((m) => inStudio(m, studio1._id)).sort(byName).map((m) => m._id),
+      expected: () =>
+        world.members
+          .filter((m) => inStudio(m, studio1._id))
+          .sort(byName)
+          .map((m) => m._id),
     },
     {
       name: 'admin member list by name',
       source: 'members/admin-service.ts memberListQuery',
       ordered: true,
       build: () => memberListQuery(stack.app.models, { q: '委员1' }),
-      expected: () => world.members.filter((m) => m.name.includes('委员1')).sort(byName).slice(0, 21).map((m) => m._id),
+      expected: () =>
+        world.members
+          .filter((m) => m.name.includes('委员1'))
+          .sort(byName)
+          .slice(0, 21)
+          .map((m) => m._id),
     },
     {
       name: "admin invites: the studio's members",
@@ -693,10 +1019,15 @@ describe('every product list and sweep is served from an index (explain)', () =>
       expected: () => world.members.filter((m) => inStudio(m, studio1._id)).map((m) => m._id),
     },
     {
-      name: "admin invites (GET /admin/invites?studioId=)",
+      name: 'admin invites (GET /admin/invites?studioId=)',
       source: 'invites/service.ts inviteListQuery',
       ordered: true,
-      build: () => inviteListQuery(stack.app.models, world.members.filter((m) => inStudio(m, studio1._id)).map((m) => m._id), { studioId: hex(studio1._id), limit: 50 }),
+      build: () =>
+        inviteListQuery(
+          stack.app.models,
+          world.members.filter((m) => inStudio(m, studio1._id)).map((m) => m._id),
+          { studioId: hex(studio1._id), limit: 50 },
+        ),
       expected: () =>
         world.invites
           .filter((v) => world.members.some((m) => inStudio(m, studio1._id) && m._id.equals(v.memberId)))
@@ -708,7 +1039,13 @@ describe('every product list and sweep is served from an index (explain)', () =>
       name: 'admin invites, pending only',
       source: 'invites/service.ts inviteListQuery',
       ordered: true,
-      build: () => inviteListQuery(stack.app.models, world.members.map((m) => m._id), { studioId: hex(studio1._id), status: 'pending', limit: 50 }, new Date(now)),
+      build: () =>
+        inviteListQuery(
+          stack.app.models,
+          world.members.map((m) => m._id),
+          { studioId: hex(studio1._id), status: 'pending', limit: 50 },
+          new Date(now),
+        ),
       expected: () =>
         world.invites
           .filter((v) => !v.usedAt && !v.revokedAt && v.expiresAt.getTime() > now)
@@ -721,70 +1058,110 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
       build: () => outcomeListQuery(stack.app.models, { limit: 20 }),
-      expected: () => newestFirst(world.outcomes).slice(0, 21).map((o) => o._id),
+      expected: () =>
+        newestFirst(world.outcomes)
+          .slice(0, 21)
+          .map((o) => o._id),
     },
     {
       name: '三转 records, next page',
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
-      build: () => outcomeListQuery(stack.app.models, { limit: 20, cursor: encodeCursor(0, newestFirst(world.outcomes)[19]!._id) }),
-      expected: () => newestFirst(world.outcomes).slice(20, 41).map((o) => o._id),
+      build: () =>
+        outcomeListQuery(stack.app.models, {
+          limit: 20,
+          cursor: encodeCursor(0, newestFirst(world.outcomes)[19]!._id),
+        }),
+      expected: () =>
+        newestFirst(world.outcomes)
+          .slice(20, 41)
+          .map((o) => o._id),
     },
     {
       name: '三转 records by kind and status',
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
       build: () => outcomeListQuery(stack.app.models, { kind: 'proposal', status: 'adopted' }),
-      expected: () => newestFirst(world.outcomes.filter((o) => o.kind === 'proposal' && o.status === 'adopted')).slice(0, 21).map((o) => o._id),
+      expected: () =>
+        newestFirst(world.outcomes.filter((o) => o.kind === 'proposal' && o.status === 'adopted'))
+          .slice(0, 21)
+          .map((o) => o._id),
     },
     {
       name: '三转 records by status',
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
       build: () => outcomeListQuery(stack.app.models, { status: 'declined' }),
-      expected: () => newestFirst(world.outcomes.filter((o) => o.status === 'declined')).slice(0, 21).map((o) => o._id),
+      expected: () =>
+        newestFirst(world.outcomes.filter((o) => o.status === 'declined'))
+          .slice(0, 21)
+          .map((o) => o._id),
     },
     {
       name: '三转 records by studio',
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
       build: () => outcomeListQuery(stack.app.models, { studioId: hex(studio1._id) }),
-      expected: () => newestFirst(world.outcomes.filter((o) => o.studioId.equals(studio1._id))).slice(0, 21).map((o) => o._id),
+      expected: () =>
+        newestFirst(world.outcomes.filter((o) => o.studioId.equals(studio1._id)))
+          .slice(0, 21)
+          .map((o) => o._id),
     },
     {
       name: '三转 records from a day on',
       source: 'outcomes/service.ts outcomeListQuery',
       ordered: true,
       build: () => outcomeListQuery(stack.app.models, { from: chinaIsoDay(now - 20 * DAY) }),
-      expected: () => newestFirst(world.outcomes.filter((o) => o.createdAt.getTime() >= Date.parse(`${chinaIsoDay(now - 20 * DAY)}T00:00:00+08:00`))).slice(0, 21).map((o) => o._id),
+      expected: () =>
+        newestFirst(
+          world.outcomes.filter(
+            (o) => o.createdAt.getTime() >= Date.parse(`${chinaIsoDay(now - 20 * DAY)}T00:00:00+08:00`),
+          ),
+        )
+          .slice(0, 21)
+          .map((o) => o._id),
     },
     {
       name: '履职项目 (GET /admin/projects)',
       source: 'projects/service.ts projectListQuery',
       ordered: true,
       build: () => projectListQuery(stack.app.models, projectFilters.get('all')!, { limit: 20 }),
-      expected: () => newestFirst(world.projects).slice(0, 21).map((p) => p._id),
+      expected: () =>
+        newestFirst(world.projects)
+          .slice(0, 21)
+          .map((p) => p._id),
     },
     {
       name: '履职项目 by member',
       source: 'projects/service.ts projectListQuery',
       ordered: true,
       build: () => projectListQuery(stack.app.models, projectFilters.get('member')!, {}),
-      expected: () => newestFirst(world.projects.filter((p) => p.memberId.equals(world.projects[0]!.memberId))).slice(0, 21).map((p) => p._id),
+      expected: () =>
+        newestFirst(world.projects.filter((p) => p.memberId.equals(world.projects[0]!.memberId)))
+          .slice(0, 21)
+          .map((p) => p._id),
     },
     {
       name: '履职项目 by studio',
       source: 'projects/service.ts projectListQuery',
       ordered: true,
       build: () => projectListQuery(stack.app.models, projectFilters.get('studio')!, {}),
-      expected: () => newestFirst(world.projects.filter((p) => world.members.some((m) => inStudio(m, studio1._id) && m._id.equals(p.memberId)))).slice(0, 21).map((p) => p._id),
+      expected: () =>
+        newestFirst(
+          world.projects.filter((p) => world.members.some((m) => inStudio(m, studio1._id) && m._id.equals(p.memberId))),
+        )
+          .slice(0, 21)
+          .map((p) => p._id),
     },
     {
       name: '履职项目 by year',
       source: 'projects/service.ts projectListQuery',
       ordered: true,
       build: () => projectListQuery(stack.app.models, projectFilters.get('year')!, {}),
-      expected: () => newestFirst(world.projects.filter((p) => p.year === 2025)).slice(0, 21).map((p) => p._id),
+      expected: () =>
+        newestFirst(world.projects.filter((p) => p.year === 2025))
+          .slice(0, 21)
+          .map((p) => p._id),
     },
     {
       name: "a member's public page: projects (GET /members/:id)",
@@ -802,7 +1179,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'stars/service.ts starHistoryQuery',
       ordered: true,
       build: () => starHistoryQuery(stack.app.models, studio1._id),
-      expected: () => newestFirst(world.stars.filter((s) => s.studioId.equals(studio1._id))).slice(0, 50).map((s) => s._id),
+      expected: () =>
+        newestFirst(world.stars.filter((s) => s.studioId.equals(studio1._id)))
+          .slice(0, 50)
+          .map((s) => s._id),
     },
     {
       name: 'statistics: every studio (GET /admin/stats)',
@@ -818,7 +1198,8 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'tickets/assignment.ts assignmentCandidatesQuery',
       ordered: true,
       build: () => assignmentCandidatesQuery(stack.app.models, studio0._id),
-      expected: () => oldestFirst(world.members.filter((m) => m.active && isBound(m) && inStudio(m, studio0._id))).map((m) => m._id),
+      expected: () =>
+        oldestFirst(world.members.filter((m) => m.active && isBound(m) && inStudio(m, studio0._id))).map((m) => m._id),
     },
     {
       name: "escalation: the studio's leads",
@@ -832,7 +1213,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       source: 'tickets/numbering.ts dayNumbersQuery',
       ordered: true,
       build: () => dayNumbersQuery(stack.app.models, 'HN', chinaDay(new Date(now - 10 * DAY))),
-      expected: () => newestFirst(world.tickets.filter((t) => t.no.startsWith(`HN${chinaDay(new Date(now - 10 * DAY))}-`))).slice(0, 20).map((t) => t._id),
+      expected: () =>
+        newestFirst(world.tickets.filter((t) => t.no.startsWith(`HN${chinaDay(new Date(now - 10 * DAY))}-`)))
+          .slice(0, 20)
+          .map((t) => t._id),
     },
     {
       name: "submit: a day's first number (none stored yet)",
@@ -849,7 +1233,10 @@ describe('every product list and sweep is served from an index (explain)', () =>
       ordered: false,
       anyOf: true,
       build: () => staleNoticesQuery(stack.app.models, new Date(now - REQUEUE_AFTER_MS)),
-      expected: () => world.tickets.filter((t) => t.noticesPendingSince && t.noticesPendingSince.getTime() < now - REQUEUE_AFTER_MS).map((t) => t._id),
+      expected: () =>
+        world.tickets
+          .filter((t) => t.noticesPendingSince && t.noticesPendingSince.getTime() < now - REQUEUE_AFTER_MS)
+          .map((t) => t._id),
     },
     ...(
       [
@@ -857,16 +1244,15 @@ describe('every product list and sweep is served from an index (explain)', () =>
         ['overdue', 'overdueNotifiedAt', now],
         ['escalation', 'escalatedAt', now - ESCALATE_AFTER_MS],
       ] as const
-    ).map(
-      ([stage, field, dueBefore]): Case => ({
-        name: `sweeper: due deadlines (${stage})`,
-        source: 'workers/sweeper.ts deadlineStageQuery',
-        ordered: false,
-        anyOf: true,
-        build: () => deadlineStageQuery(stack.app.models, field, new Date(dueBefore)),
-        expected: () => world.tickets.filter((t) => isOpen(t) && !t[field] && t.dueAt.getTime() < dueBefore).map((t) => t._id),
-      }),
-    ),
+    ).map(([stage, field, dueBefore]): Case => ({
+      name: `sweeper: due deadlines (${stage})`,
+      source: 'workers/sweeper.ts deadlineStageQuery',
+      ordered: false,
+      anyOf: true,
+      build: () => deadlineStageQuery(stack.app.models, field, new Date(dueBefore)),
+      expected: () =>
+        world.tickets.filter((t) => isOpen(t) && !t[field] && t.dueAt.getTime() < dueBefore).map((t) => t._id),
+    })),
     {
       name: 'sweeper: pending content checks',
       source: 'workers/sweeper.ts pendingContentQuery',
@@ -882,7 +1268,14 @@ describe('every product list and sweep is served from an index (explain)', () =>
       anyOf: true,
       build: () => pendingMediaQuery(stack.app.models, now, new Date(now - MEDIA_RETRY_AFTER_MS)),
       expected: () =>
-        world.checks.filter((c) => c.state === 'pending' && c.createdAt.getTime() < now - 30_000 && (!c.askedAt || c.askedAt.getTime() < now - MEDIA_RETRY_AFTER_MS)).map((c) => c._id),
+        world.checks
+          .filter(
+            (c) =>
+              c.state === 'pending' &&
+              c.createdAt.getTime() < now - 30_000 &&
+              (!c.askedAt || c.askedAt.getTime() < now - MEDIA_RETRY_AFTER_MS),
+          )
+          .map((c) => c._id),
     },
     {
       name: 'sweeper: follow-ups due (回头看)',
@@ -890,7 +1283,8 @@ describe('every product list and sweep is served from an index (explain)', () =>
       ordered: false,
       anyOf: true,
       build: () => dueFollowUpsQuery(stack.app.models, new Date(now - FOLLOW_UP_AFTER_MS)),
-      expected: () => world.followUps.filter((f) => f.resolvedAt.getTime() <= now - FOLLOW_UP_AFTER_MS).map((f) => f._id),
+      expected: () =>
+        world.followUps.filter((f) => f.resolvedAt.getTime() <= now - FOLLOW_UP_AFTER_MS).map((f) => f._id),
     },
   ];
 
@@ -900,7 +1294,14 @@ describe('every product list and sweep is served from an index (explain)', () =>
     expect(ticketsFor(admin, { overdue: true }).length).toBeGreaterThan(60);
     expect(ticketsFor(member, { assignee: 'me' }).some((t) => !has(member.studioIds, t.studioId))).toBe(true);
     expect(noticesOf(member).filter((n) => !n.readAt).length).toBeGreaterThan(60);
-    expect(world.checks.filter((c) => c.state === 'pending' && c.createdAt.getTime() < now - 30_000 && (!c.askedAt || c.askedAt.getTime() < now - MEDIA_RETRY_AFTER_MS)).length).toBeGreaterThan(5);
+    expect(
+      world.checks.filter(
+        (c) =>
+          c.state === 'pending' &&
+          c.createdAt.getTime() < now - 30_000 &&
+          (!c.askedAt || c.askedAt.getTime() < now - MEDIA_RETRY_AFTER_MS),
+      ).length,
+    ).toBeGreaterThan(5);
     expect(world.followUps.filter((f) => f.resolvedAt.getTime() <= now - FOLLOW_UP_AFTER_MS).length).toBeGreaterThan(5);
   });
 
@@ -910,7 +1311,12 @@ describe('every product list and sweep is served from an index (explain)', () =>
     const options = built.getOptions();
     const limit = typeof options.limit === 'number' ? options.limit : undefined;
     const docs = (await built.lean()) as { _id: Types.ObjectId }[];
-    const verdict = judgePlan(await c.build().explain(), collection, Boolean(options.sort) && limit !== undefined, c.pageWithoutSort);
+    const verdict = judgePlan(
+      await c.build().explain(),
+      collection,
+      Boolean(options.sort) && limit !== undefined,
+      c.pageWithoutSort,
+    );
     table.push({ name: c.name, collection, verdict, ...(c.runs ? { runs: c.runs } : {}) });
 
     const expected = c.expected().map(hex);
@@ -937,11 +1343,23 @@ describe('every product list and sweep is served from an index (explain)', () =>
  */
 async function awaitIdOrder(stack: TestStack): Promise<void> {
   const { models } = stack.app;
-  const probe = (await models.Ticket.find({ status: 'pending' }).sort({ _id: -1 }).limit(1).explain()) as unknown as Record<string, unknown>;
+  const probe = (await models.Ticket.find({ status: 'pending' })
+    .sort({ _id: -1 })
+    .limit(1)
+    .explain()) as unknown as Record<string, unknown>;
   if (!('sortPushdown' in probe) || probe.filterPushdown !== true) return;
-  const sorted = [models.Ticket, models.Notification, models.Studio, models.Member, models.Invite, models.Outcome, models.Project, models.StarHistory, models.MediaCheck, models.FollowUpDue].map(
-    (model) => () => model.collection.find({}).sort({ _id: -1 }).limit(1).explain(),
-  );
+  const sorted = [
+    models.Ticket,
+    models.Notification,
+    models.Studio,
+    models.Member,
+    models.Invite,
+    models.Outcome,
+    models.Project,
+    models.StarHistory,
+    models.MediaCheck,
+    models.FollowUpDue,
+  ].map((model) => () => model.collection.find({}).sort({ _id: -1 }).limit(1).explain());
   for (const explainSorted of sorted) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const answer = (await explainSorted()) as Record<string, unknown>;

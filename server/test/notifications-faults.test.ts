@@ -65,11 +65,18 @@ describe('notice delivery under faults (worker processes)', () => {
   let admin: Caller;
   let redis: Redis;
 
-  const fake = async <T>(urlPath: string, init?: RequestInit): Promise<T> => (await fetch(`${stack.wechatUrl}${urlPath}`, init)).json() as Promise<T>;
+  const fake = async <T>(urlPath: string, init?: RequestInit): Promise<T> =>
+    (await fetch(`${stack.wechatUrl}${urlPath}`, init)).json() as Promise<T>;
   const openidOf = async (code: string) => (await fake<{ openid: string }>(`/__fake/openid?code=${code}`)).openid;
   const allMessages = () => fake<FakeMessage[]>('/__fake/subscribe-messages');
   const stats = () => fake<{ stableTokenCalls: number; subscribeSendCalls: number }>('/__fake/stats');
-  const inject = async (caller: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) => {
+  const inject = async (
+    caller: Caller,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
     if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
     return res.json();
@@ -90,7 +97,11 @@ describe('notice delivery under faults (worker processes)', () => {
       WECHAT_TIMEOUT_MS: String(stack.config.wechat.timeoutMs),
       ...FAST,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/worker.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/worker.ts')], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => {
@@ -109,7 +120,11 @@ describe('notice delivery under faults (worker processes)', () => {
       output,
       ready: Promise.race([
         ready,
-        new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output.join('')}`)))),
+        new Promise<never>((_, reject) =>
+          child.once('exit', (code) =>
+            reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output.join('')}`)),
+          ),
+        ),
       ]),
       exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
     };
@@ -133,11 +148,23 @@ describe('notice delivery under faults (worker processes)', () => {
   }
 
   /** A fresh studio with one bound member who accepted `credits` ticket_assigned notices. */
-  async function studioWithMember(label: string, credits: number): Promise<{ studioId: string; member: Caller; memberOpenid: string }> {
-    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', { name: `故障测试${label}`, kind: 'sector', sector: '科技界' });
-    const record = await inject(admin, 'POST', '/api/v1/admin/members', { name: `委员${label}`, title: '市政协委员', studioIds: [studio.id] });
+  async function studioWithMember(
+    label: string,
+    credits: number,
+  ): Promise<{ studioId: string; member: Caller; memberOpenid: string }> {
+    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', {
+      name: `故障测试${label}`,
+      kind: 'sector',
+      sector: '科技界',
+    });
+    const record = await inject(admin, 'POST', '/api/v1/admin/members', {
+      name: `委员${label}`,
+      title: '市政协委员',
+      studioIds: [studio.id],
+    });
     const member = await signInMember(stack.app, admin, record.id, `faults-member-${label}`);
-    for (let i = 0; i < credits; i++) await inject(member, 'POST', '/api/v1/me/subscriptions', { accepted: ['ticket_assigned'] });
+    for (let i = 0; i < credits; i++)
+      await inject(member, 'POST', '/api/v1/me/subscriptions', { accepted: ['ticket_assigned'] });
     return { studioId: studio.id, member, memberOpenid: await openidOf(`faults-member-${label}`) };
   }
 
@@ -149,18 +176,36 @@ describe('notice delivery under faults (worker processes)', () => {
   }
 
   /** `count` tickets, each by its own resident who accepted `residentCredits` ticket_replied notices. */
-  async function submitTickets(label: string, studioId: string, count: number, residentCredits: number): Promise<Submitted[]> {
-    return mapLimit(Array.from({ length: count }, (_, i) => i), 4, async (i) => {
-      const code = `faults-resident-${label}-${i}`;
-      const resident = await signInResident(stack.app, code);
-      for (let c = 0; c < residentCredits; c++) await inject(resident, 'POST', '/api/v1/me/subscriptions', { accepted: ['ticket_replied'] });
-      const ticket = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'consult', content: `第 ${i + 1} 条：小区门口路灯坏了，晚上很黑。` }, { 'idempotency-key': idempotencyKey() });
-      return { id: ticket.id as string, no: ticket.no as string, resident, residentOpenid: await openidOf(code) };
-    });
+  async function submitTickets(
+    label: string,
+    studioId: string,
+    count: number,
+    residentCredits: number,
+  ): Promise<Submitted[]> {
+    return mapLimit(
+      Array.from({ length: count }, (_, i) => i),
+      4,
+      async (i) => {
+        const code = `faults-resident-${label}-${i}`;
+        const resident = await signInResident(stack.app, code);
+        for (let c = 0; c < residentCredits; c++)
+          await inject(resident, 'POST', '/api/v1/me/subscriptions', { accepted: ['ticket_replied'] });
+        const ticket = await inject(
+          resident,
+          'POST',
+          '/api/v1/tickets',
+          { studioId, category: 'consult', content: `第 ${i + 1} 条：小区门口路灯坏了，晚上很黑。` },
+          { 'idempotency-key': idempotencyKey() },
+        );
+        return { id: ticket.id as string, no: ticket.no as string, resident, residentOpenid: await openidOf(code) };
+      },
+    );
   }
 
   const replyToAll = (member: Caller, tickets: Submitted[]) =>
-    mapLimit(tickets, 4, (t) => inject(member, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '您好，已联系物业，本周内修好。' }));
+    mapLimit(tickets, 4, (t) =>
+      inject(member, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '您好，已联系物业，本周内修好。' }),
+    );
 
   /** What the fake WeChat received for these tickets, against what should have been sent once each. */
   async function deliveryCounts(expected: { touser: string; template: string; no: string }[]) {
@@ -212,14 +257,22 @@ describe('notice delivery under faults (worker processes)', () => {
   /** Every notice of these tickets reached a final state and every outbox entry is done. */
   async function allSettled(tickets: Submitted[], noticesPerTicket: number): Promise<boolean> {
     const ids = tickets.map((t) => t.id);
-    const settled = await stack.app.models.Notification.countDocuments({ ticketId: { $in: ids }, 'wechat.state': { $ne: 'pending' } });
+    const settled = await stack.app.models.Notification.countDocuments({
+      ticketId: { $in: ids },
+      'wechat.state': { $ne: 'pending' },
+    });
     if (settled < ids.length * noticesPerTicket) return false;
-    const docs = await stack.app.models.Ticket.find({ _id: { $in: ids } }, { outbox: 1 }).lean<Pick<TicketDoc, 'outbox'>[]>();
+    const docs = await stack.app.models.Ticket.find({ _id: { $in: ids } }, { outbox: 1 }).lean<
+      Pick<TicketDoc, 'outbox'>[]
+    >();
     return docs.every((d) => d.outbox.length === noticesPerTicket && d.outbox.every((e) => e.doneAt));
   }
 
   async function expectAllSent(tickets: Submitted[], noticesPerTicket: number): Promise<void> {
-    const notices = await stack.app.models.Notification.find({ ticketId: { $in: tickets.map((t) => t.id) } }, { wechat: 1 }).lean();
+    const notices = await stack.app.models.Notification.find(
+      { ticketId: { $in: tickets.map((t) => t.id) } },
+      { wechat: 1 },
+    ).lean();
     expect(notices).toHaveLength(tickets.length * noticesPerTicket);
     expect(notices.filter((n) => n.wechat.state !== 'sent').map((n) => n.wechat)).toEqual([]);
   }
@@ -281,7 +334,9 @@ describe('notice delivery under faults (worker processes)', () => {
 
     await expectAllSent(tickets, 2);
     const counts = await deliveryCounts(expectedMessages(tickets, memberOpenid, true));
-    const credits = await stack.app.models.ConsentCredit.find({ userId: { $in: [member.userId, ...tickets.map((t) => t.resident.userId)] } }).lean();
+    const credits = await stack.app.models.ConsentCredit.find({
+      userId: { $in: [member.userId, ...tickets.map((t) => t.resident.userId)] },
+    }).lean();
     const creditsSpent = 30 + 2 * tickets.length - credits.reduce((sum, c) => sum + c.credits, 0);
     console.log(
       `[faults] SIGKILL mid-batch (duplicated notices received at ${JSON.stringify(await duplicateTimes(tickets))}): 40 notices, ${sentAtKill} sent before the kill, ${inFlight} jobs in flight at the kill; ` +
@@ -340,12 +395,20 @@ describe('notice delivery under faults (worker processes)', () => {
     await redis.del('wechat:access_token', 'wechat:access_token:lock');
     const before = (await stats()).stableTokenCalls;
 
-    const residents = await Promise.all(Array.from({ length: 8 }, (_, i) => signInResident(stack.app, `faults-resident-d-late-${i}`)));
+    const residents = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => signInResident(stack.app, `faults-resident-d-late-${i}`)),
+    );
     await stack.app.queues.notify.resume();
     // ...and at that moment eight submits each ask WeChat's content check in the API.
     const late = await Promise.all(
       residents.map(async (resident, i) => {
-        const ticket = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'suggest', content: `同时提交的第 ${i + 1} 条建议，请委员关注。` }, { 'idempotency-key': idempotencyKey() });
+        const ticket = await inject(
+          resident,
+          'POST',
+          '/api/v1/tickets',
+          { studioId, category: 'suggest', content: `同时提交的第 ${i + 1} 条建议，请委员关注。` },
+          { 'idempotency-key': idempotencyKey() },
+        );
         return { id: ticket.id as string, no: ticket.no as string, resident, residentOpenid: '' };
       }),
     );
@@ -354,7 +417,10 @@ describe('notice delivery under faults (worker processes)', () => {
 
     expect((await stats()).stableTokenCalls - before).toBe(1);
     await expectAllSent(tickets, 1);
-    expect(await deliveryCounts(expectedMessages(tickets, memberOpenid, false))).toMatchObject({ missing: 0, duplicates: 0 });
+    expect(await deliveryCounts(expectedMessages(tickets, memberOpenid, false))).toMatchObject({
+      missing: 0,
+      duplicates: 0,
+    });
   }, 60_000);
 
   it('exits 0 on SIGTERM within 10 s, and the next worker finishes the work without losing any', async () => {
@@ -376,7 +442,9 @@ describe('notice delivery under faults (worker processes)', () => {
     await eventually(() => allSettled(tickets, 2), 30_000);
     await expectAllSent(tickets, 2);
     const counts = await deliveryCounts(expectedMessages(tickets, memberOpenid, true));
-    console.log(`[faults] SIGTERM mid-batch: worker exited in ${tookMs} ms; duplicates=${counts.duplicates}, missing=${counts.missing}`);
+    console.log(
+      `[faults] SIGTERM mid-batch: worker exited in ${tookMs} ms; duplicates=${counts.duplicates}, missing=${counts.missing}`,
+    );
     expect(counts).toEqual({ received: 20, missing: 0, duplicates: 0, unexpected: 0 });
   }, 60_000);
 });

@@ -28,16 +28,38 @@ describe('notifications and deadlines', () => {
   let member: Caller & { memberId: string };
   let memberOpenid: string;
 
-  const fake = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${stack.wechatUrl}${path}`, init)).json() as Promise<T>;
+  const fake = async <T>(path: string, init?: RequestInit): Promise<T> =>
+    (await fetch(`${stack.wechatUrl}${path}`, init)).json() as Promise<T>;
   const openidOf = async (code: string) => (await fake<{ openid: string }>(`/__fake/openid?code=${code}`)).openid;
   const messagesTo = (openid: string) => fake<FakeMessage[]>(`/__fake/subscribe-messages?touser=${openid}`);
-  const fault = (body: object) => fake('/__fake/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const inject = (caller: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
+  const fault = (body: object) =>
+    fake('/__fake/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const inject = (
+    caller: Caller,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
   const submit = (resident: Caller, content = '村口的桥栏杆松动了，孩子上学经过很危险。') =>
-    inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content }, { 'idempotency-key': idempotencyKey() });
-  const subscribe = (caller: Caller, accepted: string[]) => inject(caller, 'POST', '/api/v1/me/subscriptions', { accepted });
-  const inbox = async (caller: Caller) => (await inject(caller, 'GET', '/api/v1/me/notifications')).json() as { items: { kind: string; ticketId: string; title: string }[]; unreadCount: number };
+    inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'help', content },
+      { 'idempotency-key': idempotencyKey() },
+    );
+  const subscribe = (caller: Caller, accepted: string[]) =>
+    inject(caller, 'POST', '/api/v1/me/subscriptions', { accepted });
+  const inbox = async (caller: Caller) =>
+    (await inject(caller, 'GET', '/api/v1/me/notifications')).json() as {
+      items: { kind: string; ticketId: string; title: string }[];
+      unreadCount: number;
+    };
 
   beforeAll(async () => {
     stack = await startTestStack(FAST);
@@ -45,9 +67,18 @@ describe('notifications and deadlines', () => {
     await seedDemoData(stack.app.models);
     admin = await signInAdmin(stack.app);
     // A studio with a single member, so every ticket goes to that member.
-    const created = await inject(admin, 'POST', '/api/v1/admin/studios', { name: '通知测试工作室', kind: 'sector', sector: '科技界' });
+    const created = await inject(admin, 'POST', '/api/v1/admin/studios', {
+      name: '通知测试工作室',
+      kind: 'sector',
+      sector: '科技界',
+    });
     studioId = created.json().id;
-    const m = await inject(admin, 'POST', '/api/v1/admin/members', { name: '测试委员', title: '市政协委员', studioIds: [studioId], leadOf: [studioId] });
+    const m = await inject(admin, 'POST', '/api/v1/admin/members', {
+      name: '测试委员',
+      title: '市政协委员',
+      studioIds: [studioId],
+      leadOf: [studioId],
+    });
     member = await signInMember(stack.app, admin, m.json().id, 'notify-member');
     memberOpenid = await openidOf('notify-member');
   });
@@ -72,9 +103,15 @@ describe('notifications and deadlines', () => {
     for (const [key, { value }] of Object.entries(message.data)) {
       if (key.startsWith('thing')) expect([...value].length).toBeLessThanOrEqual(20);
     }
-    await eventually(async () => (await inbox(member)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_assigned'));
+    await eventually(async () =>
+      (await inbox(member)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_assigned'),
+    );
     // The timeline records the delivery.
-    await eventually(async () => (await inject(admin, 'GET', `/api/v1/tickets/${ticket.id}`)).json().timeline.some((e: { type: string }) => e.type === 'notified'));
+    await eventually(async () =>
+      (await inject(admin, 'GET', `/api/v1/tickets/${ticket.id}`))
+        .json()
+        .timeline.some((e: { type: string }) => e.type === 'notified'),
+    );
   });
 
   it('tells the resident of the first public reply, once, and never about internal notes', async () => {
@@ -83,8 +120,13 @@ describe('notifications and deadlines', () => {
     await subscribe(resident, ['ticket_replied']);
     await subscribe(resident, ['ticket_replied']);
     const ticket = (await submit(resident)).json();
-    await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '内部：联系了交通办', internal: true });
-    await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '您好，已联系镇交通办，本周内加固栏杆，请注意安全。' });
+    await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, {
+      content: '内部：联系了交通办',
+      internal: true,
+    });
+    await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, {
+      content: '您好，已联系镇交通办，本周内加固栏杆，请注意安全。',
+    });
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '补充：施工期间请绕行。' });
     await eventually(async () => (await messagesTo(residentOpenid)).length === 1);
     const [message] = await messagesTo(residentOpenid);
@@ -107,13 +149,21 @@ describe('notifications and deadlines', () => {
     await inject(member, 'POST', `/api/v1/tickets/${first.id}/replies`, { content: '已收到，正在处理。' });
     await eventually(async () => (await inbox(resident)).items.some((n) => n.ticketId === first.id));
     // The in-app copy is written before the WeChat step decides: wait for that decision.
-    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: first.id, kind: 'ticket_replied' }).lean())?.wechat.state === 'no_consent');
+    await eventually(
+      async () =>
+        (await stack.app.models.Notification.findOne({ ticketId: first.id, kind: 'ticket_replied' }).lean())?.wechat
+          .state === 'no_consent',
+    );
 
     await subscribe(resident, ['ticket_replied']);
     await fault({ path: '/cgi-bin/message/subscribe/send', mode: 'errcode', errcode: 43101, times: 1 });
     const second = (await submit(resident)).json();
     await inject(member, 'POST', `/api/v1/tickets/${second.id}/replies`, { content: '已收到，正在处理。' });
-    await eventually(async () => (await stack.app.models.Notification.findOne({ ticketId: second.id, kind: 'ticket_replied' }).lean())?.wechat.state === 'no_consent');
+    await eventually(
+      async () =>
+        (await stack.app.models.Notification.findOne({ ticketId: second.id, kind: 'ticket_replied' }).lean())?.wechat
+          .state === 'no_consent',
+    );
     expect(await messagesTo(openid)).toHaveLength(0);
     expect((await inbox(resident)).items.some((n) => n.ticketId === second.id)).toBe(true);
   });
@@ -159,14 +209,21 @@ describe('notifications and deadlines', () => {
     const ticket = (await submit(resident)).json();
     // A deadline seconds away, through the delayed-job path (the sweeper would schedule the same jobs).
     const dueAt = new Date(Date.now() + 3000);
-    const updated = await stack.app.models.Ticket.findByIdAndUpdate(ticket.id, { $set: { dueAt } }, { new: true }).lean();
+    const updated = await stack.app.models.Ticket.findByIdAndUpdate(
+      ticket.id,
+      { $set: { dueAt } },
+      { new: true },
+    ).lean();
     await scheduleDeadlines(stack.app.queues, updated!, stack.config.notifications, stack.app.log);
     await eventually(async () => {
       const kinds = (await inbox(member)).items.filter((n) => n.ticketId === ticket.id).map((n) => n.kind);
       return ['deadline_reminder', 'ticket_overdue'].every((k) => kinds.includes(k));
     }, 20_000);
     // Escalation goes past the assignee: to the studio's other lead members and to the office.
-    await eventually(async () => (await inbox(admin)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_escalated'), 20_000);
+    await eventually(
+      async () => (await inbox(admin)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_escalated'),
+      20_000,
+    );
     const detail = (await inject(admin, 'GET', `/api/v1/tickets/${ticket.id}`)).json();
     expect(detail.overdue).toBe(true);
     expect(detail.timeline.filter((e: { type: string }) => e.type === 'escalated')).toHaveLength(1);
@@ -190,7 +247,9 @@ describe('notifications and deadlines', () => {
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '已处理。' });
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/resolve`, { outcome: 'none' });
     await inject(resident, 'POST', `/api/v1/tickets/${ticket.id}/reopen`, { reason: '问题仍然存在' });
-    await eventually(async () => (await inbox(member)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_reopened'));
+    await eventually(async () =>
+      (await inbox(member)).items.some((n) => n.ticketId === ticket.id && n.kind === 'ticket_reopened'),
+    );
   });
 
   it('loses no notice when Redis is down while tickets are submitted', async () => {

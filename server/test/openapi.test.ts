@@ -32,8 +32,12 @@ describe('OpenAPI document', () => {
   it('describes every route with an operationId and response schemas', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>> };
-    const operations = Object.entries(doc.paths).flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ route: `${m.toUpperCase()} ${p}`, ...op })));
+    const doc = res.json() as {
+      paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>;
+    };
+    const operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
+      Object.entries(methods).map(([m, op]) => ({ route: `${m.toUpperCase()} ${p}`, ...op })),
+    );
     const routes = operations.map((o) => o.route);
     expect(routes).toEqual(
       expect.arrayContaining([
@@ -47,8 +51,14 @@ describe('OpenAPI document', () => {
       ]),
     );
     for (const op of operations) {
-      expect({ route: op.route, operationId: typeof op.operationId }).toEqual({ route: op.route, operationId: 'string' });
-      expect({ route: op.route, success: Object.keys(op.responses ?? {}).some((status) => /^2\d\d$/.test(status)) }).toEqual({ route: op.route, success: true });
+      expect({ route: op.route, operationId: typeof op.operationId }).toEqual({
+        route: op.route,
+        operationId: 'string',
+      });
+      expect({
+        route: op.route,
+        success: Object.keys(op.responses ?? {}).some((status) => /^2\d\d$/.test(status)),
+      }).toEqual({ route: op.route, success: true });
     }
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(operations.length);
   });

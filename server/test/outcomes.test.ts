@@ -11,21 +11,42 @@ describe('三转 records', () => {
   let resident: Caller;
   let studioId: string;
 
-  const inject = (caller: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => stack.app.inject({ method, url, payload, headers: caller.headers });
+  const inject = (caller: Caller, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    stack.app.inject({ method, url, payload, headers: caller.headers });
   const answeredTicket = async (content: string) => {
-    const submitted = await stack.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { ...resident.headers, 'idempotency-key': idempotencyKey() }, payload: { studioId, category: 'suggest', content } });
+    const submitted = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { ...resident.headers, 'idempotency-key': idempotencyKey() },
+      payload: { studioId, category: 'suggest', content },
+    });
     const id = submitted.json().id as string;
-    expect((await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '收到，我们会把这件事带到协商会上。' })).statusCode).toBe(201);
+    expect(
+      (await inject(member, 'POST', `/api/v1/tickets/${id}/replies`, { content: '收到，我们会把这件事带到协商会上。' }))
+        .statusCode,
+    ).toBe(201);
     return { id, no: submitted.json().no as string };
   };
-  const list = async (query = '') => (await inject(admin, 'GET', `/api/v1/admin/outcomes${query}`)).json() as { items: OutcomeRecord[]; nextCursor: string | null };
+  const list = async (query = '') =>
+    (await inject(admin, 'GET', `/api/v1/admin/outcomes${query}`)).json() as {
+      items: OutcomeRecord[];
+      nextCursor: string | null;
+    };
 
   beforeAll(async () => {
     stack = await startTestStack({ RATE_LIMIT_SUBMIT_PER_HOUR: '1000' });
     admin = await signInAdmin(stack.app);
-    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', { name: '三转测试工作室', kind: 'town', town: '三转镇' });
+    const studio = await inject(admin, 'POST', '/api/v1/admin/studios', {
+      name: '三转测试工作室',
+      kind: 'town',
+      town: '三转镇',
+    });
     studioId = studio.json().id;
-    const m = await inject(admin, 'POST', '/api/v1/admin/members', { name: '三转委员', title: '委员', studioIds: [studioId] });
+    const m = await inject(admin, 'POST', '/api/v1/admin/members', {
+      name: '三转委员',
+      title: '委员',
+      studioIds: [studioId],
+    });
     member = await signInMember(stack.app, admin, m.json().id, 'outcome-member');
     resident = await signInResident(stack.app, 'outcome-resident');
   });
@@ -36,12 +57,28 @@ describe('三转 records', () => {
   it('records a ticket resolved into a proposal, once, with its title and number; none for a plain resolve', async () => {
     const ticket = await answeredTicket('建议在镇中心小学门口设置上下学时段的临时停车区，缓解接送拥堵。');
     const plain = await answeredTicket('请问镇里的图书馆周末几点开门？');
-    expect((await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/resolve`, { outcome: 'proposal', note: '已形成提案' })).statusCode).toBe(200);
-    expect((await inject(member, 'POST', `/api/v1/tickets/${plain.id}/resolve`, { outcome: 'none' })).statusCode).toBe(200);
+    expect(
+      (
+        await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/resolve`, {
+          outcome: 'proposal',
+          note: '已形成提案',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await inject(member, 'POST', `/api/v1/tickets/${plain.id}/resolve`, { outcome: 'none' })).statusCode).toBe(
+      200,
+    );
 
     const { items } = await list();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ ticketId: ticket.id, ticketNo: ticket.no, kind: 'proposal', status: 'recorded', where: '', studio: { id: studioId, name: '三转测试工作室' } });
+    expect(items[0]).toMatchObject({
+      ticketId: ticket.id,
+      ticketNo: ticket.no,
+      kind: 'proposal',
+      status: 'recorded',
+      where: '',
+      studio: { id: studioId, name: '三转测试工作室' },
+    });
     expect(items[0]!.title.startsWith('建议在镇中心小学门口')).toBe(true);
     expect([...items[0]!.title].length).toBeLessThanOrEqual(41);
 
@@ -61,7 +98,10 @@ describe('三转 records', () => {
     expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect((await list('?kind=service_project')).items.filter((r) => r.ticketId === ticket.id)).toHaveLength(1);
 
-    expect((await inject(resident, 'POST', `/api/v1/tickets/${ticket.id}/reopen`, { reason: '还需要再协商一下' })).statusCode).toBe(200);
+    expect(
+      (await inject(resident, 'POST', `/api/v1/tickets/${ticket.id}/reopen`, { reason: '还需要再协商一下' }))
+        .statusCode,
+    ).toBe(200);
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '已提交协商会讨论。' });
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/resolve`, { outcome: 'consultation' });
     const records = (await list()).items.filter((r) => r.ticketId === ticket.id);
@@ -72,11 +112,21 @@ describe('三转 records', () => {
 
   it('lets admins follow a record up: status and where it went, with history, filters and pages', async () => {
     const [record] = (await list('?kind=proposal')).items;
-    const patched = await inject(admin, 'PATCH', `/api/v1/admin/outcomes/${record!.id}`, { status: 'filed', where: '县政协提案委员会（第 23 号提案）' });
+    const patched = await inject(admin, 'PATCH', `/api/v1/admin/outcomes/${record!.id}`, {
+      status: 'filed',
+      where: '县政协提案委员会（第 23 号提案）',
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ status: 'filed', where: '县政协提案委员会（第 23 号提案）' });
-    const again = await inject(admin, 'PATCH', `/api/v1/admin/outcomes/${record!.id}`, { status: 'completed', note: '已答复' });
-    expect(again.json()).toMatchObject({ status: 'completed', where: '县政协提案委员会（第 23 号提案）', note: '已答复' });
+    const again = await inject(admin, 'PATCH', `/api/v1/admin/outcomes/${record!.id}`, {
+      status: 'completed',
+      note: '已答复',
+    });
+    expect(again.json()).toMatchObject({
+      status: 'completed',
+      where: '县政协提案委员会（第 23 号提案）',
+      note: '已答复',
+    });
     expect((again.json() as OutcomeRecord).history.map((h) => [h.status, h.actorName])).toEqual([
       ['recorded', '三转委员'],
       ['filed', '系统管理员'],
@@ -96,7 +146,9 @@ describe('三转 records', () => {
     expect(second.items[0]!.id).not.toBe(first.items[0]!.id);
     expect(second.nextCursor).toBeNull();
 
-    const missing = await inject(admin, 'PATCH', '/api/v1/admin/outcomes/0123456789abcdef01234567', { status: 'adopted' });
+    const missing = await inject(admin, 'PATCH', '/api/v1/admin/outcomes/0123456789abcdef01234567', {
+      status: 'adopted',
+    });
     expect(missing.statusCode).toBe(404);
   });
 
@@ -107,7 +159,9 @@ describe('三转 records', () => {
     const lines = csv.rawPayload.subarray(3).toString('utf8').trimEnd().split('\r\n');
     expect(lines[0]).toBe('留言编号,工作室,转化类型,标题,去向,状态,备注,登记时间,更新时间');
     expect(lines).toHaveLength(3);
-    expect(lines.some((l) => l.includes('转提案') && l.includes('已办结') && l.includes('县政协提案委员会'))).toBe(true);
+    expect(lines.some((l) => l.includes('转提案') && l.includes('已办结') && l.includes('县政协提案委员会'))).toBe(
+      true,
+    );
 
     const xlsx = await inject(admin, 'GET', '/api/v1/admin/outcomes/export?format=xlsx&kind=consultation');
     const workbook = new ExcelJS.Workbook();

@@ -46,7 +46,13 @@ describe('studio posters', () => {
     admin = await signInAdmin(stack.app);
     const doc = await stack.app.models.Studio.findOne({ code: 'hnyw' }).lean();
     const members = await stack.app.models.Member.find({ studioIds: doc!._id, active: true }).sort({ _id: 1 }).lean();
-    studio = { id: String(doc!._id), name: doc!.name, code: doc!.code, members: members.map((m) => m.name), items: doc!.serviceItems.map((i) => i.title) };
+    studio = {
+      id: String(doc!._id),
+      name: doc!.name,
+      code: doc!.code,
+      members: members.map((m) => m.name),
+      items: doc!.serviceItems.map((i) => i.title),
+    };
   });
   afterAll(async () => {
     await stack?.close();
@@ -59,7 +65,15 @@ describe('studio posters', () => {
     const parsed = await pdf(res.rawPayload);
     expect(parsed.numpages).toBe(1);
     const text = parsed.text.replace(/\s+/g, '');
-    for (const expected of [studio.name, '码上商', '有事找委员，扫码就能说', '24小时在线', studio.members[0]!, studio.items[0]!]) expect(text).toContain(expected.replace(/\s+/g, ''));
+    for (const expected of [
+      studio.name,
+      '码上商',
+      '有事找委员，扫码就能说',
+      '24小时在线',
+      studio.members[0]!,
+      studio.items[0]!,
+    ])
+      expect(text).toContain(expected.replace(/\s+/g, ''));
   });
 
   it('draws the same poster as a PNG for WeChat groups, with a code that scans to the studio', async () => {
@@ -71,7 +85,11 @@ describe('studio posters', () => {
     fs.writeFileSync(path.join(repoRoot, 'test-artifacts', 'posters', `${studio.code}.png`), res.rawPayload);
     const image = PNG.sync.read(res.rawPayload);
     expect([image.width, image.height]).toEqual([1240, 1754]);
-    const decoded = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+    const decoded = jsQR(
+      new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+      image.width,
+      image.height,
+    );
     expect(decoded?.data).toBe('wxacode:pages/index/index?scene=s=hnyw');
   });
 
@@ -105,10 +123,23 @@ describe('studio posters', () => {
   });
 
   it('refuses posters (503, in Chinese) when no Chinese font is installed, rather than print boxes', async () => {
-    const config = loadConfig({ ...process.env, NODE_ENV: 'test', MONGODB_URI: stack.config.mongodbUri, REDIS_URL: stack.config.redisUrl, WECHAT_API_BASE: stack.wechatUrl, POSTER_FONT_PATH: '/nonexistent/font.ttc', DATA_DIR: stack.services.tmpDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      ...process.env,
+      NODE_ENV: 'test',
+      MONGODB_URI: stack.config.mongodbUri,
+      REDIS_URL: stack.config.redisUrl,
+      WECHAT_API_BASE: stack.wechatUrl,
+      POSTER_FONT_PATH: '/nonexistent/font.ttc',
+      DATA_DIR: stack.services.tmpDir,
+      LOG_LEVEL: 'silent',
+    });
     const app = await buildApp(config);
     try {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/admin/studios/${studio.id}/poster`, headers: admin.headers });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/admin/studios/${studio.id}/poster`,
+        headers: admin.headers,
+      });
       expect(res.statusCode).toBe(503);
       expect(res.json().code).toBe('POSTER_FONT_MISSING');
     } finally {

@@ -35,7 +35,12 @@ describe('privacy', () => {
   const seen: Seen[] = [];
   const tokens: string[] = [];
   const inviteCodes: string[] = [];
-  const codes = { resident: 'privacy-resident', stranger: 'privacy-stranger', member: 'privacy-member', outsider: 'privacy-outsider' };
+  const codes = {
+    resident: 'privacy-resident',
+    stranger: 'privacy-stranger',
+    member: 'privacy-member',
+    outsider: 'privacy-outsider',
+  };
   const openids: string[] = [];
   const headers = {} as Record<Who, Record<string, string>>;
   const ids = { privateTicket: '', openTicket: '', upload: '', memberId: '', studioId: '' };
@@ -45,8 +50,14 @@ describe('privacy', () => {
   /** Every call goes through here, so every answer body is kept for the checks at the end. */
   async function call(who: Who, options: InjectOptions, ticket?: Seen['ticket']): Promise<LightMyRequestResponse> {
     const res = await stack.app.inject({ ...options, headers: { ...(options.headers ?? {}), ...headers[who] } });
-    seen.push({ who, what: `${String(options.method)} ${String(options.url)} → ${res.statusCode}`, body: isJson(res) ? res.body : res.rawPayload.toString('latin1'), ticket });
-    for (const value of Object.values(res.headers)) seen.push({ who, what: `${String(options.method)} ${String(options.url)} header`, body: String(value) });
+    seen.push({
+      who,
+      what: `${String(options.method)} ${String(options.url)} → ${res.statusCode}`,
+      body: isJson(res) ? res.body : res.rawPayload.toString('latin1'),
+      ticket,
+    });
+    for (const value of Object.values(res.headers))
+      seen.push({ who, what: `${String(options.method)} ${String(options.url)} header`, body: String(value) });
     return res;
   }
   const ok = (res: LightMyRequestResponse, status = 200) => {
@@ -74,7 +85,13 @@ describe('privacy', () => {
     const admin = await signInAdmin(stack.app);
     tokens.push(admin.token);
     headers.admin = admin.headers;
-    const password = ok(await call('anonymous', { method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } }));
+    const password = ok(
+      await call('anonymous', {
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+      }),
+    );
     tokens.push(password.token);
 
     const studio = await stack.app.models.Studio.findOne({ code: 'hnyw' }).lean();
@@ -82,21 +99,43 @@ describe('privacy', () => {
     ids.studioId = String(studio!._id);
 
     // The admin adds a member with a phone, and invites them; the member binds from WeChat.
-    const member = ok(await call('admin', { method: 'POST', url: '/api/v1/admin/members', payload: { name: '隐私委员', title: '市政协委员', phone: MEMBER_PHONE, studioIds: [ids.studioId] } }), 201);
+    const member = ok(
+      await call('admin', {
+        method: 'POST',
+        url: '/api/v1/admin/members',
+        payload: { name: '隐私委员', title: '市政协委员', phone: MEMBER_PHONE, studioIds: [ids.studioId] },
+      }),
+      201,
+    );
     ids.memberId = member.id;
     const invite = ok(await call('admin', { method: 'POST', url: `/api/v1/admin/members/${member.id}/invites` }), 201);
     inviteCodes.push(invite.inviteCode);
     await signIn('member', codes.member);
-    const bound = ok(await call('member', { method: 'POST', url: '/api/v1/auth/bind', payload: { inviteCode: invite.inviteCode.toLowerCase() } }));
+    const bound = ok(
+      await call('member', {
+        method: 'POST',
+        url: '/api/v1/auth/bind',
+        payload: { inviteCode: invite.inviteCode.toLowerCase() },
+      }),
+    );
     tokens.push(bound.token);
     headers.member = { authorization: `Bearer ${bound.token}` };
 
     // A member of another studio, bound the same way.
     const otherMember = await stack.app.models.Member.findOne({ studioIds: other!._id }).lean();
-    const otherInvite = ok(await call('admin', { method: 'POST', url: `/api/v1/admin/members/${String(otherMember!._id)}/invites` }), 201);
+    const otherInvite = ok(
+      await call('admin', { method: 'POST', url: `/api/v1/admin/members/${String(otherMember!._id)}/invites` }),
+      201,
+    );
     inviteCodes.push(otherInvite.inviteCode);
     await signIn('outsider', codes.outsider);
-    const outsiderBound = ok(await call('outsider', { method: 'POST', url: '/api/v1/auth/bind', payload: { inviteCode: otherInvite.inviteCode } }));
+    const outsiderBound = ok(
+      await call('outsider', {
+        method: 'POST',
+        url: '/api/v1/auth/bind',
+        payload: { inviteCode: otherInvite.inviteCode },
+      }),
+    );
     tokens.push(outsiderBound.token);
     headers.outsider = { authorization: `Bearer ${outsiderBound.token}` };
 
@@ -108,12 +147,24 @@ describe('privacy', () => {
     ids.upload = (await uploadPng(stack.app, residentCaller, 'privacy photo')).id;
     const submit = async (allowContact: boolean, images: string[]) =>
       ok(
-        await call('resident', {
-          method: 'POST',
-          url: '/api/v1/tickets',
-          headers: { 'idempotency-key': idempotencyKey() },
-          payload: { studioId: ids.studioId, category: 'help', content: CONTENT, contactPhone: RESIDENT_PHONE, contactName: CONTACT_NAME, allowContact, images },
-        }, allowContact ? 'open' : 'private'),
+        await call(
+          'resident',
+          {
+            method: 'POST',
+            url: '/api/v1/tickets',
+            headers: { 'idempotency-key': idempotencyKey() },
+            payload: {
+              studioId: ids.studioId,
+              category: 'help',
+              content: CONTENT,
+              contactPhone: RESIDENT_PHONE,
+              contactName: CONTACT_NAME,
+              allowContact,
+              images,
+            },
+          },
+          allowContact ? 'open' : 'private',
+        ),
         201,
       ).id as string;
     ids.privateTicket = await submit(false, [ids.upload]);
@@ -122,12 +173,38 @@ describe('privacy', () => {
     // The whole life of the private ticket, through the API.
     const t = `/api/v1/tickets/${ids.privateTicket}`;
     ok(await call('member', { method: 'POST', url: `${t}/replies`, payload: { content: REPLY } }, 'private'), 201);
-    ok(await call('member', { method: 'POST', url: `${t}/replies`, payload: { content: NOTE, internal: true } }, 'private'), 201);
-    ok(await call('member', { method: 'POST', url: `${t}/resolve`, payload: { outcome: 'service_project', note: RESOLVE_NOTE } }, 'private'));
-    ok(await call('resident', { method: 'POST', url: `${t}/rating`, payload: { score: 4, comment: RATING_COMMENT } }, 'private'));
+    ok(
+      await call(
+        'member',
+        { method: 'POST', url: `${t}/replies`, payload: { content: NOTE, internal: true } },
+        'private',
+      ),
+      201,
+    );
+    ok(
+      await call(
+        'member',
+        { method: 'POST', url: `${t}/resolve`, payload: { outcome: 'service_project', note: RESOLVE_NOTE } },
+        'private',
+      ),
+    );
+    ok(
+      await call(
+        'resident',
+        { method: 'POST', url: `${t}/rating`, payload: { score: 4, comment: RATING_COMMENT } },
+        'private',
+      ),
+    );
     ok(await call('resident', { method: 'POST', url: `${t}/reopen`, payload: { reason: REOPEN_REASON } }, 'private'));
     ok(await call('admin', { method: 'POST', url: `${t}/assign`, payload: { memberId: ids.memberId } }, 'private'));
-    ok(await call('member', { method: 'POST', url: `/api/v1/tickets/${ids.openTicket}/replies`, payload: { content: REPLY } }, 'open'), 201);
+    ok(
+      await call(
+        'member',
+        { method: 'POST', url: `/api/v1/tickets/${ids.openTicket}/replies`, payload: { content: REPLY } },
+        'open',
+      ),
+      201,
+    );
 
     // Then everyone reads everything they can reach (and some they cannot).
     const everyone: Who[] = ['resident', 'stranger', 'member', 'outsider', 'admin', 'anonymous'];
@@ -146,7 +223,13 @@ describe('privacy', () => {
         call(who, { method: 'POST', url: `${t}/replies`, payload: { content: '越权回复尝试' } }, 'private'),
       ]),
     );
-    ok(await call('admin', { method: 'PATCH', url: `/api/v1/admin/members/${ids.memberId}`, payload: { title: '区政协委员' } }));
+    ok(
+      await call('admin', {
+        method: 'PATCH',
+        url: `/api/v1/admin/members/${ids.memberId}`,
+        payload: { title: '区政协委员' },
+      }),
+    );
   });
   afterAll(async () => {
     await stack?.close();
@@ -157,10 +240,14 @@ describe('privacy', () => {
 
   it('ran the whole life and collected the answers', () => {
     expect(seen.length).toBeGreaterThan(80);
-    const full = seen.find((s) => s.who === 'admin' && s.what.startsWith(`GET /api/v1/tickets/${ids.privateTicket} → 200`));
+    const full = seen.find(
+      (s) => s.who === 'admin' && s.what.startsWith(`GET /api/v1/tickets/${ids.privateTicket} → 200`),
+    );
     const types = (JSON.parse(full!.body) as { timeline: { type: string }[] }).timeline.map((e) => e.type);
     expect(types).toEqual(['submitted', 'assigned', 'reply', 'note', 'resolved', 'rated', 'reopened', 'reassigned']);
-    console.log(`privacy: ${seen.filter((x) => !x.what.endsWith(' header')).length} answers (and their headers) checked, ${stack.logs.lines.length} log lines checked`);
+    console.log(
+      `privacy: ${seen.filter((x) => !x.what.endsWith(' header')).length} answers (and their headers) checked, ${stack.logs.lines.length} log lines checked`,
+    );
   });
 
   it('never answers with an openid or a session key', () => {
@@ -179,7 +266,8 @@ describe('privacy', () => {
   });
 
   it("shows the resident's phone only to the resident, and to staff only where the resident allowed contact", () => {
-    const allowed = (s: Seen) => s.who === 'resident' || (s.ticket === 'open' && (s.who === 'member' || s.who === 'admin'));
+    const allowed = (s: Seen) =>
+      s.who === 'resident' || (s.ticket === 'open' && (s.who === 'member' || s.who === 'admin'));
     expect(leaks(RESIDENT_PHONE, allowed)).toEqual([]);
     // And they do see it there: the check above is not passing because nobody ever sees it.
     expect(leaks(RESIDENT_PHONE).some((w) => w.startsWith('member: GET /api/v1/tickets/'))).toBe(true);
@@ -210,7 +298,9 @@ describe('privacy', () => {
       'invite code': [...inviteCodes, ...inviteCodes.map((c) => c.toLowerCase())],
       'admin password': [TEST_ADMIN_PASSWORD],
     };
-    const found = Object.entries(secrets).flatMap(([kind, values]) => values.filter((v) => log.includes(v)).map((v) => `${kind}: ${v.slice(0, 16)}…`));
+    const found = Object.entries(secrets).flatMap(([kind, values]) =>
+      values.filter((v) => log.includes(v)).map((v) => `${kind}: ${v.slice(0, 16)}…`),
+    );
     expect(found).toEqual([]);
     // Token pieces too: a log line with just the signature part of a JWT is as bad as the whole.
     expect(tokens.filter((tok) => log.includes(tok.split('.')[2]!))).toEqual([]);
@@ -218,6 +308,8 @@ describe('privacy', () => {
 
   it('never logs the other ticket texts either (replies, notes, reasons, names)', () => {
     const log = stack.logs.text;
-    expect([REPLY, NOTE, RESOLVE_NOTE, RATING_COMMENT, REOPEN_REASON, CONTACT_NAME].filter((text) => log.includes(text))).toEqual([]);
+    expect(
+      [REPLY, NOTE, RESOLVE_NOTE, RATING_COMMENT, REOPEN_REASON, CONTACT_NAME].filter((text) => log.includes(text)),
+    ).toEqual([]);
   });
 });

@@ -12,9 +12,11 @@ describe('duty projects and service items', () => {
   let memberA: { id: string; name: string };
   let memberB: { id: string; name: string };
 
-  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => stack.app.inject({ method, url, payload, headers: admin.headers });
+  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    stack.app.inject({ method, url, payload, headers: admin.headers });
   const csvLines = (payload: Buffer) => payload.subarray(3).toString('utf8').trimEnd().split('\r\n');
-  const profile = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/api/v1/members/${id}` })).json() as MemberProfile;
+  const profile = async (id: string) =>
+    (await stack.app.inject({ method: 'GET', url: `/api/v1/members/${id}` })).json() as MemberProfile;
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -35,15 +37,29 @@ describe('duty projects and service items', () => {
 
   it('lets admins declare, edit and retire duty projects, listed by member, studio and year', async () => {
     const created = await Promise.all([
-      inject('POST', '/api/v1/admin/projects', { memberId: memberA.id, year: 2026, title: '专家义诊进村社', summary: '每月一次，覆盖 12 个行政村' }),
+      inject('POST', '/api/v1/admin/projects', {
+        memberId: memberA.id,
+        year: 2026,
+        title: '专家义诊进村社',
+        summary: '每月一次，覆盖 12 个行政村',
+      }),
       inject('POST', '/api/v1/admin/projects', { memberId: memberA.id, year: 2025, title: '慢病随访志愿服务' }),
       inject('POST', '/api/v1/admin/projects', { memberId: memberB.id, year: 2026, title: '老旧小区加装电梯协商' }),
     ]);
     expect(created.map((r) => r.statusCode)).toEqual([201, 201, 201]);
     const [first] = created.map((r) => r.json() as DutyProject);
-    expect(first).toMatchObject({ member: memberA, year: 2026, title: '专家义诊进村社', summary: '每月一次，覆盖 12 个行政村', active: true });
+    expect(first).toMatchObject({
+      member: memberA,
+      year: 2026,
+      title: '专家义诊进村社',
+      summary: '每月一次，覆盖 12 个行政村',
+      active: true,
+    });
 
-    const list = async (query: string) => ((await inject('GET', `/api/v1/admin/projects${query}`)).json() as { items: DutyProject[] }).items.map((p) => p.title).sort();
+    const list = async (query: string) =>
+      ((await inject('GET', `/api/v1/admin/projects${query}`)).json() as { items: DutyProject[] }).items
+        .map((p) => p.title)
+        .sort();
     expect(await list(`?memberId=${memberA.id}`)).toEqual(['专家义诊进村社', '慢病随访志愿服务']);
     expect(await list(`?studioId=${otherStudioId}`)).toEqual(['老旧小区加装电梯协商']);
     expect(await list('?year=2026')).toEqual(['专家义诊进村社', '老旧小区加装电梯协商']);
@@ -55,8 +71,18 @@ describe('duty projects and service items', () => {
     expect(retired.json().active).toBe(false);
     expect(await list('?active=true')).toEqual(['专家义诊进村社（扩面）', '老旧小区加装电梯协商']);
 
-    expect((await inject('POST', '/api/v1/admin/projects', { memberId: '0123456789abcdef01234567', year: 2026, title: '无人' })).json().code).toBe('MEMBER_NOT_FOUND');
-    expect((await inject('PATCH', '/api/v1/admin/projects/0123456789abcdef01234567', { title: '无' })).statusCode).toBe(404);
+    expect(
+      (
+        await inject('POST', '/api/v1/admin/projects', {
+          memberId: '0123456789abcdef01234567',
+          year: 2026,
+          title: '无人',
+        })
+      ).json().code,
+    ).toBe('MEMBER_NOT_FOUND');
+    expect((await inject('PATCH', '/api/v1/admin/projects/0123456789abcdef01234567', { title: '无' })).statusCode).toBe(
+      404,
+    );
   });
 
   it('shows a member’s studios and active projects on their public page, newest year first', async () => {
@@ -65,7 +91,9 @@ describe('duty projects and service items', () => {
     expect(page.projects.map((p) => [p.year, p.title])).toEqual([[2026, '专家义诊进村社（扩面）']]);
     expect(JSON.stringify(page)).not.toMatch(/phone|openid|userId/i);
     // Members listed on a studio page lead to their own page.
-    const studio = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}` })).json() as { members: { id: string }[] };
+    const studio = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}` })).json() as {
+      members: { id: string }[];
+    };
     expect(studio.members.map((m) => m.id)).toContain(memberA.id);
 
     await inject('PATCH', `/api/v1/admin/members/${memberB.id}`, { active: false });
@@ -94,17 +122,24 @@ describe('duty projects and service items', () => {
     const active = studios.reduce((n, s) => n + s.serviceItems.filter((i) => i.active).length, 0);
     const studio = studios.find((s) => String(s._id) === studioId)!;
     // Retire one item: an update that leaves it out.
-    const kept = studio.serviceItems.filter((i) => i.active).slice(1).map((i) => ({ id: String(i._id), title: i.title, summary: i.summary }));
+    const kept = studio.serviceItems
+      .filter((i) => i.active)
+      .slice(1)
+      .map((i) => ({ id: String(i._id), title: i.title, summary: i.summary }));
     expect((await inject('PATCH', `/api/v1/admin/studios/${studioId}`, { serviceItems: kept })).statusCode).toBe(200);
 
     const csv = csvLines((await inject('GET', '/api/v1/admin/service-items/export?format=csv')).rawPayload);
     expect(csv[0]).toBe('工作室,镇街/界别,服务项目,简介,状态');
     expect(csv).toHaveLength(active - 1 + 1);
-    const all = csvLines((await inject('GET', '/api/v1/admin/service-items/export?format=csv&includeRetired=true')).rawPayload);
+    const all = csvLines(
+      (await inject('GET', '/api/v1/admin/service-items/export?format=csv&includeRetired=true')).rawPayload,
+    );
     expect(all).toHaveLength(active + 1);
     expect(all.filter((l) => l.endsWith(',已停用'))).toHaveLength(1);
     // The studio page shows only the items still offered.
-    const page = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}` })).json() as { serviceItems: { title: string }[] };
+    const page = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}` })).json() as {
+      serviceItems: { title: string }[];
+    };
     expect(page.serviceItems.map((i) => i.title)).toEqual(kept.map((i) => i.title));
   });
 });

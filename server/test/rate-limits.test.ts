@@ -15,15 +15,39 @@ describe('rate limits (kept in Redis)', () => {
   it('limits sign-ins per IP with a 429 in Chinese and a Retry-After', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 7; i++) {
-      codes.push((await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: `wrong-${i}` }, remoteAddress: '10.9.8.7' })).statusCode);
+      codes.push(
+        (
+          await stack.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/password',
+            payload: { username: 'admin', password: `wrong-${i}` },
+            remoteAddress: '10.9.8.7',
+          })
+        ).statusCode,
+      );
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    const limited = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'x' }, remoteAddress: '10.9.8.7' });
+    const limited = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      payload: { code: 'x' },
+      remoteAddress: '10.9.8.7',
+    });
     // Each route counts on its own; another IP is not affected.
     expect(limited.statusCode).toBe(200);
-    const other = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: 'nope' }, remoteAddress: '10.9.8.6' });
+    const other = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: 'nope' },
+      remoteAddress: '10.9.8.6',
+    });
     expect(other.statusCode).toBe(401);
-    const blocked = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: 'nope' }, remoteAddress: '10.9.8.7' });
+    const blocked = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: 'nope' },
+      remoteAddress: '10.9.8.7',
+    });
     expect(blocked.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED', message: '操作太频繁，请稍后再试' });
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });

@@ -38,7 +38,10 @@ async function withRedis<T>(url: string, fn: (client: Redis) => Promise<T>): Pro
   }
 }
 
-async function expectStartError(promise: Promise<unknown>, reason: ServiceStartError['reason']): Promise<ServiceStartError> {
+async function expectStartError(
+  promise: Promise<unknown>,
+  reason: ServiceStartError['reason'],
+): Promise<ServiceStartError> {
   try {
     await promise;
   } catch (err) {
@@ -71,7 +74,8 @@ describe('test services (database + Redis)', () => {
       await expect(Items.create({ sku: 'A-1', stock: 5 })).rejects.toMatchObject({ code: 11000 });
 
       // Guarded decrement: succeeds while stock > 0, then matches nothing.
-      const take = () => Items.findOneAndUpdate({ sku: 'A-1', stock: { $gt: 0 } }, { $inc: { stock: -1 } }, { new: true });
+      const take = () =>
+        Items.findOneAndUpdate({ sku: 'A-1', stock: { $gt: 0 } }, { $inc: { stock: -1 } }, { new: true });
       expect((await take())?.stock).toBe(1);
       expect((await take())?.stock).toBe(0);
       expect(await take()).toBeNull();
@@ -164,7 +168,10 @@ describe('start failures are reported clearly', () => {
     const savedPath = process.env.PATH;
     process.env.PATH = path.join(tmp, 'empty-bin');
     try {
-      const error = await expectStartError(startRedis({ dataDir: path.join(tmp, 'nobin'), persistence: false }), 'binary_missing');
+      const error = await expectStartError(
+        startRedis({ dataDir: path.join(tmp, 'nobin'), persistence: false }),
+        'binary_missing',
+      );
       expect(error.hint).toContain('npm run setup');
     } finally {
       process.env.PATH = savedPath;

@@ -10,7 +10,8 @@ describe('sessions: sign-out, refresh, revocation', () => {
     await stack?.close();
   });
 
-  const me = (authorization: string) => stack.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { authorization } });
+  const me = (authorization: string) =>
+    stack.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { authorization } });
 
   it('signs out: the token stops working at once, another session of the same user does not', async () => {
     const phone = await signInResident(stack.app, 'session-user');

@@ -7,7 +7,11 @@ import { h5BuildState } from '../../scripts/lib/h5-build';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
-function runStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function runStart(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/start.ts')], {
     cwd: repoRoot,
     env: { ...process.env, ...env, MONGODB_URI: '', REDIS_URL: '', ADMIN_PASSWORD: '' },
@@ -33,7 +37,12 @@ describe('npm start', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('runs the product on embedded services, refuses a second start on the same DATA_DIR, and stops cleanly', async () => {
-    const ports = { PORT: await findFreePort(), WECHAT_FAKE_PORT: await findFreePort(), MONGODB_PORT: await findFreePort(), REDIS_PORT: await findFreePort() };
+    const ports = {
+      PORT: await findFreePort(),
+      WECHAT_FAKE_PORT: await findFreePort(),
+      MONGODB_PORT: await findFreePort(),
+      REDIS_PORT: await findFreePort(),
+    };
     const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
     const first = runStart({ ...env, DATA_DIR: dataDir });
     try {
@@ -50,12 +59,19 @@ describe('npm start', () => {
       // A new build shows at once; its hashed files are cached for good and sent compressed.
       expect(app.headers.get('cache-control')).toBe('no-cache');
       const script = /src="(\/app\/js\/app\.[0-9a-f]+\.js)"/.exec(index)![1]!;
-      const plain = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, { headers: { 'accept-encoding': 'identity' } });
+      const plain = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, {
+        headers: { 'accept-encoding': 'identity' },
+      });
       const body = await plain.arrayBuffer();
       expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       for (const encoding of ['br', 'gzip']) {
-        const res = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, { headers: { 'accept-encoding': encoding } });
-        expect([res.headers.get('content-encoding'), res.headers.get('cache-control')]).toEqual([encoding, 'public, max-age=31536000, immutable']);
+        const res = await fetch(`http://127.0.0.1:${ports.PORT}${script}`, {
+          headers: { 'accept-encoding': encoding },
+        });
+        expect([res.headers.get('content-encoding'), res.headers.get('cache-control')]).toEqual([
+          encoding,
+          'public, max-age=31536000, immutable',
+        ]);
         expect(Number(res.headers.get('content-length'))).toBeLessThan(body.byteLength / 2);
         // fetch undoes the encoding: the same script.
         expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(body))).toBe(true);
@@ -65,7 +81,9 @@ describe('npm start', () => {
 
       const ready = await fetch(`http://127.0.0.1:${ports.PORT}/readyz`);
       expect(ready.status).toBe(200);
-      const studios = (await (await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/studios?limit=100`)).json()) as { items: unknown[] };
+      const studios = (await (await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/studios?limit=100`)).json()) as {
+        items: unknown[];
+      };
       expect(studios.items.length).toBe(17);
 
       const second = runStart({ ...env, DATA_DIR: dataDir });

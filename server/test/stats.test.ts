@@ -1,6 +1,13 @@
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { TICKET_CATEGORIES, TICKET_OUTCOMES, TICKET_STATUSES, type StatsGroup, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import {
+  TICKET_CATEGORIES,
+  TICKET_OUTCOMES,
+  TICKET_STATUSES,
+  type StatsGroup,
+  type TicketOutcome,
+  type TicketStatus,
+} from '@mashangshang/shared';
 import { eventually, startTestStack, type TestStack } from './helpers/app';
 import { startWorkers } from '../src/workers/runtime';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
@@ -41,14 +48,39 @@ function generate(): Seeded[] {
     const dueAt = new Date(createdAt.getTime() + (STUDIOS.indexOf(studioCode) % 2 === 0 ? 12 : 24) * HOUR);
     const status = pick(TICKET_STATUSES);
     const answered = status === 'answered' || status === 'resolved';
-    const answeredAt = answered ? new Date(createdAt.getTime() + Math.floor(random() * 1439) * MINUTE + Math.floor(random() * 59_000)) : null;
+    const answeredAt = answered
+      ? new Date(createdAt.getTime() + Math.floor(random() * 1439) * MINUTE + Math.floor(random() * 59_000))
+      : null;
     const score = answered && random() < 0.7 ? 1 + Math.floor(random() * 5) : null;
     const outcome = status === 'resolved' ? pick(TICKET_OUTCOMES) : null;
-    tickets.push({ studioCode, createdAt, category: pick(TICKET_CATEGORIES), status, dueAt, answeredAt, score, outcome });
+    tickets.push({
+      studioCode,
+      createdAt,
+      category: pick(TICKET_CATEGORIES),
+      status,
+      dueAt,
+      answeredAt,
+      score,
+      outcome,
+    });
   }
   // The edges of the range: the first and last instants inside, the neighbours outside.
-  const edge = (at: number, studioCode: string): Seeded => ({ studioCode, createdAt: new Date(at), category: 'help', status: 'resolved', dueAt: new Date(at + 12 * HOUR), answeredAt: new Date(at + 12 * HOUR), score: 5, outcome: 'proposal' });
-  tickets.push(edge(chinaMidnight(FROM), 'hnyw'), edge(chinaMidnight(FROM) - 1, 'hnyw'), edge(chinaMidnight('2026-04-11') - 1, 'hnxs'), edge(chinaMidnight('2026-04-11'), 'hnxs'));
+  const edge = (at: number, studioCode: string): Seeded => ({
+    studioCode,
+    createdAt: new Date(at),
+    category: 'help',
+    status: 'resolved',
+    dueAt: new Date(at + 12 * HOUR),
+    answeredAt: new Date(at + 12 * HOUR),
+    score: 5,
+    outcome: 'proposal',
+  });
+  tickets.push(
+    edge(chinaMidnight(FROM), 'hnyw'),
+    edge(chinaMidnight(FROM) - 1, 'hnyw'),
+    edge(chinaMidnight('2026-04-11') - 1, 'hnxs'),
+    edge(chinaMidnight('2026-04-11'), 'hnxs'),
+  );
   return tickets;
 }
 
@@ -57,14 +89,28 @@ function expected(tickets: Seeded[]) {
   const count = (predicate: (t: Seeded) => boolean) => tickets.filter(predicate).length;
   const answered = tickets.filter((t) => t.answeredAt);
   const rated = tickets.filter((t) => t.score !== null);
-  const minutes = answered.map((t) => Math.floor((t.answeredAt!.getTime() - t.createdAt.getTime()) / MINUTE)).sort((a, b) => a - b);
-  const median = minutes.length === 0 ? null : (minutes[Math.floor((minutes.length - 1) / 2)]! + minutes[Math.ceil((minutes.length - 1) / 2)]!) / 2;
+  const minutes = answered
+    .map((t) => Math.floor((t.answeredAt!.getTime() - t.createdAt.getTime()) / MINUTE))
+    .sort((a, b) => a - b);
+  const median =
+    minutes.length === 0
+      ? null
+      : (minutes[Math.floor((minutes.length - 1) / 2)]! + minutes[Math.ceil((minutes.length - 1) / 2)]!) / 2;
   // Every seeded deadline has passed, so every ticket is due.
   const inTime = count((t) => t.answeredAt !== null && t.answeredAt <= t.dueAt);
   return {
     tickets: tickets.length,
-    byCategory: { consult: count((t) => t.category === 'consult'), suggest: count((t) => t.category === 'suggest'), help: count((t) => t.category === 'help') },
-    byStatus: { pending: count((t) => t.status === 'pending'), assigned: count((t) => t.status === 'assigned'), answered: count((t) => t.status === 'answered'), resolved: count((t) => t.status === 'resolved') },
+    byCategory: {
+      consult: count((t) => t.category === 'consult'),
+      suggest: count((t) => t.category === 'suggest'),
+      help: count((t) => t.category === 'help'),
+    },
+    byStatus: {
+      pending: count((t) => t.status === 'pending'),
+      assigned: count((t) => t.status === 'assigned'),
+      answered: count((t) => t.status === 'answered'),
+      resolved: count((t) => t.status === 'resolved'),
+    },
     due: tickets.length,
     answeredInTime: inTime,
     responseRate: tickets.length ? inTime / tickets.length : null,
@@ -88,7 +134,17 @@ function expectGroup(actual: StatsGroup, tickets: Seeded[]) {
     if (target === null) expect(value).toBeNull();
     else expect(value).toBeCloseTo(target, digits);
   };
-  expect({ key: actual.key, tickets: actual.tickets, byCategory: actual.byCategory, byStatus: actual.byStatus, due: actual.due, answeredInTime: actual.answeredInTime, rated: actual.rated, outcomes: actual.outcomes, median: actual.medianFirstResponseMinutes }).toEqual({
+  expect({
+    key: actual.key,
+    tickets: actual.tickets,
+    byCategory: actual.byCategory,
+    byStatus: actual.byStatus,
+    due: actual.due,
+    answeredInTime: actual.answeredInTime,
+    rated: actual.rated,
+    outcomes: actual.outcomes,
+    median: actual.medianFirstResponseMinutes,
+  }).toEqual({
     key: actual.key,
     tickets: want.tickets,
     byCategory: want.byCategory,
@@ -109,19 +165,31 @@ describe('statistics', () => {
   let stack: TestStack;
   let admin: Caller;
   const seeded = generate();
-  const studioOf = new Map<string, { id: string; town: string | null; sector: string | null; jointGroup: string | null }>();
-  const inRange = seeded.filter((t) => t.createdAt.getTime() >= chinaMidnight(FROM) && t.createdAt.getTime() < chinaMidnight('2026-04-11'));
+  const studioOf = new Map<
+    string,
+    { id: string; town: string | null; sector: string | null; jointGroup: string | null }
+  >();
+  const inRange = seeded.filter(
+    (t) => t.createdAt.getTime() >= chinaMidnight(FROM) && t.createdAt.getTime() < chinaMidnight('2026-04-11'),
+  );
 
   // Three members share the seeded tickets (each not pending), for the assignment load.
   const assignees = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
-  const getStats = (query: string) => stack.app.inject({ method: 'GET', url: `/api/v1/admin/stats?${query}`, headers: admin.headers });
+  const getStats = (query: string) =>
+    stack.app.inject({ method: 'GET', url: `/api/v1/admin/stats?${query}`, headers: admin.headers });
 
   beforeAll(async () => {
     stack = await startTestStack();
     const { models } = stack.app;
     await seedDemoData(models);
     admin = await signInAdmin(stack.app);
-    for (const s of await models.Studio.find({}).lean()) studioOf.set(s.code, { id: String(s._id), town: s.town ?? null, sector: s.sector ?? null, jointGroup: s.jointGroup ?? null });
+    for (const s of await models.Studio.find({}).lean())
+      studioOf.set(s.code, {
+        id: String(s._id),
+        town: s.town ?? null,
+        sector: s.sector ?? null,
+        jointGroup: s.jointGroup ?? null,
+      });
     const residentId = new Types.ObjectId();
     await models.Ticket.insertMany(
       seeded.map((t, i) => ({
@@ -169,7 +237,11 @@ describe('statistics', () => {
     const load = await stack.app.redis.hgetall(LOAD_KEY);
     expect(open.length).toBeGreaterThan(0);
     expect(load).toEqual(
-      Object.fromEntries(assignees.map((id, k) => [String(id), String(open.filter(({ i }) => i % assignees.length === k).length)]).filter(([, n]) => n !== '0')),
+      Object.fromEntries(
+        assignees
+          .map((id, k) => [String(id), String(open.filter(({ i }) => i % assignees.length === k).length)])
+          .filter(([, n]) => n !== '0'),
+      ),
     );
   });
 
@@ -181,11 +253,19 @@ describe('statistics', () => {
     expectGroup(body.total, inRange);
     for (const code of STUDIOS) {
       const group = body.groups.find((g) => g.key === studioOf.get(code)!.id)!;
-      expectGroup(group, inRange.filter((t) => t.studioCode === code));
+      expectGroup(
+        group,
+        inRange.filter((t) => t.studioCode === code),
+      );
     }
     // Studios without tickets are listed with zeros and null rates.
     const quiet = body.groups.find((g) => g.key === studioOf.get('hnhw')!.id)!;
-    expect(quiet).toMatchObject({ tickets: 0, responseRate: null, averageRating: null, medianFirstResponseMinutes: null });
+    expect(quiet).toMatchObject({
+      tickets: 0,
+      responseRate: null,
+      averageRating: null,
+      medianFirstResponseMinutes: null,
+    });
   });
 
   it('groups by town, sector and joint group', async () => {
@@ -195,7 +275,10 @@ describe('statistics', () => {
       for (const key of new Set(STUDIOS.map(keyOf))) {
         const group = body.groups.find((g) => g.key === key);
         expect(group).toBeDefined();
-        expectGroup(group!, inRange.filter((t) => keyOf(t.studioCode) === key));
+        expectGroup(
+          group!,
+          inRange.filter((t) => keyOf(t.studioCode) === key),
+        );
       }
       expect(body.groups.at(-1)!.key === '' || body.groups.every((g) => g.key !== '')).toBe(true);
     }
@@ -211,38 +294,111 @@ describe('statistics', () => {
       const body = (await getStats(`from=${from}&to=${to}`)).json() as { total: StatsGroup };
       const lo = chinaMidnight(from);
       const hi = chinaMidnight(to) + 24 * HOUR;
-      expectGroup(body.total, seeded.filter((t) => t.createdAt.getTime() >= lo && t.createdAt.getTime() < hi));
+      expectGroup(
+        body.total,
+        seeded.filter((t) => t.createdAt.getTime() >= lo && t.createdAt.getTime() < hi),
+      );
     }
   });
 
   it('follows tickets changed through the API at once, counting a ticket due only once its deadline passed', async () => {
-    const studio = await stack.app.inject({ method: 'POST', url: '/api/v1/admin/studios', headers: admin.headers, payload: { name: '统计实时工作室', kind: 'sector', sector: '科技界', jointGroup: '第四联组' } });
+    const studio = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      headers: admin.headers,
+      payload: { name: '统计实时工作室', kind: 'sector', sector: '科技界', jointGroup: '第四联组' },
+    });
     const studioId = studio.json().id as string;
-    const m = await stack.app.inject({ method: 'POST', url: '/api/v1/admin/members', headers: admin.headers, payload: { name: '统计委员', title: '委员', studioIds: [studioId] } });
+    const m = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      headers: admin.headers,
+      payload: { name: '统计委员', title: '委员', studioIds: [studioId] },
+    });
     const member = await signInMember(stack.app, admin, m.json().id, 'stats-member');
     const resident = await signInResident(stack.app, 'stats-resident');
     const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
-    const mine = async () => ((await getStats(`from=${today}&to=${today}`)).json() as { groups: StatsGroup[] }).groups.find((g) => g.key === studioId)!;
+    const mine = async () =>
+      ((await getStats(`from=${today}&to=${today}`)).json() as { groups: StatsGroup[] }).groups.find(
+        (g) => g.key === studioId,
+      )!;
 
-    const submitted = await stack.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { ...resident.headers, 'idempotency-key': idempotencyKey() }, payload: { studioId, category: 'suggest', content: '建议在公园增设健身器材。' } });
+    const submitted = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { ...resident.headers, 'idempotency-key': idempotencyKey() },
+      payload: { studioId, category: 'suggest', content: '建议在公园增设健身器材。' },
+    });
     const ticketId = submitted.json().id as string;
-    expect(await mine()).toMatchObject({ tickets: 1, byStatus: { assigned: 1 }, due: 0, responseRate: null, byCategory: { suggest: 1 } });
+    expect(await mine()).toMatchObject({
+      tickets: 1,
+      byStatus: { assigned: 1 },
+      due: 0,
+      responseRate: null,
+      byCategory: { suggest: 1 },
+    });
 
-    await stack.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/replies`, headers: member.headers, payload: { content: '好的，已转园林部门。' } });
-    expect(await mine()).toMatchObject({ byStatus: { assigned: 0, answered: 1 }, due: 1, answeredInTime: 1, responseRate: 1, medianFirstResponseMinutes: 0 });
-    await stack.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/rating`, headers: resident.headers, payload: { score: 4 } });
-    await stack.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/resolve`, headers: member.headers, payload: { outcome: 'service_project' } });
-    expect(await mine()).toMatchObject({ byStatus: { answered: 0, resolved: 1 }, resolutionRate: 1, rated: 1, averageRating: 4, satisfiedShare: 1, outcomes: { service_project: 1 } });
+    await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticketId}/replies`,
+      headers: member.headers,
+      payload: { content: '好的，已转园林部门。' },
+    });
+    expect(await mine()).toMatchObject({
+      byStatus: { assigned: 0, answered: 1 },
+      due: 1,
+      answeredInTime: 1,
+      responseRate: 1,
+      medianFirstResponseMinutes: 0,
+    });
+    await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticketId}/rating`,
+      headers: resident.headers,
+      payload: { score: 4 },
+    });
+    await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticketId}/resolve`,
+      headers: member.headers,
+      payload: { outcome: 'service_project' },
+    });
+    expect(await mine()).toMatchObject({
+      byStatus: { answered: 0, resolved: 1 },
+      resolutionRate: 1,
+      rated: 1,
+      averageRating: 4,
+      satisfiedShare: 1,
+      outcomes: { service_project: 1 },
+    });
 
-    await stack.app.inject({ method: 'POST', url: `/api/v1/tickets/${ticketId}/reopen`, headers: resident.headers, payload: { reason: '器材还没有装。' } });
-    expect(await mine()).toMatchObject({ tickets: 1, byStatus: { assigned: 1, resolved: 0 }, due: 0, answeredInTime: 0, outcomes: { service_project: 0 } });
+    await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticketId}/reopen`,
+      headers: resident.headers,
+      payload: { reason: '器材还没有装。' },
+    });
+    expect(await mine()).toMatchObject({
+      tickets: 1,
+      byStatus: { assigned: 1, resolved: 0 },
+      due: 0,
+      answeredInTime: 0,
+      outcomes: { service_project: 0 },
+    });
     // A reconcile agrees with what the live updates built.
     expect((await reconcileStats(stack.app.models, stack.app.redis)).changed).toBe(0);
   });
 
   it('exports the same figures as CSV (with a BOM, for Excel) and as XLSX', async () => {
-    const body = (await getStats(`from=${FROM}&to=${TO}&groupBy=town`)).json() as { groups: StatsGroup[]; total: StatsGroup };
-    const csv = await stack.app.inject({ method: 'GET', url: `/api/v1/admin/stats/export?format=csv&from=${FROM}&to=${TO}&groupBy=town`, headers: admin.headers });
+    const body = (await getStats(`from=${FROM}&to=${TO}&groupBy=town`)).json() as {
+      groups: StatsGroup[];
+      total: StatsGroup;
+    };
+    const csv = await stack.app.inject({
+      method: 'GET',
+      url: `/api/v1/admin/stats/export?format=csv&from=${FROM}&to=${TO}&groupBy=town`,
+      headers: admin.headers,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toContain('attachment; filename="stats-town-');
@@ -254,7 +410,11 @@ describe('statistics', () => {
     expect(totalLine[0]).toBe('合计');
     expect(Number(totalLine[1])).toBe(body.total.tickets);
 
-    const xlsx = await stack.app.inject({ method: 'GET', url: `/api/v1/admin/stats/export?format=xlsx&from=${FROM}&to=${TO}&groupBy=town`, headers: admin.headers });
+    const xlsx = await stack.app.inject({
+      method: 'GET',
+      url: `/api/v1/admin/stats/export?format=xlsx&from=${FROM}&to=${TO}&groupBy=town`,
+      headers: admin.headers,
+    });
     expect(xlsx.statusCode).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
@@ -272,21 +432,38 @@ describe('statistics', () => {
 
   it('lets a member see the figures of their own studios, and of no other', async () => {
     const [yw, xs, jy] = ['hnyw', 'hnxs', 'hnjy'].map((code) => studioOf.get(code)!.id) as [string, string, string];
-    const created = await stack.app.inject({ method: 'POST', url: '/api/v1/admin/members', headers: admin.headers, payload: { name: '本室统计委员', title: '委员', studioIds: [yw, xs] } });
+    const created = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/members',
+      headers: admin.headers,
+      payload: { name: '本室统计委员', title: '委员', studioIds: [yw, xs] },
+    });
     const memberId = created.json().id as string;
     const member = await signInMember(stack.app, admin, memberId, 'own-stats-member');
     const resident = await signInResident(stack.app, 'own-stats-resident');
     const studioStats = (caller: Caller | null, studioId: string, query = `from=${FROM}&to=${TO}`) =>
-      stack.app.inject({ method: 'GET', url: `/api/v1/studios/${studioId}/stats?${query}`, headers: caller?.headers ?? {} });
+      stack.app.inject({
+        method: 'GET',
+        url: `/api/v1/studios/${studioId}/stats?${query}`,
+        headers: caller?.headers ?? {},
+      });
 
-    for (const [code, id] of [['hnyw', yw], ['hnxs', xs]] as const) {
+    for (const [code, id] of [
+      ['hnyw', yw],
+      ['hnxs', xs],
+    ] as const) {
       const res = await studioStats(member, id);
       expect(res.statusCode).toBe(200);
       const body = res.json() as { from: string; to: string; studio: StatsGroup };
       expect([body.from, body.to, body.studio.key]).toEqual([FROM, TO, id]);
-      expectGroup(body.studio, inRange.filter((t) => t.studioCode === code));
+      expectGroup(
+        body.studio,
+        inRange.filter((t) => t.studioCode === code),
+      );
       // The same figures the office sees on its dashboard for that studio.
-      const office = ((await getStats(`from=${FROM}&to=${TO}`)).json() as { groups: StatsGroup[] }).groups.find((g) => g.key === id)!;
+      const office = ((await getStats(`from=${FROM}&to=${TO}`)).json() as { groups: StatsGroup[] }).groups.find(
+        (g) => g.key === id,
+      )!;
       expect(body.studio).toEqual(office);
     }
     const other = await studioStats(member, jy);
@@ -300,14 +477,23 @@ describe('statistics', () => {
     expect((await studioStats(member, yw, 'from=2026-03-10&to=2026-03-01')).statusCode).toBe(400);
 
     // Taken off a studio, the member loses its figures at once, whatever their token says.
-    const moved = await stack.app.inject({ method: 'PATCH', url: `/api/v1/admin/members/${memberId}`, headers: admin.headers, payload: { studioIds: [xs] } });
+    const moved = await stack.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/members/${memberId}`,
+      headers: admin.headers,
+      payload: { studioIds: [xs] },
+    });
     expect(moved.statusCode).toBe(200);
     expect((await studioStats(member, yw)).statusCode).toBe(403);
     expect((await studioStats(member, xs)).statusCode).toBe(200);
   });
 
   it('refuses ranges that are backwards, too long or not calendar days', async () => {
-    for (const query of ['from=2026-03-10&to=2026-03-01', 'from=2020-01-01&to=2026-01-01', 'from=2026-02-30&to=2026-03-01']) {
+    for (const query of [
+      'from=2026-03-10&to=2026-03-01',
+      'from=2020-01-01&to=2026-01-01',
+      'from=2026-02-30&to=2026-03-01',
+    ]) {
       const res = await getStats(query);
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
@@ -318,7 +504,22 @@ describe('statistics', () => {
     const h = (entries: [number, number][]) => new Map(entries.map(([minutes, count]) => [`r:${minutes}`, count]));
     expect(histogramMedian(h([]))).toBeNull();
     expect(histogramMedian(h([[7, 1]]))).toBe(7);
-    expect(histogramMedian(h([[3, 1], [10, 1]]))).toBe(6.5);
-    expect(histogramMedian(h([[1, 2], [5, 1], [90, 3]]))).toBe(47.5);
+    expect(
+      histogramMedian(
+        h([
+          [3, 1],
+          [10, 1],
+        ]),
+      ),
+    ).toBe(6.5);
+    expect(
+      histogramMedian(
+        h([
+          [1, 2],
+          [5, 1],
+          [90, 3],
+        ]),
+      ),
+    ).toBe(47.5);
   });
 });

@@ -8,7 +8,10 @@ import { seedDemoData } from '../src/seed/seed';
 /** What a phone's camera would read from the PNG. */
 function decodeQr(png: Buffer): string | null {
   const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data ?? null;
+  return (
+    jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)
+      ?.data ?? null
+  );
 }
 
 describe('studio codes', () => {
@@ -16,8 +19,10 @@ describe('studio codes', () => {
   let admin: Caller;
   let studioId: string;
 
-  const codeUnlimitCalls = async () => ((await (await fetch(`${stack.wechatUrl}/__fake/stats`)).json()) as { codeUnlimitCalls: number }).codeUnlimitCalls;
-  const getCode = (id: string, query = '') => stack.app.inject({ method: 'GET', url: `/api/v1/admin/studios/${id}/qrcode${query}`, headers: admin.headers });
+  const codeUnlimitCalls = async () =>
+    ((await (await fetch(`${stack.wechatUrl}/__fake/stats`)).json()) as { codeUnlimitCalls: number }).codeUnlimitCalls;
+  const getCode = (id: string, query = '') =>
+    stack.app.inject({ method: 'GET', url: `/api/v1/admin/studios/${id}/qrcode${query}`, headers: admin.headers });
 
   beforeAll(async () => {
     // Drawing PNGs is slow inside Jest's sandbox (about a second for one code): give the fake time.
@@ -38,7 +43,10 @@ describe('studio codes', () => {
       const detail = (await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${id}` })).json();
       expect(detail.scene.length).toBeLessThanOrEqual(32);
       expect(detail.scene).toMatch(new RegExp(SCENE_ALPHABET_PATTERN));
-      const back = await stack.app.inject({ method: 'GET', url: `/api/v1/studios/by-scene/${encodeURIComponent(detail.scene)}` });
+      const back = await stack.app.inject({
+        method: 'GET',
+        url: `/api/v1/studios/by-scene/${encodeURIComponent(detail.scene)}`,
+      });
       expect(back.statusCode).toBe(200);
       expect(back.json().id).toBe(id);
     }
@@ -62,16 +70,30 @@ describe('studio codes', () => {
   });
 
   it('draws a new code when the studio code changes', async () => {
-    const scratch = await stack.app.inject({ method: 'POST', url: '/api/v1/admin/studios', headers: admin.headers, payload: { name: '改码工作室', kind: 'town', town: '改码镇', code: 'gaima1' } });
+    const scratch = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/studios',
+      headers: admin.headers,
+      payload: { name: '改码工作室', kind: 'town', town: '改码镇', code: 'gaima1' },
+    });
     const id = scratch.json().id as string;
     expect(decodeQr((await getCode(id)).rawPayload)).toBe('wxacode:pages/index/index?scene=s=gaima1');
-    await stack.app.inject({ method: 'PATCH', url: `/api/v1/admin/studios/${id}`, headers: admin.headers, payload: { code: 'gaima2' } });
+    await stack.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/studios/${id}`,
+      headers: admin.headers,
+      payload: { code: 'gaima2' },
+    });
     expect(decodeQr((await getCode(id)).rawPayload)).toBe('wxacode:pages/index/index?scene=s=gaima2');
   });
 
   it('answers 503 when WeChat fails, and keeps nothing of the failure', async () => {
     const fault = (mode: string) =>
-      fetch(`${stack.wechatUrl}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/wxa/getwxacodeunlimit', mode, errcode: 45009, times: 1 }) });
+      fetch(`${stack.wechatUrl}/__fake/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: '/wxa/getwxacodeunlimit', mode, errcode: 45009, times: 1 }),
+      });
     await fault('errcode');
     const failed = await getCode(studioId, '?width=300');
     expect(failed.statusCode).toBe(503);
@@ -79,7 +101,11 @@ describe('studio codes', () => {
     await fault('http500');
     expect((await getCode(studioId, '?width=300')).statusCode).toBe(503);
     // An access token WeChat no longer accepts is refreshed once, then the code comes.
-    await fetch(`${stack.wechatUrl}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/wxa/getwxacodeunlimit', mode: 'errcode', errcode: 40001, times: 1 }) });
+    await fetch(`${stack.wechatUrl}/__fake/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/wxa/getwxacodeunlimit', mode: 'errcode', errcode: 40001, times: 1 }),
+    });
     const ok = await getCode(studioId, '?width=300');
     expect(ok.statusCode).toBe(200);
     expect(decodeQr(ok.rawPayload)).toBe('wxacode:pages/index/index?scene=s=hnyw');
@@ -92,7 +118,11 @@ describe('studio codes', () => {
     const link = decodeQr(res.rawPayload);
     expect(link).toBe(`${stack.config.publicBaseUrl}/app/?studioId=${studioId}`);
     // The link opens the studio the H5 home redirects to.
-    expect((await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${new URL(link!).searchParams.get('studioId')}` })).json().scene).toBe('s=hnyw');
+    expect(
+      (
+        await stack.app.inject({ method: 'GET', url: `/api/v1/studios/${new URL(link!).searchParams.get('studioId')}` })
+      ).json().scene,
+    ).toBe('s=hnyw');
   });
 
   it('answers 404 for a studio that does not exist', async () => {

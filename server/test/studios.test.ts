@@ -41,14 +41,28 @@ describe('studios (public reads) on the demo data', () => {
   it('has the 12 towns and streets of Haining and at least 4 sector studios', async () => {
     const all = (await get('/api/v1/studios?limit=100')).json().items as Summary[];
     const towns = all.filter((s) => s.town).map((s) => s.town);
-    expect(towns).toEqual(['硖石街道', '海洲街道', '海昌街道', '马桥街道', '许村镇', '长安镇', '周王庙镇', '盐官镇', '斜桥镇', '丁桥镇', '袁花镇', '黄湾镇']);
+    expect(towns).toEqual([
+      '硖石街道',
+      '海洲街道',
+      '海昌街道',
+      '马桥街道',
+      '许村镇',
+      '长安镇',
+      '周王庙镇',
+      '盐官镇',
+      '斜桥镇',
+      '丁桥镇',
+      '袁花镇',
+      '黄湾镇',
+    ]);
     expect(all.filter((s) => s.sector).length).toBeGreaterThanOrEqual(4);
   });
 
   it('filters by town, by sector and by name', async () => {
     const byTown = (await get(`/api/v1/studios?town=${encodeURIComponent('盐官镇')}`)).json().items as Summary[];
     expect(byTown.map((s) => s.name)).toEqual(['盐官镇委员集体工作室']);
-    const bySector = (await get(`/api/v1/studios?sector=${encodeURIComponent('医药卫生界')}`)).json().items as Summary[];
+    const bySector = (await get(`/api/v1/studios?sector=${encodeURIComponent('医药卫生界')}`)).json()
+      .items as Summary[];
     expect(bySector.map((s) => s.name)).toEqual(['医药卫生界委员工作室']);
     const byName = (await get(`/api/v1/studios?q=${encodeURIComponent('海')}`)).json().items as Summary[];
     expect(byName.map((s) => s.name).sort()).toEqual(['海昌街道委员集体工作室', '海洲街道委员集体工作室']);
@@ -63,7 +77,11 @@ describe('studios (public reads) on the demo data', () => {
     const detail = res.json();
     expect(detail).toMatchObject({ id: first!.id, name: '硖石街道委员集体工作室', slaHours: 24, scene: 's=hnxs' });
     expect(detail.members.length).toBe(detail.memberCount);
-    expect(detail.members[0]).toEqual({ id: expect.any(String), name: expect.any(String), title: expect.stringContaining('政协委员') });
+    expect(detail.members[0]).toEqual({
+      id: expect.any(String),
+      name: expect.any(String),
+      title: expect.stringContaining('政协委员'),
+    });
     expect(detail.serviceItems.length).toBeGreaterThan(0);
     expect(detail.intro).toContain('码上商');
   });
@@ -94,8 +112,14 @@ describe('studios (public reads) on the demo data', () => {
     ['a zero limit', '/api/v1/studios?limit=0'],
     ['a forged cursor', '/api/v1/studios?cursor=Zm9yZ2Vk'],
     // Found by fuzz.test.ts: a well-formed cursor whose sort key is text made the query fail to cast (500).
-    ['a cursor whose key is text', `/api/v1/studios?cursor=${Buffer.from('[":","6b0e6db1183a66d494798ded"]').toString('base64url')}`],
-    ['a cursor whose key is an operator', `/api/v1/studios?cursor=${Buffer.from('[{"$gt":""},"6b0e6db1183a66d494798ded"]').toString('base64url')}`],
+    [
+      'a cursor whose key is text',
+      `/api/v1/studios?cursor=${Buffer.from('[":","6b0e6db1183a66d494798ded"]').toString('base64url')}`,
+    ],
+    [
+      'a cursor whose key is an operator',
+      `/api/v1/studios?cursor=${Buffer.from('[{"$gt":""},"6b0e6db1183a66d494798ded"]').toString('base64url')}`,
+    ],
     ['an overlong scene', `/api/v1/studios/by-scene/${'a'.repeat(40)}`],
   ])('rejects %s with 400', async (_label, url) => {
     const res = await get(url);

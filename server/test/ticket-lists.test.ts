@@ -31,11 +31,22 @@ describe('ticket lists: member inbox and overdue board, paged', () => {
     await stack?.close();
   });
 
-  const inject = (caller: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
+  const inject = (
+    caller: Caller,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => stack.app.inject({ method, url, payload, headers: { ...caller.headers, ...headers } });
 
   const submit = async (studioId: string, n: number) => {
-    const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'consult', content: `第 ${n} 条：小区门口的路灯坏了，请帮忙反映。` }, { 'idempotency-key': idempotencyKey() });
+    const res = await inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'consult', content: `第 ${n} 条：小区门口的路灯坏了，请帮忙反映。` },
+      { 'idempotency-key': idempotencyKey() },
+    );
     expect(res.statusCode).toBe(201);
     return (res.json() as { id: string }).id;
   };
@@ -46,7 +57,11 @@ describe('ticket lists: member inbox and overdue board, paged', () => {
     const pageSizes: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await inject(caller, 'GET', `/api/v1/tickets?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await inject(
+        caller,
+        'GET',
+        `/api/v1/tickets?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.statusCode).toBe(200);
       const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
       ids.push(...page.items.map((t) => t.id));
@@ -75,7 +90,9 @@ describe('ticket lists: member inbox and overdue board, paged', () => {
       expect(pageSizes.slice(0, -1).every((size) => size === limit)).toBe(true);
     }
     // Once answered, a ticket leaves the "待回复" tab and shows under "已回复".
-    const answered = await inject(member, 'POST', `/api/v1/tickets/${foreign}/replies`, { content: '您好，已转交相关部门处理。' });
+    const answered = await inject(member, 'POST', `/api/v1/tickets/${foreign}/replies`, {
+      content: '您好，已转交相关部门处理。',
+    });
     expect(answered.statusCode).toBe(201);
     expect((await allPages(member, 'status=assigned', 4)).ids).toEqual(expected.filter((id) => id !== foreign));
     expect((await allPages(member, 'status=answered', 4)).ids).toEqual([foreign]);
@@ -90,9 +107,15 @@ describe('ticket lists: member inbox and overdue board, paged', () => {
       else overdue.push(id);
     }
     // Deadlines in the past for all but one; one overdue ticket gets answered (no longer overdue).
-    await stack.app.models.Ticket.updateMany({ _id: { $in: overdue } }, { $set: { dueAt: new Date(Date.now() - 3600_000) } });
+    await stack.app.models.Ticket.updateMany(
+      { _id: { $in: overdue } },
+      { $set: { dueAt: new Date(Date.now() - 3600_000) } },
+    );
     const answered = overdue.pop()!;
-    expect((await inject(admin, 'POST', `/api/v1/tickets/${answered}/replies`, { content: '已答复，谢谢您的反映。' })).statusCode).toBe(201);
+    expect(
+      (await inject(admin, 'POST', `/api/v1/tickets/${answered}/replies`, { content: '已答复，谢谢您的反映。' }))
+        .statusCode,
+    ).toBe(201);
 
     const expected = newestFirst(overdue);
     for (const limit of [2, 4, 50]) {

@@ -13,7 +13,9 @@ describe('ticket numbers', () => {
     stack = await startTestStack({ RATE_LIMIT_SUBMIT_PER_HOUR: '1000' });
     await seedDemoData(stack.app.models);
     studioId = String((await stack.app.models.Studio.findOne({ code: 'hnyw' }).lean())!._id);
-    residents = await Promise.all(Array.from({ length: 20 }, (_, i) => signInResident(stack.app, `numbers-resident-${i}`)));
+    residents = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => signInResident(stack.app, `numbers-resident-${i}`)),
+    );
   });
   afterAll(async () => {
     await stack?.close();
@@ -32,7 +34,8 @@ describe('ticket numbers', () => {
     return res.json().no as string;
   };
   const seqOf = (no: string) => Number(no.split('-')[1]);
-  const highestStored = async () => Math.max(...(await stack.app.models.Ticket.find({}, { no: 1 }).lean()).map((t) => seqOf(t.no)));
+  const highestStored = async () =>
+    Math.max(...(await stack.app.models.Ticket.find({}, { no: 1 }).lean()).map((t) => seqOf(t.no)));
   const counterKey = () => `ticket-no:HN${chinaDay(new Date())}`;
 
   it('gives twenty residents submitting at once twenty consecutive numbers of the day', async () => {

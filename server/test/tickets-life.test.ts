@@ -28,19 +28,36 @@ describe('the life of a ticket', () => {
     await stack?.close();
   });
 
-  const inject = (caller: Caller | null, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    stack.app.inject({ method, url, payload, headers: { ...(caller?.headers ?? {}), ...headers } });
+  const inject = (
+    caller: Caller | null,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = {},
+  ) => stack.app.inject({ method, url, payload, headers: { ...(caller?.headers ?? {}), ...headers } });
 
   const submit = (resident: Caller, body: object, key = idempotencyKey()) =>
-    inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'help', content: '小区门口的路灯坏了一个多月了，晚上出行很不安全。', ...body }, { 'idempotency-key': key });
+    inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId, category: 'help', content: '小区门口的路灯坏了一个多月了，晚上出行很不安全。', ...body },
+      { 'idempotency-key': key },
+    );
 
   it('assigns automatically only members who can receive: with none bound the ticket waits for the office (待分配)', async () => {
     const studio = await stack.app.models.Studio.findOne({ code: 'hnca' }).lean();
-    const members = await stack.app.models.Member.find({ studioIds: studio!._id, active: true }).sort({ _id: 1 }).lean();
+    const members = await stack.app.models.Member.find({ studioIds: studio!._id, active: true })
+      .sort({ _id: 1 })
+      .lean();
     expect(members.length).toBeGreaterThan(0);
     expect(members.every((m) => !m.userId)).toBe(true);
     const resident = await signInResident(stack.app, 'stranded-resident');
-    const body = { studioId: String(studio!._id), category: 'help', content: '镇上的公交站台没有遮雨棚，下雨天老人等车很不方便。' };
+    const body = {
+      studioId: String(studio!._id),
+      category: 'help',
+      content: '镇上的公交站台没有遮雨棚，下雨天老人等车很不方便。',
+    };
     const waiting = await inject(resident, 'POST', '/api/v1/tickets', body, { 'idempotency-key': idempotencyKey() });
     expect(waiting.statusCode).toBe(201);
     expect([waiting.json().status, waiting.json().assignee]).toEqual(['pending', null]);
@@ -55,19 +72,35 @@ describe('the life of a ticket', () => {
 
     // An admin hands the waiting one to a member who has not bound WeChat: the board's 无人接收 list
     // shows it until it is with someone who can receive.
-    const strandedIds = async () => (await inject(admin, 'GET', '/api/v1/tickets?stranded=true&limit=50')).json().items.map((t: { id: string }) => t.id);
+    const strandedIds = async () =>
+      (await inject(admin, 'GET', '/api/v1/tickets?stranded=true&limit=50'))
+        .json()
+        .items.map((t: { id: string }) => t.id);
     expect(await strandedIds()).not.toContain(waiting.json().id);
-    expect((await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, { memberId: String(members[0]!._id) })).statusCode).toBe(200);
+    expect(
+      (
+        await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, {
+          memberId: String(members[0]!._id),
+        })
+      ).statusCode,
+    ).toBe(200);
     expect(await strandedIds()).toContain(waiting.json().id);
     expect(await strandedIds()).not.toContain(next.json().id);
-    expect((await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, { memberId: bound.memberId })).statusCode).toBe(200);
+    expect(
+      (await inject(admin, 'POST', `/api/v1/tickets/${waiting.json().id}/assign`, { memberId: bound.memberId }))
+        .statusCode,
+    ).toBe(200);
     expect(await strandedIds()).not.toContain(waiting.json().id);
   });
 
   it('goes from submission with photos to answer, resolution, rating, reopening and reassignment, with every step on the timeline', async () => {
     const resident = await signInResident(stack.app, 'life-resident');
     const photos = [await uploadPng(stack.app, resident, 'lamp-1'), await uploadPng(stack.app, resident, 'lamp-2')];
-    const submitted = await submit(resident, { contactPhone: '13812345678', contactName: '王阿姨', images: photos.map((p) => p.id) });
+    const submitted = await submit(resident, {
+      contactPhone: '13812345678',
+      contactName: '王阿姨',
+      images: photos.map((p) => p.id),
+    });
     expect(submitted.statusCode).toBe(201);
     const created = submitted.json();
     expect(created.no).toMatch(/^HN\d{8}-\d{4}$/);
@@ -97,10 +130,15 @@ describe('the life of a ticket', () => {
     expect(reused.json().code).toBe('IMAGES_INVALID');
 
     // A member replies publicly and adds an internal note.
-    const replied = await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, { content: '您好，已联系街道城管科，三天内修复。' });
+    const replied = await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, {
+      content: '您好，已联系街道城管科，三天内修复。',
+    });
     expect(replied.statusCode).toBe(201);
     expect(replied.json().status).toBe('answered');
-    await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, { content: '已电话城管科李科长', internal: true });
+    await inject(memberA, 'POST', `/api/v1/tickets/${created.id}/replies`, {
+      content: '已电话城管科李科长',
+      internal: true,
+    });
 
     // The resident reads the reply, never the internal note.
     const asResident = (await inject(resident, 'GET', `/api/v1/tickets/${created.id}`)).json();
@@ -110,10 +148,16 @@ describe('the life of a ticket', () => {
     expect(JSON.stringify(asResident)).not.toContain('李科长');
 
     // Resolved as a public-opinion report (三转), then rated once.
-    const resolved = await inject(memberB, 'POST', `/api/v1/tickets/${created.id}/resolve`, { outcome: 'public_opinion', note: '已转社情民意信息' });
+    const resolved = await inject(memberB, 'POST', `/api/v1/tickets/${created.id}/resolve`, {
+      outcome: 'public_opinion',
+      note: '已转社情民意信息',
+    });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json()).toMatchObject({ status: 'resolved', outcome: 'public_opinion' });
-    const rated = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/rating`, { score: 5, comment: '很及时' });
+    const rated = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/rating`, {
+      score: 5,
+      comment: '很及时',
+    });
     expect(rated.statusCode).toBe(200);
     expect(rated.json().rating).toMatchObject({ score: 5, comment: '很及时' });
     const again = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/rating`, { score: 1 });
@@ -124,17 +168,31 @@ describe('the life of a ticket', () => {
     const reopened = await inject(resident, 'POST', `/api/v1/tickets/${created.id}/reopen`, { reason: '路灯又坏了' });
     expect(reopened.statusCode).toBe(200);
     expect(reopened.json().status).toBe('assigned');
-    const reassigned = await inject(admin, 'POST', `/api/v1/tickets/${created.id}/assign`, { memberId: outsider.memberId });
+    const reassigned = await inject(admin, 'POST', `/api/v1/tickets/${created.id}/assign`, {
+      memberId: outsider.memberId,
+    });
     expect(reassigned.statusCode).toBe(200);
     expect(reassigned.json().assignee.id).toBe(outsider.memberId);
     // The new assignee can now see and answer it.
     expect((await inject(outsider, 'GET', `/api/v1/tickets/${created.id}`)).statusCode).toBe(200);
 
     const full = (await inject(admin, 'GET', `/api/v1/tickets/${created.id}`)).json();
-    expect(full.timeline.map((e: { type: string }) => e.type)).toEqual(['submitted', 'assigned', 'reply', 'note', 'resolved', 'rated', 'reopened', 'reassigned']);
+    expect(full.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'submitted',
+      'assigned',
+      'reply',
+      'note',
+      'resolved',
+      'rated',
+      'reopened',
+      'reassigned',
+    ]);
     const times = full.timeline.map((e: { at: string }) => new Date(e.at).getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(full.timeline.find((e: { type: string }) => e.type === 'reply').actor).toEqual({ role: 'member', name: expect.any(String) });
+    expect(full.timeline.find((e: { type: string }) => e.type === 'reply').actor).toEqual({
+      role: 'member',
+      name: expect.any(String),
+    });
     expect(full.version).toBe(full.timeline.length - 1);
   });
 
@@ -156,7 +214,11 @@ describe('the life of a ticket', () => {
 
   it('requires an Idempotency-Key', async () => {
     const resident = await signInResident(stack.app, 'no-key-resident');
-    const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId, category: 'consult', content: '请问社保怎么转移？' });
+    const res = await inject(resident, 'POST', '/api/v1/tickets', {
+      studioId,
+      category: 'consult',
+      content: '请问社保怎么转移？',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VALIDATION_FAILED');
   });
@@ -172,16 +234,26 @@ describe('the life of a ticket', () => {
   });
 
   it('gives a new ticket to the member with the fewest open tickets, not simply the next in turn', async () => {
-    const studio = (await inject(admin, 'POST', '/api/v1/admin/studios', { name: '负载测试工作室', kind: 'town', town: '负载镇' })).json();
+    const studio = (
+      await inject(admin, 'POST', '/api/v1/admin/studios', { name: '负载测试工作室', kind: 'town', town: '负载镇' })
+    ).json();
     const member = async (name: string, code: string) => {
-      const created = (await inject(admin, 'POST', '/api/v1/admin/members', { name, title: '县政协委员', studioIds: [studio.id] })).json();
+      const created = (
+        await inject(admin, 'POST', '/api/v1/admin/members', { name, title: '县政协委员', studioIds: [studio.id] })
+      ).json();
       return signInMember(stack.app, admin, created.id, code);
     };
     const first = await member('甲委员', 'load-a');
     const second = await member('乙委员', 'load-b');
     const resident = await signInResident(stack.app, 'load-resident');
     const send = async () => {
-      const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId: studio.id, category: 'help', content: '村口的桥栏杆松动了，孩子上学经过很危险。' }, { 'idempotency-key': idempotencyKey() });
+      const res = await inject(
+        resident,
+        'POST',
+        '/api/v1/tickets',
+        { studioId: studio.id, category: 'help', content: '村口的桥栏杆松动了，孩子上学经过很危险。' },
+        { 'idempotency-key': idempotencyKey() },
+      );
       expect(res.statusCode).toBe(201);
       return res.json() as { id: string; assignee: { id: string } };
     };
@@ -190,7 +262,9 @@ describe('the life of a ticket', () => {
     expect(firstsTickets).toHaveLength(2);
     // The first member answers and closes both of theirs: first 0 open, second 2.
     for (const t of firstsTickets) {
-      expect((await inject(first, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '已联系村委会维修。' })).statusCode).toBe(201);
+      expect(
+        (await inject(first, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '已联系村委会维修。' })).statusCode,
+      ).toBe(201);
       expect((await inject(first, 'POST', `/api/v1/tickets/${t.id}/resolve`, {})).statusCode).toBe(200);
     }
     // So the next two both go to the first member, out of turn.
@@ -198,7 +272,10 @@ describe('the life of a ticket', () => {
     expect((await send()).assignee.id).toBe(first.memberId);
     // An admin hands one of the second member's over (first 3, second 1): the next two go to the second.
     const secondsTicket = opening.find((t) => t.assignee.id === second.memberId)!;
-    expect((await inject(admin, 'POST', `/api/v1/tickets/${secondsTicket.id}/assign`, { memberId: first.memberId })).statusCode).toBe(200);
+    expect(
+      (await inject(admin, 'POST', `/api/v1/tickets/${secondsTicket.id}/assign`, { memberId: first.memberId }))
+        .statusCode,
+    ).toBe(200);
     expect((await send()).assignee.id).toBe(second.memberId);
     expect((await send()).assignee.id).toBe(second.memberId);
   });
@@ -225,7 +302,8 @@ describe('the life of a ticket', () => {
     const t = (await submit(resident, {})).json();
     const member = t.assignee.id === memberA.memberId ? memberA : memberB;
     const key = idempotencyKey();
-    const send = (caller: Caller, body: object, k = key) => inject(caller, 'POST', `/api/v1/tickets/${t.id}/replies`, body, { 'idempotency-key': k });
+    const send = (caller: Caller, body: object, k = key) =>
+      inject(caller, 'POST', `/api/v1/tickets/${t.id}/replies`, body, { 'idempotency-key': k });
     const first = await send(member, { content: '已转交社区处理。' });
     expect(first.statusCode).toBe(201);
     const again = await send(member, { content: '已转交社区处理。' });
@@ -237,8 +315,12 @@ describe('the life of a ticket', () => {
     expect((await send(member, { content: '内部：已电话联系。', internal: true }, noteKey)).statusCode).toBe(200);
     expect((await send(admin, { content: '机关补充说明。' }, noteKey)).statusCode).toBe(201);
     // Without a key every send is a new reply, as before.
-    expect((await inject(member, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '补充一句。' })).statusCode).toBe(201);
-    const types = (await inject(admin, 'GET', `/api/v1/tickets/${t.id}`)).json().timeline.map((e: { type: string }) => e.type);
+    expect(
+      (await inject(member, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '补充一句。' })).statusCode,
+    ).toBe(201);
+    const types = (await inject(admin, 'GET', `/api/v1/tickets/${t.id}`))
+      .json()
+      .timeline.map((e: { type: string }) => e.type);
     expect(types.filter((type: string) => type === 'reply')).toHaveLength(3);
     expect(types.filter((type: string) => type === 'note')).toHaveLength(1);
     // The resident was told of the answer once.
@@ -247,9 +329,20 @@ describe('the life of a ticket', () => {
   });
 
   it('keeps a ticket pending when the studio has no active member, and shows it to admins', async () => {
-    const emptyStudio = await stack.app.models.Studio.create({ code: 'empty1', name: '空工作室', kind: 'sector', sector: '特邀界' });
+    const emptyStudio = await stack.app.models.Studio.create({
+      code: 'empty1',
+      name: '空工作室',
+      kind: 'sector',
+      sector: '特邀界',
+    });
     const resident = await signInResident(stack.app, 'pending-resident');
-    const res = await inject(resident, 'POST', '/api/v1/tickets', { studioId: String(emptyStudio._id), category: 'suggest', content: '建议增加公交班次，方便老人出行。' }, { 'idempotency-key': idempotencyKey() });
+    const res = await inject(
+      resident,
+      'POST',
+      '/api/v1/tickets',
+      { studioId: String(emptyStudio._id), category: 'suggest', content: '建议增加公交班次，方便老人出行。' },
+      { 'idempotency-key': idempotencyKey() },
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ status: 'pending', assignee: null });
     const board = (await inject(admin, 'GET', '/api/v1/tickets?status=pending')).json();
@@ -269,7 +362,11 @@ describe('the life of a ticket', () => {
 
   it('accepts a ticket while WeChat content check is unreachable, marked pending', async () => {
     const resident = await signInResident(stack.app, 'outage-resident');
-    await fetch(`${stack.wechatUrl}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/wxa/msg_sec_check', mode: 'http500', times: 1 }) });
+    await fetch(`${stack.wechatUrl}/__fake/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/wxa/msg_sec_check', mode: 'http500', times: 1 }),
+    });
     const res = await submit(resident, {});
     expect(res.statusCode).toBe(201);
     const stored = await stack.app.models.Ticket.findById(res.json().id).lean();
@@ -278,7 +375,9 @@ describe('the life of a ticket', () => {
 
   it('hides the phone and name of an anonymous resident from members, shows the full phone when contact is allowed', async () => {
     const resident = await signInResident(stack.app, 'anon-resident');
-    const anon = (await submit(resident, { anonymous: true, contactName: '李先生', contactPhone: '13900001111' })).json();
+    const anon = (
+      await submit(resident, { anonymous: true, contactName: '李先生', contactPhone: '13900001111' })
+    ).json();
     const seen = (await inject(memberA, 'GET', `/api/v1/tickets/${anon.id}`)).json();
     expect(seen.residentName).toBe('匿名群众');
     expect(seen.contactPhone).toBeNull();
@@ -306,7 +405,10 @@ describe('the life of a ticket', () => {
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('TICKET_RESOLVED');
     // Past the 7-day window, reopening is refused.
-    await stack.app.models.Ticket.updateOne({ _id: t.id }, { $set: { resolvedAt: new Date(Date.now() - 8 * 86_400_000) } });
+    await stack.app.models.Ticket.updateOne(
+      { _id: t.id },
+      { $set: { resolvedAt: new Date(Date.now() - 8 * 86_400_000) } },
+    );
     const stale = await inject(resident, 'POST', `/api/v1/tickets/${t.id}/reopen`, { reason: '还没解决' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe('REOPEN_WINDOW_PASSED');
@@ -317,8 +419,12 @@ describe('the life of a ticket', () => {
     const t = (await submit(resident, {})).json();
     const actions = Array.from({ length: 20 }, (_, i) => {
       if (i % 4 === 0) return inject(memberA, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: `回复 ${i}` });
-      if (i % 4 === 1) return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: `备注 ${i}`, internal: true });
-      if (i % 4 === 2) return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/assign`, { memberId: i % 8 === 2 ? memberA.memberId : memberB.memberId });
+      if (i % 4 === 1)
+        return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: `备注 ${i}`, internal: true });
+      if (i % 4 === 2)
+        return inject(memberB, 'POST', `/api/v1/tickets/${t.id}/assign`, {
+          memberId: i % 8 === 2 ? memberA.memberId : memberB.memberId,
+        });
       return inject(memberA, 'POST', `/api/v1/tickets/${t.id}/resolve`, { outcome: 'proposal' });
     });
     const results = await Promise.all(actions);
@@ -342,7 +448,9 @@ describe('the life of a ticket', () => {
     const t = (await submit(resident, {})).json();
     expect((await inject(stranger, 'GET', `/api/v1/tickets/${t.id}`)).statusCode).toBe(404);
     expect((await inject(outsider, 'GET', `/api/v1/tickets/${t.id}`)).statusCode).toBe(404);
-    expect((await inject(outsider, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '越权' })).statusCode).toBe(404);
+    expect((await inject(outsider, 'POST', `/api/v1/tickets/${t.id}/replies`, { content: '越权' })).statusCode).toBe(
+      404,
+    );
     const strangerList = (await inject(stranger, 'GET', '/api/v1/tickets')).json();
     expect(strangerList.items).toEqual([]);
     const outsiderList = (await inject(outsider, 'GET', `/api/v1/tickets?studioId=${studioId}`)).json();

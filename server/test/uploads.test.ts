@@ -12,14 +12,20 @@ import { multipart, type Part } from './helpers/uploads';
 
 /** A JPEG as far as magic numbers go: SOI + JFIF APP0 header, padding, EOI. */
 function fakeJpeg(totalBytes = 256): Buffer {
-  const head = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const head = Buffer.from([
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+    0x00,
+  ]);
   const tail = Buffer.from([0xff, 0xd9]);
   return Buffer.concat([head, Buffer.alloc(totalBytes - head.length - tail.length, 0x11), tail]);
 }
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('photo uploads', () => {
@@ -32,7 +38,12 @@ describe('photo uploads', () => {
   const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
   const upload = (who: string | null, parts: Part[]) => {
     const body = multipart(parts);
-    return stack.app.inject({ method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: { ...body.headers, ...(who ? auth(who) : {}) } });
+    return stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      payload: body.payload,
+      headers: { ...body.headers, ...(who ? auth(who) : {}) },
+    });
   };
   const uploadImage = async (who: string, data: Buffer = png) => {
     const res = await upload(who, [{ name: 'file', filename: 'photo.png', contentType: 'image/png', data }]);
@@ -43,7 +54,11 @@ describe('photo uploads', () => {
   const uploadsDir = () => path.join(stack.config.dataDir, 'uploads');
 
   async function signIn(who: string) {
-    const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: `uploads-${who}` } });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      payload: { code: `uploads-${who}` },
+    });
     expect(res.statusCode).toBe(200);
     tokens[who] = res.json().token;
     userIds[who] = res.json().user.id;
@@ -51,7 +66,11 @@ describe('photo uploads', () => {
 
   /** Turns a signed-in WeChat user into a member of one studio (as binding an invite would). */
   async function makeMember(who: string, studioId: Types.ObjectId) {
-    const member = await stack.app.models.Member.create({ name: `委员${who}`, studioIds: [studioId], userId: new Types.ObjectId(idOf(who)) });
+    const member = await stack.app.models.Member.create({
+      name: `委员${who}`,
+      studioIds: [studioId],
+      userId: new Types.ObjectId(idOf(who)),
+    });
     await stack.app.models.User.updateOne({ _id: userIds[who] }, { $set: { role: 'member', memberId: member._id } });
   }
 
@@ -81,14 +100,18 @@ describe('photo uploads', () => {
     await makeMember('memberA', studioA);
     await makeMember('memberB', studioB);
     await ensureAdminAccount(stack.app.models, TEST_ADMIN_PASSWORD);
-    const admin = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const admin = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
     tokens.admin = admin.json().token;
   });
   afterAll(async () => {
     await stack?.close();
   });
 
-  it('stores a resident\'s PNG and gives back the same bytes to its owner', async () => {
+  it("stores a resident's PNG and gives back the same bytes to its owner", async () => {
     const { id, url } = await uploadImage('alice');
     expect(id).toMatch(/^[0-9a-f]{24}$/);
     expect(url).toMatch(new RegExp(`^/api/v1/uploads/${id}\\?exp=\\d+&sig=[0-9a-f]{64}$`));
@@ -146,7 +169,7 @@ describe('photo uploads', () => {
     const { id: otherId } = await uploadImage('bob');
     expect((await get(url.replace(id, otherId))).statusCode).toBe(404);
     // Signed with another secret: refused.
-    expect((await get(signUploadUrl('another-secret-another-secret-0123456789', id)))).toMatchObject({ statusCode: 404 });
+    expect(await get(signUploadUrl('another-secret-another-secret-0123456789', id))).toMatchObject({ statusCode: 404 });
   });
 
   it('asks for sign-in when neither a token nor a signature is given', async () => {
@@ -158,9 +181,14 @@ describe('photo uploads', () => {
 
   it('refuses a text file dressed up as a PNG with 415', async () => {
     const before = await stack.app.models.Upload.countDocuments();
-    const res = await upload('alice', [{ name: 'file', filename: 'evil.png', contentType: 'image/png', data: '<script>alert(1)</script>' }]);
+    const res = await upload('alice', [
+      { name: 'file', filename: 'evil.png', contentType: 'image/png', data: '<script>alert(1)</script>' },
+    ]);
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ code: 'UPLOAD_TYPE_NOT_ALLOWED', message: '只能上传 JPG、PNG 或 WebP 格式的图片' });
+    expect(res.json()).toMatchObject({
+      code: 'UPLOAD_TYPE_NOT_ALLOWED',
+      message: '只能上传 JPG、PNG 或 WebP 格式的图片',
+    });
     expect(await stack.app.models.Upload.countDocuments()).toBe(before);
   });
 
@@ -170,7 +198,9 @@ describe('photo uploads', () => {
 
     const docsBefore = await stack.app.models.Upload.countDocuments();
     const filesBefore = filesUnder(uploadsDir()).length;
-    const res = await upload('carol', [{ name: 'file', filename: 'huge.jpg', contentType: 'image/jpeg', data: fakeJpeg(6 * 1024 * 1024) }]);
+    const res = await upload('carol', [
+      { name: 'file', filename: 'huge.jpg', contentType: 'image/jpeg', data: fakeJpeg(6 * 1024 * 1024) },
+    ]);
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'UPLOAD_TOO_LARGE', message: '图片不能超过 5 MB' });
     expect(await stack.app.models.Upload.countDocuments()).toBe(docsBefore);
@@ -194,11 +224,21 @@ describe('photo uploads', () => {
     expect(noFile.statusCode).toBe(400);
     expect(noFile.json().code).toBe('UPLOAD_FILE_MISSING');
 
-    const json = await stack.app.inject({ method: 'POST', url: '/api/v1/uploads', headers: auth('alice'), payload: { file: 'x' } });
+    const json = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      headers: auth('alice'),
+      payload: { file: 'x' },
+    });
     expect(json.statusCode).toBe(415);
     expect(json.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
-    const raw = await stack.app.inject({ method: 'POST', url: '/api/v1/uploads', headers: { ...auth('alice'), 'content-type': 'image/png' }, payload: png });
+    const raw = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      headers: { ...auth('alice'), 'content-type': 'image/png' },
+      payload: png,
+    });
     expect(raw.statusCode).toBe(415);
 
     const garbled = await stack.app.inject({
@@ -226,7 +266,12 @@ describe('photo uploads', () => {
 
   it('keeps files under DATA_DIR/uploads and never serves a path', async () => {
     fs.writeFileSync(path.join(stack.config.dataDir, 'secrets.json'), '{"secret":"do-not-serve"}');
-    for (const url of ['/api/v1/uploads/..%2F..%2Fsecrets.json', '/api/v1/uploads/..%2Fsecrets.json', '/api/v1/uploads/%2e%2e%2fsecrets.json', '/api/v1/uploads/../../secrets.json']) {
+    for (const url of [
+      '/api/v1/uploads/..%2F..%2Fsecrets.json',
+      '/api/v1/uploads/..%2Fsecrets.json',
+      '/api/v1/uploads/%2e%2e%2fsecrets.json',
+      '/api/v1/uploads/../../secrets.json',
+    ]) {
       const res = await get(url, 'alice');
       expect([400, 404]).toContain(res.statusCode);
       expect(res.body).not.toContain('do-not-serve');
@@ -261,12 +306,19 @@ describe('photo uploads', () => {
   describe('claimUploadsForTicket', () => {
     const owner = () => new Types.ObjectId(idOf('alice'));
     const rejects = async (promise: Promise<unknown>) => {
-      const error = await promise.then(() => null, (e: unknown) => e);
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', statusCode: 400, userMessage: '图片无效或已被使用，请重新上传' });
+      expect(error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        statusCode: 400,
+        userMessage: '图片无效或已被使用，请重新上传',
+      });
     };
 
-    it('attaches the owner\'s uploads and is a no-op when repeated for the same ticket', async () => {
+    it("attaches the owner's uploads and is a no-op when repeated for the same ticket", async () => {
       const a = await uploadImage('alice');
       const b = await uploadImage('alice');
       const ticketId = new Types.ObjectId();
@@ -280,7 +332,7 @@ describe('photo uploads', () => {
       expect(await claimUploadsForTicket(stack.app.models, owner(), [], ticketId)).toEqual([]);
     });
 
-    it('rejects someone else\'s upload and leaves everything unattached', async () => {
+    it("rejects someone else's upload and leaves everything unattached", async () => {
       const mine = await uploadImage('alice');
       const theirs = await uploadImage('bob');
       await rejects(claimUploadsForTicket(stack.app.models, owner(), [mine.id, theirs.id], new Types.ObjectId()));
@@ -297,7 +349,9 @@ describe('photo uploads', () => {
     });
 
     it('rejects unknown and malformed ids', async () => {
-      await rejects(claimUploadsForTicket(stack.app.models, owner(), [new Types.ObjectId().toHexString()], new Types.ObjectId()));
+      await rejects(
+        claimUploadsForTicket(stack.app.models, owner(), [new Types.ObjectId().toHexString()], new Types.ObjectId()),
+      );
       await rejects(claimUploadsForTicket(stack.app.models, owner(), ['../etc/passwd'], new Types.ObjectId()));
     });
   });

@@ -8,7 +8,12 @@ describe('WeChat client against the fake WeChat server', () => {
   let fake: Awaited<ReturnType<typeof startFakeWechat>>;
   let redis: Redis;
   const stats = async () => (await (await fetch(`${fake.url}/__fake/stats`)).json()) as { stableTokenCalls: number };
-  const fault = (body: object) => fetch(`${fake.url}/__fake/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const fault = (body: object) =>
+    fetch(`${fake.url}/__fake/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     services = await startTestServices();
@@ -24,7 +29,8 @@ describe('WeChat client against the fake WeChat server', () => {
     await fetch(`${fake.url}/__fake/faults`, { method: 'DELETE' });
   });
 
-  const client = (timeoutMs = 1000) => createWechatClient({ apiBase: fake.url, appId: 'wxA', appSecret: 'secretA', timeoutMs, redis });
+  const client = (timeoutMs = 1000) =>
+    createWechatClient({ apiBase: fake.url, appId: 'wxA', appSecret: 'secretA', timeoutMs, redis });
 
   it('fetches the access token once and shares it through Redis between clients', async () => {
     const before = (await stats()).stableTokenCalls;
@@ -36,7 +42,12 @@ describe('WeChat client against the fake WeChat server', () => {
 
   it('refreshes the token once when WeChat says it is invalid, then succeeds', async () => {
     await redis.set('wechat:access_token', 'stale-token');
-    const reply = await client().callWithToken('/wxa/msg_sec_check', { openid: 'o1', scene: 1, version: 2, content: '你好' });
+    const reply = await client().callWithToken('/wxa/msg_sec_check', {
+      openid: 'o1',
+      scene: 1,
+      version: 2,
+      content: '你好',
+    });
     expect((reply.result as { suggest: string }).suggest).toBe('pass');
     expect(await redis.get('wechat:access_token')).not.toBe('stale-token');
   });

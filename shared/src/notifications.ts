@@ -1,7 +1,19 @@
 /** Subscribe-message templates the mini-program asks consent for, one per kind of notice. */
-export const TEMPLATE_KEYS = ['ticket_assigned', 'ticket_replied', 'ticket_reopened', 'deadline_reminder', 'ticket_overdue', 'ticket_escalated', 'follow_up'] as const;
+export const TEMPLATE_KEYS = [
+  'ticket_assigned',
+  'ticket_replied',
+  'ticket_reopened',
+  'deadline_reminder',
+  'ticket_overdue',
+  'ticket_escalated',
+  'follow_up',
+] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
+/**
+ * Every kind of notice has its template: the same list, named for what the notice is.
+ * @alias
+ */
 export const NOTICE_KINDS = TEMPLATE_KEYS;
 export type NoticeKind = TemplateKey;
 

@@ -1,10 +1,19 @@
 export const TICKET_CATEGORIES = ['consult', 'suggest', 'help'] as const;
 export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
-export const TICKET_CATEGORY_LABELS: Record<TicketCategory, string> = { consult: '咨询问题', suggest: '反映建议', help: '寻求帮助' };
+export const TICKET_CATEGORY_LABELS: Record<TicketCategory, string> = {
+  consult: '咨询问题',
+  suggest: '反映建议',
+  help: '寻求帮助',
+};
 
 export const TICKET_STATUSES = ['pending', 'assigned', 'answered', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
-export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = { pending: '待分配', assigned: '待回复', answered: '已回复', resolved: '已办结' };
+export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = {
+  pending: '待分配',
+  assigned: '待回复',
+  answered: '已回复',
+  resolved: '已办结',
+};
 
 /** 三转: what a resolved ticket became. */
 export const TICKET_OUTCOMES = ['none', 'consultation', 'proposal', 'public_opinion', 'service_project'] as const;
@@ -17,7 +26,26 @@ export const TICKET_OUTCOME_LABELS: Record<TicketOutcome, string> = {
   service_project: '转服务项目',
 };
 
-export const TICKET_EVENT_TYPES = ['submitted', 'assigned', 'pending', 'reply', 'note', 'transferred', 'reassigned', 'resolved', 'rated', 'reopened', 'flagged', 'escalated', 'notified', 'notify_failed', 'moderated', 'follow_up', 'follow_up_settled', 'follow_up_unsettled'] as const;
+export const TICKET_EVENT_TYPES = [
+  'submitted',
+  'assigned',
+  'pending',
+  'reply',
+  'note',
+  'transferred',
+  'reassigned',
+  'resolved',
+  'rated',
+  'reopened',
+  'flagged',
+  'escalated',
+  'notified',
+  'notify_failed',
+  'moderated',
+  'follow_up',
+  'follow_up_settled',
+  'follow_up_unsettled',
+] as const;
 
 /** WeChat's content check of a ticket: members see a ticket only once it is `pass`. */
 export const CONTENT_CHECK_STATES = ['pass', 'review', 'pending', 'rejected'] as const;

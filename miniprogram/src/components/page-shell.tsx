@@ -28,5 +28,9 @@ export function PageShell(props: { children: ReactNode; className?: string }) {
     // Taro's H5 toasts and modals sit outside the page box; let them follow the setting too.
     if (process.env.TARO_ENV === 'h5') document.documentElement.classList.toggle('large-text', large);
   }, [large]);
-  return <View className={`page${large ? ' page--large' : ''}${props.className ? ` ${props.className}` : ''}`}>{props.children}</View>;
+  return (
+    <View className={`page${large ? ' page--large' : ''}${props.className ? ` ${props.className}` : ''}`}>
+      {props.children}
+    </View>
+  );
 }

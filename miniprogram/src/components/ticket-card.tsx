@@ -12,17 +12,22 @@ const STATUS_TAG: Record<TicketSummary['status'], 'warning' | 'primary' | 'succe
 };
 
 /** A ticket in a list: number, studio, status, excerpt and (for open ones) the deadline or the overdue badge. */
-export function TicketCard(props: { ticket: TicketSummary; onOpen: () => void; showDue?: boolean; children?: ReactNode }) {
+export function TicketCard(props: {
+  ticket: TicketSummary;
+  onOpen: () => void;
+  showDue?: boolean;
+  children?: ReactNode;
+}) {
   const { ticket } = props;
   const open = ticket.status === 'assigned' || ticket.status === 'pending';
   return (
-    <View className='card ticket-card' data-ticket={ticket.no}>
-      <View className='tap-row' onClick={props.onOpen}>
-        <View className='row row--between'>
-          <Text className='ticket-card__no'>{ticket.no}</Text>
-          <View className='row'>
+    <View className="card ticket-card" data-ticket={ticket.no}>
+      <View className="tap-row" onClick={props.onOpen}>
+        <View className="row row--between">
+          <Text className="ticket-card__no">{ticket.no}</Text>
+          <View className="row">
             {ticket.overdue ? (
-              <Tag type='danger' className='badge-overdue'>
+              <Tag type="danger" className="badge-overdue">
                 已超时
               </Tag>
             ) : null}
@@ -31,14 +36,14 @@ export function TicketCard(props: { ticket: TicketSummary; onOpen: () => void; s
             </Tag>
           </View>
         </View>
-        <Text className='ticket-card__excerpt'>{ticket.excerpt}</Text>
-        <View className='row row--between muted small'>
+        <Text className="ticket-card__excerpt">{ticket.excerpt}</Text>
+        <View className="row row--between muted small">
           <Text>
             {TICKET_CATEGORY_LABELS[ticket.category]} · {ticket.studio.name}
           </Text>
           <Text>{props.showDue && open ? dueText(ticket.dueAt) : formatTime(ticket.createdAt)}</Text>
         </View>
-        {ticket.assignee ? <Text className='muted small'>承办委员：{ticket.assignee.name}</Text> : null}
+        {ticket.assignee ? <Text className="muted small">承办委员：{ticket.assignee.name}</Text> : null}
       </View>
       {props.children}
     </View>

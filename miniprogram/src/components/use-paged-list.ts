@@ -49,5 +49,13 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
     if (nextCursor && !loading) void load(nextCursor);
   });
 
-  return { items, setItems, loading, error, hasMore: nextCursor !== null, refresh, loadMore: () => nextCursor && load(nextCursor) };
+  return {
+    items,
+    setItems,
+    loading,
+    error,
+    hasMore: nextCursor !== null,
+    refresh,
+    loadMore: () => nextCursor && load(nextCursor),
+  };
 }

@@ -55,10 +55,10 @@ export function useTicket(options: { onActed?: () => void } = {}) {
 export function TicketLoading({ error, onRetry }: { error: string | null; onRetry: () => void }) {
   return (
     <PageShell>
-      <View className='state'>
-        <Text className='state__text'>{error ?? '正在加载…'}</Text>
+      <View className="state">
+        <Text className="state__text">{error ?? '正在加载…'}</Text>
         {error ? (
-          <Button className='tap' fill='outline' onClick={onRetry}>
+          <Button className="tap" fill="outline" onClick={onRetry}>
             重新加载
           </Button>
         ) : null}

@@ -1,8 +1,15 @@
-import { MAX_TICKET_IMAGES, MOBILE_PATTERN, TICKET_CONTENT_MAX, TICKET_CONTENT_MIN, type SubmitTicketBody, type TicketCategory } from '@mashangshang/shared';
+import {
+  MAX_TICKET_IMAGES,
+  MOBILE_PATTERN,
+  TICKET_CONTENT_MAX,
+  TICKET_CONTENT_MIN,
+  type SubmitTicketBody,
+  type TicketCategory,
+} from '@mashangshang/shared';
 import { newIdempotencyKey } from './ids';
 import { STORAGE_KEYS, type KeyValueStore } from './store';
 
-export interface DraftImage {
+interface DraftImage {
   id: string;
   url: string;
 }

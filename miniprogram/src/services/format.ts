@@ -41,7 +41,8 @@ const EVENT_LABELS: Record<TicketEventType, string> = {
 /** One line that says what happened at a timeline event. */
 export function eventTitle(event: TimelineEventView): string {
   const base = EVENT_LABELS[event.type] ?? event.type;
-  if (event.toMember && (event.type === 'assigned' || event.type === 'transferred' || event.type === 'reassigned')) return `${base}：${event.toMember.name}`;
+  if (event.toMember && (event.type === 'assigned' || event.type === 'transferred' || event.type === 'reassigned'))
+    return `${base}：${event.toMember.name}`;
   if (event.type === 'resolved' && event.outcome) return `${base}（${TICKET_OUTCOME_LABELS[event.outcome]}）`;
   if (event.type === 'rated' && event.score) return `${base}：${'★'.repeat(event.score)}`;
   return base;

@@ -29,7 +29,9 @@ export function clearSession(store: KeyValueStore): void {
 export function demoCode(store: KeyValueStore, random: () => number = Math.random): string {
   const saved = store.get<string>(STORAGE_KEYS.demoCode);
   if (typeof saved === 'string' && saved) return saved;
-  const code = `demo-${Math.floor(random() * 36 ** 8).toString(36).padStart(8, '0')}`;
+  const code = `demo-${Math.floor(random() * 36 ** 8)
+    .toString(36)
+    .padStart(8, '0')}`;
   store.set(STORAGE_KEYS.demoCode, code);
   return code;
 }

@@ -17,7 +17,8 @@ export function presetRange(preset: Exclude<RangePreset, 'custom'>, now = Date.n
   const year = to.slice(0, 4);
   const month = Number(to.slice(5, 7));
   if (preset === 'year') return { from: `${year}-01-01`, to };
-  if (preset === 'quarter') return { from: `${year}-${String(Math.floor((month - 1) / 3) * 3 + 1).padStart(2, '0')}-01`, to };
+  if (preset === 'quarter')
+    return { from: `${year}-${String(Math.floor((month - 1) / 3) * 3 + 1).padStart(2, '0')}-01`, to };
   return { from: `${to.slice(0, 7)}-01`, to };
 }
 
@@ -31,7 +32,7 @@ export function minutesText(minutes: number | null): string {
   return `${Math.round((minutes / 1440) * 10) / 10} 天`;
 }
 
-export const ratingText = (rating: number | null): string => (rating === null ? '—' : `${rating} 分`);
+const ratingText = (rating: number | null): string => (rating === null ? '—' : `${rating} 分`);
 
 /** 三转: tickets turned into a consultation, a proposal, public-opinion information or a service project. */
 export const OUTCOME_FIGURES: { key: keyof StatsGroup['outcomes']; title: string }[] = [
@@ -58,10 +59,24 @@ export const STATUS_FIGURES: { key: keyof StatsGroup['byStatus']; title: string 
 export function headlineFigures(g: StatsGroup): { key: string; title: string; value: string; hint?: string }[] {
   return [
     { key: 'tickets', title: '留言总数', value: String(g.tickets) },
-    { key: 'response', title: '响应率', value: percentText(g.responseRate), hint: `按时答复 ${g.answeredInTime} / 应答复 ${g.due}` },
+    {
+      key: 'response',
+      title: '响应率',
+      value: percentText(g.responseRate),
+      hint: `按时答复 ${g.answeredInTime} / 应答复 ${g.due}`,
+    },
     { key: 'resolution', title: '办结率', value: percentText(g.resolutionRate), hint: `已办结 ${g.byStatus.resolved}` },
-    { key: 'satisfaction', title: '满意率', value: percentText(g.satisfiedShare), hint: `评价 ${g.rated} 条，平均 ${ratingText(g.averageRating)}` },
+    {
+      key: 'satisfaction',
+      title: '满意率',
+      value: percentText(g.satisfiedShare),
+      hint: `评价 ${g.rated} 条，平均 ${ratingText(g.averageRating)}`,
+    },
     { key: 'median', title: '首次答复中位数', value: minutesText(g.medianFirstResponseMinutes) },
-    { key: 'outcomes', title: '三转合计', value: String(OUTCOME_FIGURES.reduce((sum, o) => sum + g.outcomes[o.key], 0)) },
+    {
+      key: 'outcomes',
+      title: '三转合计',
+      value: String(OUTCOME_FIGURES.reduce((sum, o) => sum + g.outcomes[o.key], 0)),
+    },
   ];
 }

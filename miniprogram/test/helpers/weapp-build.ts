@@ -8,13 +8,18 @@ export const WEAPP_DIR = path.join(miniprogramDir, 'dist/weapp');
 
 /** The appid the build should carry: TARO_APP_ID, else WECHAT_APPID (see config/index.ts), else project.config.json's. */
 export function configuredAppid(): string {
-  const fromFile = (JSON.parse(fs.readFileSync(path.join(miniprogramDir, 'project.config.json'), 'utf8')) as { appid: string }).appid;
+  const fromFile = (
+    JSON.parse(fs.readFileSync(path.join(miniprogramDir, 'project.config.json'), 'utf8')) as { appid: string }
+  ).appid;
   return process.env.TARO_APP_ID || process.env.WECHAT_APPID || fromFile;
 }
 
 function builtAppid(): string | null {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(WEAPP_DIR, 'project.config.json'), 'utf8')) as { appid?: string }).appid ?? null;
+    return (
+      (JSON.parse(fs.readFileSync(path.join(WEAPP_DIR, 'project.config.json'), 'utf8')) as { appid?: string }).appid ??
+      null
+    );
   } catch {
     return null;
   }
@@ -38,6 +43,10 @@ export function ensureWeappBuild(): number {
   const started = Date.now();
   // Files of pages that no longer exist would otherwise stay behind as unused files.
   fs.rmSync(WEAPP_DIR, { recursive: true, force: true });
-  execFileSync('npm', ['run', 'build:weapp'], { cwd: miniprogramDir, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync('npm', ['run', 'build:weapp'], {
+    cwd: miniprogramDir,
+    stdio: 'pipe',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   return Date.now() - started;
 }

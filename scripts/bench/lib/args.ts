@@ -5,10 +5,16 @@ export function numericFlags<T extends Record<string, number>>(argv: string[], d
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (!(name in defaults)) throw new Error(`unknown flag --${name} (known: ${Object.keys(defaults).map((k) => `--${k}`).join(', ')})`);
+    if (!(name in defaults))
+      throw new Error(
+        `unknown flag --${name} (known: ${Object.keys(defaults)
+          .map((k) => `--${k}`)
+          .join(', ')})`,
+      );
     const raw = inline ?? argv[++i];
     const value = Number(raw);
-    if (raw === undefined || !Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number (got "${raw}")`);
+    if (raw === undefined || !Number.isFinite(value) || value <= 0)
+      throw new Error(`--${name} needs a positive number (got "${raw}")`);
     values[name] = value;
   }
   return values as T;

@@ -41,7 +41,13 @@ export function databaseFiles(dataDir: string): DatabaseFiles {
   if (fs.existsSync(mongod)) {
     const files = walk(mongod).sort((a, b) => b.bytes - a.bytes);
     const journal = files.filter((f) => f.name.startsWith('journal/')).reduce((n, f) => n + f.bytes, 0);
-    return { dir: mongod, engine: 'mongod', files, dataBytes: files.reduce((n, f) => n + f.bytes, 0) - journal, walBytes: journal };
+    return {
+      dir: mongod,
+      engine: 'mongod',
+      files,
+      dataBytes: files.reduce((n, f) => n + f.bytes, 0) - journal,
+      walBytes: journal,
+    };
   }
   return { dir: dataDir, engine: 'unknown', files: [], dataBytes: 0, walBytes: 0 };
 }
@@ -62,7 +68,8 @@ export function formatBytes(bytes: number): string {
 export function formatDatabaseFiles(files: DatabaseFiles, label = 'database files'): string {
   if (files.engine === 'unknown') return `${label}: none found under ${files.dir} (an external server?)`;
   const kind = files.engine === 'ferretdb' ? 'FerretDB SQLite' : 'mongod';
-  const shown = files.engine === 'ferretdb' ? files.files.filter((f) => /\.sqlite(-wal)?$/.test(f.name)) : files.files.slice(0, 4);
+  const shown =
+    files.engine === 'ferretdb' ? files.files.filter((f) => /\.sqlite(-wal)?$/.test(f.name)) : files.files.slice(0, 4);
   return `${label} (${kind}, ${files.dir}): data ${formatBytes(files.dataBytes)}, WAL ${formatBytes(files.walBytes)} — ${shown.map((f) => `${f.name} ${formatBytes(f.bytes)}`).join(', ')}`;
 }
 

@@ -15,7 +15,8 @@ import type { TicketWorld } from './ticket-data';
 
 export const PAGE = 20;
 
-export type ListKey = 'inboxAll' | 'inboxAssigned' | 'inboxDeep' | 'overdue' | 'overdueDeep' | 'residentList' | 'noticesUnread';
+export type ListKey =
+  'inboxAll' | 'inboxAssigned' | 'inboxDeep' | 'overdue' | 'overdueDeep' | 'residentList' | 'noticesUnread';
 
 export interface ListQuery {
   key: ListKey;
@@ -40,11 +41,26 @@ export interface BenchActors {
 }
 
 /** Actors for the world's bench member (studio 0), an admin and the bench resident, as resolveActor builds them. */
-export function benchActors(world: TicketWorld, ids: { memberUserId?: Types.ObjectId; residentUserId?: Types.ObjectId } = {}): BenchActors {
+export function benchActors(
+  world: TicketWorld,
+  ids: { memberUserId?: Types.ObjectId; residentUserId?: Types.ObjectId } = {},
+): BenchActors {
   return {
-    member: { role: 'member', id: ids.memberUserId ?? new Types.ObjectId(), memberId: world.benchMemberId, studioIds: [world.studioIds[0]!], name: '基准委员1' },
+    member: {
+      role: 'member',
+      id: ids.memberUserId ?? new Types.ObjectId(),
+      memberId: world.benchMemberId,
+      studioIds: [world.studioIds[0]!],
+      name: '基准委员1',
+    },
     admin: { role: 'admin', id: new Types.ObjectId(), memberId: null, studioIds: [], name: '管理员' },
-    resident: { role: 'resident', id: ids.residentUserId ?? world.benchResidentId, memberId: null, studioIds: [], name: '群众' },
+    resident: {
+      role: 'resident',
+      id: ids.residentUserId ?? world.benchResidentId,
+      memberId: null,
+      studioIds: [],
+      name: '群众',
+    },
   };
 }
 
@@ -56,9 +72,18 @@ function middleCursor(ids: Types.ObjectId[]): { cursor: string; at: number } | n
   return { cursor: encodeCursor(0, sorted[at]!), at };
 }
 
-const toUrl = (query: TicketListQuery) => `/api/v1/tickets?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+const toUrl = (query: TicketListQuery) =>
+  `/api/v1/tickets?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 
-function ticketList(models: Models, key: ListKey, label: string, who: ListQuery['who'], actor: Actor, base: TicketListQuery, deepList?: Types.ObjectId[]): ListQuery {
+function ticketList(
+  models: Models,
+  key: ListKey,
+  label: string,
+  who: ListQuery['who'],
+  actor: Actor,
+  base: TicketListQuery,
+  deepList?: Types.ObjectId[],
+): ListQuery {
   let query: TicketListQuery = { ...base, limit: PAGE };
   let depth: ListQuery['depth'];
   let unavailable: string | undefined;
@@ -95,11 +120,23 @@ function ticketList(models: Models, key: ListKey, label: string, who: ListQuery[
 export function listQueries(models: Models, world: TicketWorld, actors: BenchActors, keys: ListKey[]): ListQuery[] {
   const all: Record<ListKey, () => ListQuery> = {
     inboxAll: () => ticketList(models, 'inboxAll', 'inbox (all), first page', 'member', actors.member, {}),
-    inboxAssigned: () => ticketList(models, 'inboxAssigned', 'inbox 待回复, first page', 'member', actors.member, { status: 'assigned' }),
-    inboxDeep: () => ticketList(models, 'inboxDeep', 'inbox (all), deep keyset page', 'member', actors.member, {}, world.lists.inbox),
+    inboxAssigned: () =>
+      ticketList(models, 'inboxAssigned', 'inbox 待回复, first page', 'member', actors.member, { status: 'assigned' }),
+    inboxDeep: () =>
+      ticketList(models, 'inboxDeep', 'inbox (all), deep keyset page', 'member', actors.member, {}, world.lists.inbox),
     overdue: () => ticketList(models, 'overdue', 'overdue board, first page', 'admin', actors.admin, { overdue: true }),
-    overdueDeep: () => ticketList(models, 'overdueDeep', 'overdue board, deep keyset page', 'admin', actors.admin, { overdue: true }, world.lists.overdue),
-    residentList: () => ticketList(models, 'residentList', "a resident's list, first page", 'resident', actors.resident, {}),
+    overdueDeep: () =>
+      ticketList(
+        models,
+        'overdueDeep',
+        'overdue board, deep keyset page',
+        'admin',
+        actors.admin,
+        { overdue: true },
+        world.lists.overdue,
+      ),
+    residentList: () =>
+      ticketList(models, 'residentList', "a resident's list, first page", 'resident', actors.resident, {}),
     noticesUnread: () => {
       // What listNotifications and markRead count for the badge.
       const filter = unreadNoticesFilter(actors.member);
@@ -147,11 +184,13 @@ function formatPlan(node: PlanNode | undefined): string {
  * tickets_ba4fb522" or "SEARCH … USING INDEX …") and what was pushed down to SQLite (every
  * `*Pushdown` flag it reports). MongoDB: the winning plan's stages and indexes.
  */
-export function formatExplain(answer: Record<string, unknown>): string {
+function formatExplain(answer: Record<string, unknown>): string {
   const doc = (Array.isArray(answer) ? (answer[0] as Record<string, unknown>) : answer) ?? {};
-  const planner = (doc.queryPlanner ?? (doc.stages as Record<string, unknown>[] | undefined)?.[0]?.$cursor) as { winningPlan?: PlanNode; Plan?: string[]; queryPlanner?: { winningPlan?: PlanNode } } | undefined;
+  const planner = (doc.queryPlanner ?? (doc.stages as Record<string, unknown>[] | undefined)?.[0]?.$cursor) as
+    { winningPlan?: PlanNode; Plan?: string[]; queryPlanner?: { winningPlan?: PlanNode } } | undefined;
   const parts: string[] = [];
-  if (planner?.Plan) parts.push(planner.Plan.map((line) => line.replace(/^id=\d+ parent=\d+ notused=\d+ detail=/, '')).join(' | '));
+  if (planner?.Plan)
+    parts.push(planner.Plan.map((line) => line.replace(/^id=\d+ parent=\d+ notused=\d+ detail=/, '')).join(' | '));
   const winning = planner?.winningPlan ?? planner?.queryPlanner?.winningPlan;
   if (winning) parts.push(formatPlan(winning));
   const flags = Object.keys(doc)

@@ -35,7 +35,11 @@ async function submitLoad(spec: Extract<LoadSpec, { mode: 'submit' }>): Promise<
               authorization: `Bearer ${spec.tokens[i % spec.tokens.length]!}`,
               'idempotency-key': `bench-${spec.keyPrefix}-${String(i).padStart(7, '0')}`,
             },
-            body: JSON.stringify({ studioId: spec.studioId, category: 'help', content: `${CONTENT}（第 ${i + 1} 条）` }),
+            body: JSON.stringify({
+              studioId: spec.studioId,
+              category: 'help',
+              content: `${CONTENT}（第 ${i + 1} 条）`,
+            }),
           };
         },
         onResponse: (status, body) => {
@@ -45,7 +49,8 @@ async function submitLoad(spec: Extract<LoadSpec, { mode: 'submit' }>): Promise<
     ],
   });
   const failures: Record<string, number> = {};
-  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) if (!code.startsWith('2')) failures[`HTTP ${code}`] = (stats as { count: number }).count;
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {}))
+    if (!code.startsWith('2')) failures[`HTTP ${code}`] = (stats as { count: number }).count;
   if (result.errors) failures.errors = result.errors;
   if (result.timeouts) failures.timeouts = result.timeouts;
   const ok = result['2xx'];
@@ -59,7 +64,14 @@ async function submitLoad(spec: Extract<LoadSpec, { mode: 'submit' }>): Promise<
     succeeded: ok,
     failures,
     throughputPerSecond: round(ok / result.duration),
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.mean,
+    },
   };
 }
 
@@ -94,10 +106,30 @@ function ticketDocument(spec: Extract<LoadSpec, { mode: 'insert' }>, i: number) 
     reopenCount: 0,
     version: 1,
     timeline: [
-      { _id: new Types.ObjectId(), type: 'submitted', at: now, actor: { role: 'resident', id: new Types.ObjectId(), name: '群众' } },
-      { _id: new Types.ObjectId(), type: 'assigned', at: now, actor: { role: 'system', id: null, name: '系统' }, toMemberId: memberId, toMemberName: '压测委员' },
+      {
+        _id: new Types.ObjectId(),
+        type: 'submitted',
+        at: now,
+        actor: { role: 'resident', id: new Types.ObjectId(), name: '群众' },
+      },
+      {
+        _id: new Types.ObjectId(),
+        type: 'assigned',
+        at: now,
+        actor: { role: 'system', id: null, name: '系统' },
+        toMemberId: memberId,
+        toMemberName: '压测委员',
+      },
     ],
-    outbox: [{ _id: new Types.ObjectId(), kind: 'ticket_assigned', recipient: { kind: 'member', id: memberId }, createdAt: now, doneAt: null }],
+    outbox: [
+      {
+        _id: new Types.ObjectId(),
+        kind: 'ticket_assigned',
+        recipient: { kind: 'member', id: memberId },
+        createdAt: now,
+        doneAt: null,
+      },
+    ],
     noticesPendingSince: now,
     remindedAt: null,
     overdueNotifiedAt: null,
@@ -156,7 +188,14 @@ async function insertLoad(spec: Extract<LoadSpec, { mode: 'insert' }>): Promise<
     succeeded,
     failures,
     throughputPerSecond: round(succeeded / elapsed),
-    latencyMs: { p50: at(50), p90: at(90), p97_5: at(97.5), p99: at(99), max: round(sorted.at(-1) ?? NaN), mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)) },
+    latencyMs: {
+      p50: at(50),
+      p90: at(90),
+      p97_5: at(97.5),
+      p99: at(99),
+      max: round(sorted.at(-1) ?? NaN),
+      mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
+    },
   };
 }
 

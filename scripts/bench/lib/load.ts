@@ -60,7 +60,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const resultFile = path.join(dir, 'result.json');
   await fs.promises.writeFile(specFile, JSON.stringify(spec));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), specFile, resultFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), specFile, resultFile],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (exitCode) => resolve(exitCode));
@@ -73,6 +77,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 export function formatLoad(label: string, r: LoadResult): string {
-  const failures = Object.keys(r.failures).length ? ` failures ${JSON.stringify(r.failures)}${r.firstFailure ? ` first: ${r.firstFailure}` : ''}` : '';
+  const failures = Object.keys(r.failures).length
+    ? ` failures ${JSON.stringify(r.failures)}${r.firstFailure ? ` first: ${r.firstFailure}` : ''}`
+    : '';
   return `  ${label.padEnd(40)} ${String(r.throughputPerSecond).padStart(8)} req/s  p50 ${String(r.latencyMs.p50).padStart(6)}  p99 ${String(r.latencyMs.p99).padStart(6)}  max ${String(r.latencyMs.max).padStart(7)} ms  (${r.succeeded} ok, ${r.connections} conn, ${r.seconds} s${r.overallRate ? `, rate ${r.overallRate}/s` : ''})${failures}`;
 }

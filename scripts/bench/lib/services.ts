@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ferretPatchLevel } from '../../lib/ferretdb-build';
-import { FERRETDB_VERSION, resolveDatabaseBinary, startDatabase, startRedis, redisCommand, type ManagedService } from '../../services';
+import {
+  FERRETDB_VERSION,
+  resolveDatabaseBinary,
+  startDatabase,
+  startRedis,
+  redisCommand,
+  type ManagedService,
+} from '../../services';
 
 /** A private database and Redis on free ports in a temp folder, removed on stop. */
 export interface BenchServices {
@@ -22,7 +29,7 @@ export async function startBenchServices(): Promise<BenchServices> {
     startRedis({ dataDir: path.join(tmpDir, 'redis'), persistence: false }),
   ]);
   const info = await redisCommand('127.0.0.1', redis.port, ['INFO', 'server']);
-  const redisVersion = typeof info === 'string' ? /^redis_version:(\S+)/m.exec(info)?.[1] ?? 'unknown' : 'unknown';
+  const redisVersion = typeof info === 'string' ? (/^redis_version:(\S+)/m.exec(info)?.[1] ?? 'unknown') : 'unknown';
   return {
     db,
     redis,
@@ -42,7 +49,10 @@ export async function startBenchServices(): Promise<BenchServices> {
  */
 export async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.resolve(work).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([
+    Promise.resolve(work).catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
   clearTimeout(timer);
 }
 

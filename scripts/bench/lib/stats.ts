@@ -32,7 +32,10 @@ export function summarize(values: number[]): Summary {
 /** The columns a terminal shows for `text`: CJK characters take two. */
 export function displayWidth(text: string): number {
   let columns = 0;
-  for (const ch of text) columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    columns += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
   return columns;
 }
 

@@ -66,13 +66,18 @@ export function newTicketWorld(opts: WorldOptions = {}): TicketWorld {
 }
 
 /** An ObjectId whose time is `at`, unique by the sequence number: _id order is submit order, as in production. */
-export function idAt(at: number, seq: number): Id {
-  return new ObjectId(Math.floor(at / 1000).toString(16).padStart(8, '0') + seq.toString(16).padStart(16, '0'));
+function idAt(at: number, seq: number): Id {
+  return new ObjectId(
+    Math.floor(at / 1000)
+      .toString(16)
+      .padStart(8, '0') + seq.toString(16).padStart(16, '0'),
+  );
 }
 
 /** Status by age: recent tickets mostly open, older ones mostly answered or resolved, a few left open. */
 function pickStatus(ageMs: number, r: number): TicketStatus {
-  const [pending, assigned, answered] = ageMs < 3 * DAY ? [0.03, 0.6, 0.85] : ageMs < 30 * DAY ? [0.01, 0.09, 0.29] : [0.002, 0.01, 0.06];
+  const [pending, assigned, answered] =
+    ageMs < 3 * DAY ? [0.03, 0.6, 0.85] : ageMs < 30 * DAY ? [0.01, 0.09, 0.29] : [0.002, 0.01, 0.06];
   return r < pending ? 'pending' : r < assigned ? 'assigned' : r < answered ? 'answered' : 'resolved';
 }
 
@@ -84,7 +89,10 @@ const SENTENCES = [
   '楼下餐馆油烟直排，夏天窗户都不敢开，多次反映没有结果，请委员帮忙协调。',
   '希望学校周边增加交通协管员，放学时段车辆太多，孩子过马路很危险。',
 ];
-const REPLIES = ['您好，您反映的情况已收到，我们已联系相关部门核实处理，请耐心等待。', '经与主管部门沟通，相关问题已列入本月整改计划，预计两周内完成，届时会再告知您。'];
+const REPLIES = [
+  '您好，您反映的情况已收到，我们已联系相关部门核实处理，请耐心等待。',
+  '经与主管部门沟通，相关问题已列入本月整改计划，预计两周内完成，届时会再告知您。',
+];
 
 function content(random: () => number): string {
   const n = 2 + Math.floor(random() * 5);
@@ -104,26 +112,76 @@ export function nextTickets(world: TicketWorld, count: number): Record<string, u
     const contentCheck = random() < 0.995 ? 'pass' : 'review';
     // Now and then an admin hands a ticket to the bench member from another studio.
     const handed = studio !== 0 && random() < 0.0005;
-    const assigneeId = status === 'pending' ? null : handed ? world.benchMemberId : world.assignees[studio]![Math.floor(random() * 3)]!;
+    const assigneeId =
+      status === 'pending' ? null : handed ? world.benchMemberId : world.assignees[studio]![Math.floor(random() * 3)]!;
     const residentId = i % 2500 === 17 ? world.benchResidentId : new ObjectId();
     const _id = idAt(createdAt, i);
     const dueAt = createdAt + slaHours * 3600_000;
-    const answeredAt = status === 'answered' || status === 'resolved' ? createdAt + Math.floor(random() * slaHours * 3600_000) : null;
+    const answeredAt =
+      status === 'answered' || status === 'resolved' ? createdAt + Math.floor(random() * slaHours * 3600_000) : null;
     const resolvedAt = status === 'resolved' ? answeredAt! + Math.floor(random() * 3 * DAY) : null;
     const rated = status === 'resolved' && random() < 0.5;
     const system = { role: 'system', id: null, name: '系统' };
     const member = { role: 'member', id: assigneeId, name: '委员' };
-    const timeline: Record<string, unknown>[] = [{ _id: new ObjectId(), type: 'submitted', at: new Date(createdAt), actor: { role: 'resident', id: residentId, name: '群众' } }];
+    const timeline: Record<string, unknown>[] = [
+      {
+        _id: new ObjectId(),
+        type: 'submitted',
+        at: new Date(createdAt),
+        actor: { role: 'resident', id: residentId, name: '群众' },
+      },
+    ];
     if (assigneeId) {
-      timeline.push({ _id: new ObjectId(), type: 'assigned', at: new Date(createdAt), actor: system, toMemberId: assigneeId, toMemberName: '委员' });
-      timeline.push({ _id: new ObjectId(), type: 'notified', at: new Date(createdAt + 80), actor: system, content: '已通过微信订阅消息与站内消息通知委员' });
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'assigned',
+        at: new Date(createdAt),
+        actor: system,
+        toMemberId: assigneeId,
+        toMemberName: '委员',
+      });
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'notified',
+        at: new Date(createdAt + 80),
+        actor: system,
+        content: '已通过微信订阅消息与站内消息通知委员',
+      });
     }
-    if (answeredAt) timeline.push({ _id: new ObjectId(), type: 'reply', at: new Date(answeredAt), actor: member, content: REPLIES[0] });
+    if (answeredAt)
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'reply',
+        at: new Date(answeredAt),
+        actor: member,
+        content: REPLIES[0],
+      });
     if (resolvedAt) {
-      timeline.push({ _id: new ObjectId(), type: 'reply', at: new Date(resolvedAt), actor: member, content: REPLIES[1] });
-      timeline.push({ _id: new ObjectId(), type: 'resolved', at: new Date(resolvedAt), actor: member, outcome: 'none', content: '问题已解决，办结。' });
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'reply',
+        at: new Date(resolvedAt),
+        actor: member,
+        content: REPLIES[1],
+      });
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'resolved',
+        at: new Date(resolvedAt),
+        actor: member,
+        outcome: 'none',
+        content: '问题已解决，办结。',
+      });
     }
-    if (rated) timeline.push({ _id: new ObjectId(), type: 'rated', at: new Date(resolvedAt! + DAY), actor: { role: 'resident', id: residentId, name: '群众' }, score: 5, content: '感谢委员，处理很及时。' });
+    if (rated)
+      timeline.push({
+        _id: new ObjectId(),
+        type: 'rated',
+        at: new Date(resolvedAt! + DAY),
+        actor: { role: 'resident', id: residentId, name: '群众' },
+        score: 5,
+        content: '感谢委员，处理很及时。',
+      });
     const doc = {
       _id,
       no: `HN${new Date(createdAt).toISOString().slice(0, 10).replace(/-/g, '')}-${String(i).padStart(7, '0')}`,
@@ -149,7 +207,17 @@ export function nextTickets(world: TicketWorld, count: number): Record<string, u
       contentCheck,
       flagged: contentCheck !== 'pass',
       reopenCount: 0,
-      outbox: assigneeId ? [{ _id: new ObjectId(), kind: 'ticket_assigned', recipient: { kind: 'member', id: assigneeId }, createdAt: new Date(createdAt), doneAt: new Date(createdAt + 80) }] : [],
+      outbox: assigneeId
+        ? [
+            {
+              _id: new ObjectId(),
+              kind: 'ticket_assigned',
+              recipient: { kind: 'member', id: assigneeId },
+              createdAt: new Date(createdAt),
+              doneAt: new Date(createdAt + 80),
+            },
+          ]
+        : [],
       noticesPendingSince: null,
       remindedAt: null,
       overdueNotifiedAt: null,
@@ -161,7 +229,8 @@ export function nextTickets(world: TicketWorld, count: number): Record<string, u
       updatedAt: new Date(resolvedAt ?? answeredAt ?? createdAt),
     };
     docs.push(doc);
-    if (contentCheck === 'pass' && (studio === 0 || assigneeId?.equals(world.benchMemberId))) world.lists.inbox.push(_id);
+    if (contentCheck === 'pass' && (studio === 0 || assigneeId?.equals(world.benchMemberId)))
+      world.lists.inbox.push(_id);
     if ((status === 'pending' || status === 'assigned') && dueAt < now) world.lists.overdue.push(_id);
     if (residentId === world.benchResidentId) world.lists.resident.push(_id);
   }
@@ -183,7 +252,12 @@ export interface SeedProgress {
  * core; SQLite still writes one transaction at a time). Documents are generated while the previous
  * batches are in flight.
  */
-export async function seedTickets(collection: mongo.Collection, world: TicketWorld, target: number, opts: { deadline?: number; streams?: number; batch?: number; onProgress?: (seeded: number) => void } = {}): Promise<SeedProgress> {
+export async function seedTickets(
+  collection: mongo.Collection,
+  world: TicketWorld,
+  target: number,
+  opts: { deadline?: number; streams?: number; batch?: number; onProgress?: (seeded: number) => void } = {},
+): Promise<SeedProgress> {
   const batch = opts.batch ?? 1000;
   const started = performance.now();
   const before = world.seeded;
@@ -210,7 +284,10 @@ export async function seedTickets(collection: mongo.Collection, world: TicketWor
  * members of every studio, one in 50 to the bench member (a third of those unread), the rest to
  * other members, users and the admins. Also says how many are the bench member's, and unread.
  */
-export function nextNotices(world: TicketWorld, count: number): { docs: Record<string, unknown>[]; mine: number; unread: number } {
+export function nextNotices(
+  world: TicketWorld,
+  count: number,
+): { docs: Record<string, unknown>[]; mine: number; unread: number } {
   let mine = 0;
   let unread = 0;
   const docs: Record<string, unknown>[] = [];
@@ -237,7 +314,13 @@ export function nextNotices(world: TicketWorld, count: number): { docs: Record<s
       title: '您有一条新的群众留言',
       body: `${SENTENCES[i % SENTENCES.length]!.slice(0, 30)}…`,
       readAt: read ? new Date(at + 3600_000) : null,
-      wechat: { state: recipient.kind === 'admins' ? 'not_applicable' : 'sent', creditTaken: true, attempts: 1, lastError: '', sentAt: new Date(at + 80) },
+      wechat: {
+        state: recipient.kind === 'admins' ? 'not_applicable' : 'sent',
+        creditTaken: true,
+        attempts: 1,
+        lastError: '',
+        sentAt: new Date(at + 80),
+      },
       createdAt: new Date(at),
     });
   }
@@ -245,7 +328,11 @@ export function nextNotices(world: TicketWorld, count: number): { docs: Record<s
 }
 
 /** insertMany of prepared documents, `batch` at a time, `streams` batches in flight; returns seconds. */
-export async function insertAll(collection: mongo.Collection, docs: Record<string, unknown>[], opts: { batch?: number; streams?: number } = {}): Promise<number> {
+export async function insertAll(
+  collection: mongo.Collection,
+  docs: Record<string, unknown>[],
+  opts: { batch?: number; streams?: number } = {},
+): Promise<number> {
   const batch = opts.batch ?? 1000;
   const started = performance.now();
   let next = 0;
@@ -254,7 +341,10 @@ export async function insertAll(collection: mongo.Collection, docs: Record<strin
       const slice = docs.slice(next, next + batch);
       next += batch;
       // Copies: the driver adds nothing to documents that have an _id, but a second build gets the same input.
-      await collection.insertMany(slice.map((d) => ({ ...d })), { ordered: false });
+      await collection.insertMany(
+        slice.map((d) => ({ ...d })),
+        { ordered: false },
+      );
     }
   };
   await Promise.all(Array.from({ length: opts.streams ?? 2 }, stream));

@@ -53,11 +53,17 @@ function parseRequest(msg: Buffer): Parsed | null {
   if (!body || body.length < 6) return { requestId, name: '?', collection: null };
   const type = body[4]!;
   const [name, valueAt] = cstring(body, 5);
-  const collection = type === 0x02 ? body.toString('utf8', valueAt + 4, valueAt + 4 + body.readInt32LE(valueAt) - 1) : null;
+  const collection =
+    type === 0x02 ? body.toString('utf8', valueAt + 4, valueAt + 4 + body.readInt32LE(valueAt) - 1) : null;
   const parsed: Parsed = { requestId, name, collection };
   if (name === 'insert') {
-    const docs = sequences.length ? sequences.map((d) => mongo.BSON.deserialize(d)) : ((mongo.BSON.deserialize(body).documents as Record<string, unknown>[] | undefined) ?? []);
-    parsed.insertedIds = docs.map((d) => d._id).filter((id): id is mongo.ObjectId => id instanceof mongo.ObjectId).map((id) => id.toHexString());
+    const docs = sequences.length
+      ? sequences.map((d) => mongo.BSON.deserialize(d))
+      : ((mongo.BSON.deserialize(body).documents as Record<string, unknown>[] | undefined) ?? []);
+    parsed.insertedIds = docs
+      .map((d) => d._id)
+      .filter((id): id is mongo.ObjectId => id instanceof mongo.ObjectId)
+      .map((id) => id.toHexString());
   }
   return parsed;
 }
@@ -113,7 +119,14 @@ const server = net.createServer((client) => {
       if (!request) return;
       inFlight.delete(request.requestId);
       const endedAt = now();
-      batch.push({ name: request.name, collection: request.collection, startedAt: request.startedAt, endedAt, ms: endedAt - request.startedAt, ...(request.insertedIds ? { insertedIds: request.insertedIds } : {}) });
+      batch.push({
+        name: request.name,
+        collection: request.collection,
+        startedAt: request.startedAt,
+        endedAt,
+        ms: endedAt - request.startedAt,
+        ...(request.insertedIds ? { insertedIds: request.insertedIds } : {}),
+      });
     }),
   );
   client.pipe(upstream);

@@ -38,12 +38,28 @@ export interface WireTimer {
 }
 
 /** Handshake, monitoring and session bookkeeping: not the work a delivery does. */
-export const HOUSEKEEPING = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'buildinfo', 'saslStart', 'saslContinue', 'endSessions', 'getParameter', 'getLog']);
+const HOUSEKEEPING = new Set([
+  'hello',
+  'isMaster',
+  'ismaster',
+  'ping',
+  'buildInfo',
+  'buildinfo',
+  'saslStart',
+  'saslContinue',
+  'endSessions',
+  'getParameter',
+  'getLog',
+]);
 
 type ChildMessage = { listening: number } | { commands: WireCommand[] } | { flushed: number };
 
 export async function startWireTimer(target: { host: string; port: number }, dbName: string): Promise<WireTimer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'wire-timer-child.ts'), target.host, String(target.port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'wire-timer-child.ts'), target.host, String(target.port)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
   const flushes = new Map<number, () => void>();
   let flushId = 0;
   const timer: WireTimer = {
@@ -87,7 +103,11 @@ export async function startWireTimer(target: { host: string; port: number }, dbN
 }
 
 /** Sum and count of the non-housekeeping commands that started within [from, to] (epoch ms). */
-export function commandsWithin(commands: WireCommand[], from: number, to: number): { count: number; ms: number; byName: Record<string, { count: number; ms: number }> } {
+export function commandsWithin(
+  commands: WireCommand[],
+  from: number,
+  to: number,
+): { count: number; ms: number; byName: Record<string, { count: number; ms: number }> } {
   const byName: Record<string, { count: number; ms: number }> = {};
   let count = 0;
   let ms = 0;

@@ -21,7 +21,8 @@ export function createFieldCipher(keyBase64: string): FieldCipher {
     },
     decrypt(stored) {
       const [version, iv, tag, ciphertext] = stored.split(':');
-      if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('unknown encrypted field format');
+      if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
+        throw new Error('unknown encrypted field format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');

@@ -21,15 +21,28 @@ export function encodeCursor(key: number | string, id: Types.ObjectId | string):
 export function decodeCursor(cursor: string, keyType?: 'number' | 'string'): KeysetPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && /^[0-9a-f]{24}$/.test(parsed[1])) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[1] === 'string' &&
+      /^[0-9a-f]{24}$/.test(parsed[1])
+    ) {
       const [key] = parsed as unknown[];
-      const keyOk = keyType === 'number' ? typeof key === 'number' && Number.isFinite(key) : keyType === 'string' ? typeof key === 'string' : typeof key === 'number' || typeof key === 'string';
+      const keyOk =
+        keyType === 'number'
+          ? typeof key === 'number' && Number.isFinite(key)
+          : keyType === 'string'
+            ? typeof key === 'string'
+            : typeof key === 'number' || typeof key === 'string';
       if (keyOk) return { key: key as number | string, id: new Types.ObjectId(parsed[1]) };
     }
   } catch {
     // fall through to the error below
   }
-  throw new AppError('VALIDATION_FAILED', { logMessage: 'malformed cursor', userMessage: '分页参数无效，请刷新后重试' });
+  throw new AppError('VALIDATION_FAILED', {
+    logMessage: 'malformed cursor',
+    userMessage: '分页参数无效，请刷新后重试',
+  });
 }
 
 /** The filter that continues an ascending (key, _id) ordering after `position`. */

@@ -28,7 +28,9 @@ export function singleHostOf(uri: string): { host: string; port: number } | null
  * timeout, so load alone never makes the watchdog replace the client.
  */
 export function driverLostServers(connection: Connection): boolean {
-  const client = connection.getClient() as unknown as { topology?: { description?: { servers?: Map<string, { type: string }> } } };
+  const client = connection.getClient() as unknown as {
+    topology?: { description?: { servers?: Map<string, { type: string }> } };
+  };
   const servers = client.topology?.description?.servers;
   if (!servers || servers.size === 0) return false;
   return [...servers.values()].every((server) => server.type === 'Unknown');
@@ -81,7 +83,10 @@ export function watchDatabase(connection: Connection, options: DatabaseWatchdogO
       options.onReconnect(`database lost by the client for ${threshold} checks while its port answers`);
       // Close the driver's client (not mongoose's connection: a force-closed one refuses every later
       // operation), then open a new client on the same mongoose connection, so every model keeps working.
-      await connection.getClient().close(true).catch(() => undefined);
+      await connection
+        .getClient()
+        .close(true)
+        .catch(() => undefined);
       // openUri does nothing on a connection it believes connected to the same URI.
       (connection as unknown as { readyState: number }).readyState = mongoose.ConnectionStates.disconnected;
       await connection.openUri(options.uri, options.connectOptions).catch(() => undefined);

@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors';
 
-const RELEASE_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const EXTEND_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+const RELEASE_IF_OURS =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const EXTEND_IF_OURS =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * Runs `work` while holding a short Redis lock named `key`, shared by every API and worker process.
@@ -26,14 +28,18 @@ export async function withDocumentLock<T>(
   const lockKey = `lock:${key}`;
   const token = randomBytes(16).toString('hex');
   while ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new AppError('CONFLICT', { logMessage: `lock ${lockKey} busy`, userMessage: '操作的人较多，请稍后重试' });
+    if (Date.now() > deadline)
+      throw new AppError('CONFLICT', { logMessage: `lock ${lockKey} busy`, userMessage: '操作的人较多，请稍后重试' });
     await sleep(20 + Math.floor(Math.random() * 30));
   }
   // While the work runs, keep the lock alive: a slow database under load must not let the lock lapse
   // and a second writer in. The TTL only matters when this process dies holding it.
-  const keepAlive = setInterval(() => {
-    redis.eval(EXTEND_IF_OURS, 1, lockKey, token, String(ttlMs)).catch(() => undefined);
-  }, Math.max(100, Math.floor(ttlMs / 3)));
+  const keepAlive = setInterval(
+    () => {
+      redis.eval(EXTEND_IF_OURS, 1, lockKey, token, String(ttlMs)).catch(() => undefined);
+    },
+    Math.max(100, Math.floor(ttlMs / 3)),
+  );
   keepAlive.unref();
   try {
     return await work();

@@ -50,20 +50,28 @@ async function writeXlsx<Row>(table: ExportTable<Row>, out: PassThrough): Promis
   // The streaming writer commits each row to the zip as it goes: memory stays flat for large exports.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(table.sheetName);
-  sheet.columns = table.columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width ?? Math.max(10, [...c.header].length * 2 + 2) }));
+  sheet.columns = table.columns.map((c, i) => ({
+    header: c.header,
+    key: `c${i}`,
+    width: c.width ?? Math.max(10, [...c.header].length * 2 + 2),
+  }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   for await (const row of table.rows) {
-    sheet.addRow(table.columns.map((c) => {
-      const value = c.value(row);
-      return typeof value === 'string' ? neutralize(value) : value;
-    })).commit();
+    sheet
+      .addRow(
+        table.columns.map((c) => {
+          const value = c.value(row);
+          return typeof value === 'string' ? neutralize(value) : value;
+        }),
+      )
+      .commit();
   }
   sheet.commit();
   await workbook.commit();
 }
 
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
@@ -71,11 +79,18 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 /** The OpenAPI description of an export's 200 answer. */
 export const exportResponse = {
   description: 'CSV（UTF-8，带 BOM）或 XLSX 文件',
-  content: Object.fromEntries(Object.values(EXPORT_CONTENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+  content: Object.fromEntries(
+    Object.values(EXPORT_CONTENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+  ),
 };
 
 /** Streams a table as CSV or XLSX to the client; rows are written as they are produced. */
-export function sendTable<Row>(reply: FastifyReply, format: ExportFormat, table: ExportTable<Row>, log: FastifyBaseLogger): FastifyReply {
+export function sendTable<Row>(
+  reply: FastifyReply,
+  format: ExportFormat,
+  table: ExportTable<Row>,
+  log: FastifyBaseLogger,
+): FastifyReply {
   const out = new PassThrough();
   const writing = format === 'xlsx' ? writeXlsx(table, out) : writeCsv(table, out);
   writing.catch((error: Error) => {

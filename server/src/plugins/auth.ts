@@ -70,10 +70,15 @@ export default fp(
       } as preHandlerHookHandler;
     });
 
-    app.decorate('signToken', (payload: TokenPayload) => app.jwt.sign({ sub: payload.sub, role: payload.role, jti: randomUUID() }));
+    app.decorate('signToken', (payload: TokenPayload) =>
+      app.jwt.sign({ sub: payload.sub, role: payload.role, jti: randomUUID() }),
+    );
     app.decorate('revokeToken', async (payload: TokenPayload) => {
       if (!payload.jti) return;
-      const secondsLeft = Math.max(1, (payload.exp ?? Math.floor(Date.now() / 1000) + opts.ttlSeconds) - Math.floor(Date.now() / 1000));
+      const secondsLeft = Math.max(
+        1,
+        (payload.exp ?? Math.floor(Date.now() / 1000) + opts.ttlSeconds) - Math.floor(Date.now() / 1000),
+      );
       await app.redis.set(`${REVOKED_PREFIX}${payload.jti}`, '1', 'EX', secondsLeft);
     });
   },

@@ -36,8 +36,10 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
       userMessage: field ? `${ERROR_MESSAGES.VALIDATION_FAILED}（${String(field)}）` : ERROR_MESSAGES.VALIDATION_FAILED,
     });
   }
-  if (fe.code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') return new AppError('TOKEN_EXPIRED', { logMessage: fe.message });
-  if (typeof fe.code === 'string' && fe.code.startsWith('FST_JWT_')) return new AppError('UNAUTHORIZED', { logMessage: fe.message });
+  if (fe.code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
+    return new AppError('TOKEN_EXPIRED', { logMessage: fe.message });
+  if (typeof fe.code === 'string' && fe.code.startsWith('FST_JWT_'))
+    return new AppError('UNAUTHORIZED', { logMessage: fe.message });
   if (isDependencyDown(error)) return new AppError('SERVICE_UNAVAILABLE', { logMessage: error.message, cause: error });
   const status = fe.statusCode;
   if (status && status >= 400 && status < 500) {

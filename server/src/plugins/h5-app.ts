@@ -31,7 +31,8 @@ export default async function h5App(app: FastifyInstance, opts: { root: string }
       res.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
     },
   });
-  const sendIndex = (_request: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', opts.root);
+  const sendIndex = (_request: unknown, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', opts.root);
   app.get('/app', { schema: { hide: true } }, (_request, reply) => reply.redirect('/app/'));
   app.get('/app/', { schema: { hide: true } }, sendIndex);
   app.get('/app/*', { schema: { hide: true } }, sendIndex);

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { resolveActor } from '../modules/auth/actor';
 import type { TokenPayload } from '../modules/auth/actor';
 
-export const QUEUE_BOARD_PATH = '/admin/queues';
+const QUEUE_BOARD_PATH = '/admin/queues';
 const SESSION_COOKIE = 'mss_queue_board';
 const SESSION_SECONDS = 3600;
 
@@ -44,14 +44,19 @@ export default fp(
         const token = app.jwt.sign({ sub: String(request.actor.id), role: 'admin' }, { expiresIn: SESSION_SECONDS });
         // One cookie, set by hand: a JWT is already cookie-safe (base64url and dots).
         const secure = app.config.env === 'production' ? '; Secure' : '';
-        reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=${QUEUE_BOARD_PATH}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`);
+        reply.header(
+          'set-cookie',
+          `${SESSION_COOKIE}=${token}; Path=${QUEUE_BOARD_PATH}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`,
+        );
         return { url: `${QUEUE_BOARD_PATH}/` };
       },
     );
 
     const serverAdapter = new FastifyAdapter();
     createBullBoard({
-      queues: [app.queues.notify, app.queues.deadlines, app.queues.maintenance, app.queues.operations].map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+      queues: [app.queues.notify, app.queues.deadlines, app.queues.maintenance, app.queues.operations].map(
+        (queue) => new BullMQAdapter(queue, { readOnlyMode: false }),
+      ),
       serverAdapter,
       options: { uiConfig: { boardTitle: '码上商 队列' } },
     });
@@ -64,7 +69,9 @@ export default fp(
       });
       board.addHook('onRequest', async (request: FastifyRequest) => {
         const header = request.headers.authorization;
-        const token = header?.startsWith('Bearer ') ? header.slice(7) : readCookie(request.headers.cookie, SESSION_COOKIE);
+        const token = header?.startsWith('Bearer ')
+          ? header.slice(7)
+          : readCookie(request.headers.cookie, SESSION_COOKIE);
         if (!token) throw new AppError('UNAUTHORIZED', { logMessage: 'queue board without a session' });
         let payload: TokenPayload;
         try {

@@ -15,7 +15,10 @@ declare module 'fastify' {
  * disabled: its ready check fails, so the bound is applied per add instead.)
  */
 export default fp(
-  async function queuesPlugin(app: FastifyInstance, opts: { redisUrl: string; sendAttempts: number; backoffMs: number }) {
+  async function queuesPlugin(
+    app: FastifyInstance,
+    opts: { redisUrl: string; sendAttempts: number; backoffMs: number },
+  ) {
     const connection = redisOptionsFromUrl(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     const producers = createProducers(connection, opts.sendAttempts, opts.backoffMs);
     for (const queue of [producers.notify, producers.deadlines, producers.maintenance, producers.operations]) {

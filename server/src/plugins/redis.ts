@@ -28,7 +28,7 @@ export async function pingRedis(redis: Redis): Promise<boolean> {
  * The API's Redis client. With the offline queue off, a command fails at once while Redis is
  * down (the request answers 503) instead of hanging; the client keeps reconnecting in the background.
  */
-export function createApiRedis(url: string): Redis {
+function createApiRedis(url: string): Redis {
   return new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -43,7 +43,10 @@ export default fp(
     redis.on('error', (error) => app.log.warn({ reason: error.message }, 'redis connection problem'));
     // Wait for the first connection so start-up fails loudly on a wrong REDIS_URL.
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(opts.url)} did not answer within 10 s`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`Redis at ${redactUrl(opts.url)} did not answer within 10 s`)),
+        10_000,
+      );
       redis.once('ready', () => {
         clearTimeout(timer);
         resolve();
@@ -57,7 +60,7 @@ export default fp(
   { name: 'redis' },
 );
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

@@ -18,7 +18,10 @@ function hasBrokenText(value: unknown, depth = 0): boolean {
 export function installTextIntegrity(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     if (hasBrokenText(request.body) || hasBrokenText(request.query)) {
-      throw new AppError('VALIDATION_FAILED', { logMessage: 'invalid unicode in input', userMessage: '提交的内容包含无法识别的字符，请删除后重试' });
+      throw new AppError('VALIDATION_FAILED', {
+        logMessage: 'invalid unicode in input',
+        userMessage: '提交的内容包含无法识别的字符，请删除后重试',
+      });
     }
   });
 }
@@ -29,6 +32,10 @@ export function installTextIntegrity(app: FastifyInstance): void {
  */
 export function frameworkErrorHandler(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) {
   request.log.info({ code: error.code }, 'request rejected before routing');
-  return reply.status(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', error: 'Bad Request', message: ERROR_MESSAGES.VALIDATION_FAILED });
+  return reply.status(400).send({
+    statusCode: 400,
+    code: 'VALIDATION_FAILED',
+    error: 'Bad Request',
+    message: ERROR_MESSAGES.VALIDATION_FAILED,
+  });
 }
-

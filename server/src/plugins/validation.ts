@@ -23,7 +23,10 @@ export function installEmptyPatchGuard(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
     const body = request.body;
     if (request.method === 'PATCH' && body !== null && typeof body === 'object' && Object.keys(body).length === 0) {
-      throw new AppError('VALIDATION_FAILED', { logMessage: 'PATCH without known fields', userMessage: '没有需要修改的内容' });
+      throw new AppError('VALIDATION_FAILED', {
+        logMessage: 'PATCH without known fields',
+        userMessage: '没有需要修改的内容',
+      });
     }
   });
 }

@@ -24,10 +24,13 @@ export const JOB_NAMES = {
 const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$' });
 
 /** Jobs carry ids, never documents: the worker re-reads the current state when it runs. */
-export const NotifyJob = Type.Object({ ticketId: ObjectIdString, noticeId: ObjectIdString }, { additionalProperties: false });
+export const NotifyJob = Type.Object(
+  { ticketId: ObjectIdString, noticeId: ObjectIdString },
+  { additionalProperties: false },
+);
 export type NotifyJob = Static<typeof NotifyJob>;
 
-export const DEADLINE_STAGES = ['reminder', 'overdue', 'escalated'] as const;
+const DEADLINE_STAGES = ['reminder', 'overdue', 'escalated'] as const;
 export type DeadlineStage = (typeof DEADLINE_STAGES)[number];
 export const DeadlineJob = Type.Object(
   { ticketId: ObjectIdString, stage: Type.Union(DEADLINE_STAGES.map((s) => Type.Literal(s))), dueAt: Type.String() },

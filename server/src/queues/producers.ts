@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { QUEUE_NAMES, type DeadlineJob, type EmptyJob, type FollowUpJob, type NotifyJob } from './jobs';
 
 /** Bounded history: enough to inspect recent work, never an ever-growing Redis. */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { count: 1000, age: 24 * 3600 },
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
@@ -18,13 +18,20 @@ export interface Producers {
 export function createProducers(connection: ConnectionOptions, sendAttempts: number, backoffMs: number): Producers {
   const notify = new Queue<NotifyJob>(QUEUE_NAMES.notify, {
     connection,
-    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: sendAttempts, backoff: { type: 'exponential', delay: backoffMs } },
+    defaultJobOptions: {
+      ...DEFAULT_JOB_OPTIONS,
+      attempts: sendAttempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+    },
   });
   const deadlines = new Queue<DeadlineJob>(QUEUE_NAMES.deadlines, {
     connection,
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   });
-  const maintenance = new Queue<EmptyJob>(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const maintenance = new Queue<EmptyJob>(QUEUE_NAMES.maintenance, {
+    connection,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
   const operations = new Queue<FollowUpJob | EmptyJob>(QUEUE_NAMES.operations, {
     connection,
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 5, backoff: { type: 'exponential', delay: 2000 } },

@@ -20,15 +20,17 @@ export async function dispatchNotices(
   await Promise.all(
     pending.map((entry) => {
       const data = { ticketId: String(ticket._id), noticeId: String(entry._id) };
-      return addWithTimeout(queues.notify.add(JOB_NAMES.notify, data, { jobId: jobIds.notice(data.noticeId, jobIdSuffix) })).catch(
-        (error: Error) => log.warn({ reason: error.message, noticeId: data.noticeId }, 'notice not queued; the sweeper will retry'),
+      return addWithTimeout(
+        queues.notify.add(JOB_NAMES.notify, data, { jobId: jobIds.notice(data.noticeId, jobIdSuffix) }),
+      ).catch((error: Error) =>
+        log.warn({ reason: error.message, noticeId: data.noticeId }, 'notice not queued; the sweeper will retry'),
       );
     }),
   );
 }
 
 /** The deadline stages of one deadline and when each is due. */
-export function deadlineStages(dueAt: Date, settings: Config['notifications']) {
+function deadlineStages(dueAt: Date, settings: Config['notifications']) {
   const due = dueAt.getTime();
   return [
     { stage: 'reminder' as const, at: due - settings.remindBeforeSeconds * 1000 },
@@ -38,7 +40,13 @@ export function deadlineStages(dueAt: Date, settings: Config['notifications']) {
 }
 
 /** Adds one deadline stage's job, delayed until it is due (at once when it already is). */
-export function addDeadlineJob(queues: Producers, ticketId: string, stage: 'reminder' | 'overdue' | 'escalated', dueAt: Date, at = Date.now()) {
+export function addDeadlineJob(
+  queues: Producers,
+  ticketId: string,
+  stage: 'reminder' | 'overdue' | 'escalated',
+  dueAt: Date,
+  at = Date.now(),
+) {
   const data = { ticketId, stage, dueAt: dueAt.toISOString() };
   const jobId = jobIds.deadline(ticketId, stage, dueAt);
   return addWithTimeout(queues.deadlines.add(JOB_NAMES.deadline, data, { jobId, delay: Math.max(0, at - Date.now()) }));
@@ -73,8 +81,10 @@ export async function scheduleFollowUp(
   const ticketId = String(ticket._id);
   const delay = Math.max(0, ticket.resolvedAt.getTime() + settings.afterSeconds * 1000 - Date.now());
   const data = { ticketId, resolvedAt: ticket.resolvedAt.toISOString() };
-  await addWithTimeout(queues.operations.add(JOB_NAMES.followUp, data, { jobId: jobIds.followUp(ticketId, ticket.resolvedAt), delay })).catch(
-    (error: Error) => log.warn({ ticketId, reason: error.message }, 'follow-up not queued; the sweeper will ask'),
+  await addWithTimeout(
+    queues.operations.add(JOB_NAMES.followUp, data, { jobId: jobIds.followUp(ticketId, ticket.resolvedAt), delay }),
+  ).catch((error: Error) =>
+    log.warn({ ticketId, reason: error.message }, 'follow-up not queued; the sweeper will ask'),
   );
 }
 

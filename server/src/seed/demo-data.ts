@@ -4,7 +4,7 @@
  */
 
 /** The 18 sectors (界别), grouped into 6 joint groups (联组). */
-export const JOINT_GROUPS: { name: string; sectors: string[] }[] = [
+const JOINT_GROUPS: { name: string; sectors: string[] }[] = [
   { name: '第一联组', sectors: ['中共', '民革', '民盟', '民建'] },
   { name: '第二联组', sectors: ['民进', '农工党', '九三学社'] },
   { name: '第三联组', sectors: ['无党派人士', '工商联', '经济界'] },
@@ -32,30 +32,108 @@ export interface DemoStudio {
 }
 
 const TOWNS: { code: string; name: string; address: string; items: string[] }[] = [
-  { code: 'hnxs', name: '硖石街道', address: '海宁市硖石街道西山路 8 号便民服务中心二楼', items: ['老旧小区改造议事厅', '商圈经营者恳谈'] },
-  { code: 'hnhz', name: '海洲街道', address: '海宁市海洲街道文苑路 66 号', items: ['社区养老服务点对点', '背街小巷改造建言'] },
-  { code: 'hnhc', name: '海昌街道', address: '海宁市海昌街道双联路 128 号', items: ['企业用工政策咨询', '新居民融入服务'] },
-  { code: 'hnmq', name: '马桥街道', address: '海宁市马桥街道经都二路 2 号', items: ['经编产业转型问计', '工业园区安全生产宣讲'] },
-  { code: 'hnxc', name: '许村镇', address: '海宁市许村镇许巷大道 1 号', items: ['家纺企业法律咨询', '乡村道路出行建言'] },
-  { code: 'hnca', name: '长安镇', address: '海宁市长安镇修川路 288 号', items: ['高铁新城建设问需', '长安古镇文化传承'] },
-  { code: 'hnzw', name: '周王庙镇', address: '海宁市周王庙镇博儒桥路 1 号', items: ['农村垃圾分类督导', '皮件产业发展座谈'] },
+  {
+    code: 'hnxs',
+    name: '硖石街道',
+    address: '海宁市硖石街道西山路 8 号便民服务中心二楼',
+    items: ['老旧小区改造议事厅', '商圈经营者恳谈'],
+  },
+  {
+    code: 'hnhz',
+    name: '海洲街道',
+    address: '海宁市海洲街道文苑路 66 号',
+    items: ['社区养老服务点对点', '背街小巷改造建言'],
+  },
+  {
+    code: 'hnhc',
+    name: '海昌街道',
+    address: '海宁市海昌街道双联路 128 号',
+    items: ['企业用工政策咨询', '新居民融入服务'],
+  },
+  {
+    code: 'hnmq',
+    name: '马桥街道',
+    address: '海宁市马桥街道经都二路 2 号',
+    items: ['经编产业转型问计', '工业园区安全生产宣讲'],
+  },
+  {
+    code: 'hnxc',
+    name: '许村镇',
+    address: '海宁市许村镇许巷大道 1 号',
+    items: ['家纺企业法律咨询', '乡村道路出行建言'],
+  },
+  {
+    code: 'hnca',
+    name: '长安镇',
+    address: '海宁市长安镇修川路 288 号',
+    items: ['高铁新城建设问需', '长安古镇文化传承'],
+  },
+  {
+    code: 'hnzw',
+    name: '周王庙镇',
+    address: '海宁市周王庙镇博儒桥路 1 号',
+    items: ['农村垃圾分类督导', '皮件产业发展座谈'],
+  },
   { code: 'hnyg', name: '盐官镇', address: '海宁市盐官镇宰相路 9 号', items: ['观潮景区服务提升', '文旅融合发展问计'] },
   { code: 'hnxq', name: '斜桥镇', address: '海宁市斜桥镇斜桥路 100 号', items: ['榨菜产业助农服务', '农村养老互助'] },
   { code: 'hndq', name: '丁桥镇', address: '海宁市丁桥镇新仓路 18 号', items: ['蚕桑文化保护', '村级集体经济建言'] },
-  { code: 'hnyh', name: '袁花镇', address: '海宁市袁花镇袁溪路 50 号', items: ['金庸故里文化服务', '小微企业融资对接'] },
-  { code: 'hnhw', name: '黄湾镇', address: '海宁市黄湾镇尖山大道 6 号', items: ['尖山新区企业服务', '海塘安澜工程宣讲'] },
+  {
+    code: 'hnyh',
+    name: '袁花镇',
+    address: '海宁市袁花镇袁溪路 50 号',
+    items: ['金庸故里文化服务', '小微企业融资对接'],
+  },
+  {
+    code: 'hnhw',
+    name: '黄湾镇',
+    address: '海宁市黄湾镇尖山大道 6 号',
+    items: ['尖山新区企业服务', '海塘安澜工程宣讲'],
+  },
 ];
 
 const SECTOR_STUDIOS: { code: string; sector: string; address: string; items: string[] }[] = [
-  { code: 'hnjj', sector: '经济界', address: '海宁市水月亭西路 268 号市政协大楼一楼', items: ['企业政策直通车', '营商环境问题收集'] },
-  { code: 'hnyw', sector: '医药卫生界', address: '海宁市人民医院门诊楼一楼', items: ['专家义诊进村社', '健康科普讲座'] },
+  {
+    code: 'hnjj',
+    sector: '经济界',
+    address: '海宁市水月亭西路 268 号市政协大楼一楼',
+    items: ['企业政策直通车', '营商环境问题收集'],
+  },
+  {
+    code: 'hnyw',
+    sector: '医药卫生界',
+    address: '海宁市人民医院门诊楼一楼',
+    items: ['专家义诊进村社', '健康科普讲座'],
+  },
   { code: 'hnjy', sector: '教育界', address: '海宁市教育发展中心三楼', items: ['家庭教育指导', '助学圆梦'] },
-  { code: 'hnny', sector: '农业和农村界', address: '海宁市农业农村局一楼', items: ['农技服务下乡', '共富工坊建设咨询'] },
+  {
+    code: 'hnny',
+    sector: '农业和农村界',
+    address: '海宁市农业农村局一楼',
+    items: ['农技服务下乡', '共富工坊建设咨询'],
+  },
   { code: 'hngs', sector: '工商联', address: '海宁市工商联会议室', items: ['民营企业法律体检', '青年企业家成长营'] },
 ];
 
 const SURNAMES = ['沈', '徐', '钱', '陆', '吴', '朱', '周', '顾', '张', '王', '陈', '许', '金', '蒋', '褚', '姚', '查'];
-const GIVEN_NAMES = ['明远', '嘉怡', '思源', '建华', '晓岚', '国平', '文涛', '静怡', '子恒', '海燕', '立新', '雨桐', '振宇', '慧敏', '一凡', '春华', '志强'];
+const GIVEN_NAMES = [
+  '明远',
+  '嘉怡',
+  '思源',
+  '建华',
+  '晓岚',
+  '国平',
+  '文涛',
+  '静怡',
+  '子恒',
+  '海燕',
+  '立新',
+  '雨桐',
+  '振宇',
+  '慧敏',
+  '一凡',
+  '春华',
+  '志强',
+];
 const OCCUPATIONS = ['企业负责人', '律师', '医生', '中学教师', '社区工作者', '农业合作社理事长', '工程师', '会计师'];
 
 /** Deterministic invented names, so every seeded database has the same people. */

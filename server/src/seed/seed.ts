@@ -11,7 +11,10 @@ export interface SeedSummary {
  * Inserts the demo studios and members that are missing. Idempotent: what exists (perhaps edited
  * by an admin since) is left as it is, so seeding on every `npm start` is safe.
  */
-export async function seedDemoData(models: Models, options: { adminPassword?: string | null } = {}): Promise<SeedSummary> {
+export async function seedDemoData(
+  models: Models,
+  options: { adminPassword?: string | null } = {},
+): Promise<SeedSummary> {
   const studios = demoStudios();
   const now = new Date();
   for (const [sortOrder, studio] of studios.entries()) {

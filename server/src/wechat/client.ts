@@ -55,7 +55,10 @@ interface WechatReply {
 export function createWechatClient(options: WechatClientOptions) {
   const base = options.apiBase.replace(/\/$/, '');
 
-  async function call(path: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown }): Promise<WechatReply> {
+  async function call(
+    path: string,
+    init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown },
+  ): Promise<WechatReply> {
     const url = new URL(base + path);
     for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
     let response: Response;
@@ -90,11 +93,17 @@ export function createWechatClient(options: WechatClientOptions) {
   async function fetchStableToken(forceRefresh: boolean): Promise<string> {
     const body = await call('/cgi-bin/stable_token', {
       method: 'POST',
-      body: { grant_type: 'client_credential', appid: options.appId, secret: options.appSecret, force_refresh: forceRefresh },
+      body: {
+        grant_type: 'client_credential',
+        appid: options.appId,
+        secret: options.appSecret,
+        force_refresh: forceRefresh,
+      },
     });
     const token = body.access_token;
     const expiresIn = Number(body.expires_in ?? 7200);
-    if (typeof token !== 'string' || !token) throw new WechatUnavailableError('/cgi-bin/stable_token', 'no access_token');
+    if (typeof token !== 'string' || !token)
+      throw new WechatUnavailableError('/cgi-bin/stable_token', 'no access_token');
     // Refresh five minutes early so no process uses a token in its last moments. A cache that cannot
     // be written (Redis down) only costs another fetch later.
     await options.redis.set(TOKEN_CACHE_KEY, token, 'EX', Math.max(60, expiresIn - 300)).catch(() => undefined);
@@ -116,7 +125,9 @@ export function createWechatClient(options: WechatClientOptions) {
     }
     const deadline = Date.now() + options.timeoutMs * 2;
     for (;;) {
-      const locked = await options.redis.set(TOKEN_LOCK_KEY, String(process.pid), 'PX', options.timeoutMs * 2, 'NX').catch(() => 'NO_REDIS' as const);
+      const locked = await options.redis
+        .set(TOKEN_LOCK_KEY, String(process.pid), 'PX', options.timeoutMs * 2, 'NX')
+        .catch(() => 'NO_REDIS' as const);
       if (locked === 'NO_REDIS') return fetchStableToken(forceRefresh);
       if (locked === 'OK') {
         try {
@@ -156,7 +167,12 @@ export function createWechatClient(options: WechatClientOptions) {
     url.searchParams.set('access_token', token);
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
     } catch (error) {
       throw new WechatUnavailableError(path, error instanceof Error ? error.name : 'network error');
     }
@@ -187,15 +203,25 @@ export function createWechatClient(options: WechatClientOptions) {
         method: 'GET',
         query: { appid: options.appId, secret: options.appSecret, js_code: jsCode, grant_type: 'authorization_code' },
       });
-      if (typeof body.openid !== 'string' || !body.openid) throw new WechatUnavailableError('/sns/jscode2session', 'no openid');
+      if (typeof body.openid !== 'string' || !body.openid)
+        throw new WechatUnavailableError('/sns/jscode2session', 'no openid');
       return { openid: body.openid, ...(typeof body.unionid === 'string' ? { unionid: body.unionid } : {}) };
     },
     /**
      * Content security check (msg_sec_check v2). `errcode 0` alone does not mean pass: the verdict
      * is in `result.suggest`.
      */
-    async msgSecCheck(input: { openid: string; content: string; scene: 1 | 2 | 3 | 4 }): Promise<{ suggest: 'pass' | 'review' | 'risky'; label: number }> {
-      const body = await callWithToken('/wxa/msg_sec_check', { version: 2, openid: input.openid, scene: input.scene, content: input.content });
+    async msgSecCheck(input: {
+      openid: string;
+      content: string;
+      scene: 1 | 2 | 3 | 4;
+    }): Promise<{ suggest: 'pass' | 'review' | 'risky'; label: number }> {
+      const body = await callWithToken('/wxa/msg_sec_check', {
+        version: 2,
+        openid: input.openid,
+        scene: input.scene,
+        content: input.content,
+      });
       const result = body.result as { suggest?: unknown; label?: unknown } | undefined;
       const suggest = result?.suggest;
       if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') {
@@ -208,12 +234,24 @@ export function createWechatClient(options: WechatClientOptions) {
      * pushes the verdict later (event `wxa_media_check`, matched by the returned trace id).
      */
     async mediaCheckAsync(input: { openid: string; mediaUrl: string; scene: 1 | 2 | 3 | 4 }): Promise<string> {
-      const body = await callWithToken('/wxa/media_check_async', { media_url: input.mediaUrl, media_type: 2, version: 2, openid: input.openid, scene: input.scene });
-      if (typeof body.trace_id !== 'string' || !body.trace_id) throw new WechatUnavailableError('/wxa/media_check_async', 'no trace_id');
+      const body = await callWithToken('/wxa/media_check_async', {
+        media_url: input.mediaUrl,
+        media_type: 2,
+        version: 2,
+        openid: input.openid,
+        scene: input.scene,
+      });
+      if (typeof body.trace_id !== 'string' || !body.trace_id)
+        throw new WechatUnavailableError('/wxa/media_check_async', 'no trace_id');
       return body.trace_id;
     },
     /** Sends a subscribe message; errcode 43101 means the user gave no (or no remaining) consent. */
-    async sendSubscribeMessage(input: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<void> {
+    async sendSubscribeMessage(input: {
+      touser: string;
+      templateId: string;
+      page: string;
+      data: Record<string, { value: string }>;
+    }): Promise<void> {
       await callWithToken('/cgi-bin/message/subscribe/send', {
         touser: input.touser,
         template_id: input.templateId,
@@ -227,7 +265,12 @@ export function createWechatClient(options: WechatClientOptions) {
      * A mini-program code for `page` with `scene` (≤ 32 visible characters), as a PNG. WeChat answers
      * the image itself on success and JSON with an errcode on failure.
      */
-    async getUnlimitedQrCode(input: { scene: string; page: string; width?: number; checkPath?: boolean }): Promise<Buffer> {
+    async getUnlimitedQrCode(input: {
+      scene: string;
+      page: string;
+      width?: number;
+      checkPath?: boolean;
+    }): Promise<Buffer> {
       return callForImage('/wxa/getwxacodeunlimit', {
         scene: input.scene,
         page: input.page,

@@ -12,7 +12,7 @@ import { Value } from '@sinclair/typebox/value';
  * Reconciles the statistics rollup. One at a time across workers: a requested reconcile is one
  * deduplicated job (see requestStatsReconcile); the nightly run does its own as its first step.
  */
-export async function runStatsReconcile(deps: Pick<WorkerDeps, 'models' | 'redis' | 'log'>): Promise<string> {
+async function runStatsReconcile(deps: Pick<WorkerDeps, 'models' | 'redis' | 'log'>): Promise<string> {
   const result = await reconcileStats(deps.models, deps.redis);
   deps.log.info(result, 'statistics reconciled');
   return `reconciled ${result.tickets} tickets, ${result.changed} changed`;
@@ -22,7 +22,7 @@ export async function runStatsReconcile(deps: Pick<WorkerDeps, 'models' | 'redis
  * The nightly run: first make the statistics and 三转 records whole (a crash may have left a change
  * out), then compute every studio's star from them.
  */
-export async function runNightly(deps: WorkerDeps): Promise<string> {
+async function runNightly(deps: WorkerDeps): Promise<string> {
   const reconciled = await runStatsReconcile(deps);
   const repaired = await repairOutcomeRecords(deps.models);
   const followUps = await repairFollowUps(deps.models);
@@ -41,7 +41,8 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
         case JOB_NAMES.starRatings:
           return runNightly(deps);
         case JOB_NAMES.followUp: {
-          if (!Value.Check(FollowUpJob, job.data)) throw new UnrecoverableError(`invalid follow-up job ${JSON.stringify(job.data)}`);
+          if (!Value.Check(FollowUpJob, job.data))
+            throw new UnrecoverableError(`invalid follow-up job ${JSON.stringify(job.data)}`);
           return askFollowUp(deps, job.data.ticketId, job.data.resolvedAt);
         }
         case JOB_NAMES.followUpSweep:
@@ -61,8 +62,16 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
 export async function ensureOperationsSchedules(deps: WorkerDeps): Promise<void> {
   try {
     const { followUp, stars } = deps.config.operations;
-    await deps.queues.operations.upsertJobScheduler('follow-up-sweep', { every: followUp.sweepIntervalSeconds * 1000 }, { name: JOB_NAMES.followUpSweep });
-    await deps.queues.operations.upsertJobScheduler('star-ratings', { pattern: stars.cron, tz: 'Asia/Shanghai' }, { name: JOB_NAMES.starRatings });
+    await deps.queues.operations.upsertJobScheduler(
+      'follow-up-sweep',
+      { every: followUp.sweepIntervalSeconds * 1000 },
+      { name: JOB_NAMES.followUpSweep },
+    );
+    await deps.queues.operations.upsertJobScheduler(
+      'star-ratings',
+      { pattern: stars.cron, tz: 'Asia/Shanghai' },
+      { name: JOB_NAMES.starRatings },
+    );
     if (!(await statsReady(deps.redis, deps.models))) await requestStatsReconcile(deps.queues, deps.log);
   } catch (error) {
     deps.log.warn({ reason: (error as Error).message }, 'operations schedules not set; will retry when Redis is back');

@@ -24,8 +24,14 @@ export interface RunningWorkers {
  * own process (N replicas are fine: every job is idempotent and every write is serialized per ticket),
  * and in-process by tests.
  */
-export async function startWorkers(config: Config, options: { logStream?: DestinationStream; concurrency?: number } = {}): Promise<RunningWorkers> {
-  const log = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { process: 'worker' } }, options.logStream) as unknown as FastifyBaseLogger;
+export async function startWorkers(
+  config: Config,
+  options: { logStream?: DestinationStream; concurrency?: number } = {},
+): Promise<RunningWorkers> {
+  const log = pino(
+    { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { process: 'worker' } },
+    options.logStream,
+  ) as unknown as FastifyBaseLogger;
   const connectOptions = { serverSelectionTimeoutMS: 5000, maxPoolSize: 20 };
   const connection = await mongoose.createConnection(config.mongodbUri, connectOptions).asPromise();
   // A client stuck after a database restart would fail every job until the process restarts.
@@ -37,10 +43,14 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   });
   const models = registerModels(connection);
   // Workers wait for Redis rather than failing commands: BullMQ requires maxRetriesPerRequest null.
-  const redisOptions = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
+  const redisOptions = {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+  };
   const commands = new Redis(config.redisUrl, redisOptions);
   const bullConnection = new Redis(config.redisUrl, redisOptions);
-  for (const client of [commands, bullConnection]) client.on('error', (error) => log.debug({ reason: error.message }, 'worker redis problem'));
+  for (const client of [commands, bullConnection])
+    client.on('error', (error) => log.debug({ reason: error.message }, 'worker redis problem'));
   const queues = createProducers(bullConnection, config.notifications.sendAttempts, config.notifications.backoffMs);
   for (const queue of [queues.notify, queues.deadlines, queues.maintenance, queues.operations]) {
     queue.on('error', (error) => log.debug({ queue: queue.name, reason: error.message }, 'queue connection problem'));
@@ -52,23 +62,41 @@ export async function startWorkers(config: Config, options: { logStream?: Destin
   const workers = [
     new Worker(
       QUEUE_NAMES.notify,
-      async (job: Job) => deliverNotice(deps, assertJobData(NotifyJob, job.data), { made: job.attemptsMade, max: job.opts.attempts ?? 1 }),
+      async (job: Job) =>
+        deliverNotice(deps, assertJobData(NotifyJob, job.data), {
+          made: job.attemptsMade,
+          max: job.opts.attempts ?? 1,
+        }),
       { connection: bullConnection, concurrency },
     ),
-    new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData(DeadlineJob, job.data)), { connection: bullConnection, concurrency: 4 }),
+    new Worker(QUEUE_NAMES.deadlines, async (job: Job) => handleDeadline(deps, assertJobData(DeadlineJob, job.data)), {
+      connection: bullConnection,
+      concurrency: 4,
+    }),
     new Worker(QUEUE_NAMES.maintenance, async () => sweep(deps), { connection: bullConnection, concurrency: 1 }),
     operationsWorker(deps, bullConnection),
   ];
   for (const worker of workers) {
-    worker.on('failed', (job, error) => log.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, reason: error.message }, 'job failed'));
+    worker.on('failed', (job, error) =>
+      log.warn(
+        { queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, reason: error.message },
+        'job failed',
+      ),
+    );
     worker.on('error', (error) => log.debug({ queue: worker.name, reason: error.message }, 'worker error'));
   }
   // The sweeper's schedule lives in Redis: assert it at start and again whenever Redis comes back,
   // so even a Redis that lost its data (no persistence) gets its safety net back.
   const ensureSweeper = () =>
     queues.maintenance
-      .upsertJobScheduler('sweeper', { every: config.notifications.sweepIntervalSeconds * 1000 }, { name: JOB_NAMES.sweep })
-      .catch((error: Error) => log.warn({ reason: error.message }, 'sweeper schedule not set; will retry when Redis is back'));
+      .upsertJobScheduler(
+        'sweeper',
+        { every: config.notifications.sweepIntervalSeconds * 1000 },
+        { name: JOB_NAMES.sweep },
+      )
+      .catch((error: Error) =>
+        log.warn({ reason: error.message }, 'sweeper schedule not set; will retry when Redis is back'),
+      );
   await ensureSweeper();
   commands.on('ready', () => void ensureSweeper());
   await ensureOperationsSchedules(deps);

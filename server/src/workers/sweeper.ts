@@ -23,8 +23,15 @@ export function staleNoticesQuery(models: Models, cutoff: Date) {
  * per open status, a {status, dueAt} range. The deadline is bounded below by DATA_FLOOR, which no
  * deadline precedes: FerretDB reads a date range from an index only when it is bounded on both sides.
  */
-export function deadlineStageQuery(models: Models, field: 'remindedAt' | 'overdueNotifiedAt' | 'escalatedAt', dueBefore: Date) {
-  return models.Ticket.find({ status: { $in: [...OPEN_STATUSES] }, [field]: null, dueAt: before(dueBefore) }, { dueAt: 1 }).limit(BATCH);
+export function deadlineStageQuery(
+  models: Models,
+  field: 'remindedAt' | 'overdueNotifiedAt' | 'escalatedAt',
+  dueBefore: Date,
+) {
+  return models.Ticket.find(
+    { status: { $in: [...OPEN_STATUSES] }, [field]: null, dueAt: before(dueBefore) },
+    { dueAt: 1 },
+  ).limit(BATCH);
 }
 
 /** Tickets accepted while WeChat's text check was unreachable ({contentCheck} index). */
@@ -37,14 +44,18 @@ export function pendingContentQuery(models: Models) {
  * delivered after a while (a crash or a Redis outage between the write and the queue), deadline
  * stages whose delayed job never ran, and content checks WeChat could not answer at submit time.
  */
-export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadlines: number; rechecked: number; images: { asked: number; toReview: number } }> {
+export async function sweep(
+  deps: WorkerDeps,
+): Promise<{ notices: number; deadlines: number; rechecked: number; images: { asked: number; toReview: number } }> {
   const { models, config } = deps;
   const now = Date.now();
   const settings = config.notifications;
 
   // Undelivered notices: queued again under a time-bucketed id, so a sweep adds at most one job per
   // notice per period; the worker's state check makes any duplicate job harmless.
-  const stale = await staleNoticesQuery(models, new Date(now - settings.requeueAfterSeconds * 1000)).lean<Pick<TicketDoc, '_id' | 'outbox'>[]>();
+  const stale = await staleNoticesQuery(models, new Date(now - settings.requeueAfterSeconds * 1000)).lean<
+    Pick<TicketDoc, '_id' | 'outbox'>[]
+  >();
   const bucket = Math.floor(now / (settings.requeueAfterSeconds * 1000));
   for (const ticket of stale) await dispatchNotices(deps.queues, ticket, deps.log, `-s${bucket}`);
   const notices = stale.reduce((n, t) => n + t.outbox.filter((e) => !e.doneAt).length, 0);
@@ -53,7 +64,11 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
   const stages = [
     { stage: 'reminder' as const, field: 'remindedAt' as const, dueBefore: now + settings.remindBeforeSeconds * 1000 },
     { stage: 'overdue' as const, field: 'overdueNotifiedAt' as const, dueBefore: now },
-    { stage: 'escalated' as const, field: 'escalatedAt' as const, dueBefore: now - settings.escalateAfterSeconds * 1000 },
+    {
+      stage: 'escalated' as const,
+      field: 'escalatedAt' as const,
+      dueBefore: now - settings.escalateAfterSeconds * 1000,
+    },
   ];
   let deadlines = 0;
   for (const { stage, field, dueBefore } of stages) {
@@ -68,7 +83,7 @@ export async function sweep(deps: WorkerDeps): Promise<{ notices: number; deadli
 }
 
 /** Tickets accepted while WeChat's content check was unreachable get their check now. */
-export async function recheckPendingContent(deps: WorkerDeps): Promise<number> {
+async function recheckPendingContent(deps: WorkerDeps): Promise<number> {
   const { models } = deps;
   const pending = await pendingContentQuery(models).lean();
   let done = 0;

@@ -55,7 +55,13 @@ const RUNNERS: Record<Effect, Runner> = {
  * Runs the declared effects of one phase. Each logs its own failure and none throws, so they run side
  * by side; what a crash leaves out is repaired by a sweeper or the nightly run.
  */
-export async function runEffects(deps: WorkflowDeps, effects: readonly Effect[], phase: 'locked' | 'after', ticket: TicketDoc, byName: string) {
+export async function runEffects(
+  deps: WorkflowDeps,
+  effects: readonly Effect[],
+  phase: 'locked' | 'after',
+  ticket: TicketDoc,
+  byName: string,
+) {
   const due = effects.filter((effect) => UNDER_LOCK.includes(effect) === (phase === 'locked'));
   await Promise.all(due.map((effect) => RUNNERS[effect](deps, ticket, byName)));
 }

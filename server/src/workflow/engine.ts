@@ -6,7 +6,15 @@ import { nextTicketNumber } from '../modules/tickets/numbering';
 import { AppError } from '../errors';
 import { withDocumentLock } from '../lib/document-lock';
 import { runEffects, type WorkflowDeps } from './effects';
-import { SUBMIT, TRANSITIONS, type Submission, type TicketChange, type Transition, type TransitionInput, type TransitionName } from './transitions';
+import {
+  SUBMIT,
+  TRANSITIONS,
+  type Submission,
+  type TicketChange,
+  type Transition,
+  type TransitionInput,
+  type TransitionName,
+} from './transitions';
 
 export interface ChangeOptions {
   /** The person acting: the change is limited to the tickets they may see. Omitted: the system. */
@@ -80,7 +88,10 @@ export async function changeTicket<Name extends TransitionName>(
     const change = await transition.change({ ticket, input, actor, now, models: deps.models });
     if ('skip' in change) return { changed: false, skipped: change.skip, ticket };
 
-    const from = transition.from === 'any' ? {} : { status: transition.from.length === 1 ? transition.from[0] : { $in: [...transition.from] } };
+    const from =
+      transition.from === 'any'
+        ? {}
+        : { status: transition.from.length === 1 ? transition.from[0] : { $in: [...transition.from] } };
     const filter = { _id, ...scope, ...from, ...change.guard };
     const update = updateOf(change, now);
     let written: TicketDoc | null = null;
@@ -101,7 +112,9 @@ export async function changeTicket<Name extends TransitionName>(
     return { changed: true, ticket: written };
   };
 
-  const result = options.held ? await work() : await withDocumentLock(deps.redis, `ticket:${String(_id)}`, work, options.lock);
+  const result = options.held
+    ? await work()
+    : await withDocumentLock(deps.redis, `ticket:${String(_id)}`, work, options.lock);
   if (result.changed && result.ticket) await runEffects(deps, transition.effects, 'after', result.ticket, byName);
   return result;
 }
@@ -125,7 +138,8 @@ export async function insertTicket(
       return { ticket: saved, created: true };
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
-      if (attempt >= MAX_NUMBER_ATTEMPTS) throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
+      if (attempt >= MAX_NUMBER_ATTEMPTS)
+        throw new AppError('SERVICE_UNAVAILABLE', { logMessage: 'no free ticket number after retries', cause: error });
       const winner = await byKey();
       if (winner) return { ticket: winner, created: false };
     }

@@ -11,7 +11,12 @@ export const SYSTEM: EventActor = { role: 'system', id: null, name: '系统' };
 export type EventFields = Omit<TimelineEvent, '_id' | 'at' | 'actor' | 'type'>;
 
 /** The one builder of timeline events. */
-export function timelineEvent(by: EventActor, type: TimelineEvent['type'], fields: EventFields = {}, at = new Date()): TimelineEvent {
+export function timelineEvent(
+  by: EventActor,
+  type: TimelineEvent['type'],
+  fields: EventFields = {},
+  at = new Date(),
+): TimelineEvent {
   return { _id: new Types.ObjectId(), type, at, actor: { role: by.role, id: by.id, name: by.name }, ...fields };
 }
 

@@ -37,7 +37,7 @@ export interface Skip {
   skip: string;
 }
 
-export interface TransitionContext<Input> {
+interface TransitionContext<Input> {
   /** The ticket as read under its lock (transitions that read it), else null. */
   ticket: TicketDoc | null;
   input: Input;
@@ -63,19 +63,27 @@ export interface Transition<Input> {
 const define = <Input>(transition: Transition<Input>): Transition<Input> => transition;
 
 /** Who an event names: the acting person, the system, or the resident under the name their ticket shows. */
-const who = (actor: Actor | null): EventActor => (actor ? { role: actor.role, id: actor.id, name: actor.name } : SYSTEM);
+const who = (actor: Actor | null): EventActor =>
+  actor ? { role: actor.role, id: actor.id, name: actor.name } : SYSTEM;
 const residentAs = (actor: Actor, ticket: TicketDoc): EventActor => ({
   role: actor.role,
   id: actor.id,
-  name: ticket.anonymous ? '匿名群众' : ticket.contactName ?? '群众',
+  name: ticket.anonymous ? '匿名群众' : (ticket.contactName ?? '群众'),
 });
 
 const conflictFor = (status: TicketStatus): AppError =>
-  status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
+  status === 'resolved'
+    ? new AppError('TICKET_RESOLVED')
+    : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
 
 /** A deadline starting now: its reminder, overdue and escalation notices are due again. */
-export function freshDeadline(now: Date, slaHours: number) {
-  return { dueAt: new Date(now.getTime() + slaHours * HOUR_MS), remindedAt: null, overdueNotifiedAt: null, escalatedAt: null };
+function freshDeadline(now: Date, slaHours: number) {
+  return {
+    dueAt: new Date(now.getTime() + slaHours * HOUR_MS),
+    remindedAt: null,
+    overdueNotifiedAt: null,
+    escalatedAt: null,
+  };
 }
 
 /** Back to the studio (a reopen, or a follow-up answered "not settled"): a new deadline, the assignee told. */
@@ -107,7 +115,11 @@ function release(ticket: TicketDoc, by: EventActor, note: string, now: Date): Ti
 
 /** Whether an event is the actor's own earlier request with this Idempotency-Key (a resend). */
 const alreadyDone = (ticket: TicketDoc, actor: Actor | null, requestKey?: string) =>
-  Boolean(requestKey && actor && ticket.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && e.actor.id.equals(actor.id)));
+  Boolean(
+    requestKey &&
+    actor &&
+    ticket.timeline.some((e) => e.requestKey === requestKey && e.actor.id !== null && e.actor.id.equals(actor.id)),
+  );
 
 export const TRANSITIONS = {
   /** A member's public reply; the first answers the ticket and tells the resident. */
@@ -116,7 +128,12 @@ export const TRANSITIONS = {
     readsTicket: true,
     change: ({ ticket, input, actor, now }) => {
       if (alreadyDone(ticket!, actor, input.requestKey)) return { skip: 'replayed' };
-      const event = timelineEvent(who(actor), 'reply', { content: input.content, ...(input.requestKey ? { requestKey: input.requestKey } : {}) }, now);
+      const event = timelineEvent(
+        who(actor),
+        'reply',
+        { content: input.content, ...(input.requestKey ? { requestKey: input.requestKey } : {}) },
+        now,
+      );
       if (ticket!.status === 'answered') return { guard: { status: 'answered' }, events: [event] };
       return {
         guard: { status: { $in: [...OPEN_STATUSES] } },
@@ -147,13 +164,28 @@ export const TRANSITIONS = {
     from: UNRESOLVED,
     readsTicket: true,
     change: async ({ ticket, input, actor, now, models }) => {
-      const member = await models.Member.findOne({ _id: new Types.ObjectId(input.memberId), active: true }, { name: 1, studioIds: 1 }).lean();
+      const member = await models.Member.findOne(
+        { _id: new Types.ObjectId(input.memberId), active: true },
+        { name: 1, studioIds: 1 },
+      ).lean();
       const eligible = member && (actor?.role === 'admin' || member.studioIds.some((s) => s.equals(ticket!.studioId)));
       if (!member || !eligible) throw new AppError('MEMBER_NOT_AVAILABLE');
       const type = actor?.role === 'admin' ? 'reassigned' : 'transferred';
       return {
-        set: { assigneeId: member._id, assigneeName: member.name, assignedAt: now, ...(ticket!.status === 'pending' ? { status: 'assigned' } : {}) },
-        events: [timelineEvent(who(actor), type, { fromMemberId: ticket!.assigneeId, toMemberId: member._id, toMemberName: member.name }, now)],
+        set: {
+          assigneeId: member._id,
+          assigneeName: member.name,
+          assignedAt: now,
+          ...(ticket!.status === 'pending' ? { status: 'assigned' } : {}),
+        },
+        events: [
+          timelineEvent(
+            who(actor),
+            type,
+            { fromMemberId: ticket!.assigneeId, toMemberId: member._id, toMemberName: member.name },
+            now,
+          ),
+        ],
         notices: [notice('ticket_assigned', { kind: 'member', id: member._id }, now)],
       };
     },
@@ -167,9 +199,17 @@ export const TRANSITIONS = {
     readsTicket: false,
     change: ({ input, actor, now }) => ({
       set: { status: 'resolved', resolvedAt: now, outcome: input.outcome },
-      events: [timelineEvent(who(actor), 'resolved', { outcome: input.outcome, ...(input.note ? { content: input.note } : {}) }, now)],
+      events: [
+        timelineEvent(
+          who(actor),
+          'resolved',
+          { outcome: input.outcome, ...(input.note ? { content: input.note } : {}) },
+          now,
+        ),
+      ],
     }),
-    conflict: (current) => (current.status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('TICKET_NOT_ANSWERED')),
+    conflict: (current) =>
+      current.status === 'resolved' ? new AppError('TICKET_RESOLVED') : new AppError('TICKET_NOT_ANSWERED'),
     effects: ['outcome', 'followUpDue', 'stats', 'followUpJob', 'notices'],
   }),
 
@@ -180,7 +220,14 @@ export const TRANSITIONS = {
     change: ({ input, actor, now }) => ({
       guard: { rating: null, contentCheck: { $ne: 'rejected' } },
       set: { rating: { score: input.score, comment: input.comment, at: now } },
-      events: [timelineEvent(who(actor), 'rated', { score: input.score, ...(input.comment ? { content: input.comment } : {}) }, now)],
+      events: [
+        timelineEvent(
+          who(actor),
+          'rated',
+          { score: input.score, ...(input.comment ? { content: input.comment } : {}) },
+          now,
+        ),
+      ],
     }),
     conflict: (current) => (current.rating ? new AppError('ALREADY_RATED') : new AppError('TICKET_NOT_ANSWERED')),
     effects: ['stats', 'notices'],
@@ -192,7 +239,10 @@ export const TRANSITIONS = {
     readsTicket: true,
     change: async ({ ticket, input, actor, now, models }) => {
       if (ticket!.contentCheck === 'rejected') {
-        throw new AppError('CONFLICT', { logMessage: 'reopen of a rejected ticket', userMessage: '该留言未通过内容审核，无法重新办理，请修改后重新提交' });
+        throw new AppError('CONFLICT', {
+          logMessage: 'reopen of a rejected ticket',
+          userMessage: '该留言未通过内容审核，无法重新办理，请修改后重新提交',
+        });
       }
       const back = await reopening(models, ticket!, now);
       return {
@@ -201,7 +251,8 @@ export const TRANSITIONS = {
         events: [timelineEvent(who(actor), 'reopened', { content: input.reason }, now)],
       };
     },
-    conflict: (current) => (current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED')),
+    conflict: (current) =>
+      current.status === 'resolved' ? new AppError('REOPEN_WINDOW_PASSED') : new AppError('TICKET_NOT_RESOLVED'),
     effects: ['stats', 'notices', 'deadlines'],
   }),
 
@@ -211,13 +262,24 @@ export const TRANSITIONS = {
     readsTicket: true,
     change: ({ ticket, input, actor, now }) => {
       if (ticket!.contentCheck === 'pass' || ticket!.contentCheck === 'rejected') {
-        throw new AppError('CONFLICT', { logMessage: `content already ${ticket!.contentCheck}`, userMessage: '该留言已审核过' });
+        throw new AppError('CONFLICT', {
+          logMessage: `content already ${ticket!.contentCheck}`,
+          userMessage: '该留言已审核过',
+        });
       }
-      if (input.decision === 'approve') return release(ticket!, who(actor), input.note ? `内容审核通过：${input.note}` : '内容审核通过', now);
+      if (input.decision === 'approve')
+        return release(ticket!, who(actor), input.note ? `内容审核通过：${input.note}` : '内容审核通过', now);
       return {
         guard: { contentCheck: { $in: ['review', 'pending'] } },
         set: { contentCheck: 'rejected', flagged: false, status: 'resolved', resolvedAt: now, outcome: 'none' },
-        events: [timelineEvent(who(actor), 'resolved', { outcome: 'none', content: `内容未通过审核，不予受理${input.note ? `：${input.note}` : ''}` }, now)],
+        events: [
+          timelineEvent(
+            who(actor),
+            'resolved',
+            { outcome: 'none', content: `内容未通过审核，不予受理${input.note ? `：${input.note}` : ''}` },
+            now,
+          ),
+        ],
       };
     },
     conflict: () => new AppError('CONFLICT', { userMessage: '该留言已审核过' }),
@@ -239,7 +301,14 @@ export const TRANSITIONS = {
     change: ({ input, now }) => ({
       guard: { contentCheck: 'pending' },
       set: { contentCheck: 'review', flagged: true },
-      events: [timelineEvent(SYSTEM, 'flagged', { content: input.risky ? '内容安全复检未通过，请管理员处理' : '内容待人工复核' }, now)],
+      events: [
+        timelineEvent(
+          SYSTEM,
+          'flagged',
+          { content: input.risky ? '内容安全复检未通过，请管理员处理' : '内容待人工复核' },
+          now,
+        ),
+      ],
     }),
     effects: [],
     returnsTicket: false,
@@ -259,7 +328,14 @@ export const TRANSITIONS = {
     from: 'any',
     readsTicket: false,
     change: ({ input, actor, now }) => ({
-      events: [timelineEvent(who(actor), 'moderated', { content: input.verdict === 'pass' ? '图片经人工复核可以展示' : '图片经人工复核不予展示' }, now)],
+      events: [
+        timelineEvent(
+          who(actor),
+          'moderated',
+          { content: input.verdict === 'pass' ? '图片经人工复核可以展示' : '图片经人工复核不予展示' },
+          now,
+        ),
+      ],
     }),
     effects: [],
     returnsTicket: false,
@@ -298,21 +374,30 @@ export const TRANSITIONS = {
     readsTicket: true,
     change: async ({ ticket, input, actor, now, models }) => {
       const followUp = ticket!.followUp;
-      if (!followUp?.askedAt || followUp.resolvedAt?.getTime() !== ticket!.resolvedAt?.getTime()) throw new AppError('FOLLOW_UP_NOT_ASKED');
+      if (!followUp?.askedAt || followUp.resolvedAt?.getTime() !== ticket!.resolvedAt?.getTime())
+        throw new AppError('FOLLOW_UP_NOT_ASKED');
       if (followUp.answeredAt) throw new AppError('FOLLOW_UP_ANSWERED');
       const by = residentAs(actor!, ticket!);
       const comment = input.comment ? { content: input.comment } : {};
       const answer = timelineEvent(by, input.settled ? 'follow_up_settled' : 'follow_up_unsettled', comment, now);
-      const counted = input.settled ? { settledCount: followUp.settledCount + 1 } : { unsettledCount: followUp.unsettledCount + 1 };
+      const counted = input.settled
+        ? { settledCount: followUp.settledCount + 1 }
+        : { unsettledCount: followUp.unsettledCount + 1 };
       const answered = { ...followUp, answeredAt: now, settled: input.settled, ...counted };
       // The guard repeats what was checked, so a concurrent answer or reopen is refused, not doubled.
       const guard = { resolvedAt: ticket!.resolvedAt, 'followUp.answeredAt': null };
       if (input.settled) return { guard, set: { followUp: answered }, events: [answer] };
       const back = await reopening(models, ticket!, now);
       const reason = input.comment ? `回头看：群众反映问题尚未解决——${input.comment}` : '回头看：群众反映问题尚未解决';
-      return { guard, ...back, set: { ...back.set, followUp: answered }, events: [answer, timelineEvent(by, 'reopened', { content: reason }, now)] };
+      return {
+        guard,
+        ...back,
+        set: { ...back.set, followUp: answered },
+        events: [answer, timelineEvent(by, 'reopened', { content: reason }, now)],
+      };
     },
-    conflict: (current) => (current.followUp?.answeredAt ? new AppError('FOLLOW_UP_ANSWERED') : new AppError('FOLLOW_UP_NOT_ASKED')),
+    conflict: (current) =>
+      current.followUp?.answeredAt ? new AppError('FOLLOW_UP_ANSWERED') : new AppError('FOLLOW_UP_NOT_ASKED'),
     effects: ['stats', 'notices', 'deadlines'],
   }),
 
@@ -329,15 +414,24 @@ export const TRANSITIONS = {
       const events: TimelineEvent[] = [];
       if (input.stage === 'escalated') {
         const leads = await studioLeadsQuery(models, ticket!.studioId).lean();
-        for (const lead of leads) if (!lead._id.equals(ticket!.assigneeId ?? undefined)) notices.push(notice('ticket_escalated', { kind: 'member', id: lead._id }, now));
+        for (const lead of leads)
+          if (!lead._id.equals(ticket!.assigneeId ?? undefined))
+            notices.push(notice('ticket_escalated', { kind: 'member', id: lead._id }, now));
         notices.push(notice('ticket_escalated', { kind: 'admins', id: null }, now));
-        events.push(timelineEvent(SYSTEM, 'escalated', { content: '超过答复时限未回复，已提醒工作室负责委员和政协机关' }, now));
+        events.push(
+          timelineEvent(SYSTEM, 'escalated', { content: '超过答复时限未回复，已提醒工作室负责委员和政协机关' }, now),
+        );
       } else if (ticket!.assigneeId && ticket!.contentCheck === 'pass') {
         // Members hear of a ticket only once they may see it (content check passed).
         const kind = input.stage === 'reminder' ? 'deadline_reminder' : 'ticket_overdue';
         notices.push(notice(kind, { kind: 'member', id: ticket!.assigneeId }, now));
       }
-      return { guard: { status: { $in: [...OPEN_STATUSES] }, dueAt: ticket!.dueAt, [field]: null }, set: { [field]: now }, events, notices };
+      return {
+        guard: { status: { $in: [...OPEN_STATUSES] }, dueAt: ticket!.dueAt, [field]: null },
+        set: { [field]: now },
+        events,
+        notices,
+      };
     },
     effects: ['notices'],
   }),
@@ -349,7 +443,8 @@ export const TRANSITIONS = {
     change: ({ ticket, input, now }) => {
       const outbox = ticket!.outbox.map((e) => (e._id.equals(input.noticeId) ? { ...e, doneAt: now } : e));
       const pending = outbox.filter((e) => !e.doneAt);
-      const oldest = pending.length > 0 ? pending.reduce((min, e) => (e.createdAt < min ? e.createdAt : min), now) : null;
+      const oldest =
+        pending.length > 0 ? pending.reduce((min, e) => (e.createdAt < min ? e.createdAt : min), now) : null;
       return {
         set: { outbox, noticesPendingSince: oldest },
         events: [timelineEvent(SYSTEM, input.failed ? 'notify_failed' : 'notified', { content: input.text }, now)],
@@ -361,9 +456,14 @@ export const TRANSITIONS = {
 } as const;
 
 export type TransitionName = keyof typeof TRANSITIONS;
-export type TransitionInput<Name extends TransitionName> = (typeof TRANSITIONS)[Name] extends Transition<infer Input> ? Input : never;
+export type TransitionInput<Name extends TransitionName> =
+  (typeof TRANSITIONS)[Name] extends Transition<infer Input> ? Input : never;
 
-const DEADLINE_FIELDS = { reminder: 'remindedAt', overdue: 'overdueNotifiedAt', escalated: 'escalatedAt' } as const satisfies Record<DeadlineStage, keyof TicketDoc>;
+const DEADLINE_FIELDS = {
+  reminder: 'remindedAt',
+  overdue: 'overdueNotifiedAt',
+  escalated: 'escalatedAt',
+} as const satisfies Record<DeadlineStage, keyof TicketDoc>;
 
 /**
  * A studio's active lead members, told of an escalation. FerretDB cannot look inside the leadOf
@@ -378,7 +478,10 @@ export interface Submission {
   actor: Actor;
   idempotencyKey: string;
   studio: { _id: Types.ObjectId; slaHours: number };
-  fields: Pick<TicketDoc, 'category' | 'content' | 'imageIds' | 'contactPhoneEnc' | 'contactName' | 'allowContact' | 'anonymous'>;
+  fields: Pick<
+    TicketDoc,
+    'category' | 'content' | 'imageIds' | 'contactPhoneEnc' | 'contactName' | 'allowContact' | 'anonymous'
+  >;
   contentCheck: TicketDoc['contentCheck'];
   assignee: { id: Types.ObjectId; name: string } | null;
   now: Date;
@@ -391,7 +494,11 @@ export interface Submission {
 export const SUBMIT = {
   effects: ['assignmentHint', 'stats', 'notices', 'deadlines'] as const satisfies readonly Effect[],
   build({ actor, idempotencyKey, studio, fields, contentCheck, assignee, now }: Submission): Omit<TicketDoc, 'no'> {
-    const submitter: EventActor = { role: actor.role, id: actor.id, name: fields.anonymous ? '匿名群众' : fields.contactName ?? '群众' };
+    const submitter: EventActor = {
+      role: actor.role,
+      id: actor.id,
+      name: fields.anonymous ? '匿名群众' : (fields.contactName ?? '群众'),
+    };
     const events = [timelineEvent(submitter, 'submitted', {}, now)];
     if (contentCheck === 'review') events.push(timelineEvent(SYSTEM, 'flagged', { content: '内容待人工复核' }, now));
     events.push(
@@ -400,7 +507,8 @@ export const SUBMIT = {
         : timelineEvent(SYSTEM, 'pending', { content: '工作室暂无可接收的委员，等待管理员分配' }, now),
     );
     // The assignee hears of the ticket once members may see it: now if the check passed, else on release.
-    const told = assignee && contentCheck === 'pass' ? [notice('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [];
+    const told =
+      assignee && contentCheck === 'pass' ? [notice('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [];
     return {
       _id: new Types.ObjectId(),
       studioId: studio._id,

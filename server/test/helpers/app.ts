@@ -48,7 +48,8 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     appSecret: TEST_SECRET,
     push: { url: `${publicBaseUrl}/api/v1/wechat/push`, token: env.WECHAT_PUSH_TOKEN ?? DEV_PUSH_TOKEN },
     // Not configuration of the API: how long the fake takes to judge an image (tests of the pending state raise it).
-    mediaCheckDelayMs: env.FAKE_MEDIA_CHECK_DELAY_MS === 'manual' ? 'manual' : Number(env.FAKE_MEDIA_CHECK_DELAY_MS ?? 50),
+    mediaCheckDelayMs:
+      env.FAKE_MEDIA_CHECK_DELAY_MS === 'manual' ? 'manual' : Number(env.FAKE_MEDIA_CHECK_DELAY_MS ?? 50),
   });
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -93,7 +94,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
 
 /** Waits until WeChat's (fake) check has judged every uploaded image, as members only see passed ones. */
 export async function imageChecksSettled(stack: Pick<TestStack, 'app'>, timeoutMs = 20_000): Promise<void> {
-  await eventually(async () => (await stack.app.models.MediaCheck.countDocuments({ state: 'pending' })) === 0, timeoutMs);
+  await eventually(
+    async () => (await stack.app.models.MediaCheck.countDocuments({ state: 'pending' })) === 0,
+    timeoutMs,
+  );
 }
 
 /** Polls until `check` is true, for state that settles asynchronously (reconnects). */

@@ -1,12 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ServiceStartError,
-  startDatabase,
-  startRedis,
-  type ManagedService,
-} from '../../../scripts/services';
+import { ServiceStartError, startDatabase, startRedis, type ManagedService } from '../../../scripts/services';
 
 export interface TestServices {
   mongoUri: string;

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 /** Tokens a client could present that the server must refuse, built by hand (no library shortcuts). */
-const base64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+const base64url = (value: object | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
 
 export interface TokenClaims {
   sub: string;

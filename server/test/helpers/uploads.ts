@@ -19,18 +19,32 @@ export function multipart(parts: Part[]): { payload: Buffer; headers: Record<str
     if (part.filename !== undefined) head += `; filename="${part.filename}"`;
     head += '\r\n';
     if (part.contentType) head += `Content-Type: ${part.contentType}\r\n`;
-    chunks.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`${head}\r\n`),
+      Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 /** Uploads a real PNG (plus `trailer` bytes) as `caller`; returns the upload id, url and the bytes sent. */
-export async function uploadPng(app: FastifyInstance, caller: Caller, text = 'photo', trailer = ''): Promise<{ id: string; url: string; bytes: Buffer }> {
+export async function uploadPng(
+  app: FastifyInstance,
+  caller: Caller,
+  text = 'photo',
+  trailer = '',
+): Promise<{ id: string; url: string; bytes: Buffer }> {
   // Bytes after the PNG's end are ignored by image readers; the fake WeChat judges images by such marks.
   const bytes = Buffer.concat([await QRCode.toBuffer(text, { type: 'png' }), Buffer.from(trailer, 'latin1')]);
   const body = multipart([{ name: 'file', filename: 'photo.png', contentType: 'image/png', data: bytes }]);
-  const res = await app.inject({ method: 'POST', url: '/api/v1/uploads', payload: body.payload, headers: { ...body.headers, ...caller.headers } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/uploads',
+    payload: body.payload,
+    headers: { ...body.headers, ...caller.headers },
+  });
   if (res.statusCode !== 201) throw new Error(`upload failed: ${res.body}`);
   return { ...(res.json() as { id: string; url: string }), bytes };
 }

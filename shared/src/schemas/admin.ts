@@ -10,7 +10,10 @@ export const MOBILE_PHONE_PATTERN = '^1[3-9][0-9]{9}$';
 export const INVITE_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const INVITE_CODE_LENGTH = 8;
 
-const StudioCode = Type.String({ pattern: STUDIO_CODE_PATTERN, description: '小程序码 scene 中的工作室编码（4–16 位小写字母或数字）' });
+const StudioCode = Type.String({
+  pattern: STUDIO_CODE_PATTERN,
+  description: '小程序码 scene 中的工作室编码（4–16 位小写字母或数字）',
+});
 const ShortText = (description: string) => Type.String({ minLength: 1, maxLength: 40, description });
 
 export const ServiceItemInput = Type.Object(
@@ -63,8 +66,17 @@ export const AdminStudioPatchBody = Type.Object(
     slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
     serviceItems: Type.Optional(Type.Array(ServiceItemPatchInput, { maxItems: 30 })),
     active: Type.Optional(Type.Boolean({ description: '停用后不再对外展示' })),
-    star: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: '人工调整星级（1–5），与 starReason 一起提交，记入星级变更记录；与当前星级相同时不作调整。取消调整请用 POST /admin/studios/{id}/star' })),
-    starReason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '调整星级的理由（修改 star 时必填）' })),
+    star: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 5,
+        description:
+          '人工调整星级（1–5），与 starReason 一起提交，记入星级变更记录；与当前星级相同时不作调整。取消调整请用 POST /admin/studios/{id}/star',
+      }),
+    ),
+    starReason: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: '调整星级的理由（修改 star 时必填）' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -102,8 +114,16 @@ export const AdminMemberListQuery = Type.Composite(
 export type AdminMemberListQuery = Static<typeof AdminMemberListQuery>;
 
 const MemberStudioIds = Type.Array(Id, { minItems: 1, maxItems: 20, uniqueItems: true, description: '所属工作室' });
-const MemberLeadOf = Type.Array(Id, { maxItems: 20, uniqueItems: true, description: '担任召集人的工作室，须是所属工作室之一' });
-const MobilePhone = Type.String({ pattern: MOBILE_PHONE_PATTERN, maxLength: 11, description: '手机号（加密保存，仅显示脱敏号码）' });
+const MemberLeadOf = Type.Array(Id, {
+  maxItems: 20,
+  uniqueItems: true,
+  description: '担任召集人的工作室，须是所属工作室之一',
+});
+const MobilePhone = Type.String({
+  pattern: MOBILE_PHONE_PATTERN,
+  maxLength: 11,
+  description: '手机号（加密保存，仅显示脱敏号码）',
+});
 
 export const AdminMemberCreateBody = Type.Object(
   {
@@ -151,7 +171,12 @@ export const AdminStudioListQuery = Type.Composite(
       town: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '镇/街道' })),
       sector: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '界别' })),
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '按名称搜索' })),
-      state: Type.Optional(Type.Union(ADMIN_STUDIO_STATES.map((s) => Type.Literal(s)), { description: '在用、已停用或全部（默认全部）' })),
+      state: Type.Optional(
+        Type.Union(
+          ADMIN_STUDIO_STATES.map((s) => Type.Literal(s)),
+          { description: '在用、已停用或全部（默认全部）' },
+        ),
+      ),
     }),
     PageQuery,
   ],
@@ -159,7 +184,10 @@ export const AdminStudioListQuery = Type.Composite(
 );
 export type AdminStudioListQuery = Static<typeof AdminStudioListQuery>;
 
-export const AdminStudioSummary = Type.Composite([StudioSummary, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export const AdminStudioSummary = Type.Composite([
+  StudioSummary,
+  Type.Object({ active: Type.Boolean(), code: Type.String() }),
+]);
 export type AdminStudioSummary = Static<typeof AdminStudioSummary>;
 
 export const AdminStudioList = Type.Object({
@@ -168,13 +196,21 @@ export const AdminStudioList = Type.Object({
 });
 export type AdminStudioList = Static<typeof AdminStudioList>;
 
-export const AdminStudioDetail = Type.Composite([StudioDetail, Type.Object({ active: Type.Boolean(), code: Type.String() })]);
+export const AdminStudioDetail = Type.Composite([
+  StudioDetail,
+  Type.Object({ active: Type.Boolean(), code: Type.String() }),
+]);
 export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
 
 /** What became of an invite; the code itself is never stored, so a list shows only this. */
 export const INVITE_STATUSES = ['pending', 'used', 'expired', 'revoked'] as const;
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
-export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = { pending: '待使用', used: '已使用', expired: '已过期', revoked: '已作废' };
+export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = {
+  pending: '待使用',
+  used: '已使用',
+  expired: '已过期',
+  revoked: '已作废',
+};
 
 export const AdminInvite = Type.Object({
   id: Id,
@@ -192,7 +228,12 @@ export type AdminInviteList = Static<typeof AdminInviteList>;
 export const AdminInviteListQuery = Type.Object(
   {
     studioId: Id,
-    status: Type.Optional(Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s)), { description: '只看某种状态' })),
+    status: Type.Optional(
+      Type.Union(
+        INVITE_STATUSES.map((s) => Type.Literal(s)),
+        { description: '只看某种状态' },
+      ),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: '最新的若干条' })),
   },
   { additionalProperties: false },

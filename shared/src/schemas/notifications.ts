@@ -5,7 +5,12 @@ import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
 export const TemplateKeySchema = literalUnion(TEMPLATE_KEYS);
 
 export const SubscriptionsBody = Type.Object(
-  { accepted: Type.Array(TemplateKeySchema, { maxItems: TEMPLATE_KEYS.length, description: 'wx.requestSubscribeMessage 中用户同意的模板' }) },
+  {
+    accepted: Type.Array(TemplateKeySchema, {
+      maxItems: TEMPLATE_KEYS.length,
+      description: 'wx.requestSubscribeMessage 中用户同意的模板',
+    }),
+  },
   { additionalProperties: false },
 );
 export type SubscriptionsBody = Static<typeof SubscriptionsBody>;
@@ -28,10 +33,16 @@ export const NotificationView = Type.Object({
 });
 export type NotificationView = Static<typeof NotificationView>;
 
-export const NotificationList = Type.Composite([Page(NotificationView), Type.Object({ unreadCount: Type.Integer({ minimum: 0 }) })]);
+export const NotificationList = Type.Composite([
+  Page(NotificationView),
+  Type.Object({ unreadCount: Type.Integer({ minimum: 0 }) }),
+]);
 export type NotificationList = Static<typeof NotificationList>;
 
-export const NotificationListQuery = Type.Composite([Type.Object({ unread: Type.Optional(Type.Boolean()) }), PageQuery], { additionalProperties: false });
+export const NotificationListQuery = Type.Composite(
+  [Type.Object({ unread: Type.Optional(Type.Boolean()) }), PageQuery],
+  { additionalProperties: false },
+);
 export type NotificationListQuery = Static<typeof NotificationListQuery>;
 
 export const MarkReadBody = Type.Object(

@@ -15,7 +15,13 @@ export const OUTCOME_KIND_LABELS: Record<OutcomeKind, string> = {
 
 export const OUTCOME_STATUSES = ['recorded', 'adopted', 'filed', 'completed', 'declined'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
-export const OUTCOME_STATUS_LABELS: Record<OutcomeStatus, string> = { recorded: '已登记', adopted: '已采纳', filed: '已立案', completed: '已办结', declined: '未采纳' };
+export const OUTCOME_STATUS_LABELS: Record<OutcomeStatus, string> = {
+  recorded: '已登记',
+  adopted: '已采纳',
+  filed: '已立案',
+  completed: '已办结',
+  declined: '未采纳',
+};
 
 export const OutcomeKindSchema = literalUnion(OUTCOME_KINDS);
 export const OutcomeStatusSchema = literalUnion(OUTCOME_STATUSES);
@@ -30,7 +36,15 @@ export const OutcomeRecord = Type.Object({
   where: Type.String({ description: '去向：转交的单位、提案号等' }),
   status: OutcomeStatusSchema,
   note: Type.String(),
-  history: Type.Array(Type.Object({ at: IsoDateTime, actorName: Type.String(), status: OutcomeStatusSchema, where: Type.String(), note: Type.String() })),
+  history: Type.Array(
+    Type.Object({
+      at: IsoDateTime,
+      actorName: Type.String(),
+      status: OutcomeStatusSchema,
+      where: Type.String(),
+      note: Type.String(),
+    }),
+  ),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
@@ -50,7 +64,10 @@ const OutcomeFilters = Type.Object({
 export const OutcomeListQuery = Type.Composite([OutcomeFilters, PageQuery], { additionalProperties: false });
 export type OutcomeListQuery = Static<typeof OutcomeListQuery>;
 
-export const OutcomeExportQuery = Type.Composite([OutcomeFilters, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })], { additionalProperties: false });
+export const OutcomeExportQuery = Type.Composite(
+  [OutcomeFilters, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })],
+  { additionalProperties: false },
+);
 export type OutcomeExportQuery = Static<typeof OutcomeExportQuery>;
 
 export const OutcomePatchBody = Type.Object(

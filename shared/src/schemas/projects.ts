@@ -30,7 +30,10 @@ const ProjectFilters = Type.Object({
 export const DutyProjectListQuery = Type.Composite([ProjectFilters, PageQuery], { additionalProperties: false });
 export type DutyProjectListQuery = Static<typeof DutyProjectListQuery>;
 
-export const DutyProjectExportQuery = Type.Composite([ProjectFilters, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })], { additionalProperties: false });
+export const DutyProjectExportQuery = Type.Composite(
+  [ProjectFilters, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })],
+  { additionalProperties: false },
+);
 export type DutyProjectExportQuery = Static<typeof DutyProjectExportQuery>;
 
 export const DutyProjectCreateBody = Type.Object(
@@ -66,7 +69,10 @@ export const MemberProfile = Type.Object({
 export type MemberProfile = Static<typeof MemberProfile>;
 
 export const ServiceItemExportQuery = Type.Object(
-  { format: Type.Optional(literalUnion(EXPORT_FORMATS)), includeRetired: Type.Optional(Type.Boolean({ description: '包括已停用的服务事项' })) },
+  {
+    format: Type.Optional(literalUnion(EXPORT_FORMATS)),
+    includeRetired: Type.Optional(Type.Boolean({ description: '包括已停用的服务事项' })),
+  },
   { additionalProperties: false },
 );
 export type ServiceItemExportQuery = Static<typeof ServiceItemExportQuery>;

@@ -12,7 +12,14 @@ export const STUDIO_CODE_MAX_WIDTH = 1280;
 export const StudioCodeQuery = Type.Object(
   {
     type: Type.Optional(literalUnion(STUDIO_CODE_TYPES)),
-    width: Type.Optional(Type.Integer({ minimum: STUDIO_CODE_MIN_WIDTH, maximum: STUDIO_CODE_MAX_WIDTH, default: 430, description: '图片宽度（像素）' })),
+    width: Type.Optional(
+      Type.Integer({
+        minimum: STUDIO_CODE_MIN_WIDTH,
+        maximum: STUDIO_CODE_MAX_WIDTH,
+        default: 430,
+        description: '图片宽度（像素）',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -22,7 +29,10 @@ export type StudioCodeQuery = Static<typeof StudioCodeQuery>;
 export const SCENE_ALPHABET_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$";
 
 export const POSTER_FORMATS = ['pdf', 'png'] as const;
-export const PosterQuery = Type.Object({ format: Type.Optional(literalUnion(POSTER_FORMATS)) }, { additionalProperties: false });
+export const PosterQuery = Type.Object(
+  { format: Type.Optional(literalUnion(POSTER_FORMATS)) },
+  { additionalProperties: false },
+);
 export type PosterQuery = Static<typeof PosterQuery>;
 export const PosterArchiveQuery = Type.Object(
   {

@@ -4,7 +4,12 @@ import { IsoDateTime, literalUnion } from './common';
 /** How statistics are grouped: per studio, or per town, sector (界别) or joint group (联组) of studios. */
 export const STATS_GROUP_BYS = ['studio', 'town', 'sector', 'jointGroup'] as const;
 export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
-export const STATS_GROUP_BY_LABELS: Record<StatsGroupBy, string> = { studio: '工作室', town: '镇街', sector: '界别', jointGroup: '联组' };
+export const STATS_GROUP_BY_LABELS: Record<StatsGroupBy, string> = {
+  studio: '工作室',
+  town: '镇街',
+  sector: '界别',
+  jointGroup: '联组',
+};
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -13,7 +18,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const STATS_MAX_RANGE_DAYS = 731;
 
 /** A calendar day in China time (UTC+8), e.g. 2026-11-26. */
-export const CalendarDay = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: '日期（北京时间），如 2026-11-26' });
+export const CalendarDay = Type.String({
+  pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
+  description: '日期（北京时间），如 2026-11-26',
+});
 
 export const StatsQuery = Type.Object(
   {
@@ -25,11 +33,16 @@ export const StatsQuery = Type.Object(
 );
 export type StatsQuery = Static<typeof StatsQuery>;
 
-export const StatsExportQuery = Type.Composite([StatsQuery, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })], { additionalProperties: false });
+export const StatsExportQuery = Type.Composite(
+  [StatsQuery, Type.Object({ format: Type.Optional(literalUnion(EXPORT_FORMATS)) })],
+  { additionalProperties: false },
+);
 export type StatsExportQuery = Static<typeof StatsExportQuery>;
 
 const Count = Type.Integer({ minimum: 0 });
-const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: '0–1；没有可计算的数据时为 null' });
+const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+  description: '0–1；没有可计算的数据时为 null',
+});
 
 export const StatsGroup = Type.Object({
   key: Type.String({ description: '分组键：工作室 id，或镇街/界别/联组名称（未归属时为空字符串）' }),

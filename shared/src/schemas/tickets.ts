@@ -1,8 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CONTENT_CHECK_STATES, MAX_TICKET_IMAGES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES } from '../tickets-enums';
+import {
+  CONTENT_CHECK_STATES,
+  MAX_TICKET_IMAGES,
+  TICKET_CATEGORIES,
+  TICKET_EVENT_TYPES,
+  TICKET_OUTCOMES,
+  TICKET_STATUSES,
+} from '../tickets-enums';
 import { ROLES } from '../enums';
 import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
-
 
 export const TicketCategorySchema = literalUnion(TICKET_CATEGORIES);
 export const TicketStatusSchema = literalUnion(TICKET_STATUSES);
@@ -17,7 +23,13 @@ export const SubmitTicketBody = Type.Object(
     studioId: Id,
     category: TicketCategorySchema,
     content: Type.String({ minLength: TICKET_CONTENT_MIN, maxLength: TICKET_CONTENT_MAX, description: '5–2000 字' }),
-    images: Type.Optional(Type.Array(Id, { maxItems: MAX_TICKET_IMAGES, uniqueItems: true, description: '上传接口返回的图片 id，最多 9 张' })),
+    images: Type.Optional(
+      Type.Array(Id, {
+        maxItems: MAX_TICKET_IMAGES,
+        uniqueItems: true,
+        description: '上传接口返回的图片 id，最多 9 张',
+      }),
+    ),
     contactPhone: Type.Optional(Type.String({ pattern: MOBILE_PATTERN, description: '手机号（选填）' })),
     contactName: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: '称呼（选填）' })),
     anonymous: Type.Optional(Type.Boolean({ description: '对委员匿名' })),
@@ -27,7 +39,12 @@ export const SubmitTicketBody = Type.Object(
 );
 export type SubmitTicketBody = Static<typeof SubmitTicketBody>;
 
-const IdempotencyKey = Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$', description: '客户端生成的幂等键，重试时保持不变' });
+const IdempotencyKey = Type.String({
+  minLength: 8,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9_.:-]+$',
+  description: '客户端生成的幂等键，重试时保持不变',
+});
 
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': IdempotencyKey });
 
@@ -97,7 +114,9 @@ export type TimelineEventView = Static<typeof TimelineEventView>;
 export const FollowUpState = Type.Object({
   askedAt: IsoDateTime,
   answeredAt: Type.Union([IsoDateTime, Type.Null()]),
-  settled: Type.Union([Type.Boolean(), Type.Null()], { description: '群众的回答：true 已解决，false 未解决（留言已重新办理）' }),
+  settled: Type.Union([Type.Boolean(), Type.Null()], {
+    description: '群众的回答：true 已解决，false 未解决（留言已重新办理）',
+  }),
 });
 export type FollowUpState = Static<typeof FollowUpState>;
 
@@ -125,13 +144,18 @@ export const TicketDetail = Type.Composite([
     canReopenUntil: Type.Union([IsoDateTime, Type.Null()]),
     version: Type.Integer(),
     timeline: Type.Array(TimelineEventView),
-    followUp: Type.Optional(Type.Union([FollowUpState, Type.Null()], { description: '回头看：最近一次回访与群众的回答；未回访时为 null' })),
+    followUp: Type.Optional(
+      Type.Union([FollowUpState, Type.Null()], { description: '回头看：最近一次回访与群众的回答；未回访时为 null' }),
+    ),
   }),
 ]);
 export type TicketDetail = Static<typeof TicketDetail>;
 
 export const ReplyBody = Type.Object(
-  { content: Type.String({ minLength: 1, maxLength: TICKET_CONTENT_MAX }), internal: Type.Optional(Type.Boolean({ description: '内部备注，群众不可见' })) },
+  {
+    content: Type.String({ minLength: 1, maxLength: TICKET_CONTENT_MAX }),
+    internal: Type.Optional(Type.Boolean({ description: '内部备注，群众不可见' })),
+  },
   { additionalProperties: false },
 );
 export type ReplyBody = Static<typeof ReplyBody>;
@@ -151,12 +175,17 @@ export const RatingBody = Type.Object(
 );
 export type RatingBody = Static<typeof RatingBody>;
 
-export const ReopenBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
+export const ReopenBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 export type ReopenBody = Static<typeof ReopenBody>;
 
 export const ModerationBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')], { description: 'approve：放行给委员；reject：不予受理' }),
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')], {
+      description: 'approve：放行给委员；reject：不予受理',
+    }),
     note: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

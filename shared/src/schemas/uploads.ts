@@ -33,7 +33,9 @@ export type UploadSignedQuery = Static<typeof UploadSignedQuery>;
 /** An admin's own verdict on an image WeChat did not pass (or has not judged yet). */
 export const ImageCheckDecisionBody = Type.Object(
   {
-    verdict: Type.Union([Type.Literal('pass'), Type.Literal('risky')], { description: 'pass：图片可以展示给委员；risky：不予展示' }),
+    verdict: Type.Union([Type.Literal('pass'), Type.Literal('risky')], {
+      description: 'pass：图片可以展示给委员；risky：不予展示',
+    }),
   },
   { additionalProperties: false },
 );

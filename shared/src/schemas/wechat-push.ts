@@ -32,7 +32,9 @@ export const WechatPushBody = Type.Object(
     version: Type.Optional(Type.Integer()),
     errcode: Type.Optional(Type.Integer()),
     errmsg: Type.Optional(Type.String({ maxLength: 512 })),
-    result: Type.Optional(Type.Object({ suggest: Type.String({ maxLength: 16 }), label: Type.Optional(Type.Integer()) })),
+    result: Type.Optional(
+      Type.Object({ suggest: Type.String({ maxLength: 16 }), label: Type.Optional(Type.Integer()) }),
+    ),
   },
   { additionalProperties: true },
 );

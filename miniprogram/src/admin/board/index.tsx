@@ -32,7 +32,11 @@ export default function BoardPage() {
   });
 
   const query = TABS[tab]?.query ?? {};
-  const list = usePagedList<TicketSummary>((cursor) => (allowed ? api.tickets({ ...query, cursor, limit: 20 }) : Promise.resolve({ items: [], nextCursor: null })), [tab, allowed]);
+  const list = usePagedList<TicketSummary>(
+    (cursor) =>
+      allowed ? api.tickets({ ...query, cursor, limit: 20 }) : Promise.resolve({ items: [], nextCursor: null }),
+    [tab, allowed],
+  );
 
   useEffect(() => {
     const name = otherName.trim();
@@ -68,11 +72,16 @@ export default function BoardPage() {
   };
 
   return (
-    <PageShell className='admin-page'>
-      <AdminNav current='board' />
-      <Text className='h1'>督办</Text>
-      <View className='row'>
-        <Button className='tap open-dashboard' type='primary' fill='outline' onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}>
+    <PageShell className="admin-page">
+      <AdminNav current="board" />
+      <Text className="h1">督办</Text>
+      <View className="row">
+        <Button
+          className="tap open-dashboard"
+          type="primary"
+          fill="outline"
+          onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}
+        >
           统计看板
         </Button>
       </View>
@@ -83,40 +92,61 @@ export default function BoardPage() {
       </Tabs>
       <View style={{ marginTop: '12px' }}>
         {list.items.map((ticket) => (
-          <TicketCard key={ticket.id} ticket={ticket} showDue onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}>
+          <TicketCard
+            key={ticket.id}
+            ticket={ticket}
+            showDue
+            onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}
+          >
             {picking?.ticketId === ticket.id ? (
-              <View className='member-pick'>
-                {picking.members === null ? <Text className='muted'>正在加载委员…</Text> : null}
-                {picking.members?.length === 0 ? <Text className='muted'>该工作室没有可接收的委员</Text> : null}
-                {[...(picking.members ?? []), ...(others ?? []).filter((o) => !picking.members?.some((m) => m.id === o.id))]
+              <View className="member-pick">
+                {picking.members === null ? <Text className="muted">正在加载委员…</Text> : null}
+                {picking.members?.length === 0 ? <Text className="muted">该工作室没有可接收的委员</Text> : null}
+                {[
+                  ...(picking.members ?? []),
+                  ...(others ?? []).filter((o) => !picking.members?.some((m) => m.id === o.id)),
+                ]
                   .filter((m) => m.id !== ticket.assignee?.id)
                   .map((m) => (
-                    <Button key={m.id} className='btn-block pick-member' fill='outline' onClick={() => void reassign(ticket, m)}>
+                    <Button
+                      key={m.id}
+                      className="btn-block pick-member"
+                      fill="outline"
+                      onClick={() => void reassign(ticket, m)}
+                    >
                       改派给 {m.name}
                       {m.studioIds.includes(ticket.studio.id) ? '' : '（其他工作室）'}
                       {m.bound ? '' : '（未绑定微信）'}
                     </Button>
                   ))}
                 <SearchBar
-                  className='other-member-search'
-                  placeholder='按姓名查找其他工作室的委员'
+                  className="other-member-search"
+                  placeholder="按姓名查找其他工作室的委员"
                   value={otherName}
                   onChange={(value: string) => setOtherName(value)}
                   onClear={() => setOtherName('')}
                 />
-                {others?.length === 0 ? <Text className='muted'>没有找到这个名字的委员</Text> : null}
-                <Button className='btn-block' fill='none' onClick={() => setPicking(null)}>
+                {others?.length === 0 ? <Text className="muted">没有找到这个名字的委员</Text> : null}
+                <Button className="btn-block" fill="none" onClick={() => setPicking(null)}>
                   取消
                 </Button>
               </View>
             ) : (
-              <Button className='btn-block reassign' type='primary' fill='outline' onClick={() => void pick(ticket)}>
+              <Button className="btn-block reassign" type="primary" fill="outline" onClick={() => void pick(ticket)}>
                 改派
               </Button>
             )}
           </TicketCard>
         ))}
-        <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='没有需要督办的留言' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+        <ListState
+          loading={list.loading}
+          error={list.error}
+          empty={!list.loading && !list.error && list.items.length === 0}
+          emptyText="没有需要督办的留言"
+          onRetry={list.refresh}
+          hasMore={list.hasMore}
+          count={list.items.length}
+        />
       </View>
     </PageShell>
   );

@@ -9,14 +9,18 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export const CHART_COLORS = ['#b71c1c', '#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f'];
+const CHART_COLORS = ['#b71c1c', '#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f'];
 
 /** One chart with a caption; `option` is an ECharts option object. */
 export function Chart(props: { title: string; option: Record<string, unknown>; height?: number; className?: string }) {
   return (
     <View className={`card chart-card ${props.className ?? ''}`}>
-      <View className='chart-card__title'>{props.title}</View>
-      <Echarts echarts={echarts} option={{ color: CHART_COLORS, animation: false, ...props.option }} style={{ height: `${props.height ?? 240}px` }} />
+      <View className="chart-card__title">{props.title}</View>
+      <Echarts
+        echarts={echarts}
+        option={{ color: CHART_COLORS, animation: false, ...props.option }}
+        style={{ height: `${props.height ?? 240}px` }}
+      />
     </View>
   );
 }

@@ -48,7 +48,10 @@ export default function AdminInvitesPage() {
   }, [studioId, allowed]);
 
   const revoke = async (invite: { id: string }) => {
-    const { confirm } = await Taro.showModal({ title: '作废邀请码', content: '作废后这个邀请码不能再用于绑定。确定作废吗？' });
+    const { confirm } = await Taro.showModal({
+      title: '作废邀请码',
+      content: '作废后这个邀请码不能再用于绑定。确定作废吗？',
+    });
     if (!confirm) return;
     try {
       await api.revokeInvite(invite.id);
@@ -61,7 +64,10 @@ export default function AdminInvitesPage() {
   };
 
   const list = usePagedList<AdminMember>(
-    (cursor) => (allowed && studioId ? api.adminMembers({ studioId, cursor, limit: 50 }) : Promise.resolve({ items: [], nextCursor: null })),
+    (cursor) =>
+      allowed && studioId
+        ? api.adminMembers({ studioId, cursor, limit: 50 })
+        : Promise.resolve({ items: [], nextCursor: null }),
     [allowed, studioId],
   );
 
@@ -79,7 +85,12 @@ export default function AdminInvitesPage() {
   const addMember = async () => {
     setBusy(true);
     try {
-      const member = await api.adminCreateMember({ name: name.trim(), title: title.trim(), studioIds: [studioId], ...(phone.trim() ? { phone: phone.trim() } : {}) });
+      const member = await api.adminCreateMember({
+        name: name.trim(),
+        title: title.trim(),
+        studioIds: [studioId],
+        ...(phone.trim() ? { phone: phone.trim() } : {}),
+      });
       setName('');
       setPhone('');
       void Taro.showToast({ title: '已添加', icon: 'success' });
@@ -95,75 +106,100 @@ export default function AdminInvitesPage() {
   const studio = studios.find((s) => s.id === studioId);
 
   return (
-    <PageShell className='admin-page'>
-      <AdminNav current='invites' />
-      <Text className='h1'>委员邀请码</Text>
+    <PageShell className="admin-page">
+      <AdminNav current="invites" />
+      <Text className="h1">委员邀请码</Text>
       {issued ? (
-        <View className='card stack invite-issued'>
+        <View className="card stack invite-issued">
           <Text>{issued.memberName} 的邀请码（只显示这一次）：</Text>
-          <Text className='invite-code-big'>{issued.inviteCode}</Text>
-          <Text className='muted small'>有效期至 {formatTime(issued.expiresAt)}，只能使用一次。请委员在小程序“我的 → 我是委员”中输入。</Text>
-          <View className='row'>
-            <Button className='tap copy-invite' type='primary' onClick={() => void Taro.setClipboardData({ data: issued.inviteCode })}>
+          <Text className="invite-code-big">{issued.inviteCode}</Text>
+          <Text className="muted small">
+            有效期至 {formatTime(issued.expiresAt)}，只能使用一次。请委员在小程序“我的 → 我是委员”中输入。
+          </Text>
+          <View className="row">
+            <Button
+              className="tap copy-invite"
+              type="primary"
+              onClick={() => void Taro.setClipboardData({ data: issued.inviteCode })}
+            >
               复制邀请码
             </Button>
-            <Button className='tap revoke-issued' type='danger' fill='outline' onClick={() => void revoke(issued)}>
+            <Button className="tap revoke-issued" type="danger" fill="outline" onClick={() => void revoke(issued)}>
               作废
             </Button>
-            <Button className='tap' fill='none' onClick={() => setIssued(null)}>
+            <Button className="tap" fill="none" onClick={() => setIssued(null)}>
               关闭
             </Button>
           </View>
         </View>
       ) : null}
 
-      <Text className='h2'>选择工作室</Text>
+      <Text className="h2">选择工作室</Text>
       <StudioPicker studios={studios} value={studioId} onChange={setStudioId} />
-      {studios.length === 0 ? <Text className='muted'>还没有工作室，请先在“工作室”中新建。</Text> : null}
+      {studios.length === 0 ? <Text className="muted">还没有工作室，请先在“工作室”中新建。</Text> : null}
 
       {studio ? (
         <>
-          <Text className='h2'>{studio.name} 的委员</Text>
+          <Text className="h2">{studio.name} 的委员</Text>
           {list.items.map((member) => (
-            <View key={member.id} className='card stack invite-member' data-member={member.name}>
-              <View className='row row--between'>
+            <View key={member.id} className="card stack invite-member" data-member={member.name}>
+              <View className="row row--between">
                 <Text>
-                  {member.name} <Text className='muted small'>{member.title}</Text>
+                  {member.name} <Text className="muted small">{member.title}</Text>
                 </Text>
-                <View className='row'>
-                  {member.active ? null : <Tag type='danger'>已停用</Tag>}
-                  {member.bound ? <Tag type='primary'>已绑定微信</Tag> : <Tag type='default'>未绑定</Tag>}
+                <View className="row">
+                  {member.active ? null : <Tag type="danger">已停用</Tag>}
+                  {member.bound ? <Tag type="primary">已绑定微信</Tag> : <Tag type="default">未绑定</Tag>}
                 </View>
               </View>
               {member.active ? (
-                <Button className='btn-block create-invite' type='primary' fill='outline' onClick={() => void issue(member)}>
+                <Button
+                  className="btn-block create-invite"
+                  type="primary"
+                  fill="outline"
+                  onClick={() => void issue(member)}
+                >
                   {member.bound ? '生成新邀请码（换绑微信）' : '生成邀请码'}
                 </Button>
               ) : (
-                <Text className='muted small'>已停用的委员不能生成邀请码，请先在“委员”中启用。</Text>
+                <Text className="muted small">已停用的委员不能生成邀请码，请先在“委员”中启用。</Text>
               )}
             </View>
           ))}
-          <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='这个工作室还没有委员' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+          <ListState
+            loading={list.loading}
+            error={list.error}
+            empty={!list.loading && !list.error && list.items.length === 0}
+            emptyText="这个工作室还没有委员"
+            onRetry={list.refresh}
+            hasMore={list.hasMore}
+            count={list.items.length}
+          />
 
-          <Text className='h2'>邀请码记录</Text>
-          <View className='card invite-records'>
-            {invites.length === 0 ? <Text className='muted'>还没有发过邀请码</Text> : null}
+          <Text className="h2">邀请码记录</Text>
+          <View className="card invite-records">
+            {invites.length === 0 ? <Text className="muted">还没有发过邀请码</Text> : null}
             {invites.map((invite) => (
-              <View key={invite.id} className='row row--between invite-record' data-status={invite.status}>
-                <View className='stack' style={{ gap: '4px' }}>
-                  <View className='row'>
+              <View key={invite.id} className="row row--between invite-record" data-status={invite.status}>
+                <View className="stack" style={{ gap: '4px' }}>
+                  <View className="row">
                     <Text>{invite.member.name}</Text>
                     <Tag type={invite.status === 'pending' ? 'primary' : 'default'} plain={invite.status !== 'pending'}>
                       {INVITE_STATUS_LABELS[invite.status]}
                     </Tag>
                   </View>
-                  <Text className='muted small'>
-                    {formatTime(invite.createdAt)} 生成{invite.status === 'pending' ? `，${formatTime(invite.expiresAt)} 前有效` : ''}
+                  <Text className="muted small">
+                    {formatTime(invite.createdAt)} 生成
+                    {invite.status === 'pending' ? `，${formatTime(invite.expiresAt)} 前有效` : ''}
                   </Text>
                 </View>
                 {invite.status === 'pending' ? (
-                  <Button className='tap revoke-invite' type='danger' fill='outline' onClick={() => void revoke(invite)}>
+                  <Button
+                    className="tap revoke-invite"
+                    type="danger"
+                    fill="outline"
+                    onClick={() => void revoke(invite)}
+                  >
                     作废
                   </Button>
                 ) : null}
@@ -171,15 +207,39 @@ export default function AdminInvitesPage() {
             ))}
           </View>
 
-          <Text className='h2'>新增委员</Text>
-          <View className='card stack'>
-            <Text className='field__label'>姓名</Text>
-            <Input className='input-box new-member-name' placeholder='委员姓名' value={name} maxLength={40} onChange={(value: string) => setName(value)} />
-            <Text className='field__label'>职务/身份</Text>
-            <Input className='input-box new-member-title' value={title} maxLength={60} onChange={(value: string) => setTitle(value)} />
-            <Text className='field__label'>手机号（选填，加密保存）</Text>
-            <Input className='input-box' type='number' placeholder='11 位手机号' value={phone} maxLength={11} onChange={(value: string) => setPhone(value)} />
-            <Button className='btn-block add-member' type='primary' loading={busy} disabled={busy || !name.trim() || (phone.trim() !== '' && !/^1[3-9]\d{9}$/.test(phone.trim()))} onClick={() => void addMember()}>
+          <Text className="h2">新增委员</Text>
+          <View className="card stack">
+            <Text className="field__label">姓名</Text>
+            <Input
+              className="input-box new-member-name"
+              placeholder="委员姓名"
+              value={name}
+              maxLength={40}
+              onChange={(value: string) => setName(value)}
+            />
+            <Text className="field__label">职务/身份</Text>
+            <Input
+              className="input-box new-member-title"
+              value={title}
+              maxLength={60}
+              onChange={(value: string) => setTitle(value)}
+            />
+            <Text className="field__label">手机号（选填，加密保存）</Text>
+            <Input
+              className="input-box"
+              type="number"
+              placeholder="11 位手机号"
+              value={phone}
+              maxLength={11}
+              onChange={(value: string) => setPhone(value)}
+            />
+            <Button
+              className="btn-block add-member"
+              type="primary"
+              loading={busy}
+              disabled={busy || !name.trim() || (phone.trim() !== '' && !/^1[3-9]\d{9}$/.test(phone.trim()))}
+              onClick={() => void addMember()}
+            >
               添加并生成邀请码
             </Button>
           </View>

@@ -25,13 +25,31 @@ export default function AdminLoginPage() {
 
   return (
     <PageShell>
-      <Text className='h1'>政协机关管理后台</Text>
-      <View className='card stack'>
-        <Text className='field__label'>用户名</Text>
-        <Input className='input-box admin-username' placeholder='请输入用户名' value={username} onChange={(value: string) => setUsername(value)} />
-        <Text className='field__label'>密码</Text>
-        <Input className='input-box admin-password' type='password' placeholder='请输入密码' value={password} onChange={(value: string) => setPassword(value)} onConfirm={() => void signIn()} />
-        <Button className='btn-block admin-sign-in' type='primary' loading={busy} disabled={busy || !username.trim() || !password} onClick={() => void signIn()}>
+      <Text className="h1">政协机关管理后台</Text>
+      <View className="card stack">
+        <Text className="field__label">用户名</Text>
+        <Input
+          className="input-box admin-username"
+          placeholder="请输入用户名"
+          value={username}
+          onChange={(value: string) => setUsername(value)}
+        />
+        <Text className="field__label">密码</Text>
+        <Input
+          className="input-box admin-password"
+          type="password"
+          placeholder="请输入密码"
+          value={password}
+          onChange={(value: string) => setPassword(value)}
+          onConfirm={() => void signIn()}
+        />
+        <Button
+          className="btn-block admin-sign-in"
+          type="primary"
+          loading={busy}
+          disabled={busy || !username.trim() || !password}
+          onClick={() => void signIn()}
+        >
           登录
         </Button>
       </View>

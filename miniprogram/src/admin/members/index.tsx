@@ -26,15 +26,22 @@ export default function AdminMembersPage() {
   });
 
   const list = usePagedList<AdminMember>(
-    (cursor) => (allowed ? api.adminMembers({ studioId: studioId || undefined, q: search || undefined, cursor, limit: 20 }) : Promise.resolve({ items: [], nextCursor: null })),
+    (cursor) =>
+      allowed
+        ? api.adminMembers({ studioId: studioId || undefined, q: search || undefined, cursor, limit: 20 })
+        : Promise.resolve({ items: [], nextCursor: null }),
     [allowed, studioId, search],
   );
 
-  const replace = (member: AdminMember) => list.setItems((items) => items.map((item) => (item.id === member.id ? member : item)));
+  const replace = (member: AdminMember) =>
+    list.setItems((items) => items.map((item) => (item.id === member.id ? member : item)));
 
   const setActive = async (member: AdminMember, active: boolean) => {
     if (!active) {
-      const { confirm } = await Taro.showModal({ title: '停用委员', content: `停用后${member.name}将立即失去委员端权限，可以随时重新启用。确定停用吗？` });
+      const { confirm } = await Taro.showModal({
+        title: '停用委员',
+        content: `停用后${member.name}将立即失去委员端权限，可以随时重新启用。确定停用吗？`,
+      });
       if (!confirm) return;
     }
     try {
@@ -57,64 +64,112 @@ export default function AdminMembersPage() {
   };
 
   const toggleStudio = (id: string) =>
-    setEditing((current) => (current ? { ...current, studioIds: current.studioIds.includes(id) ? current.studioIds.filter((s) => s !== id) : [...current.studioIds, id] } : current));
+    setEditing((current) =>
+      current
+        ? {
+            ...current,
+            studioIds: current.studioIds.includes(id)
+              ? current.studioIds.filter((s) => s !== id)
+              : [...current.studioIds, id],
+          }
+        : current,
+    );
 
   return (
-    <PageShell className='admin-page'>
-      <AdminNav current='members' />
-      <View className='row row--between'>
-        <Text className='h1'>委员管理</Text>
-        <Button className='tap' type='primary' fill='outline' onClick={() => Taro.redirectTo({ url: `/admin/invites/index${studioId ? `?studioId=${studioId}` : ''}` })}>
+    <PageShell className="admin-page">
+      <AdminNav current="members" />
+      <View className="row row--between">
+        <Text className="h1">委员管理</Text>
+        <Button
+          className="tap"
+          type="primary"
+          fill="outline"
+          onClick={() => Taro.redirectTo({ url: `/admin/invites/index${studioId ? `?studioId=${studioId}` : ''}` })}
+        >
           新增委员 / 邀请码
         </Button>
       </View>
-      <SearchBar className='member-search' placeholder='按姓名搜索' value={q} onChange={(value: string) => setQ(value)} onSearch={(value: string) => setSearch(value.trim())} onClear={() => setSearch('')} />
+      <SearchBar
+        className="member-search"
+        placeholder="按姓名搜索"
+        value={q}
+        onChange={(value: string) => setQ(value)}
+        onSearch={(value: string) => setSearch(value.trim())}
+        onClear={() => setSearch('')}
+      />
       <StudioPicker studios={studios} value={studioId} onChange={setStudioId} allowAll />
 
       {list.items.map((member) => (
-        <View key={member.id} className='card stack member-card' data-member={member.name}>
-          <View className='row row--between'>
-            <Text className='member-card__name'>
-              {member.name} <Text className='muted small'>{member.title}</Text>
+        <View key={member.id} className="card stack member-card" data-member={member.name}>
+          <View className="row row--between">
+            <Text className="member-card__name">
+              {member.name} <Text className="muted small">{member.title}</Text>
             </Text>
-            <View className='row'>
-              {member.active ? <Tag type='success'>在职</Tag> : <Tag type='danger' className='member-disabled'>已停用</Tag>}
-              {member.bound ? <Tag type='primary'>已绑定微信</Tag> : <Tag type='default'>未绑定</Tag>}
+            <View className="row">
+              {member.active ? (
+                <Tag type="success">在职</Tag>
+              ) : (
+                <Tag type="danger" className="member-disabled">
+                  已停用
+                </Tag>
+              )}
+              {member.bound ? <Tag type="primary">已绑定微信</Tag> : <Tag type="default">未绑定</Tag>}
             </View>
           </View>
-          {member.phoneMasked ? <Text className='muted small'>手机：{member.phoneMasked}</Text> : null}
-          <Text className='small member-studios'>所属工作室：{member.studioIds.map((id) => `${nameOf(id)}${member.leadOf.includes(id) ? '（召集人）' : ''}`).join('、')}</Text>
+          {member.phoneMasked ? <Text className="muted small">手机：{member.phoneMasked}</Text> : null}
+          <Text className="small member-studios">
+            所属工作室：
+            {member.studioIds.map((id) => `${nameOf(id)}${member.leadOf.includes(id) ? '（召集人）' : ''}`).join('、')}
+          </Text>
 
           {editing?.memberId === member.id ? (
-            <View className='stack'>
-              <Text className='field__label'>选择所属工作室（至少一个）</Text>
-              <View className='chips'>
+            <View className="stack">
+              <Text className="field__label">选择所属工作室（至少一个）</Text>
+              <View className="chips">
                 {studios.map((studio) => (
-                  <View key={studio.id} className={`chip${editing.studioIds.includes(studio.id) ? ' chip--on' : ''}`} onClick={() => toggleStudio(studio.id)}>
+                  <View
+                    key={studio.id}
+                    className={`chip${editing.studioIds.includes(studio.id) ? ' chip--on' : ''}`}
+                    onClick={() => toggleStudio(studio.id)}
+                  >
                     {studio.name}
                   </View>
                 ))}
               </View>
-              <View className='row'>
-                <Button className='tap save-member-studios' type='primary' disabled={editing.studioIds.length === 0} onClick={() => void saveStudios(member)}>
+              <View className="row">
+                <Button
+                  className="tap save-member-studios"
+                  type="primary"
+                  disabled={editing.studioIds.length === 0}
+                  onClick={() => void saveStudios(member)}
+                >
                   保存
                 </Button>
-                <Button className='tap' fill='none' onClick={() => setEditing(null)}>
+                <Button className="tap" fill="none" onClick={() => setEditing(null)}>
                   取消
                 </Button>
               </View>
             </View>
           ) : (
-            <View className='row admin-actions'>
-              <Button className='tap edit-member-studios' fill='outline' onClick={() => setEditing({ memberId: member.id, studioIds: member.studioIds })}>
+            <View className="row admin-actions">
+              <Button
+                className="tap edit-member-studios"
+                fill="outline"
+                onClick={() => setEditing({ memberId: member.id, studioIds: member.studioIds })}
+              >
                 调整工作室
               </Button>
               {member.active ? (
-                <Button className='tap disable-member' type='danger' fill='outline' onClick={() => void setActive(member, false)}>
+                <Button
+                  className="tap disable-member"
+                  type="danger"
+                  fill="outline"
+                  onClick={() => void setActive(member, false)}
+                >
                   停用
                 </Button>
               ) : (
-                <Button className='tap enable-member' type='primary' onClick={() => void setActive(member, true)}>
+                <Button className="tap enable-member" type="primary" onClick={() => void setActive(member, true)}>
                   启用
                 </Button>
               )}
@@ -122,7 +177,15 @@ export default function AdminMembersPage() {
           )}
         </View>
       ))}
-      <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='没有符合条件的委员' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={!list.loading && !list.error && list.items.length === 0}
+        emptyText="没有符合条件的委员"
+        onRetry={list.refresh}
+        hasMore={list.hasMore}
+        count={list.items.length}
+      />
     </PageShell>
   );
 }

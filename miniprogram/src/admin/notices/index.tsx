@@ -15,7 +15,10 @@ type FailedNotice = Awaited<ReturnType<typeof api.failedNotices>>['items'][numbe
 /** WeChat notices that ran out of retries, with a way to send each again. */
 export default function FailedNoticesPage() {
   const allowed = useAdminGuard();
-  const list = usePagedList<FailedNotice>((cursor) => (allowed ? api.failedNotices({ cursor }) : Promise.resolve({ items: [], nextCursor: null })), [allowed]);
+  const list = usePagedList<FailedNotice>(
+    (cursor) => (allowed ? api.failedNotices({ cursor }) : Promise.resolve({ items: [], nextCursor: null })),
+    [allowed],
+  );
 
   const retry = async (notice: FailedNotice) => {
     try {
@@ -28,23 +31,31 @@ export default function FailedNoticesPage() {
   };
 
   return (
-    <PageShell className='admin-page'>
-      <AdminNav current='notices' />
-      <Text className='h1'>发送失败的通知</Text>
+    <PageShell className="admin-page">
+      <AdminNav current="notices" />
+      <Text className="h1">发送失败的通知</Text>
       {list.items.map((notice) => (
-        <View key={notice.id} className='card stack'>
-          <Text className='notice__title'>{NOTICE_TITLES[notice.kind]}</Text>
-          <Text className='small'>
+        <View key={notice.id} className="card stack">
+          <Text className="notice__title">{NOTICE_TITLES[notice.kind]}</Text>
+          <Text className="small">
             {notice.ticketNo} · 接收人：{notice.recipient} · 已尝试 {notice.attempts} 次
           </Text>
-          <Text className='small warn'>失败原因：{notice.lastError}</Text>
-          <Text className='muted small'>{formatTime(notice.createdAt)}</Text>
-          <Button className='btn-block retry-notice' type='primary' fill='outline' onClick={() => void retry(notice)}>
+          <Text className="small warn">失败原因：{notice.lastError}</Text>
+          <Text className="muted small">{formatTime(notice.createdAt)}</Text>
+          <Button className="btn-block retry-notice" type="primary" fill="outline" onClick={() => void retry(notice)}>
             重新发送
           </Button>
         </View>
       ))}
-      <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='没有发送失败的通知' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={!list.loading && !list.error && list.items.length === 0}
+        emptyText="没有发送失败的通知"
+        onRetry={list.refresh}
+        hasMore={list.hasMore}
+        count={list.items.length}
+      />
     </PageShell>
   );
 }

@@ -15,7 +15,7 @@ export type AdminSection = (typeof SECTIONS)[number]['key'];
 /** The console's top navigation: every admin page reaches every other in one tap. */
 export function AdminNav(props: { current: AdminSection }) {
   return (
-    <View className='admin-nav'>
+    <View className="admin-nav">
       {SECTIONS.map((section) => (
         <View
           key={section.key}
@@ -29,7 +29,7 @@ export function AdminNav(props: { current: AdminSection }) {
         </View>
       ))}
       <View
-        className='admin-nav__item admin-nav__out'
+        className="admin-nav__item admin-nav__out"
         onClick={() => {
           signOut();
           void Taro.redirectTo({ url: '/admin/login/index' });

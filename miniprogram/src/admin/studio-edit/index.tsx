@@ -16,7 +16,12 @@ interface ItemDraft {
 }
 
 let itemKey = 0;
-const draftOf = (item?: { id?: string; title: string; summary: string }): ItemDraft => ({ key: (itemKey += 1), id: item?.id, title: item?.title ?? '', summary: item?.summary ?? '' });
+const draftOf = (item?: { id?: string; title: string; summary: string }): ItemDraft => ({
+  key: (itemKey += 1),
+  id: item?.id,
+  title: item?.title ?? '',
+  summary: item?.summary ?? '',
+});
 
 /** Create (no `?id=`) or edit a studio: name, town or sector, intro, address and service items. */
 export default function StudioEditPage() {
@@ -54,18 +59,38 @@ export default function StudioEditPage() {
     }
   });
 
-  const updateItem = (key: number, patch: Partial<ItemDraft>) => setItems((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  const updateItem = (key: number, patch: Partial<ItemDraft>) =>
+    setItems((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
   const valid = name.trim() !== '' && place.trim() !== '' && items.every((item) => item.title.trim() !== '');
 
   const save = async () => {
     setBusy(true);
-    const serviceItems = items.map((item) => ({ ...(item.id ? { id: item.id } : {}), title: item.title.trim(), ...(item.summary.trim() ? { summary: item.summary.trim() } : {}) }));
+    const serviceItems = items.map((item) => ({
+      ...(item.id ? { id: item.id } : {}),
+      title: item.title.trim(),
+      ...(item.summary.trim() ? { summary: item.summary.trim() } : {}),
+    }));
     const placeFields = kind === 'town' ? { town: place.trim() } : { sector: place.trim() };
     try {
       if (id) {
-        await api.adminUpdateStudio(id, { name: name.trim(), kind, ...(kind === 'town' ? { sector: null } : { town: null }), ...placeFields, intro: intro.trim(), address: address.trim(), serviceItems });
+        await api.adminUpdateStudio(id, {
+          name: name.trim(),
+          kind,
+          ...(kind === 'town' ? { sector: null } : { town: null }),
+          ...placeFields,
+          intro: intro.trim(),
+          address: address.trim(),
+          serviceItems,
+        });
       } else {
-        await api.adminCreateStudio({ name: name.trim(), kind, ...placeFields, intro: intro.trim(), address: address.trim(), serviceItems: serviceItems.map(({ title, summary }) => ({ title, ...(summary ? { summary } : {}) })) });
+        await api.adminCreateStudio({
+          name: name.trim(),
+          kind,
+          ...placeFields,
+          intro: intro.trim(),
+          address: address.trim(),
+          serviceItems: serviceItems.map(({ title, summary }) => ({ title, ...(summary ? { summary } : {}) })),
+        });
       }
       void Taro.showToast({ title: '已保存', icon: 'success' });
       setTimeout(() => void Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/admin/studios/index' })), 600);
@@ -78,11 +103,11 @@ export default function StudioEditPage() {
 
   if (id && !loaded) {
     return (
-      <PageShell className='admin-page'>
-        <View className='state'>
-          <Text className='state__text'>{loadError ?? '正在加载…'}</Text>
+      <PageShell className="admin-page">
+        <View className="state">
+          <Text className="state__text">{loadError ?? '正在加载…'}</Text>
           {loadError ? (
-            <Button className='tap' fill='outline' onClick={() => void load(id)}>
+            <Button className="tap" fill="outline" onClick={() => void load(id)}>
               重新加载
             </Button>
           ) : null}
@@ -92,15 +117,23 @@ export default function StudioEditPage() {
   }
 
   return (
-    <PageShell className='admin-page'>
-      <AdminNav current='studios' />
-      <Text className='h1'>{id ? '编辑工作室' : '新建工作室'}</Text>
-      {loaded && !loaded.active ? <Text className='block warn'>该工作室已停用，群众看不到它；可在列表中恢复。</Text> : null}
-      <View className='card stack'>
-        <Text className='field__label'>工作室名称</Text>
-        <Input className='input-box studio-name-input' placeholder='如：硖石街道委员集体工作室' value={name} maxLength={60} onChange={(value: string) => setName(value)} />
-        <Text className='field__label'>类型</Text>
-        <View className='chips'>
+    <PageShell className="admin-page">
+      <AdminNav current="studios" />
+      <Text className="h1">{id ? '编辑工作室' : '新建工作室'}</Text>
+      {loaded && !loaded.active ? (
+        <Text className="block warn">该工作室已停用，群众看不到它；可在列表中恢复。</Text>
+      ) : null}
+      <View className="card stack">
+        <Text className="field__label">工作室名称</Text>
+        <Input
+          className="input-box studio-name-input"
+          placeholder="如：硖石街道委员集体工作室"
+          value={name}
+          maxLength={60}
+          onChange={(value: string) => setName(value)}
+        />
+        <Text className="field__label">类型</Text>
+        <View className="chips">
           <View className={`chip kind-town${kind === 'town' ? ' chip--on' : ''}`} onClick={() => setKind('town')}>
             镇街委员集体工作室
           </View>
@@ -108,33 +141,77 @@ export default function StudioEditPage() {
             界别委员工作室
           </View>
         </View>
-        <Text className='field__label'>{kind === 'town' ? '所属镇/街道' : '所属界别'}</Text>
-        <Input className='input-box studio-place-input' placeholder={kind === 'town' ? '如：硖石街道' : '如：经济界'} value={place} maxLength={40} onChange={(value: string) => setPlace(value)} />
-        <Text className='field__label'>简介</Text>
-        <TextArea className='input-box studio-intro-input' placeholder='工作室的职责和特色' value={intro} maxLength={2000} onChange={(value: string) => setIntro(value)} />
-        <Text className='field__label'>地址</Text>
-        <Input className='input-box' placeholder='群众可以找到工作室的地址' value={address} maxLength={200} onChange={(value: string) => setAddress(value)} />
+        <Text className="field__label">{kind === 'town' ? '所属镇/街道' : '所属界别'}</Text>
+        <Input
+          className="input-box studio-place-input"
+          placeholder={kind === 'town' ? '如：硖石街道' : '如：经济界'}
+          value={place}
+          maxLength={40}
+          onChange={(value: string) => setPlace(value)}
+        />
+        <Text className="field__label">简介</Text>
+        <TextArea
+          className="input-box studio-intro-input"
+          placeholder="工作室的职责和特色"
+          value={intro}
+          maxLength={2000}
+          onChange={(value: string) => setIntro(value)}
+        />
+        <Text className="field__label">地址</Text>
+        <Input
+          className="input-box"
+          placeholder="群众可以找到工作室的地址"
+          value={address}
+          maxLength={200}
+          onChange={(value: string) => setAddress(value)}
+        />
       </View>
 
-      <Text className='h2'>服务事项</Text>
+      <Text className="h2">服务事项</Text>
       {items.map((item, index) => (
-        <View key={item.key} className='card stack service-item'>
-          <View className='row row--between'>
-            <Text className='field__label'>事项 {index + 1}</Text>
-            <Button className='tap' fill='none' onClick={() => setItems((list) => list.filter((other) => other.key !== item.key))}>
+        <View key={item.key} className="card stack service-item">
+          <View className="row row--between">
+            <Text className="field__label">事项 {index + 1}</Text>
+            <Button
+              className="tap"
+              fill="none"
+              onClick={() => setItems((list) => list.filter((other) => other.key !== item.key))}
+            >
               删除
             </Button>
           </View>
-          <Input className='input-box service-title-input' placeholder='事项名称' value={item.title} maxLength={60} onChange={(value: string) => updateItem(item.key, { title: value })} />
-          <TextArea className='input-box' placeholder='事项简介（选填）' value={item.summary} maxLength={500} onChange={(value: string) => updateItem(item.key, { summary: value })} />
+          <Input
+            className="input-box service-title-input"
+            placeholder="事项名称"
+            value={item.title}
+            maxLength={60}
+            onChange={(value: string) => updateItem(item.key, { title: value })}
+          />
+          <TextArea
+            className="input-box"
+            placeholder="事项简介（选填）"
+            value={item.summary}
+            maxLength={500}
+            onChange={(value: string) => updateItem(item.key, { summary: value })}
+          />
         </View>
       ))}
       {items.length < 30 ? (
-        <Button className='btn-block add-service-item' fill='outline' onClick={() => setItems((list) => [...list, draftOf()])}>
+        <Button
+          className="btn-block add-service-item"
+          fill="outline"
+          onClick={() => setItems((list) => [...list, draftOf()])}
+        >
           添加服务事项
         </Button>
       ) : null}
-      <Button className='btn-block save-studio' type='primary' loading={busy} disabled={busy || !valid} onClick={() => void save()}>
+      <Button
+        className="btn-block save-studio"
+        type="primary"
+        loading={busy}
+        disabled={busy || !valid}
+        onClick={() => void save()}
+      >
         保存
       </Button>
     </PageShell>

@@ -26,11 +26,23 @@ export default function BindPage() {
 
   return (
     <PageShell>
-      <Text className='h1'>绑定委员身份</Text>
-      <View className='card stack'>
-        <Text className='muted'>请输入政协机关发给您的 8 位邀请码。一个邀请码只能使用一次。</Text>
-        <Input className='input-box invite-code' placeholder='邀请码' value={code} maxLength={32} onChange={(value: string) => setCode(value.toUpperCase())} />
-        <Button className='btn-block bind-submit' type='primary' loading={busy} disabled={busy || code.trim().length < 4} onClick={() => void bind()}>
+      <Text className="h1">绑定委员身份</Text>
+      <View className="card stack">
+        <Text className="muted">请输入政协机关发给您的 8 位邀请码。一个邀请码只能使用一次。</Text>
+        <Input
+          className="input-box invite-code"
+          placeholder="邀请码"
+          value={code}
+          maxLength={32}
+          onChange={(value: string) => setCode(value.toUpperCase())}
+        />
+        <Button
+          className="btn-block bind-submit"
+          type="primary"
+          loading={busy}
+          disabled={busy || code.trim().length < 4}
+          onClick={() => void bind()}
+        >
           绑定
         </Button>
       </View>

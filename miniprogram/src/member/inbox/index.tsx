@@ -47,15 +47,23 @@ export default function InboxPage() {
 
   return (
     <PageShell>
-      <View className='row row--between'>
-        <Button className='tap' fill='outline' onClick={() => Taro.navigateTo({ url: '/member/notices/index' })}>
+      <View className="row row--between">
+        <Button className="tap" fill="outline" onClick={() => Taro.navigateTo({ url: '/member/notices/index' })}>
           消息{unread ? `（${unread} 条未读）` : ''}
         </Button>
-        <Button className='tap open-studio-stats' fill='outline' onClick={() => Taro.navigateTo({ url: '/member/stats/index' })}>
+        <Button
+          className="tap open-studio-stats"
+          fill="outline"
+          onClick={() => Taro.navigateTo({ url: '/member/stats/index' })}
+        >
           本工作室统计
         </Button>
         {process.env.TARO_ENV === 'weapp' ? (
-          <Button className='tap' fill='none' onClick={() => void requestNoticeConsent(['ticket_assigned', 'deadline_reminder', 'ticket_reopened'])}>
+          <Button
+            className="tap"
+            fill="none"
+            onClick={() => void requestNoticeConsent(['ticket_assigned', 'deadline_reminder', 'ticket_reopened'])}
+          >
             开启新留言提醒
           </Button>
         ) : null}
@@ -67,9 +75,22 @@ export default function InboxPage() {
       </Tabs>
       <View style={{ marginTop: '12px' }}>
         {list.items.map((ticket) => (
-          <TicketCard key={ticket.id} ticket={ticket} showDue onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })} />
+          <TicketCard
+            key={ticket.id}
+            ticket={ticket}
+            showDue
+            onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}
+          />
         ))}
-        <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='这里暂时没有留言' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+        <ListState
+          loading={list.loading}
+          error={list.error}
+          empty={!list.loading && !list.error && list.items.length === 0}
+          emptyText="这里暂时没有留言"
+          onRetry={list.refresh}
+          hasMore={list.hasMore}
+          count={list.items.length}
+        />
       </View>
     </PageShell>
   );

@@ -24,27 +24,39 @@ export default function NoticesPage() {
 
   return (
     <PageShell>
-      <View className='row row--between'>
-        <Text className='h2' style={{ margin: 0 }}>
+      <View className="row row--between">
+        <Text className="h2" style={{ margin: 0 }}>
           消息
         </Text>
-        <Button className='tap' fill='none' onClick={() => void readAll()}>
+        <Button className="tap" fill="none" onClick={() => void readAll()}>
           全部已读
         </Button>
       </View>
       {list.items.map((notice) => (
-        <View key={notice.id} className={`card tap-row${notice.readAt ? '' : ' notice--unread'}`} onClick={() => Taro.navigateTo({ url: `${ticketPage}?id=${notice.ticketId}` })}>
-          <View className='row row--between'>
-            <Text className='notice__title'>{notice.title}</Text>
-            {notice.readAt ? null : <Text className='pill-new'>新</Text>}
+        <View
+          key={notice.id}
+          className={`card tap-row${notice.readAt ? '' : ' notice--unread'}`}
+          onClick={() => Taro.navigateTo({ url: `${ticketPage}?id=${notice.ticketId}` })}
+        >
+          <View className="row row--between">
+            <Text className="notice__title">{notice.title}</Text>
+            {notice.readAt ? null : <Text className="pill-new">新</Text>}
           </View>
-          <Text className='block'>{notice.body}</Text>
-          <Text className='muted small'>
+          <Text className="block">{notice.body}</Text>
+          <Text className="muted small">
             {notice.ticketNo} · {formatTime(notice.createdAt)}
           </Text>
         </View>
       ))}
-      <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='暂时没有消息' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={!list.loading && !list.error && list.items.length === 0}
+        emptyText="暂时没有消息"
+        onRetry={list.refresh}
+        hasMore={list.hasMore}
+        count={list.items.length}
+      />
     </PageShell>
   );
 }

@@ -7,9 +7,9 @@ import { Button } from '../../components/ui';
 export function NotAMember() {
   return (
     <PageShell>
-      <View className='state'>
-        <Text className='state__text'>您还不是委员，或尚未绑定委员身份</Text>
-        <Button className='tap' type='primary' onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
+      <View className="state">
+        <Text className="state__text">您还不是委员，或尚未绑定委员身份</Text>
+        <Button className="tap" type="primary" onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
           用邀请码绑定
         </Button>
       </View>

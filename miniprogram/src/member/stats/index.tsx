@@ -3,7 +3,14 @@ import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import type { StudioStatsResponse } from '@mashangshang/shared';
 import { api, currentSession, ensureSignedIn } from '../../services/api';
-import { CATEGORY_FIGURES, OUTCOME_FIGURES, RANGE_PRESETS, STATUS_FIGURES, headlineFigures, presetRange } from '../../services/stats-format';
+import {
+  CATEGORY_FIGURES,
+  OUTCOME_FIGURES,
+  RANGE_PRESETS,
+  STATUS_FIGURES,
+  headlineFigures,
+  presetRange,
+} from '../../services/stats-format';
 import { PageShell } from '../../components/page-shell';
 import { NotAMember } from '../shared/not-a-member';
 
@@ -43,33 +50,42 @@ export default function MemberStatsPage() {
   const range = presetRange(preset);
   return (
     <PageShell>
-      <View className='chips'>
+      <View className="chips">
         {PRESETS.map((p) => (
-          <View key={p.key} className={`chip range-preset range-preset--${p.key}${preset === p.key ? ' chip--on' : ''}`} onClick={() => setPreset(p.key)}>
+          <View
+            key={p.key}
+            className={`chip range-preset range-preset--${p.key}${preset === p.key ? ' chip--on' : ''}`}
+            onClick={() => setPreset(p.key)}
+          >
             {p.title}
           </View>
         ))}
       </View>
-      <Text className='small muted'>
+      <Text className="small muted">
         {range.from} 至 {range.to}，按留言提交日统计
       </Text>
-      {error ? <Text className='state__text'>{error}</Text> : null}
-      {studios === null && !error ? <Text className='state__text'>正在加载…</Text> : null}
+      {error ? <Text className="state__text">{error}</Text> : null}
+      {studios === null && !error ? <Text className="state__text">正在加载…</Text> : null}
       {studios?.map(({ studio: g }) => (
-        <View key={g.key} className='card stack studio-stats'>
-          <Text className='h2 studio-stats__name' style={{ margin: 0 }}>
+        <View key={g.key} className="card stack studio-stats">
+          <Text className="h2 studio-stats__name" style={{ margin: 0 }}>
             {g.label}
           </Text>
           {headlineFigures(g).map((f) => (
             <View key={f.key} className={`row row--between stat stat--${f.key}`}>
-              <Text className='muted'>{f.title}</Text>
-              <Text className='stat__value'>{f.value}</Text>
+              <Text className="muted">{f.title}</Text>
+              <Text className="stat__value">{f.value}</Text>
             </View>
           ))}
-          <Text className='small muted'>
-            {[...CATEGORY_FIGURES.map((c) => `${c.title} ${g.byCategory[c.key]}`), ...STATUS_FIGURES.map((s) => `${s.title} ${g.byStatus[s.key]}`)].join(' · ')}
+          <Text className="small muted">
+            {[
+              ...CATEGORY_FIGURES.map((c) => `${c.title} ${g.byCategory[c.key]}`),
+              ...STATUS_FIGURES.map((s) => `${s.title} ${g.byStatus[s.key]}`),
+            ].join(' · ')}
           </Text>
-          <Text className='small muted'>{OUTCOME_FIGURES.map((o) => `${o.title} ${g.outcomes[o.key]}`).join(' · ')}</Text>
+          <Text className="small muted">
+            {OUTCOME_FIGURES.map((o) => `${o.title} ${g.outcomes[o.key]}`).join(' · ')}
+          </Text>
         </View>
       ))}
     </PageShell>

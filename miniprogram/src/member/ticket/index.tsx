@@ -82,8 +82,8 @@ export default function MemberTicketPage() {
       />
 
       {open ? (
-        <View className='card'>
-          <View className='chips'>
+        <View className="card">
+          <View className="chips">
             {panels.map((p) => (
               <View
                 key={p.key}
@@ -96,18 +96,18 @@ export default function MemberTicketPage() {
           </View>
 
           {panel === 'reply' ? (
-            <View className='stack'>
+            <View className="stack">
               <TextArea
-                className='input-box reply-input'
-                placeholder='回复群众（群众可见），或写一条内部备注（仅委员和机关可见）'
+                className="input-box reply-input"
+                placeholder="回复群众（群众可见），或写一条内部备注（仅委员和机关可见）"
                 value={text}
                 maxLength={2000}
                 rows={4}
                 onChange={(value: string) => editText(value)}
               />
               <Button
-                className='btn-block send-reply'
-                type='primary'
+                className="btn-block send-reply"
+                type="primary"
                 loading={busy}
                 disabled={busy || !content}
                 onClick={() => void sendReply()}
@@ -115,8 +115,8 @@ export default function MemberTicketPage() {
                 发送回复
               </Button>
               <Button
-                className='btn-block send-note'
-                fill='outline'
+                className="btn-block send-note"
+                fill="outline"
                 disabled={busy || !content}
                 onClick={() => void sendNote()}
               >
@@ -126,16 +126,16 @@ export default function MemberTicketPage() {
           ) : null}
 
           {panel === 'transfer' ? (
-            <View className='member-pick'>
-              {colleagues === null ? <Text className='muted'>正在加载委员…</Text> : null}
-              {colleagues?.length === 0 ? <Text className='muted'>本工作室没有其他可转交的委员</Text> : null}
+            <View className="member-pick">
+              {colleagues === null ? <Text className="muted">正在加载委员…</Text> : null}
+              {colleagues?.length === 0 ? <Text className="muted">本工作室没有其他可转交的委员</Text> : null}
               {colleagues
                 ?.filter((c) => c.id !== ticket.assignee?.id)
                 .map((c) => (
                   <Button
                     key={c.id}
-                    className='btn-block'
-                    fill='outline'
+                    className="btn-block"
+                    fill="outline"
                     disabled={busy}
                     onClick={() => void transfer(c)}
                   >
@@ -146,9 +146,9 @@ export default function MemberTicketPage() {
           ) : null}
 
           {panel === 'resolve' ? (
-            <View className='stack'>
-              <Text className='field__label'>办理结果（三转）</Text>
-              <View className='chips'>
+            <View className="stack">
+              <Text className="field__label">办理结果（三转）</Text>
+              <View className="chips">
                 {TICKET_OUTCOMES.map((o) => (
                   <View key={o} className={`chip${outcome === o ? ' chip--on' : ''}`} onClick={() => setOutcome(o)}>
                     {TICKET_OUTCOME_LABELS[o]}
@@ -156,14 +156,14 @@ export default function MemberTicketPage() {
                 ))}
               </View>
               <TextArea
-                className='input-box'
-                placeholder='办结说明（选填）'
+                className="input-box"
+                placeholder="办结说明（选填）"
                 value={text}
                 maxLength={500}
                 rows={3}
                 onChange={(value: string) => editText(value)}
               />
-              <Button className='btn-block send-resolve' type='primary' disabled={busy} onClick={() => void resolve()}>
+              <Button className="btn-block send-resolve" type="primary" disabled={busy} onClick={() => void resolve()}>
                 确认办结
               </Button>
             </View>
@@ -171,8 +171,8 @@ export default function MemberTicketPage() {
         </View>
       ) : null}
 
-      <Text className='h2'>办理记录</Text>
-      <View className='card'>
+      <Text className="h2">办理记录</Text>
+      <View className="card">
         <Timeline events={ticket.timeline} />
       </View>
     </PageShell>

@@ -36,21 +36,34 @@ export default function LoginPage() {
 
   return (
     <PageShell>
-      <Text className='h1'>登录码上商</Text>
+      <Text className="h1">登录码上商</Text>
       {demoSignInEnabled ? (
-        <View className='card stack'>
-          <Text className='muted'>演示环境：用一个“微信登录凭证”登录，同一个凭证总是同一个人。换一个凭证即可扮演另一位群众或委员。</Text>
-          <Input className='input-box demo-code' value={code} onChange={(value: string) => setCode(value)} placeholder='演示登录凭证' />
-          <Button className='btn-block demo-sign-in' type='primary' loading={busy} disabled={busy || !code.trim()} onClick={() => void signIn()}>
+        <View className="card stack">
+          <Text className="muted">
+            演示环境：用一个“微信登录凭证”登录，同一个凭证总是同一个人。换一个凭证即可扮演另一位群众或委员。
+          </Text>
+          <Input
+            className="input-box demo-code"
+            value={code}
+            onChange={(value: string) => setCode(value)}
+            placeholder="演示登录凭证"
+          />
+          <Button
+            className="btn-block demo-sign-in"
+            type="primary"
+            loading={busy}
+            disabled={busy || !code.trim()}
+            onClick={() => void signIn()}
+          >
             演示登录
           </Button>
         </View>
       ) : (
-        <Button className='btn-block' type='primary' loading={busy} onClick={() => void signIn()}>
+        <Button className="btn-block" type="primary" loading={busy} onClick={() => void signIn()}>
           微信一键登录
         </Button>
       )}
-      <Button className='btn-block' fill='none' onClick={() => Taro.navigateTo({ url: '/admin/login/index' })}>
+      <Button className="btn-block" fill="none" onClick={() => Taro.navigateTo({ url: '/admin/login/index' })}>
         政协机关工作人员登录
       </Button>
     </PageShell>

@@ -31,39 +31,63 @@ export default function MinePage() {
   return (
     <PageShell>
       {list.items.map((ticket) => (
-        <TicketCard key={ticket.id} ticket={ticket} onOpen={() => Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` })} />
+        <TicketCard
+          key={ticket.id}
+          ticket={ticket}
+          onOpen={() => Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` })}
+        />
       ))}
-      <ListState loading={list.loading} error={list.error} empty={!list.loading && !list.error && list.items.length === 0} emptyText='您还没有留言，扫一扫工作室二维码就可以留言' onRetry={list.refresh} hasMore={list.hasMore} count={list.items.length} />
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={!list.loading && !list.error && list.items.length === 0}
+        emptyText="您还没有留言，扫一扫工作室二维码就可以留言"
+        onRetry={list.refresh}
+        hasMore={list.hasMore}
+        count={list.items.length}
+      />
 
-      <Text className='h2'>设置</Text>
-      <View className='card'>
-        <View className='setting-row large-text-row'>
+      <Text className="h2">设置</Text>
+      <View className="card">
+        <View className="setting-row large-text-row">
           <Text>大字模式（适老化）</Text>
           <Switch checked={large} onChange={toggleLarge} />
         </View>
-        <Cell title='查看全部委员工作室' clickable onClick={() => Taro.reLaunch({ url: '/pages/index/index' })} />
+        <Cell title="查看全部委员工作室" clickable onClick={() => Taro.reLaunch({ url: '/pages/index/index' })} />
         {session?.user.role === 'member' ? (
-          <Cell title='委员工作台' description='回复群众留言' clickable onClick={() => Taro.navigateTo({ url: '/member/inbox/index' })} />
+          <Cell
+            title="委员工作台"
+            description="回复群众留言"
+            clickable
+            onClick={() => Taro.navigateTo({ url: '/member/inbox/index' })}
+          />
         ) : (
-          <Cell title='我是委员' description='用邀请码绑定委员身份' clickable onClick={() => Taro.navigateTo({ url: '/member/bind/index' })} />
+          <Cell
+            title="我是委员"
+            description="用邀请码绑定委员身份"
+            clickable
+            onClick={() => Taro.navigateTo({ url: '/member/bind/index' })}
+          />
         )}
-        {isH5 || session?.user.role === 'admin' ? <Cell title='政协机关管理后台' clickable onClick={() => Taro.navigateTo({ url: '/admin/board/index' })} /> : null}
+        {isH5 || session?.user.role === 'admin' ? (
+          <Cell title="政协机关管理后台" clickable onClick={() => Taro.navigateTo({ url: '/admin/board/index' })} />
+        ) : null}
       </View>
       {session ? (
-        <Text className='block muted small'>
+        <Text className="block muted small">
           当前身份：{ROLE_LABELS[session.user.role]}
           {session.method === 'demo' ? '（演示登录）' : ''}
         </Text>
       ) : null}
       {demoSignInEnabled ? (
-        <Button className='btn-block' fill='outline' onClick={() => Taro.navigateTo({ url: '/pages/login/index' })}>
+        <Button className="btn-block" fill="outline" onClick={() => Taro.navigateTo({ url: '/pages/login/index' })}>
           演示登录 / 切换身份
         </Button>
       ) : null}
       {session && isH5 ? (
         <Button
-          className='btn-block'
-          fill='none'
+          className="btn-block"
+          fill="none"
           onClick={() => {
             signOut();
             setSession(null);

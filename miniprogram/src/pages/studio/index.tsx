@@ -24,7 +24,11 @@ export default function StudioPage() {
       })
       .catch((failure: unknown) => {
         const gone = failure instanceof ApiError && (failure.statusCode === 404 || failure.statusCode === 400);
-        setError(gone ? notFound : { text: failure instanceof ApiError ? failure.message : '加载失败，请检查网络后重试', retry: true });
+        setError(
+          gone
+            ? notFound
+            : { text: failure instanceof ApiError ? failure.message : '加载失败，请检查网络后重试', retry: true },
+        );
       });
   };
   useLoad((params: Record<string, string | undefined>) => {
@@ -37,14 +41,14 @@ export default function StudioPage() {
   if (error) {
     return (
       <PageShell>
-        <View className='state'>
-          <Text className='state__text studio-error'>{error.text}</Text>
+        <View className="state">
+          <Text className="state__text studio-error">{error.text}</Text>
           {error.retry && id ? (
-            <Button className='tap' type='primary' fill='outline' onClick={() => load(id)}>
+            <Button className="tap" type="primary" fill="outline" onClick={() => load(id)}>
               重新加载
             </Button>
           ) : null}
-          <Button className='tap' onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>
+          <Button className="tap" onClick={() => Taro.reLaunch({ url: '/pages/index/index' })}>
             查看全部工作室
           </Button>
         </View>
@@ -54,8 +58,8 @@ export default function StudioPage() {
   if (!studio) {
     return (
       <PageShell>
-        <View className='state'>
-          <Text className='state__text'>正在加载…</Text>
+        <View className="state">
+          <Text className="state__text">正在加载…</Text>
         </View>
       </PageShell>
     );
@@ -63,53 +67,58 @@ export default function StudioPage() {
 
   return (
     <PageShell>
-      <View className='hero'>
-        <Text className='h1 block studio-name'>{studio.name}</Text>
-        <Text className='muted block'>
+      <View className="hero">
+        <Text className="h1 block studio-name">{studio.name}</Text>
+        <Text className="muted block">
           {STUDIO_KIND_LABELS[studio.kind]} · {studio.town ?? studio.sector}
           {studio.jointGroup ? ` · ${studio.jointGroup}` : ''}
         </Text>
-        <View className='row'>
-          {studio.star > 0 ? <Text className='star'>{'★'.repeat(studio.star)}</Text> : null}
-          {studio.star > 0 ? <Text className='muted'>{studio.star} 星级工作室</Text> : null}
+        <View className="row">
+          {studio.star > 0 ? <Text className="star">{'★'.repeat(studio.star)}</Text> : null}
+          {studio.star > 0 ? <Text className="muted">{studio.star} 星级工作室</Text> : null}
         </View>
-        <Text className='muted block'>承诺 {studio.slaHours} 小时内答复</Text>
+        <Text className="muted block">承诺 {studio.slaHours} 小时内答复</Text>
       </View>
 
-      <Button className='btn-block entry-submit' type='primary' size='large' onClick={() => Taro.navigateTo({ url: `/pages/submit/index?studioId=${studio.id}` })}>
+      <Button
+        className="btn-block entry-submit"
+        type="primary"
+        size="large"
+        onClick={() => Taro.navigateTo({ url: `/pages/submit/index?studioId=${studio.id}` })}
+      >
         24 小时码上商 · 我要留言
       </Button>
 
       {studio.intro ? (
         <>
-          <Text className='h2'>工作室简介</Text>
-          <View className='card'>
+          <Text className="h2">工作室简介</Text>
+          <View className="card">
             <Text>{studio.intro}</Text>
-            {studio.address ? <Text className='block muted small'>地址：{studio.address}</Text> : null}
+            {studio.address ? <Text className="block muted small">地址：{studio.address}</Text> : null}
           </View>
         </>
       ) : null}
 
-      <Text className='h2'>驻室委员（{studio.members.length}）</Text>
-      <View className='card'>
-        {studio.members.length === 0 ? <Text className='muted'>暂无委员信息</Text> : null}
+      <Text className="h2">驻室委员（{studio.members.length}）</Text>
+      <View className="card">
+        {studio.members.length === 0 ? <Text className="muted">暂无委员信息</Text> : null}
         {studio.members.map((member) => (
-          <View key={member.id} className='row row--between tap'>
+          <View key={member.id} className="row row--between tap">
             <Text>{member.name}</Text>
-            <Text className='muted small'>{member.title}</Text>
+            <Text className="muted small">{member.title}</Text>
           </View>
         ))}
       </View>
 
       {studio.serviceItems.length ? (
         <>
-          <Text className='h2'>特色服务项目</Text>
+          <Text className="h2">特色服务项目</Text>
           {studio.serviceItems.map((item) => (
-            <View key={item.id} className='card'>
-              <Text className='block' style={{ fontWeight: 600 }}>
+            <View key={item.id} className="card">
+              <Text className="block" style={{ fontWeight: 600 }}>
                 {item.title}
               </Text>
-              {item.summary ? <Text className='muted small'>{item.summary}</Text> : null}
+              {item.summary ? <Text className="muted small">{item.summary}</Text> : null}
             </View>
           ))}
         </>

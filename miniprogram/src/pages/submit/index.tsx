@@ -2,7 +2,15 @@ import { Image, Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { MAX_TICKET_IMAGES, TICKET_CATEGORIES, TICKET_CATEGORY_LABELS, TICKET_CONTENT_MAX } from '@mashangshang/shared';
-import { api, ApiError, ensureSignedIn, imageUrl, requestNoticeConsent, showToast, taroStore } from '../../services/api';
+import {
+  api,
+  ApiError,
+  ensureSignedIn,
+  imageUrl,
+  requestNoticeConsent,
+  showToast,
+  taroStore,
+} from '../../services/api';
 import { clearDraft, draftProblem, loadDraft, saveDraft, submitBodyOf, type TicketDraft } from '../../services/draft';
 import { PageShell } from '../../components/page-shell';
 import { Button, Input, Switch, TextArea } from '../../components/ui';
@@ -33,8 +41,8 @@ export default function SubmitPage() {
   if (!draft) {
     return (
       <PageShell>
-        <View className='state'>
-          <Text className='state__text'>请从委员工作室页面进入留言</Text>
+        <View className="state">
+          <Text className="state__text">请从委员工作室页面进入留言</Text>
         </View>
       </PageShell>
     );
@@ -63,7 +71,9 @@ export default function SubmitPage() {
     setUploading((list) => [...list, ...paths.map((localPath) => ({ localPath, percent: 0 }))]);
     for (const localPath of paths) {
       try {
-        const uploaded = await api.upload(localPath, (percent) => setUploading((list) => list.map((u) => (u.localPath === localPath ? { ...u, percent } : u))));
+        const uploaded = await api.upload(localPath, (percent) =>
+          setUploading((list) => list.map((u) => (u.localPath === localPath ? { ...u, percent } : u))),
+        );
         setDraft((previous) => {
           if (!previous) return previous;
           const next = { ...previous, images: [...previous.images, { id: uploaded.id, url: uploaded.url }] };
@@ -97,7 +107,12 @@ export default function SubmitPage() {
     } catch (error) {
       // The draft stays saved with the same Idempotency-Key; sending again is safe.
       const text = error instanceof ApiError ? error.message : '提交失败，请稍后重试';
-      void Taro.showModal({ title: '留言没有发出', content: `${text}\n您填写的内容已保存，可以直接再次提交。`, showCancel: false, confirmText: '知道了' });
+      void Taro.showModal({
+        title: '留言没有发出',
+        content: `${text}\n您填写的内容已保存，可以直接再次提交。`,
+        showCancel: false,
+        confirmText: '知道了',
+      });
     } finally {
       sendingRef.current = false;
       setSending(false);
@@ -108,22 +123,26 @@ export default function SubmitPage() {
 
   return (
     <PageShell>
-      <View className='field'>
-        <Text className='field__label'>留言类型</Text>
-        <View className='chips'>
+      <View className="field">
+        <Text className="field__label">留言类型</Text>
+        <View className="chips">
           {TICKET_CATEGORIES.map((category) => (
-            <View key={category} className={`chip${draft.category === category ? ' chip--on' : ''}`} onClick={() => update({ category })}>
+            <View
+              key={category}
+              className={`chip${draft.category === category ? ' chip--on' : ''}`}
+              onClick={() => update({ category })}
+            >
               {TICKET_CATEGORY_LABELS[category]}
             </View>
           ))}
         </View>
       </View>
 
-      <View className='field'>
-        <Text className='field__label'>留言内容</Text>
+      <View className="field">
+        <Text className="field__label">留言内容</Text>
         <TextArea
-          className='input-box content-input'
-          placeholder='请写清楚事情发生的地点、经过和您的诉求（至少 5 个字）'
+          className="input-box content-input"
+          placeholder="请写清楚事情发生的地点、经过和您的诉求（至少 5 个字）"
           value={draft.content}
           maxLength={TICKET_CONTENT_MAX}
           rows={6}
@@ -135,63 +154,82 @@ export default function SubmitPage() {
         </Text>
       </View>
 
-      <View className='field'>
-        <Text className='field__label'>
-          图片（选填，最多 {MAX_TICKET_IMAGES} 张）
-        </Text>
-        <View className='photos'>
+      <View className="field">
+        <Text className="field__label">图片（选填，最多 {MAX_TICKET_IMAGES} 张）</Text>
+        <View className="photos">
           {draft.images.map((image) => (
-            <View key={image.id} className='photo photo--done'>
-              <Image className='photo__img' src={imageUrl(image.url)} mode='aspectFill' />
-              <View className='photo__remove' onClick={() => update({ images: draft.images.filter((i) => i.id !== image.id) })}>
-                <Text className='photo__remove-x'>×</Text>
+            <View key={image.id} className="photo photo--done">
+              <Image className="photo__img" src={imageUrl(image.url)} mode="aspectFill" />
+              <View
+                className="photo__remove"
+                onClick={() => update({ images: draft.images.filter((i) => i.id !== image.id) })}
+              >
+                <Text className="photo__remove-x">×</Text>
               </View>
             </View>
           ))}
           {uploading.map((u) => (
-            <View key={u.localPath} className='photo'>
-              <Image className='photo__img' src={u.localPath} mode='aspectFill' />
-              <Text className='photo__progress'>上传中 {u.percent}%</Text>
+            <View key={u.localPath} className="photo">
+              <Image className="photo__img" src={u.localPath} mode="aspectFill" />
+              <Text className="photo__progress">上传中 {u.percent}%</Text>
             </View>
           ))}
           {draft.images.length + uploading.length < MAX_TICKET_IMAGES ? (
-            <View className='photo photo__add add-photo' onClick={() => void addPhotos()}>
+            <View className="photo photo__add add-photo" onClick={() => void addPhotos()}>
               +
             </View>
           ) : null}
         </View>
       </View>
 
-      <View className='card'>
-        <View className='field'>
-          <Text className='field__label'>称呼（选填）</Text>
-          <Input className='input-box' placeholder='如：王先生' value={draft.contactName} maxLength={20} onChange={(value: string) => update({ contactName: value })} />
+      <View className="card">
+        <View className="field">
+          <Text className="field__label">称呼（选填）</Text>
+          <Input
+            className="input-box"
+            placeholder="如：王先生"
+            value={draft.contactName}
+            maxLength={20}
+            onChange={(value: string) => update({ contactName: value })}
+          />
         </View>
-        <View className='field'>
-          <Text className='field__label'>手机号（选填，方便委员联系您）</Text>
-          <Input className='input-box' type='number' placeholder='11 位手机号' value={draft.contactPhone} maxLength={11} onChange={(value: string) => update({ contactPhone: value.replace(/\D/g, '') })} />
+        <View className="field">
+          <Text className="field__label">手机号（选填，方便委员联系您）</Text>
+          <Input
+            className="input-box"
+            type="number"
+            placeholder="11 位手机号"
+            value={draft.contactPhone}
+            maxLength={11}
+            onChange={(value: string) => update({ contactPhone: value.replace(/\D/g, '') })}
+          />
         </View>
         {draft.contactPhone ? (
-          <View className='setting-row'>
+          <View className="setting-row">
             <Text>允许委员查看完整号码并回电</Text>
             <Switch checked={draft.allowContact} onChange={(on: boolean) => update({ allowContact: on })} />
           </View>
         ) : null}
-        <View className='setting-row'>
+        <View className="setting-row">
           <Text>对委员匿名</Text>
           <Switch checked={draft.anonymous} onChange={(on: boolean) => update({ anonymous: on })} />
         </View>
       </View>
 
-      <View className='consent' onClick={() => update({ consent: !draft.consent })}>
+      <View className="consent" onClick={() => update({ consent: !draft.consent })}>
         <View className={`box${draft.consent ? ' box--on' : ''} consent-box`}>{draft.consent ? '✓' : ''}</View>
         <Text>
           我已阅读并同意
           <Text
-            className='link'
+            className="link"
             onClick={(event) => {
               event.stopPropagation();
-              void Taro.showModal({ title: '隐私说明', content: PRIVACY_NOTICE, showCancel: false, confirmText: '我知道了' });
+              void Taro.showModal({
+                title: '隐私说明',
+                content: PRIVACY_NOTICE,
+                showCancel: false,
+                confirmText: '我知道了',
+              });
             }}
           >
             《隐私说明》
@@ -199,10 +237,17 @@ export default function SubmitPage() {
         </Text>
       </View>
 
-      <Button className='btn-block send-ticket' type='primary' size='large' loading={sending} disabled={sending} onClick={() => void send()}>
+      <Button
+        className="btn-block send-ticket"
+        type="primary"
+        size="large"
+        loading={sending}
+        disabled={sending}
+        onClick={() => void send()}
+      >
         {sending ? '正在提交…' : '提交留言'}
       </Button>
-      <Text className='block muted small' style={{ marginTop: '12px' }}>
+      <Text className="block muted small" style={{ marginTop: '12px' }}>
         提交后委员会尽快答复，答复后会通过微信通知您，也可以在“我的留言”中查看。
       </Text>
     </PageShell>

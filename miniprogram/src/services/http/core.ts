@@ -210,5 +210,3 @@ export function createClient(deps: ClientDeps) {
 
   return { json, upload, download };
 }
-
-export type ApiClient = ReturnType<typeof createClient>;

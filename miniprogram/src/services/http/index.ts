@@ -5,7 +5,7 @@ import { clearSession, demoCode, readSession, writeSession, type Session, type S
 import { createClient } from './core';
 import { taroTransport } from './transport';
 
-export { ApiError, type Query } from './core';
+export { ApiError } from './core';
 
 export function currentSession(): Session | null {
   return readSession(taroStore);

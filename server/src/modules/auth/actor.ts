@@ -37,7 +37,8 @@ export async function resolveActor(models: Models, token: TokenPayload): Promise
   if (!user) return null;
   if (user.role === 'member' && user.memberId) {
     const member = await models.Member.findOne({ _id: user.memberId, active: true }, { name: 1, studioIds: 1 }).lean();
-    if (member) return { role: 'member', id: user._id, memberId: member._id, studioIds: member.studioIds, name: member.name };
+    if (member)
+      return { role: 'member', id: user._id, memberId: member._id, studioIds: member.studioIds, name: member.name };
   }
   return { role: 'resident', id: user._id, memberId: null, studioIds: [], name: '群众' };
 }

@@ -11,7 +11,7 @@ const BAD_CODE_ERRCODES = new Set([40029, 40163, 40226, 41008]);
 /** Compared against when the username is unknown, so a wrong name costs as long as a wrong password. */
 const DUMMY_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==';
 
-export const ADMIN_USERNAME = 'admin';
+const ADMIN_USERNAME = 'admin';
 
 export async function loginWithWechat(models: Models, wechat: WechatClient, code: string): Promise<SessionUser> {
   let openid: string;

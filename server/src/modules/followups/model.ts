@@ -10,7 +10,10 @@ export interface FollowUpDueDoc {
   resolvedAt: Date;
 }
 
-const followUpDueSchema = new Schema<FollowUpDueDoc>({ resolvedAt: { type: Date, required: true } }, { versionKey: false });
+const followUpDueSchema = new Schema<FollowUpDueDoc>(
+  { resolvedAt: { type: Date, required: true } },
+  { versionKey: false },
+);
 followUpDueSchema.index({ resolvedAt: 1 });
 
 export function followUpDueModel(connection: Connection): Model<FollowUpDueDoc> {

@@ -27,7 +27,12 @@ const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const deps = { models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log };
       const ticket = await answerFollowUp(deps, request.actor, id, request.body);
       const names = await studioNameMap(app.models, [ticket.studioId]);
-      return toDetail(ticket, request.actor, { studioName: names.get(String(ticket.studioId)) ?? '', cipher: app.fieldCipher, imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId), imageChecks: await imageChecks(app.models, ticket.imageIds) });
+      return toDetail(ticket, request.actor, {
+        studioName: names.get(String(ticket.studioId)) ?? '',
+        cipher: app.fieldCipher,
+        imageUrl: (uploadId) => signUploadUrl(app.config.jwtSecret, uploadId),
+        imageChecks: await imageChecks(app.models, ticket.imageIds),
+      });
     },
   );
 };

@@ -14,7 +14,8 @@ export async function askFollowUp(deps: WorkflowDeps, ticketId: string, resolved
   const resolvedAt = new Date(resolvedAtIso);
   const result = await changeTicket(deps, 'followUpAsked', ticketId, { resolvedAt });
   // Asked, or nothing to ask for this resolution any more: it is no longer pending.
-  if (Types.ObjectId.isValid(ticketId)) await deps.models.FollowUpDue.deleteOne({ _id: new Types.ObjectId(ticketId), resolvedAt });
+  if (Types.ObjectId.isValid(ticketId))
+    await deps.models.FollowUpDue.deleteOne({ _id: new Types.ObjectId(ticketId), resolvedAt });
   if (result.changed) return 'asked';
   return result.skipped === 'gone' ? 'stale' : result.skipped;
 }
@@ -31,8 +32,19 @@ export async function sweepFollowUps(deps: WorkflowDeps, now = Date.now()): Prom
  * The resident's answer. Settled: noted on the timeline. Not settled: the ticket goes back to its
  * studio as a reopen does (new deadline, the assignee told), whatever the 7-day reopen window says.
  */
-export async function answerFollowUp(deps: WorkflowDeps, actor: Actor, id: string, body: FollowUpBody): Promise<TicketDoc> {
-  const result = await changeTicket(deps, 'followUpAnswered', id, { settled: body.settled, comment: body.comment?.trim() ?? '' }, { actor });
+export async function answerFollowUp(
+  deps: WorkflowDeps,
+  actor: Actor,
+  id: string,
+  body: FollowUpBody,
+): Promise<TicketDoc> {
+  const result = await changeTicket(
+    deps,
+    'followUpAnswered',
+    id,
+    { settled: body.settled, comment: body.comment?.trim() ?? '' },
+    { actor },
+  );
   if (!result.ticket) throw new AppError('FOLLOW_UP_NOT_ASKED');
   return result.ticket;
 }

@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AdminInvite, AdminInviteList, AdminInviteListQuery, AuthResponse, BindBody, IdParams, InviteResponse, errorResponses } from '@mashangshang/shared';
+import {
+  AdminInvite,
+  AdminInviteList,
+  AdminInviteListQuery,
+  AuthResponse,
+  BindBody,
+  IdParams,
+  InviteResponse,
+  errorResponses,
+} from '@mashangshang/shared';
 import { bindWithInvite, createInvite, listInvites, revokeInvite } from './service';
 
 /** Invites turn a WeChat user into a member: the office makes a code, the member enters it once. */

@@ -1,7 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH, type AdminInvite, type AdminInviteList, type AdminInviteListQuery, type InviteResponse, type InviteStatus, type SessionUser } from '@mashangshang/shared';
+import {
+  INVITE_CODE_ALPHABET,
+  INVITE_CODE_LENGTH,
+  type AdminInvite,
+  type AdminInviteList,
+  type AdminInviteListQuery,
+  type InviteResponse,
+  type InviteStatus,
+  type SessionUser,
+} from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { countAttempt } from '../../lib/attempt-limit';
@@ -11,21 +20,21 @@ import { sessionForUser } from '../auth/service';
 import type { InviteDoc } from './model';
 import { membersOfStudioFilter } from '../members/model';
 
-export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Bind attempts one WeChat user may make per minute: 8 characters of 32 cannot be guessed at this pace. */
-export const BIND_ATTEMPTS_PER_MINUTE = 10;
+const BIND_ATTEMPTS_PER_MINUTE = 10;
 const BIND_LOCK_TTL_MS = 10_000;
 const BIND_LOCK_WAIT_MS = 5_000;
 
 // The alphabet has exactly 32 characters, so masking a random byte to 5 bits picks each one uniformly.
 if (INVITE_CODE_ALPHABET.length !== 32) throw new Error('invite alphabet must have 32 characters');
 
-export function generateInviteCode(): string {
+function generateInviteCode(): string {
   return Array.from(randomBytes(INVITE_CODE_LENGTH), (byte) => INVITE_CODE_ALPHABET[byte & 31]).join('');
 }
 
 /** People type codes in lower case, with spaces or dashes: accept that. */
-export function normalizeInviteCode(input: string): string {
+function normalizeInviteCode(input: string): string {
   return input.replace(/[\s-]/g, '').toUpperCase();
 }
 
@@ -39,16 +48,30 @@ function inviteInvalid(logMessage: string): AppError {
   return new AppError('INVITE_INVALID', { statusCode: 400, logMessage });
 }
 
-export async function createInvite(models: Models, memberId: string, adminId: Types.ObjectId, now = new Date()): Promise<InviteResponse> {
+export async function createInvite(
+  models: Models,
+  memberId: string,
+  adminId: Types.ObjectId,
+  now = new Date(),
+): Promise<InviteResponse> {
   const member = await models.Member.findById(new Types.ObjectId(memberId), { active: 1 }).lean();
   if (!member) throw new AppError('MEMBER_NOT_FOUND', { statusCode: 404 });
-  if (!member.active) throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'invite for an inactive member' });
+  if (!member.active)
+    throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'invite for an inactive member' });
 
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   for (let attempt = 1; ; attempt += 1) {
     const inviteCode = generateInviteCode();
     try {
-      const created = await models.Invite.create({ codeHash: hashInviteCode(inviteCode), memberId: member._id, createdBy: adminId, expiresAt, usedAt: null, usedByUserId: null, revokedAt: null });
+      const created = await models.Invite.create({
+        codeHash: hashInviteCode(inviteCode),
+        memberId: member._id,
+        createdBy: adminId,
+        expiresAt,
+        usedAt: null,
+        usedByUserId: null,
+        revokedAt: null,
+      });
       return { id: String(created._id), inviteCode, expiresAt: expiresAt.toISOString() };
     } catch (error) {
       // Two live codes colliding is ~1 in 10^12; draw again rather than fail.
@@ -70,13 +93,21 @@ function withMemberLock<T>(redis: Redis, memberId: Types.ObjectId, work: () => P
  * a member already bound to someone else, or a user already bound to another active member,
  * is refused before the invite is spent.
  */
-export async function bindWithInvite(models: Models, redis: Redis, actor: Actor, rawCode: string): Promise<SessionUser> {
+export async function bindWithInvite(
+  models: Models,
+  redis: Redis,
+  actor: Actor,
+  rawCode: string,
+): Promise<SessionUser> {
   await countAttempt(redis, `bind-attempts:${String(actor.id)}`, BIND_ATTEMPTS_PER_MINUTE, 60);
   const code = normalizeInviteCode(rawCode);
   if (!INVITE_CODE_SHAPE.test(code)) throw inviteInvalid('invite code malformed');
   const codeHash = hashInviteCode(code);
 
-  const candidate = await models.Invite.findOne({ codeHash, usedAt: null, expiresAt: { $gt: new Date() } }, { memberId: 1 }).lean();
+  const candidate = await models.Invite.findOne(
+    { codeHash, usedAt: null, expiresAt: { $gt: new Date() } },
+    { memberId: 1 },
+  ).lean();
   if (!candidate) throw inviteInvalid('invite not found, used or expired');
 
   const memberId = candidate.memberId;
@@ -88,7 +119,8 @@ export async function bindWithInvite(models: Models, redis: Redis, actor: Actor,
     }
     const member = await models.Member.findById(memberId, { active: 1, userId: 1 }).lean();
     if (!member) throw inviteInvalid('invite names a member that no longer exists');
-    if (!member.active) throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'bind to an inactive member' });
+    if (!member.active)
+      throw new AppError('MEMBER_INACTIVE', { statusCode: 409, logMessage: 'bind to an inactive member' });
     if (member.userId && !member.userId.equals(userId)) {
       throw new AppError('MEMBER_ALREADY_BOUND', { statusCode: 409, logMessage: 'member is bound to another user' });
     }
@@ -96,7 +128,10 @@ export async function bindWithInvite(models: Models, redis: Redis, actor: Actor,
     if (!user) throw new AppError('UNAUTHORIZED', { logMessage: 'user vanished before bind' });
     const previousMemberId = user.memberId && !user.memberId.equals(memberId) ? user.memberId : null;
     if (previousMemberId && (await models.Member.exists({ _id: previousMemberId, active: true, userId }))) {
-      throw new AppError('ACCOUNT_ALREADY_BOUND', { statusCode: 409, logMessage: 'user is bound to another active member' });
+      throw new AppError('ACCOUNT_ALREADY_BOUND', {
+        statusCode: 409,
+        logMessage: 'user is bound to another active member',
+      });
     }
 
     const now = new Date();
@@ -139,7 +174,12 @@ export function inviteMembersQuery(models: Models, studioId: string) {
 }
 
 /** Invites of these members ({memberId} index), in a state if asked, newest first. */
-export function inviteListQuery(models: Models, memberIds: Types.ObjectId[], query: AdminInviteListQuery, now = new Date()) {
+export function inviteListQuery(
+  models: Models,
+  memberIds: Types.ObjectId[],
+  query: AdminInviteListQuery,
+  now = new Date(),
+) {
   const filter: Record<string, unknown> = { memberId: { $in: memberIds } };
   if (query.status === 'used') filter.usedAt = { $ne: null };
   if (query.status === 'revoked') Object.assign(filter, { usedAt: null, revokedAt: { $ne: null } });
@@ -151,7 +191,11 @@ export function inviteListQuery(models: Models, memberIds: Types.ObjectId[], que
 }
 
 /** A studio's invites, newest first, for members in any state (codes are not stored: status only). */
-export async function listInvites(models: Models, query: AdminInviteListQuery, now = new Date()): Promise<AdminInviteList> {
+export async function listInvites(
+  models: Models,
+  query: AdminInviteListQuery,
+  now = new Date(),
+): Promise<AdminInviteList> {
   const members = await inviteMembersQuery(models, query.studioId).lean();
   if (members.length === 0) return { items: [] };
   const names = new Map(members.map((m) => [String(m._id), m.name]));
@@ -179,7 +223,11 @@ export async function revokeInvite(models: Models, redis: Redis, id: string): Pr
       { $set: { revokedAt: now, expiresAt: now } },
       { new: true },
     ).lean<InviteDoc>();
-    if (!revoked) throw new AppError('INVITE_NOT_PENDING', { statusCode: 409, logMessage: 'invite already used, expired or revoked' });
+    if (!revoked)
+      throw new AppError('INVITE_NOT_PENDING', {
+        statusCode: 409,
+        logMessage: 'invite already used, expired or revoked',
+      });
     const member = await models.Member.findById(revoked.memberId, { name: 1 }).lean();
     return toAdminInvite(revoked, member?.name ?? '', now);
   });

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { IdParams, ImageCheckDecisionBody, ImageCheckResponse, WechatPushBody, WechatPushQuery, errorResponses } from '@mashangshang/shared';
+import {
+  IdParams,
+  ImageCheckDecisionBody,
+  ImageCheckResponse,
+  WechatPushBody,
+  WechatPushQuery,
+  errorResponses,
+} from '@mashangshang/shared';
 import { Types } from 'mongoose';
 import { AppError } from '../../errors';
 import { claimPushNonce, decideMediaCheck, recordMediaCheckResult, verifyPushSignature } from './service';
@@ -13,7 +20,8 @@ const PUSH_BODY_LIMIT = 64 * 1024;
  * WECHAT_PUSH_TOKEN, plaintext mode, JSON). No user token: the signature is the authentication.
  */
 const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const badSignature = () => new AppError('PUSH_SIGNATURE_INVALID', { logMessage: 'wechat push signature invalid, stale or replayed' });
+  const badSignature = () =>
+    new AppError('PUSH_SIGNATURE_INVALID', { logMessage: 'wechat push signature invalid, stale or replayed' });
 
   app.get(
     '/wechat/push',
@@ -55,7 +63,14 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const event = request.body;
       if (event.MsgType === 'event' && event.Event === 'wxa_media_check' && event.trace_id) {
         const outcome = await recordMediaCheckResult(
-          { models: app.models, redis: app.redis, queues: app.queues, wechat: app.wechat, config: app.config, log: request.log },
+          {
+            models: app.models,
+            redis: app.redis,
+            queues: app.queues,
+            wechat: app.wechat,
+            config: app.config,
+            log: request.log,
+          },
           { traceId: event.trace_id, errcode: event.errcode ?? 0, suggest: event.result?.suggest },
         );
         request.log.info({ event: event.Event, outcome }, 'wechat push handled');
@@ -83,7 +98,12 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const state = await decideMediaCheck({ models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log }, new Types.ObjectId(id), request.body.verdict, request.actor);
+      const state = await decideMediaCheck(
+        { models: app.models, redis: app.redis, queues: app.queues, config: app.config, log: request.log },
+        new Types.ObjectId(id),
+        request.body.verdict,
+        request.actor,
+      );
       if (!state) throw new AppError('NOT_FOUND', { logMessage: 'no upload with this id' });
       request.log.info({ uploadId: id, verdict: state }, 'image check decided by an admin');
       return { id, check: state };

@@ -47,9 +47,17 @@ const lockKey = (id: Types.ObjectId | string) => `media-check:${String(id)}`;
  * Records a new upload's check, before anyone learns its id: pending for residents' and members'
  * images; admins have no openid to check with and are trusted.
  */
-export async function createMediaCheck(models: Models, upload: Pick<UploadDoc, '_id' | 'ownerId' | 'ownerRole'>): Promise<MediaCheckState> {
+export async function createMediaCheck(
+  models: Models,
+  upload: Pick<UploadDoc, '_id' | 'ownerId' | 'ownerRole'>,
+): Promise<MediaCheckState> {
   const state: MediaCheckState = upload.ownerRole === 'admin' ? 'pass' : 'pending';
-  await models.MediaCheck.create({ _id: upload._id, ownerId: upload.ownerId, state, checkedAt: state === 'pass' ? new Date() : null });
+  await models.MediaCheck.create({
+    _id: upload._id,
+    ownerId: upload.ownerId,
+    state,
+    checkedAt: state === 'pass' ? new Date() : null,
+  });
   return state;
 }
 
@@ -63,7 +71,7 @@ export async function mediaCheckState(models: Models, uploadId: Types.ObjectId):
  * Asks WeChat about one pending image and records the trace id. Returns false when WeChat could not
  * be asked (the attempt still counts; the sweeper asks again later).
  */
-export async function askMediaCheck(deps: MediaCheckDeps, uploadId: Types.ObjectId): Promise<boolean> {
+async function askMediaCheck(deps: MediaCheckDeps, uploadId: Types.ObjectId): Promise<boolean> {
   const { models, config } = deps;
   const check = await models.MediaCheck.findById(uploadId).lean<MediaCheckDoc>();
   if (!check || check.state !== 'pending') return false;
@@ -76,10 +84,16 @@ export async function askMediaCheck(deps: MediaCheckDeps, uploadId: Types.Object
     await deps.redis.set(TRACE_KEY(traceId), String(uploadId), 'EX', TRACE_TTL_SECONDS);
   } catch (error) {
     if (!(error instanceof WechatUnavailableError || error instanceof WechatApiError)) throw error;
-    deps.log.warn({ uploadId: String(uploadId), reason: error.message }, 'image check could not be asked; the sweeper asks again');
+    deps.log.warn(
+      { uploadId: String(uploadId), reason: error.message },
+      'image check could not be asked; the sweeper asks again',
+    );
   }
   await withDocumentLock(deps.redis, lockKey(uploadId), () =>
-    models.MediaCheck.updateOne({ _id: uploadId, state: 'pending' }, { $set: { askedAt: new Date(), ...(traceId ? { traceId } : {}) }, $inc: { attempts: 1 } }),
+    models.MediaCheck.updateOne(
+      { _id: uploadId, state: 'pending' },
+      { $set: { askedAt: new Date(), ...(traceId ? { traceId } : {}) }, $inc: { attempts: 1 } },
+    ),
   );
   return traceId !== null;
 }
@@ -96,7 +110,11 @@ export function pushSignature(token: string, timestamp: string, nonce: string): 
   return createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
 }
 
-export function verifyPushSignature(token: string, query: { signature: string; timestamp: string; nonce: string }, now = Date.now()): boolean {
+export function verifyPushSignature(
+  token: string,
+  query: { signature: string; timestamp: string; nonce: string },
+  now = Date.now(),
+): boolean {
   if (Math.abs(Number(query.timestamp) - Math.floor(now / 1000)) > PUSH_MAX_SKEW_SECONDS) return false;
   const expected = Buffer.from(pushSignature(token, query.timestamp, query.nonce), 'hex');
   const given = Buffer.from(query.signature, 'hex');
@@ -108,7 +126,13 @@ export function verifyPushSignature(token: string, query: { signature: string; t
  * request must not be replayable with another body. Redis down: refuse, WeChat pushes again.
  */
 export async function claimPushNonce(redis: Redis, timestamp: string, nonce: string): Promise<boolean> {
-  const claimed = await redis.set(`media-check:nonce:${timestamp}:${nonce}`, '1', 'EX', PUSH_MAX_SKEW_SECONDS * 2, 'NX');
+  const claimed = await redis.set(
+    `media-check:nonce:${timestamp}:${nonce}`,
+    '1',
+    'EX',
+    PUSH_MAX_SKEW_SECONDS * 2,
+    'NX',
+  );
   return claimed === 'OK';
 }
 
@@ -118,15 +142,23 @@ const FLAG_TEXT: Record<Exclude<MediaCheckState, 'pass' | 'pending'>, string> = 
 };
 
 /** Sets an image's verdict; when it is not a pass and the image is on a ticket, says so on the timeline. */
-async function settle(deps: MediaCheckDeps, uploadId: Types.ObjectId, state: Exclude<MediaCheckState, 'pending'>): Promise<boolean> {
+async function settle(
+  deps: MediaCheckDeps,
+  uploadId: Types.ObjectId,
+  state: Exclude<MediaCheckState, 'pending'>,
+): Promise<boolean> {
   const { models } = deps;
   const changed = await withDocumentLock(deps.redis, lockKey(uploadId), async () => {
-    const result = await models.MediaCheck.updateOne({ _id: uploadId, state: 'pending' }, { $set: { state, checkedAt: new Date() } });
+    const result = await models.MediaCheck.updateOne(
+      { _id: uploadId, state: 'pending' },
+      { $set: { state, checkedAt: new Date() } },
+    );
     return result.modifiedCount === 1;
   });
   if (!changed || state === 'pass') return changed;
   const upload = await models.Upload.findById(uploadId, { ticketId: 1 }).lean<Pick<UploadDoc, 'ticketId'>>();
-  const ticketId = upload?.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
+  const ticketId =
+    upload?.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
   if (ticketId) await changeTicket(deps, 'imageFlagged', ticketId, { text: FLAG_TEXT[state] });
   return true;
 }
@@ -142,7 +174,9 @@ export async function decideMediaCheck(
   admin: Actor,
 ): Promise<MediaCheckState | null> {
   const { models } = deps;
-  const upload = await models.Upload.findById(uploadId, { ownerId: 1, ownerRole: 1, ticketId: 1 }).lean<Pick<UploadDoc, '_id' | 'ownerId' | 'ownerRole' | 'ticketId'>>();
+  const upload = await models.Upload.findById(uploadId, { ownerId: 1, ownerRole: 1, ticketId: 1 }).lean<
+    Pick<UploadDoc, '_id' | 'ownerId' | 'ownerRole' | 'ticketId'>
+  >();
   if (!upload) return null;
   await withDocumentLock(deps.redis, lockKey(uploadId), async () => {
     const set = { state: verdict, checkedAt: new Date(), decidedBy: admin.id };
@@ -150,7 +184,8 @@ export async function decideMediaCheck(
     // An image from before the checks has no record yet: the decision creates it.
     if (updated.matchedCount === 0) await models.MediaCheck.create({ _id: uploadId, ownerId: upload.ownerId, ...set });
   });
-  const ticketId = upload.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
+  const ticketId =
+    upload.ticketId ?? (await models.Ticket.findOne({ imageIds: uploadId }, { _id: 1 }).lean())?._id ?? null;
   if (ticketId) await changeTicket(deps, 'imageDecided', ticketId, { verdict }, { actor: admin });
   return verdict;
 }
@@ -168,7 +203,12 @@ export async function recordMediaCheckResult(
   if (!check) return 'ignored';
   // A failed check (WeChat could not fetch or judge it) is not a pass: a person looks at it.
   const suggest = push.suggest;
-  const state = push.errcode !== 0 ? 'review' : suggest === 'pass' || suggest === 'review' || suggest === 'risky' ? suggest : 'review';
+  const state =
+    push.errcode !== 0
+      ? 'review'
+      : suggest === 'pass' || suggest === 'review' || suggest === 'risky'
+        ? suggest
+        : 'review';
   const changed = await settle(deps, check._id, state);
   if (changed) deps.log.info({ uploadId: String(check._id), state }, 'image check settled');
   return changed ? 'settled' : 'ignored';
@@ -197,7 +237,10 @@ export function pendingMediaQuery(models: Models, now: number, retryBefore: Date
  * Sweeper step: asks again about images whose ask failed or whose verdict never came, and sends
  * those asked too often to manual review.
  */
-export async function recheckPendingMedia(deps: MediaCheckDeps, now = Date.now()): Promise<{ asked: number; toReview: number }> {
+export async function recheckPendingMedia(
+  deps: MediaCheckDeps,
+  now = Date.now(),
+): Promise<{ asked: number; toReview: number }> {
   const { models, config } = deps;
   const retryBefore = new Date(now - config.wechat.mediaCheckRetryAfterSeconds * 1000);
   const due = await pendingMediaQuery(models, now, retryBefore).lean<Pick<MediaCheckDoc, '_id' | 'attempts'>[]>();

@@ -64,7 +64,9 @@ const adminMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      withDocumentLock(app.redis, memberLockKey(request.params.id), () => updateMember(app.models, app.fieldCipher, request.params.id, request.body)),
+      withDocumentLock(app.redis, memberLockKey(request.params.id), () =>
+        updateMember(app.models, app.fieldCipher, request.params.id, request.body),
+      ),
   );
 };
 

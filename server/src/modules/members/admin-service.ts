@@ -1,5 +1,11 @@
 import { Types } from 'mongoose';
-import type { AdminMember, AdminMemberCreateBody, AdminMemberList, AdminMemberListQuery, AdminMemberPatchBody } from '@mashangshang/shared';
+import type {
+  AdminMember,
+  AdminMemberCreateBody,
+  AdminMemberList,
+  AdminMemberListQuery,
+  AdminMemberPatchBody,
+} from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
@@ -36,7 +42,10 @@ async function assertStudiosExist(models: Models, studioIds: Types.ObjectId[]): 
 function assertLeadOfWithin(leadOf: Types.ObjectId[], studioIds: Types.ObjectId[]): void {
   const member = new Set(studioIds.map(String));
   if (leadOf.some((id) => !member.has(String(id)))) {
-    throw new AppError('VALIDATION_FAILED', { logMessage: 'leadOf outside studioIds', userMessage: '召集人所在的工作室必须是该委员所属的工作室' });
+    throw new AppError('VALIDATION_FAILED', {
+      logMessage: 'leadOf outside studioIds',
+      userMessage: '召集人所在的工作室必须是该委员所属的工作室',
+    });
   }
 }
 
@@ -50,7 +59,9 @@ const toObjectIds = (ids: string[]) => ids.map((id) => new Types.ObjectId(id));
  */
 export function memberListQuery(models: Models, query: AdminMemberListQuery) {
   const limit = query.limit ?? 20;
-  const filter: Record<string, unknown> = query.studioId ? membersOfStudioFilter(new Types.ObjectId(query.studioId)) : anyMemberState();
+  const filter: Record<string, unknown> = query.studioId
+    ? membersOfStudioFilter(new Types.ObjectId(query.studioId))
+    : anyMemberState();
   if (query.q) filter.name = { $regex: escapeRegex(query.q) };
   const conditions: Record<string, unknown>[] = [filter];
   if (query.cursor) conditions.push(afterPosition('name', decodeCursor(query.cursor, 'string')));
@@ -59,7 +70,11 @@ export function memberListQuery(models: Models, query: AdminMemberListQuery) {
     .limit(limit + 1);
 }
 
-export async function listMembers(models: Models, cipher: FieldCipher, query: AdminMemberListQuery): Promise<AdminMemberList> {
+export async function listMembers(
+  models: Models,
+  cipher: FieldCipher,
+  query: AdminMemberListQuery,
+): Promise<AdminMemberList> {
   const limit = query.limit ?? 20;
   const members = await memberListQuery(models, query).lean<MemberDoc[]>();
   const page = members.slice(0, limit);
@@ -70,7 +85,11 @@ export async function listMembers(models: Models, cipher: FieldCipher, query: Ad
   };
 }
 
-export async function createMember(models: Models, cipher: FieldCipher, body: AdminMemberCreateBody): Promise<AdminMember> {
+export async function createMember(
+  models: Models,
+  cipher: FieldCipher,
+  body: AdminMemberCreateBody,
+): Promise<AdminMember> {
   const studioIds = toObjectIds(body.studioIds);
   const leadOf = toObjectIds(body.leadOf ?? []);
   assertLeadOfWithin(leadOf, studioIds);
@@ -87,7 +106,12 @@ export async function createMember(models: Models, cipher: FieldCipher, body: Ad
   return toAdminMember(created.toObject<MemberDoc>(), cipher);
 }
 
-export async function updateMember(models: Models, cipher: FieldCipher, id: string, patch: AdminMemberPatchBody): Promise<AdminMember> {
+export async function updateMember(
+  models: Models,
+  cipher: FieldCipher,
+  id: string,
+  patch: AdminMemberPatchBody,
+): Promise<AdminMember> {
   const _id = new Types.ObjectId(id);
   const current = await models.Member.findById(_id).lean<MemberDoc>();
   if (!current) throw new AppError('MEMBER_NOT_FOUND', { statusCode: 404 });
@@ -113,7 +137,12 @@ export async function updateMember(models: Models, cipher: FieldCipher, id: stri
   }
 
   if (Object.keys(set).length === 0) return toAdminMember(current, cipher);
-  const updated = await models.Member.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<MemberDoc>();
-  if (!updated) throw new AppError('MEMBER_NOT_FOUND', { statusCode: 404, logMessage: 'member vanished during update' });
+  const updated = await models.Member.findOneAndUpdate(
+    { _id },
+    { $set: set },
+    { new: true, runValidators: true },
+  ).lean<MemberDoc>();
+  if (!updated)
+    throw new AppError('MEMBER_NOT_FOUND', { statusCode: 404, logMessage: 'member vanished during update' });
   return toAdminMember(updated, cipher);
 }

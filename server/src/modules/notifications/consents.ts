@@ -17,7 +17,12 @@ export async function creditsOf(models: Models, userId: Types.ObjectId): Promise
 }
 
 /** Records the consents the client got from wx.requestSubscribeMessage: one more send per template. */
-export async function recordConsents(models: Models, redis: Redis, userId: Types.ObjectId, accepted: TemplateKey[]): Promise<Record<TemplateKey, number>> {
+export async function recordConsents(
+  models: Models,
+  redis: Redis,
+  userId: Types.ObjectId,
+  accepted: TemplateKey[],
+): Promise<Record<TemplateKey, number>> {
   const keys = [...new Set(accepted)];
   await withDocumentLock(redis, consentLock(userId), async () => {
     for (const templateKey of keys) {
@@ -30,7 +35,12 @@ export async function recordConsents(models: Models, redis: Redis, userId: Types
 }
 
 /** Spends one consent of this template, if there is one. Serialized per user (FerretDB updates are not atomic). */
-export async function takeConsent(models: Models, redis: Redis, userId: Types.ObjectId, templateKey: TemplateKey): Promise<boolean> {
+export async function takeConsent(
+  models: Models,
+  redis: Redis,
+  userId: Types.ObjectId,
+  templateKey: TemplateKey,
+): Promise<boolean> {
   return withDocumentLock(redis, consentLock(userId), async () => {
     const row = await models.ConsentCredit.findOne({ userId, templateKey }).lean();
     if (!row || row.credits <= 0) return false;

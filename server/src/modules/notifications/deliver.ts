@@ -57,12 +57,20 @@ function deliveryReads(models: Models, ticket: TicketDoc, entry: OutboxEntry): D
   let member: ReturnType<DeliveryReads['member']> | undefined;
   return {
     facts: () => (facts ??= factsFor(models, ticket)),
-    member: () => (member ??= entry.recipient.kind === 'member' ? models.Member.findById(entry.recipient.id, { userId: 1, name: 1 }).lean().exec() : Promise.resolve(null)),
+    member: () =>
+      (member ??=
+        entry.recipient.kind === 'member'
+          ? models.Member.findById(entry.recipient.id, { userId: 1, name: 1 }).lean().exec()
+          : Promise.resolve(null)),
   };
 }
 
 /** The openid a notice can be sent to over WeChat, or null (admins; members not yet bound). */
-async function wechatTarget(models: Models, entry: OutboxEntry, reads: DeliveryReads): Promise<{ userId: Types.ObjectId; openid: string } | null> {
+async function wechatTarget(
+  models: Models,
+  entry: OutboxEntry,
+  reads: DeliveryReads,
+): Promise<{ userId: Types.ObjectId; openid: string } | null> {
   let userId: Types.ObjectId | null = null;
   if (entry.recipient.kind === 'user') userId = entry.recipient.id;
   if (entry.recipient.kind === 'member') userId = (await reads.member())?.userId ?? null;
@@ -83,7 +91,11 @@ function recipientLabel(entry: OutboxEntry, memberName: string | null): string {
  * sends twice — except in one window: WeChat accepted the send and the process died before
  * `wechat.state = sent` was written; the retry then sends again (measured in the fault tests).
  */
-export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: { made: number; max: number }): Promise<string> {
+export async function deliverNotice(
+  deps: WorkerDeps,
+  job: NotifyJob,
+  attempt: { made: number; max: number },
+): Promise<string> {
   const { models } = deps;
   const ticketId = new Types.ObjectId(job.ticketId);
   const noticeId = new Types.ObjectId(job.noticeId);
@@ -109,7 +121,13 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
               ticketNo: ticket.no,
               ...inAppText(entry.kind, await reads.facts()),
               readAt: null,
-              wechat: { state: entry.recipient.kind === 'admins' ? 'not_applicable' : 'pending', creditTaken: false, attempts: 0, lastError: '', sentAt: null },
+              wechat: {
+                state: entry.recipient.kind === 'admins' ? 'not_applicable' : 'pending',
+                creditTaken: false,
+                attempts: 0,
+                lastError: '',
+                sentAt: null,
+              },
               createdAt: entry.createdAt,
             })
           ).toObject<NotificationDoc>();
@@ -122,7 +140,8 @@ export async function deliverNotice(deps: WorkerDeps, job: NotifyJob, attempt: {
       if (!notification) throw new Error('notification vanished');
 
       let outcome: string = notification.wechat.state;
-      if (notification.wechat.state === 'pending') outcome = await sendOverWechat(deps, ticket, entry, notification, attempt, reads);
+      if (notification.wechat.state === 'pending')
+        outcome = await sendOverWechat(deps, ticket, entry, notification, attempt, reads);
       if (!entry.doneAt) await markDone(deps, ticket, entry, outcome, reads);
       return outcome;
     },
@@ -140,7 +159,10 @@ async function sendOverWechat(
 ): Promise<string> {
   const { models } = deps;
   const setWechat = (fields: Partial<NotificationDoc['wechat']>) =>
-    models.Notification.updateOne({ _id: notification._id }, { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`wechat.${k}`, v])) });
+    models.Notification.updateOne(
+      { _id: notification._id },
+      { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`wechat.${k}`, v])) },
+    );
 
   const target = await wechatTarget(models, entry, reads);
   if (!target) {
@@ -171,9 +193,16 @@ async function sendOverWechat(
     }
     const reason = error instanceof Error ? error.message : String(error);
     const last = attempt.made + 1 >= attempt.max;
-    await setWechat({ attempts: attempt.made + 1, lastError: reason.slice(0, 200), ...(last ? { state: 'failed' as const } : {}) });
+    await setWechat({
+      attempts: attempt.made + 1,
+      lastError: reason.slice(0, 200),
+      ...(last ? { state: 'failed' as const } : {}),
+    });
     if (last) {
-      deps.log.warn({ noticeId: String(notification._id), reason }, 'notice failed after all attempts; in-app copy kept');
+      deps.log.warn(
+        { noticeId: String(notification._id), reason },
+        'notice failed after all attempts; in-app copy kept',
+      );
       return 'failed';
     }
     throw error; // BullMQ retries with exponential backoff
@@ -183,7 +212,13 @@ async function sendOverWechat(
 }
 
 /** The notice is done: the outbox entry closed and the timeline told (the caller holds the lock). */
-async function markDone(deps: WorkerDeps, ticket: TicketDoc, entry: OutboxEntry, outcome: string, reads: DeliveryReads): Promise<void> {
+async function markDone(
+  deps: WorkerDeps,
+  ticket: TicketDoc,
+  entry: OutboxEntry,
+  outcome: string,
+  reads: DeliveryReads,
+): Promise<void> {
   const who = recipientLabel(entry, (await reads.member())?.name ?? null);
   const failed = outcome === 'failed';
   const channel = outcome === 'sent' ? '微信订阅消息与站内消息' : '站内消息';
@@ -196,7 +231,13 @@ async function markDone(deps: WorkerDeps, ticket: TicketDoc, entry: OutboxEntry,
  * stage was not notified yet, its notices are recorded (see the deadlineStage transition).
  */
 export async function handleDeadline(deps: WorkerDeps, job: DeadlineJob): Promise<string> {
-  const result = await changeTicket(deps, 'deadlineStage', job.ticketId, { stage: job.stage, dueAt: job.dueAt }, { lock: WORKER_LOCK });
+  const result = await changeTicket(
+    deps,
+    'deadlineStage',
+    job.ticketId,
+    { stage: job.stage, dueAt: job.dueAt },
+    { lock: WORKER_LOCK },
+  );
   if (!result.changed && result.skipped === 'gone') throw new UnrecoverableError('ticket not found');
   return result.changed ? 'notified' : result.skipped;
 }

@@ -1,5 +1,11 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { NOTICE_KINDS, TEMPLATE_KEYS, WECHAT_DELIVERY_STATES, type NoticeKind, type TemplateKey } from '@mashangshang/shared';
+import {
+  NOTICE_KINDS,
+  TEMPLATE_KEYS,
+  WECHAT_DELIVERY_STATES,
+  type NoticeKind,
+  type TemplateKey,
+} from '@mashangshang/shared';
 import type { NoticeRecipient } from '../tickets/model';
 
 type WechatDeliveryState = (typeof WECHAT_DELIVERY_STATES)[number];

@@ -33,14 +33,22 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SubscriptionsResponse, ...errorResponses(400, 401, 403, 503) },
       },
     },
-    async (request) => ({ credits: await recordConsents(app.models, app.redis, request.actor.id, request.body.accepted) }),
+    async (request) => ({
+      credits: await recordConsents(app.models, app.redis, request.actor.id, request.body.accepted),
+    }),
   );
 
   app.get(
     '/me/subscriptions',
     {
       preHandler: app.requireRole('resident', 'member'),
-      schema: { operationId: 'getSubscriptions', tags: ['notifications'], summary: '剩余可发送的订阅消息次数', security, response: { 200: SubscriptionsResponse, ...errorResponses(401, 403, 503) } },
+      schema: {
+        operationId: 'getSubscriptions',
+        tags: ['notifications'],
+        summary: '剩余可发送的订阅消息次数',
+        security,
+        response: { 200: SubscriptionsResponse, ...errorResponses(401, 403, 503) },
+      },
     },
     async (request) => ({ credits: await creditsOf(app.models, request.actor.id) }),
   );
@@ -107,11 +115,20 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const failed = await app.models.Notification.findOne({ _id: request.params.id, 'wechat.state': 'failed' }, { ticketId: 1 }).lean();
+      const failed = await app.models.Notification.findOne(
+        { _id: request.params.id, 'wechat.state': 'failed' },
+        { ticketId: 1 },
+      ).lean();
       if (!failed) throw new AppError('NOT_FOUND', { logMessage: 'no failed notice with that id' });
       // Notices of a ticket are written under the ticket's lock, by the worker too.
-      const notice = await withDocumentLock(app.redis, `ticket:${String(failed.ticketId)}`, () => resetFailedNotice(app.models, request.params.id));
-      await app.queues.notify.add('notify', { ticketId: String(notice.ticketId), noticeId: String(notice._id) }, { jobId: `${String(notice._id)}-retry-${Date.now()}` });
+      const notice = await withDocumentLock(app.redis, `ticket:${String(failed.ticketId)}`, () =>
+        resetFailedNotice(app.models, request.params.id),
+      );
+      await app.queues.notify.add(
+        'notify',
+        { ticketId: String(notice.ticketId), noticeId: String(notice._id) },
+        { jobId: `${String(notice._id)}-retry-${Date.now()}` },
+      );
       return reply.status(202).send({ queued: true });
     },
   );

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import type { NotificationDoc } from './model';
 
 /** The notices addressed to this actor: their user, their member record, or (admins) the office. */
-export function recipientFilter(actor: Actor): Record<string, unknown> {
+function recipientFilter(actor: Actor): Record<string, unknown> {
   if (actor.role === 'admin') return { 'recipient.kind': 'admins' };
   const mine: Record<string, unknown>[] = [{ 'recipient.kind': 'user', 'recipient.id': actor.id }];
   if (actor.memberId) mine.push({ 'recipient.kind': 'member', 'recipient.id': actor.memberId });
@@ -50,21 +50,37 @@ export function notificationListQuery(models: Models, actor: Actor, query: Notif
   const narrowing: Record<string, unknown> = {};
   if (query.unread) narrowing.readAt = null;
   if (query.cursor) narrowing._id = { $lt: decodeCursor(query.cursor).id };
-  return models.Notification.find(recipientBranches(actor, narrowing)).sort({ _id: -1 }).limit(limit + 1);
+  return models.Notification.find(recipientBranches(actor, narrowing))
+    .sort({ _id: -1 })
+    .limit(limit + 1);
 }
 
-export async function listNotifications(models: Models, actor: Actor, query: NotificationListQuery): Promise<NotificationList> {
+export async function listNotifications(
+  models: Models,
+  actor: Actor,
+  query: NotificationListQuery,
+): Promise<NotificationList> {
   const limit = query.limit ?? 20;
-  const [rows, unreadCount] = await Promise.all([notificationListQuery(models, actor, query).lean<NotificationDoc[]>(), models.Notification.countDocuments(unreadNoticesFilter(actor))]);
+  const [rows, unreadCount] = await Promise.all([
+    notificationListQuery(models, actor, query).lean<NotificationDoc[]>(),
+    models.Notification.countDocuments(unreadNoticesFilter(actor)),
+  ]);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null, unreadCount };
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null,
+    unreadCount,
+  };
 }
 
 /** What POST /me/notifications/read marks: every unread notice of the actor, or those of `ids`. */
 export function markReadFilter(actor: Actor, body: MarkReadBody): Record<string, unknown> {
-  if (!body.all && !body.ids?.length) throw new AppError('VALIDATION_FAILED', { userMessage: '请选择要标记为已读的消息' });
-  return body.all ? unreadNoticesFilter(actor) : recipientBranches(actor, { readAt: null, _id: { $in: body.ids!.map((id) => new Types.ObjectId(id)) } });
+  if (!body.all && !body.ids?.length)
+    throw new AppError('VALIDATION_FAILED', { userMessage: '请选择要标记为已读的消息' });
+  return body.all
+    ? unreadNoticesFilter(actor)
+    : recipientBranches(actor, { readAt: null, _id: { $in: body.ids!.map((id) => new Types.ObjectId(id)) } });
 }
 
 export async function markRead(models: Models, actor: Actor, body: MarkReadBody): Promise<{ unreadCount: number }> {
@@ -77,7 +93,9 @@ export function failedNoticesQuery(models: Models, query: { limit?: number; curs
   const limit = query.limit ?? 20;
   const filter: Record<string, unknown> = { 'wechat.state': 'failed' };
   if (query.cursor) filter._id = { $lt: decodeCursor(query.cursor).id };
-  return models.Notification.find(filter).sort({ _id: -1 }).limit(limit + 1);
+  return models.Notification.find(filter)
+    .sort({ _id: -1 })
+    .limit(limit + 1);
 }
 
 export async function listFailedNotices(models: Models, query: { limit?: number; cursor?: string }) {
@@ -85,7 +103,9 @@ export async function listFailedNotices(models: Models, query: { limit?: number;
   const rows = await failedNoticesQuery(models, query).lean<NotificationDoc[]>();
   const page = rows.slice(0, limit);
   const memberIds = page.filter((n) => n.recipient.kind === 'member').map((n) => n.recipient.id as Types.ObjectId);
-  const members = new Map((await models.Member.find({ _id: { $in: memberIds } }, { name: 1 }).lean()).map((m) => [String(m._id), m.name]));
+  const members = new Map(
+    (await models.Member.find({ _id: { $in: memberIds } }, { name: 1 }).lean()).map((m) => [String(m._id), m.name]),
+  );
   const last = page[page.length - 1];
   return {
     items: page.map((n) => ({
@@ -93,7 +113,12 @@ export async function listFailedNotices(models: Models, query: { limit?: number;
       kind: n.kind,
       ticketId: String(n.ticketId),
       ticketNo: n.ticketNo,
-      recipient: n.recipient.kind === 'member' ? `委员${members.get(String(n.recipient.id)) ?? ''}` : n.recipient.kind === 'admins' ? '管理员' : '群众',
+      recipient:
+        n.recipient.kind === 'member'
+          ? `委员${members.get(String(n.recipient.id)) ?? ''}`
+          : n.recipient.kind === 'admins'
+            ? '管理员'
+            : '群众',
       attempts: n.wechat.attempts,
       lastError: n.wechat.lastError,
       createdAt: n.createdAt.toISOString(),

@@ -5,7 +5,7 @@ const LIMITS = { thing: 20, name: 10, phrase: 5, character_string: 32, number: 3
 type FieldType = keyof typeof LIMITS | 'time';
 
 /** Cuts a value to what WeChat accepts for its field type (too long a value makes the whole send fail). */
-export function fitTemplateValue(type: FieldType, value: string): string {
+function fitTemplateValue(type: FieldType, value: string): string {
   const text = value.replace(/\s+/g, ' ').trim();
   if (type === 'time') return text;
   if (type === 'character_string') return text.replace(/[^A-Za-z0-9_\-.]/g, '').slice(0, LIMITS.character_string);
@@ -31,20 +31,43 @@ export interface NoticeFacts {
   reason: string;
 }
 
-const STAGE_PHRASE: Partial<Record<NoticeKind, string>> = { deadline_reminder: '即将超时', ticket_overdue: '已超时', ticket_escalated: '超时升级' };
+const STAGE_PHRASE: Partial<Record<NoticeKind, string>> = {
+  deadline_reminder: '即将超时',
+  ticket_overdue: '已超时',
+  ticket_escalated: '超时升级',
+};
 
 /** The template data of each notice, every field cut to its limit. */
 export function subscribeData(kind: NoticeKind, facts: NoticeFacts): Record<string, { value: string }> {
   const fields = ((): Record<string, [FieldType, string]> => {
     switch (kind) {
       case 'ticket_assigned':
-        return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.studioName], thing3: ['thing', facts.excerpt], time4: ['time', chinaTime(facts.at)] };
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.studioName],
+          thing3: ['thing', facts.excerpt],
+          time4: ['time', chinaTime(facts.at)],
+        };
       case 'ticket_replied':
-        return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.excerpt], name3: ['name', facts.actorName], time4: ['time', chinaTime(facts.at)] };
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.excerpt],
+          name3: ['name', facts.actorName],
+          time4: ['time', chinaTime(facts.at)],
+        };
       case 'ticket_reopened':
-        return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.reason], time3: ['time', chinaTime(facts.at)] };
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.reason],
+          time3: ['time', chinaTime(facts.at)],
+        };
       case 'follow_up':
-        return { character_string1: ['character_string', facts.ticketNo], thing2: ['thing', facts.studioName], thing3: ['thing', '您反映的问题解决了吗？请告诉我们'], time4: ['time', chinaTime(facts.at)] };
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.studioName],
+          thing3: ['thing', '您反映的问题解决了吗？请告诉我们'],
+          time4: ['time', chinaTime(facts.at)],
+        };
       default:
         return {
           character_string1: ['character_string', facts.ticketNo],
@@ -54,7 +77,9 @@ export function subscribeData(kind: NoticeKind, facts: NoticeFacts): Record<stri
         };
     }
   })();
-  return Object.fromEntries(Object.entries(fields).map(([key, [type, value]]) => [key, { value: fitTemplateValue(type, value) }]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, [type, value]]) => [key, { value: fitTemplateValue(type, value) }]),
+  );
 }
 
 /** The in-app text of a notice. */
@@ -68,7 +93,10 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
     case 'ticket_reopened':
       return { title, body: `重新办理原因：${facts.reason}` };
     case 'follow_up':
-      return { title, body: `${facts.studioName}回访：留言 ${facts.ticketNo} 反映的问题是否已经真正解决？请在留言详情中告诉我们。` };
+      return {
+        title,
+        body: `${facts.studioName}回访：留言 ${facts.ticketNo} 反映的问题是否已经真正解决？请在留言详情中告诉我们。`,
+      };
     default:
       return { title, body: `${facts.studioName} 留言 ${facts.ticketNo}，答复时限 ${chinaTime(facts.dueAt)}` };
   }
@@ -76,5 +104,7 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
 
 /** The mini-program page a notice opens. */
 export function noticePage(kind: NoticeKind, ticketId: string): string {
-  return kind === 'ticket_replied' || kind === 'follow_up' ? `pages/ticket/index?id=${ticketId}` : `member/ticket/index?id=${ticketId}`;
+  return kind === 'ticket_replied' || kind === 'follow_up'
+    ? `pages/ticket/index?id=${ticketId}`
+    : `member/ticket/index?id=${ticketId}`;
 }

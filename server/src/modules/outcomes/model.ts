@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { OUTCOME_KINDS, OUTCOME_STATUSES, type OutcomeKind, type OutcomeStatus } from '@mashangshang/shared';
 
-export interface OutcomeHistoryEntry {
+interface OutcomeHistoryEntry {
   at: Date;
   actorName: string;
   status: OutcomeStatus;

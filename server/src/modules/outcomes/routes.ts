@@ -1,5 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, OUTCOME_KIND_LABELS, OUTCOME_STATUS_LABELS, OutcomeExportQuery, OutcomeList, OutcomeListQuery, OutcomePatchBody, OutcomeRecord, errorResponses } from '@mashangshang/shared';
+import {
+  IdParams,
+  OUTCOME_KIND_LABELS,
+  OUTCOME_STATUS_LABELS,
+  OutcomeExportQuery,
+  OutcomeList,
+  OutcomeListQuery,
+  OutcomePatchBody,
+  OutcomeRecord,
+  errorResponses,
+} from '@mashangshang/shared';
 import { listOutcomes, outcomeFilter, studioNames, toRecord, updateOutcome } from './service';
 import type { OutcomeDoc } from './model';
 import { anyStudioState } from '../studios/model';
@@ -60,9 +70,16 @@ const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { format = 'csv', ...filters } = request.query;
       const filter = outcomeFilter(filters);
       // Studio names first (a small collection), then the records stream out as they are read.
-      const names = await studioNames(app.models, (await app.models.Studio.find(anyStudioState(), { _id: 1 }).lean()).map((s) => s._id));
+      const names = await studioNames(
+        app.models,
+        (await app.models.Studio.find(anyStudioState(), { _id: 1 }).lean()).map((s) => s._id),
+      );
       const rows = (async function* () {
-        for await (const doc of app.models.Outcome.find(filter).sort({ _id: 1 }).lean<OutcomeDoc[]>().cursor()) yield toRecord(doc as unknown as OutcomeDoc, names.get(String((doc as unknown as OutcomeDoc).studioId)) ?? '');
+        for await (const doc of app.models.Outcome.find(filter).sort({ _id: 1 }).lean<OutcomeDoc[]>().cursor())
+          yield toRecord(
+            doc as unknown as OutcomeDoc,
+            names.get(String((doc as unknown as OutcomeDoc).studioId)) ?? '',
+          );
       })();
       return sendTable(
         reply,

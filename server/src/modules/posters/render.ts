@@ -3,7 +3,10 @@ import path from 'node:path';
 import { GlobalFonts, PDFDocument, createCanvas, loadImage, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 
 /** What a poster is drawn with: the raster canvas and the PDF page offer the same calls. */
-type Ctx = Pick<SKRSContext2D, 'fillRect' | 'fillText' | 'measureText' | 'font' | 'fillStyle' | 'textAlign' | 'textBaseline'> & {
+type Ctx = Pick<
+  SKRSContext2D,
+  'fillRect' | 'fillText' | 'measureText' | 'font' | 'fillStyle' | 'textAlign' | 'textBaseline'
+> & {
   drawImage(image: Image, x: number, y: number, width: number, height: number): void;
 };
 import { AppError } from '../../errors';
@@ -22,8 +25,8 @@ export interface PosterData {
 }
 
 /** A4 in PDF points; the PNG is the same page at 150 dpi (1240 × 1754 pixels), for WeChat groups. */
-export const A4 = { width: 595.28, height: 841.89 };
-export const PNG_WIDTH = 1240;
+const A4 = { width: 595.28, height: 841.89 };
+const PNG_WIDTH = 1240;
 
 const RED = '#b3261e';
 const INK = '#222222';
@@ -49,7 +52,9 @@ export function ensurePosterFont(configured: string | null): string {
   const candidates = configured ? [configured] : FONT_CANDIDATES;
   const found = candidates.find((file) => fs.existsSync(file));
   if (!found) {
-    throw new AppError('POSTER_FONT_MISSING', { logMessage: `no CJK font at ${candidates.join(', ')}: install fonts-noto-cjk (npm run setup does) or set POSTER_FONT_PATH` });
+    throw new AppError('POSTER_FONT_MISSING', {
+      logMessage: `no CJK font at ${candidates.join(', ')}: install fonts-noto-cjk (npm run setup does) or set POSTER_FONT_PATH`,
+    });
   }
   if (registered.has(found)) return found;
   GlobalFonts.registerFromPath(found, FAMILY);
@@ -60,7 +65,8 @@ export function ensurePosterFont(configured: string | null): string {
   return found;
 }
 
-const font = (size: number, bold = false) => `${size}px "${bold && GlobalFonts.has(`${FAMILY} Bold`) ? `${FAMILY} Bold` : FAMILY}"`;
+const font = (size: number, bold = false) =>
+  `${size}px "${bold && GlobalFonts.has(`${FAMILY} Bold`) ? `${FAMILY} Bold` : FAMILY}"`;
 
 /** Lines of `text` that fit `width` at the current font, at most `maxLines` (the last one cut with …). */
 function wrap(ctx: Ctx, text: string, width: number, maxLines: number): string[] {
@@ -85,7 +91,21 @@ function wrap(ctx: Ctx, text: string, width: number, maxLines: number): string[]
   return lines;
 }
 
-function text(ctx: Ctx, value: string, x: number, y: number, options: { size: number; color: string; bold?: boolean; align?: 'left' | 'center'; width?: number; maxLines?: number; lineHeight?: number }): number {
+function text(
+  ctx: Ctx,
+  value: string,
+  x: number,
+  y: number,
+  options: {
+    size: number;
+    color: string;
+    bold?: boolean;
+    align?: 'left' | 'center';
+    width?: number;
+    maxLines?: number;
+    lineHeight?: number;
+  },
+): number {
   ctx.font = font(options.size, options.bold);
   ctx.fillStyle = options.color;
   ctx.textAlign = options.align ?? 'left';
@@ -97,7 +117,7 @@ function text(ctx: Ctx, value: string, x: number, y: number, options: { size: nu
 }
 
 /** One poster on an A4 page, in points: the same drawing serves the PDF page and the PNG. */
-export function drawPoster(ctx: Ctx, poster: PosterData, code: Image): void {
+function drawPoster(ctx: Ctx, poster: PosterData, code: Image): void {
   const { width, height } = A4;
   const margin = 42;
   ctx.fillStyle = '#ffffff';
@@ -107,12 +127,29 @@ export function drawPoster(ctx: Ctx, poster: PosterData, code: Image): void {
   ctx.fillStyle = RED;
   ctx.fillRect(0, 0, width, 168);
   text(ctx, '政协委员工作室 · 码上商', width / 2, 26, { size: 15, color: '#ffe9e6', align: 'center' });
-  const after = text(ctx, poster.name, width / 2, 54, { size: 30, color: '#ffffff', bold: true, align: 'center', width: width - 2 * margin, maxLines: 2, lineHeight: 40 });
-  text(ctx, poster.subtitle, width / 2, Math.min(after + 8, 136), { size: 14, color: '#ffe9e6', align: 'center', width: width - 2 * margin });
+  const after = text(ctx, poster.name, width / 2, 54, {
+    size: 30,
+    color: '#ffffff',
+    bold: true,
+    align: 'center',
+    width: width - 2 * margin,
+    maxLines: 2,
+    lineHeight: 40,
+  });
+  text(ctx, poster.subtitle, width / 2, Math.min(after + 8, 136), {
+    size: 14,
+    color: '#ffe9e6',
+    align: 'center',
+    width: width - 2 * margin,
+  });
 
   // The invitation and the code.
   text(ctx, '有事找委员，扫码就能说', width / 2, 196, { size: 26, color: RED, bold: true, align: 'center' });
-  text(ctx, '24 小时在线  ·  咨询问题  ·  反映建议  ·  寻求帮助', width / 2, 236, { size: 14, color: INK, align: 'center' });
+  text(ctx, '24 小时在线  ·  咨询问题  ·  反映建议  ·  寻求帮助', width / 2, 236, {
+    size: 14,
+    color: INK,
+    align: 'center',
+  });
   const size = 236;
   ctx.drawImage(code, (width - size) / 2, 272, size, size);
   text(ctx, '微信扫一扫，留言直达本工作室委员', width / 2, 272 + size + 10, { size: 13, color: GREY, align: 'center' });
@@ -127,19 +164,34 @@ export function drawPoster(ctx: Ctx, poster: PosterData, code: Image): void {
   text(ctx, '特色服务项目', margin + column + 36, top, { size: 15, color: INK, bold: true });
   let y = top + 30;
   for (const member of poster.members.slice(0, 9)) {
-    y = text(ctx, `${member.name}  ${member.title}`, margin + 12, y, { size: 11.5, color: INK, width: column - 12 }) + 2;
+    y =
+      text(ctx, `${member.name}  ${member.title}`, margin + 12, y, { size: 11.5, color: INK, width: column - 12 }) + 2;
   }
-  if (poster.members.length > 9) text(ctx, `等 ${poster.members.length} 位委员`, margin + 12, y, { size: 11.5, color: GREY });
+  if (poster.members.length > 9)
+    text(ctx, `等 ${poster.members.length} 位委员`, margin + 12, y, { size: 11.5, color: GREY });
   y = top + 30;
   for (const item of poster.serviceItems.slice(0, 8)) {
-    y = text(ctx, `· ${item}`, margin + column + 36, y, { size: 11.5, color: INK, width: column - 12, maxLines: 2 }) + 2;
+    y =
+      text(ctx, `· ${item}`, margin + column + 36, y, { size: 11.5, color: INK, width: column - 12, maxLines: 2 }) + 2;
   }
 
   // Footer: where, and what happens after a scan.
   ctx.fillStyle = '#f6efe9';
   ctx.fillRect(0, height - 82, width, 82);
-  if (poster.address) text(ctx, `地址：${poster.address}`, width / 2, height - 68, { size: 11.5, color: INK, align: 'center', width: width - 2 * margin });
-  text(ctx, '留言即时送达委员手机，委员答复后您会收到微信通知；也可在小程序中随时查看办理进度。', width / 2, height - 44, { size: 10.5, color: GREY, align: 'center', width: width - 2 * margin, maxLines: 2 });
+  if (poster.address)
+    text(ctx, `地址：${poster.address}`, width / 2, height - 68, {
+      size: 11.5,
+      color: INK,
+      align: 'center',
+      width: width - 2 * margin,
+    });
+  text(
+    ctx,
+    '留言即时送达委员手机，委员答复后您会收到微信通知；也可在小程序中随时查看办理进度。',
+    width / 2,
+    height - 44,
+    { size: 10.5, color: GREY, align: 'center', width: width - 2 * margin, maxLines: 2 },
+  );
 }
 
 export async function posterPng(poster: PosterData): Promise<Buffer> {

@@ -19,11 +19,18 @@ const posterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminGetStudioPoster',
         tags: ['admin'],
-        summary: '工作室海报（A4）：名称、镇街或界别、委员、特色服务项目、小程序码与“码上商”邀请；PDF 供打印，PNG 供微信群',
+        summary:
+          '工作室海报（A4）：名称、镇街或界别、委员、特色服务项目、小程序码与“码上商”邀请；PDF 供打印，PNG 供微信群',
         security,
         params: IdParams,
         querystring: PosterQuery,
-        response: { 200: { description: 'PDF 或 PNG', content: { 'application/pdf': { schema: binary }, 'image/png': { schema: binary } } }, ...errorResponses(400, 401, 403, 404, 503) },
+        response: {
+          200: {
+            description: 'PDF 或 PNG',
+            content: { 'application/pdf': { schema: binary }, 'image/png': { schema: binary } },
+          },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -45,19 +52,34 @@ const posterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminExportPosters',
         tags: ['admin'],
-        summary: '批量下载在用工作室的海报（可只要某镇街或界别）：一个 PDF（每个工作室一页），或 ZIP（每个工作室的 PDF 与 PNG，另含合集 PDF）',
+        summary:
+          '批量下载在用工作室的海报（可只要某镇街或界别）：一个 PDF（每个工作室一页），或 ZIP（每个工作室的 PDF 与 PNG，另含合集 PDF）',
         security,
         querystring: PosterArchiveQuery,
-        response: { 200: { description: 'PDF 或 ZIP', content: { 'application/pdf': { schema: binary }, 'application/zip': { schema: binary } } }, ...errorResponses(400, 401, 403, 404, 503) },
+        response: {
+          200: {
+            description: 'PDF 或 ZIP',
+            content: { 'application/pdf': { schema: binary }, 'application/zip': { schema: binary } },
+          },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
       },
     },
     async (request, reply) => {
       // Everything that can fail (WeChat, the font) happens before the first byte is sent.
       const posters = await allPosters(deps(), { town: request.query.town, sector: request.query.sector });
-      if (posters.length === 0) throw new AppError('STUDIO_NOT_FOUND', { logMessage: 'no active studio matches', userMessage: '没有符合条件的在用工作室' });
+      if (posters.length === 0)
+        throw new AppError('STUDIO_NOT_FOUND', {
+          logMessage: 'no active studio matches',
+          userMessage: '没有符合条件的在用工作室',
+        });
       const all = await postersPdf(posters);
       if (request.query.format !== 'zip') {
-        return reply.header('content-type', 'application/pdf').header('content-disposition', 'attachment; filename="posters.pdf"').header('cache-control', 'no-store').send(all);
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', 'attachment; filename="posters.pdf"')
+          .header('cache-control', 'no-store')
+          .send(all);
       }
       const archive = archiver('zip', { zlib: { level: 6 } });
       archive.on('warning', (error) => request.log.warn({ reason: error.message }, 'poster archive warning'));
@@ -74,7 +96,11 @@ const posterRoutes: FastifyPluginAsyncTypebox = async (app) => {
           archive.destroy(error as Error);
         }
       })();
-      return reply.header('content-type', 'application/zip').header('content-disposition', 'attachment; filename="posters.zip"').header('cache-control', 'no-store').send(archive);
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', 'attachment; filename="posters.zip"')
+        .header('cache-control', 'no-store')
+        .send(archive);
     },
   );
 };

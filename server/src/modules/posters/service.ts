@@ -36,9 +36,16 @@ export async function studioPoster(deps: StudioCodeDeps, studioId: string): Prom
 const BATCH_CONCURRENCY = 4;
 
 /** The poster data of every active studio (of a town or sector, if given), in the public order. */
-export async function allPosters(deps: StudioCodeDeps, filter: { town?: string; sector?: string } = {}): Promise<PosterData[]> {
+export async function allPosters(
+  deps: StudioCodeDeps,
+  filter: { town?: string; sector?: string } = {},
+): Promise<PosterData[]> {
   ensurePosterFont(deps.config.operations.posterFontPath);
-  const studios = await deps.models.Studio.find({ active: true, ...(filter.town ? { town: filter.town } : {}), ...(filter.sector ? { sector: filter.sector } : {}) })
+  const studios = await deps.models.Studio.find({
+    active: true,
+    ...(filter.town ? { town: filter.town } : {}),
+    ...(filter.sector ? { sector: filter.sector } : {}),
+  })
     .sort({ sortOrder: 1, _id: 1 })
     .lean<StudioDoc[]>();
   const posters: PosterData[] = new Array(studios.length);

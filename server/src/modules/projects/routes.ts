@@ -88,13 +88,29 @@ const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { format = 'csv', ...filters } = request.query;
       const filter = await projectFilter(app.models, filters);
       const members = await app.models.Member.find(anyMemberState(), { name: 1, studioIds: 1 }).lean();
-      const studios = new Map((await app.models.Studio.find(anyStudioState(), { name: 1 }).lean()).map((s) => [String(s._id), s.name]));
+      const studios = new Map(
+        (await app.models.Studio.find(anyStudioState(), { name: 1 }).lean()).map((s) => [String(s._id), s.name]),
+      );
       const names = new Map(members.map((m) => [String(m._id), m.name]));
-      const studiosOf = new Map(members.map((m) => [String(m._id), m.studioIds.map((id) => studios.get(String(id)) ?? '').filter(Boolean).join('、')]));
+      const studiosOf = new Map(
+        members.map((m) => [
+          String(m._id),
+          m.studioIds
+            .map((id) => studios.get(String(id)) ?? '')
+            .filter(Boolean)
+            .join('、'),
+        ]),
+      );
       const rows = (async function* () {
-        for await (const doc of app.models.Project.find(filter).sort({ year: -1, _id: 1 }).lean<ProjectDoc[]>().cursor()) {
+        for await (const doc of app.models.Project.find(filter)
+          .sort({ year: -1, _id: 1 })
+          .lean<ProjectDoc[]>()
+          .cursor()) {
           const project = doc as unknown as ProjectDoc;
-          yield { project: toProject(project, names.get(String(project.memberId)) ?? ''), studios: studiosOf.get(String(project.memberId)) ?? '' };
+          yield {
+            project: toProject(project, names.get(String(project.memberId)) ?? ''),
+            studios: studiosOf.get(String(project.memberId)) ?? '',
+          };
         }
       })();
       return sendTable(
@@ -135,9 +151,20 @@ const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { format = 'csv', includeRetired = false } = request.query;
-      const studios = await app.models.Studio.find(anyStudioState(), { name: 1, town: 1, sector: 1, active: 1, serviceItems: 1, sortOrder: 1 }).sort({ sortOrder: 1, _id: 1 }).lean();
+      const studios = await app.models.Studio.find(anyStudioState(), {
+        name: 1,
+        town: 1,
+        sector: 1,
+        active: 1,
+        serviceItems: 1,
+        sortOrder: 1,
+      })
+        .sort({ sortOrder: 1, _id: 1 })
+        .lean();
       const rows = studios.flatMap((studio) =>
-        studio.serviceItems.filter((item) => includeRetired || item.active).map((item) => ({ studio: studio.name, area: studio.town ?? studio.sector ?? '', item })),
+        studio.serviceItems
+          .filter((item) => includeRetired || item.active)
+          .map((item) => ({ studio: studio.name, area: studio.town ?? studio.sector ?? '', item })),
       );
       return sendTable(
         reply,

@@ -1,6 +1,13 @@
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import type { DutyProject, DutyProjectCreateBody, DutyProjectList, DutyProjectListQuery, DutyProjectPatchBody, MemberProfile } from '@mashangshang/shared';
+import type {
+  DutyProject,
+  DutyProjectCreateBody,
+  DutyProjectList,
+  DutyProjectListQuery,
+  DutyProjectPatchBody,
+  MemberProfile,
+} from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
@@ -22,7 +29,7 @@ export function toProject(doc: ProjectDoc, memberName: string): DutyProject {
   };
 }
 
-export async function memberNames(models: Models, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+async function memberNames(models: Models, ids: Types.ObjectId[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids.map(String))].map((id) => new Types.ObjectId(id));
   if (unique.length === 0) return new Map();
   const members = await models.Member.find({ _id: { $in: unique } }, { name: 1 }).lean();
@@ -30,13 +37,22 @@ export async function memberNames(models: Models, ids: Types.ObjectId[]): Promis
 }
 
 /** Filters shared by the list and the export; a studio means the projects of its members. */
-export async function projectFilter(models: Models, query: Pick<DutyProjectListQuery, 'memberId' | 'studioId' | 'year' | 'active'>): Promise<Record<string, unknown>> {
+export async function projectFilter(
+  models: Models,
+  query: Pick<DutyProjectListQuery, 'memberId' | 'studioId' | 'year' | 'active'>,
+): Promise<Record<string, unknown>> {
   const filter: Record<string, unknown> = {};
   if (query.memberId) filter.memberId = new Types.ObjectId(query.memberId);
   if (query.studioId) {
-    const members = await models.Member.find(membersOfStudioFilter(new Types.ObjectId(query.studioId)), { _id: 1 }).lean();
+    const members = await models.Member.find(membersOfStudioFilter(new Types.ObjectId(query.studioId)), {
+      _id: 1,
+    }).lean();
     const ids = members.map((m) => m._id);
-    filter.memberId = query.memberId ? (ids.some((id) => id.equals(query.memberId!)) ? new Types.ObjectId(query.memberId) : { $in: [] }) : { $in: ids };
+    filter.memberId = query.memberId
+      ? ids.some((id) => id.equals(query.memberId!))
+        ? new Types.ObjectId(query.memberId)
+        : { $in: [] }
+      : { $in: ids };
   }
   if (query.year !== undefined) filter.year = query.year;
   if (query.active !== undefined) filter.active = query.active;
@@ -49,7 +65,11 @@ export async function projectFilter(models: Models, query: Pick<DutyProjectListQ
  * alone are not index ranges on FerretDB, which pushes no numbers) an ordered walk of _id that stops
  * after the page.
  */
-export function projectListQuery(models: Models, filter: Record<string, unknown>, query: Pick<DutyProjectListQuery, 'limit' | 'cursor'>) {
+export function projectListQuery(
+  models: Models,
+  filter: Record<string, unknown>,
+  query: Pick<DutyProjectListQuery, 'limit' | 'cursor'>,
+) {
   const limit = query.limit ?? 20;
   return models.Project.find(allOf(filter, query.cursor ? { _id: { $lt: decodeCursor(query.cursor).id } } : {}))
     .sort({ _id: -1 })
@@ -60,26 +80,45 @@ export async function listProjects(models: Models, query: DutyProjectListQuery):
   const limit = query.limit ?? 20;
   const rows = await projectListQuery(models, await projectFilter(models, query), query).lean<ProjectDoc[]>();
   const page = rows.slice(0, limit);
-  const names = await memberNames(models, page.map((p) => p.memberId));
+  const names = await memberNames(
+    models,
+    page.map((p) => p.memberId),
+  );
   const last = page[page.length - 1];
-  return { items: page.map((p) => toProject(p, names.get(String(p.memberId)) ?? '')), nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null };
+  return {
+    items: page.map((p) => toProject(p, names.get(String(p.memberId)) ?? '')),
+    nextCursor: rows.length > limit && last ? encodeCursor(0, last._id) : null,
+  };
 }
 
 export async function createProject(models: Models, body: DutyProjectCreateBody): Promise<DutyProject> {
   const member = await models.Member.findById(new Types.ObjectId(body.memberId), { name: 1 }).lean();
   if (!member) throw new AppError('MEMBER_NOT_FOUND');
-  const created = await models.Project.create({ memberId: member._id, year: body.year, title: body.title.trim(), summary: body.summary?.trim() ?? '', active: true });
+  const created = await models.Project.create({
+    memberId: member._id,
+    year: body.year,
+    title: body.title.trim(),
+    summary: body.summary?.trim() ?? '',
+    active: true,
+  });
   return toProject(created.toObject<ProjectDoc>(), member.name);
 }
 
-export async function updateProject(models: Models, redis: Redis, id: string, patch: DutyProjectPatchBody): Promise<DutyProject> {
+export async function updateProject(
+  models: Models,
+  redis: Redis,
+  id: string,
+  patch: DutyProjectPatchBody,
+): Promise<DutyProject> {
   const _id = new Types.ObjectId(id);
   const set: Record<string, unknown> = {};
   if (patch.year !== undefined) set.year = patch.year;
   if (patch.title !== undefined) set.title = patch.title.trim();
   if (patch.summary !== undefined) set.summary = patch.summary.trim();
   if (patch.active !== undefined) set.active = patch.active;
-  const updated = await withDocumentLock(redis, `project:${id}`, () => models.Project.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<ProjectDoc>());
+  const updated = await withDocumentLock(redis, `project:${id}`, () =>
+    models.Project.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<ProjectDoc>(),
+  );
   if (!updated) throw new AppError('NOT_FOUND', { logMessage: 'no such duty project' });
   const names = await memberNames(models, [updated.memberId]);
   return toProject(updated, names.get(String(updated.memberId)) ?? '');
@@ -92,10 +131,15 @@ export function memberProjectsQuery(models: Models, memberId: Types.ObjectId) {
 
 /** The public page of an active member: studios and active duty projects, newest year first. Never a phone or an openid. */
 export async function memberProfile(models: Models, id: string): Promise<MemberProfile> {
-  const member = await models.Member.findOne({ _id: new Types.ObjectId(id), active: true }, { name: 1, title: 1, studioIds: 1 }).lean();
+  const member = await models.Member.findOne(
+    { _id: new Types.ObjectId(id), active: true },
+    { name: 1, title: 1, studioIds: 1 },
+  ).lean();
   if (!member) throw new AppError('MEMBER_NOT_FOUND');
   const [studios, projects] = await Promise.all([
-    models.Studio.find({ _id: { $in: member.studioIds }, active: true }, { name: 1, sortOrder: 1 }).sort({ sortOrder: 1 }).lean(),
+    models.Studio.find({ _id: { $in: member.studioIds }, active: true }, { name: 1, sortOrder: 1 })
+      .sort({ sortOrder: 1 })
+      .lean(),
     memberProjectsQuery(models, member._id).lean<ProjectDoc[]>(),
   ]);
   return {

@@ -25,7 +25,10 @@ const studioCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const width = request.query.width ?? 430;
       const deps = { models: app.models, redis: app.redis, wechat: app.wechat, config: app.config };
-      const image = request.query.type === 'h5' ? await studioH5Code(deps, request.params.id, width) : await studioMiniProgramCode(deps, request.params.id, width);
+      const image =
+        request.query.type === 'h5'
+          ? await studioH5Code(deps, request.params.id, width)
+          : await studioMiniProgramCode(deps, request.params.id, width);
       return reply
         .header('content-type', 'image/png')
         .header('content-length', String(image.png.length))

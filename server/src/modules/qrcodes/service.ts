@@ -25,7 +25,7 @@ export interface StudioCodeImage {
 }
 
 /** The H5 link a plain QR code opens: the H5 build's home goes straight to the studio. */
-export function studioH5Link(publicBaseUrl: string, studioId: string): string {
+function studioH5Link(publicBaseUrl: string, studioId: string): string {
   return `${publicBaseUrl.replace(/\/$/, '')}/app/?studioId=${studioId}`;
 }
 
@@ -41,13 +41,21 @@ async function findStudio(models: Models, id: string) {
  * the PNG is kept in Redis (shared by every API process) and one process at a time asks WeChat.
  * A studio whose code (and so scene) changed gets a new image under a new key.
  */
-export async function studioMiniProgramCode(deps: StudioCodeDeps, studioId: string, width: number): Promise<StudioCodeImage> {
+export async function studioMiniProgramCode(
+  deps: StudioCodeDeps,
+  studioId: string,
+  width: number,
+): Promise<StudioCodeImage> {
   const studio = await findStudio(deps.models, studioId);
   const scene = sceneForStudioCode(studio.code);
   const page = deps.config.operations.studioCodePage;
   const digest = createHash('sha256').update(`${scene}|${page}|${width}`).digest('hex').slice(0, 16);
   const cacheKey = `studio-code:${studioId}:${digest}`;
-  const image = (png: Buffer): StudioCodeImage => ({ png, fileName: `studio-${studio.code}-wxacode-${width}.png`, content: scene });
+  const image = (png: Buffer): StudioCodeImage => ({
+    png,
+    fileName: `studio-${studio.code}-wxacode-${width}.png`,
+    content: scene,
+  });
 
   const cached = await deps.redis.getBuffer(cacheKey);
   if (cached) return image(cached);
@@ -76,7 +84,11 @@ export async function studioMiniProgramCode(deps: StudioCodeDeps, studioId: stri
 }
 
 /** A plain QR code of the studio's H5 link, for the web build and for printing without WeChat. */
-export async function studioH5Code(deps: Pick<StudioCodeDeps, 'models' | 'config'>, studioId: string, width: number): Promise<StudioCodeImage> {
+export async function studioH5Code(
+  deps: Pick<StudioCodeDeps, 'models' | 'config'>,
+  studioId: string,
+  width: number,
+): Promise<StudioCodeImage> {
   const studio = await findStudio(deps.models, studioId);
   const link = studioH5Link(deps.config.publicBaseUrl, String(studio._id));
   const png = await QRCode.toBuffer(link, { type: 'png', width, margin: 2, errorCorrectionLevel: 'M' });

@@ -38,7 +38,8 @@ const starRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StudioStars, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => overrideStar({ models: app.models, redis: app.redis }, request.actor, request.params.id, request.body),
+    async (request) =>
+      overrideStar({ models: app.models, redis: app.redis }, request.actor, request.params.id, request.body),
   );
 
   app.post(

@@ -25,7 +25,10 @@ const HISTORY_SHOWN = 50;
  * score = Σ weight × metric / Σ weight, over the metrics that have data (a studio nobody rated is
  * judged on the others); stars = 1 + the number of thresholds the score reaches (1–5).
  */
-export function starScore(metrics: StarMetrics, settings: Pick<StarSettings, 'weights' | 'thresholds'>): { score: number; star: number } {
+function starScore(
+  metrics: StarMetrics,
+  settings: Pick<StarSettings, 'weights' | 'thresholds'>,
+): { score: number; star: number } {
   const values: Record<StarMetric, number | null> = {
     response: metrics.responseRate,
     resolution: metrics.resolutionRate,
@@ -45,9 +48,12 @@ export function starScore(metrics: StarMetrics, settings: Pick<StarSettings, 'we
 }
 
 /** The trailing window of whole days a nightly run judges: the `windowDays` days before today (China time). */
-export function starWindow(windowDays: number, now = Date.now()): { from: string; to: string } {
+function starWindow(windowDays: number, now = Date.now()): { from: string; to: string } {
   const today = Date.parse(`${chinaDay(now)}T00:00:00Z`);
-  return { from: new Date(today - windowDays * DAY_MS).toISOString().slice(0, 10), to: new Date(today - DAY_MS).toISOString().slice(0, 10) };
+  return {
+    from: new Date(today - windowDays * DAY_MS).toISOString().slice(0, 10),
+    to: new Date(today - DAY_MS).toISOString().slice(0, 10),
+  };
 }
 
 export interface StarDeps {
@@ -61,7 +67,11 @@ export interface StarDeps {
  * computed star, and the star it shows (the override when an admin set one). History records each
  * change. Idempotent: a second run the same night changes nothing.
  */
-export async function computeStars(deps: StarDeps, settings: StarSettings, now = Date.now()): Promise<{ rated: number; changed: number; kept: number }> {
+export async function computeStars(
+  deps: StarDeps,
+  settings: StarSettings,
+  now = Date.now(),
+): Promise<{ rated: number; changed: number; kept: number }> {
   const { models } = deps;
   const window = starWindow(settings.windowDays, now);
   const byStudio = await readRange(deps.redis, window.from, window.to, now);
@@ -94,7 +104,18 @@ export async function computeStars(deps: StarDeps, settings: StarSettings, now =
       if (starChanged && !state?.override) await models.Studio.updateOne({ _id }, { $set: { star } });
       await models.StarState.updateOne({ _id }, { $set: { computed: { star, score, metrics, at } } }, { upsert: true });
       if (!starChanged) return false;
-      await models.StarHistory.create({ studioId: _id, star, previous, source: 'computed', reason: state?.override ? '按指标评定（当前有人工调整，仍显示调整后的星级）' : '按指标评定', score, metrics, window, actorName: '系统', at });
+      await models.StarHistory.create({
+        studioId: _id,
+        star,
+        previous,
+        source: 'computed',
+        reason: state?.override ? '按指标评定（当前有人工调整，仍显示调整后的星级）' : '按指标评定',
+        score,
+        metrics,
+        window,
+        actorName: '系统',
+        at,
+      });
       return true;
     });
     if (didChange) changed += 1;
@@ -134,29 +155,64 @@ export async function getStudioStars(models: Models, studioId: string): Promise<
   return {
     studioId,
     star: studio.star,
-    computed: state?.computed ? { star: state.computed.star, score: state.computed.score, metrics: state.computed.metrics, at: state.computed.at.toISOString() } : null,
-    override: state?.override ? { star: state.override.star, reason: state.override.reason, actorName: state.override.actorName, at: state.override.at.toISOString() } : null,
+    computed: state?.computed
+      ? {
+          star: state.computed.star,
+          score: state.computed.score,
+          metrics: state.computed.metrics,
+          at: state.computed.at.toISOString(),
+        }
+      : null,
+    override: state?.override
+      ? {
+          star: state.override.star,
+          reason: state.override.reason,
+          actorName: state.override.actorName,
+          at: state.override.at.toISOString(),
+        }
+      : null,
     history: history.map(historyView),
   };
 }
 
 /** An admin sets a studio's star by hand (with a reason), or clears the override to show the computed star again. */
-export async function overrideStar(deps: Omit<StarDeps, 'log'>, actor: Actor, studioId: string, body: StarOverrideBody): Promise<StudioStars> {
+export async function overrideStar(
+  deps: Omit<StarDeps, 'log'>,
+  actor: Actor,
+  studioId: string,
+  body: StarOverrideBody,
+): Promise<StudioStars> {
   const { models } = deps;
   const _id = new Types.ObjectId(studioId);
   const reason = body.reason.trim();
-  if ([...reason].length < 2) throw new AppError('VALIDATION_FAILED', { logMessage: 'override without a reason', userMessage: '请填写调整理由' });
+  if ([...reason].length < 2)
+    throw new AppError('VALIDATION_FAILED', { logMessage: 'override without a reason', userMessage: '请填写调整理由' });
   await withDocumentLock(deps.redis, `studio:${studioId}`, async () => {
     const studio = await models.Studio.findById(_id, { star: 1 }).lean();
     if (!studio) throw new AppError('STUDIO_NOT_FOUND');
     const state = await models.StarState.findById(_id).lean<StarStateDoc>();
     const at = new Date();
     if (body.star === null) {
-      if (!state?.override) throw new AppError('CONFLICT', { logMessage: 'no override to clear', userMessage: '该工作室当前没有人工调整的星级' });
+      if (!state?.override)
+        throw new AppError('CONFLICT', {
+          logMessage: 'no override to clear',
+          userMessage: '该工作室当前没有人工调整的星级',
+        });
       const star = state.computed?.star ?? studio.star;
       await models.StarState.updateOne({ _id }, { $set: { override: null } });
       await models.Studio.updateOne({ _id }, { $set: { star } });
-      await models.StarHistory.create({ studioId: _id, star, previous: studio.star, source: 'override_cleared', reason, score: null, metrics: null, window: null, actorName: actor.name, at });
+      await models.StarHistory.create({
+        studioId: _id,
+        star,
+        previous: studio.star,
+        source: 'override_cleared',
+        reason,
+        score: null,
+        metrics: null,
+        window: null,
+        actorName: actor.name,
+        at,
+      });
     } else {
       await applyStarOverride(models, actor, _id, body.star, reason, studio.star, at);
     }
@@ -167,7 +223,11 @@ export async function overrideStar(deps: Omit<StarDeps, 'log'>, actor: Actor, st
 /** A reason an admin typed for a star change, trimmed; refused when too short to mean anything. */
 export function starReasonOf(raw: string | undefined): string {
   const reason = (raw ?? '').trim();
-  if ([...reason].length < 2) throw new AppError('VALIDATION_FAILED', { logMessage: 'star change without a reason', userMessage: '修改星级须填写调整理由（至少 2 个字），理由将记入星级变更记录' });
+  if ([...reason].length < 2)
+    throw new AppError('VALIDATION_FAILED', {
+      logMessage: 'star change without a reason',
+      userMessage: '修改星级须填写调整理由（至少 2 个字），理由将记入星级变更记录',
+    });
   return reason;
 }
 
@@ -176,8 +236,31 @@ export function starReasonOf(raw: string | undefined): string {
  * the studio's document lock (both the star route and the studio PATCH come through here, so no
  * star change escapes the history).
  */
-export async function applyStarOverride(models: Models, actor: Actor, _id: Types.ObjectId, star: number, reason: string, previous: number, at = new Date()): Promise<void> {
-  await models.StarState.updateOne({ _id }, { $set: { override: { star, reason, actorName: actor.name, at } } }, { upsert: true });
+export async function applyStarOverride(
+  models: Models,
+  actor: Actor,
+  _id: Types.ObjectId,
+  star: number,
+  reason: string,
+  previous: number,
+  at = new Date(),
+): Promise<void> {
+  await models.StarState.updateOne(
+    { _id },
+    { $set: { override: { star, reason, actorName: actor.name, at } } },
+    { upsert: true },
+  );
   await models.Studio.updateOne({ _id }, { $set: { star } });
-  await models.StarHistory.create({ studioId: _id, star, previous, source: 'override', reason, score: null, metrics: null, window: null, actorName: actor.name, at });
+  await models.StarHistory.create({
+    studioId: _id,
+    star,
+    previous,
+    source: 'override',
+    reason,
+    score: null,
+    metrics: null,
+    window: null,
+    actorName: actor.name,
+    at,
+  });
 }

@@ -21,7 +21,7 @@ import type { TicketDoc } from '../tickets/model';
  */
 
 // v2: contributions also carry the assignee of an open ticket (the assignment load below).
-export const STATS_PREFIX = 'stats:v2:';
+const STATS_PREFIX = 'stats:v2:';
 export const STATS_READY_KEY = `${STATS_PREFIX}ready`;
 const OPEN_KEY = `${STATS_PREFIX}open`;
 /**
@@ -33,16 +33,20 @@ const TICKET_KEY = (ticketId: string) => `${STATS_PREFIX}t:${ticketId}`;
 
 /** China time (UTC+8, no daylight saving): days and months of the rollup are China's. */
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-export const chinaDay = (at: Date | number): string => new Date(new Date(at).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+export const chinaDay = (at: Date | number): string =>
+  new Date(new Date(at).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 
 /** What of a ticket the statistics read (a scan projects just these). */
-export type StatsTicket = Pick<TicketDoc, '_id' | 'version' | 'studioId' | 'createdAt' | 'category' | 'status' | 'dueAt' | 'answeredAt' | 'outcome'> & {
+export type StatsTicket = Pick<
+  TicketDoc,
+  '_id' | 'version' | 'studioId' | 'createdAt' | 'category' | 'status' | 'dueAt' | 'answeredAt' | 'outcome'
+> & {
   assigneeId?: TicketDoc['assigneeId'];
   rating?: { score: number } | null;
   followUp?: { askedCount?: number; settledCount?: number; unsettledCount?: number } | null;
 };
 
-export const STATS_TICKET_PROJECTION = {
+const STATS_TICKET_PROJECTION = {
   version: 1,
   studioId: 1,
   createdAt: 1,
@@ -63,7 +67,7 @@ export const LOAD_STATUSES: readonly string[] = ['pending', 'assigned', 'answere
  * First-response minutes are kept as a histogram: exact to the minute under a day, to 15 minutes
  * under a week, to the hour beyond (bounded hash sizes; the median keeps that precision).
  */
-export function responseBin(minutes: number): number {
+function responseBin(minutes: number): number {
   if (minutes < 1440) return minutes;
   if (minutes < 10080) return minutes - (minutes % 15);
   return minutes - (minutes % 60);
@@ -85,7 +89,7 @@ interface Contribution {
 /** The ticket version a contribution was computed from (stored beside it; newer wins). */
 const versionOf = (ticket: StatsTicket) => String(ticket.version ?? 1);
 
-export function contributionOf(ticket: StatsTicket): Contribution {
+function contributionOf(ticket: StatsTicket): Contribution {
   const day = chinaDay(ticket.createdAt);
   const f: Record<string, number> = { total: 1, [`c:${ticket.category}`]: 1, [`s:${ticket.status}`]: 1 };
   if (ticket.answeredAt) {
@@ -106,7 +110,14 @@ export function contributionOf(ticket: StatsTicket): Contribution {
   if (fu?.settledCount) f['fu:settled'] = fu.settledCount;
   if (fu?.unsettledCount) f['fu:unsettled'] = fu.unsettledCount;
   const open = ticket.status === 'pending' || ticket.status === 'assigned';
-  const contribution: Contribution = { t: String(ticket._id), s: String(ticket.studioId), d: day, m: day.slice(0, 7), f, due: open ? ticket.dueAt.getTime() : null };
+  const contribution: Contribution = {
+    t: String(ticket._id),
+    s: String(ticket.studioId),
+    d: day,
+    m: day.slice(0, 7),
+    f,
+    due: open ? ticket.dueAt.getTime() : null,
+  };
   if (ticket.assigneeId && LOAD_STATUSES.includes(ticket.status)) contribution.a = String(ticket.assigneeId);
   return contribution;
 }
@@ -157,7 +168,14 @@ return 1
 `;
 
 interface ApplyCommand {
-  applyTicketStats(ticketKey: string, openKey: string, loadKey: string, contribution: string, prefix: string, version: string): Promise<number>;
+  applyTicketStats(
+    ticketKey: string,
+    openKey: string,
+    loadKey: string,
+    contribution: string,
+    prefix: string,
+    version: string,
+  ): Promise<number>;
 }
 type StatsRedis = Redis & ApplyCommand;
 
@@ -168,7 +186,16 @@ function withScript(redis: Redis): StatsRedis {
 
 export async function applyTicketStats(redis: Redis, ticket: StatsTicket): Promise<boolean> {
   const c = contributionOf(ticket);
-  return (await withScript(redis).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, LOAD_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket))) !== 0;
+  return (
+    (await withScript(redis).applyTicketStats(
+      TICKET_KEY(c.t),
+      OPEN_KEY,
+      LOAD_KEY,
+      JSON.stringify(c),
+      STATS_PREFIX,
+      versionOf(ticket),
+    )) !== 0
+  );
 }
 
 /**
@@ -179,7 +206,10 @@ export async function syncTicketStats(redis: Redis, ticket: StatsTicket, log: Fa
   try {
     await applyTicketStats(redis, ticket);
   } catch (error) {
-    log.warn({ ticketId: String(ticket._id), reason: (error as Error).message }, 'statistics not updated; the next reconcile will');
+    log.warn(
+      { ticketId: String(ticket._id), reason: (error as Error).message },
+      'statistics not updated; the next reconcile will',
+    );
   }
 }
 
@@ -187,7 +217,11 @@ export async function syncTicketStats(redis: Redis, ticket: StatsTicket, log: Fa
  * Applies every ticket (a full scan), then marks the rollup ready. Idempotent, safe beside live
  * changes. On FerretDB this reads the whole collection: run it in the worker, not in a request.
  */
-export async function reconcileStats(models: Models, redis: Redis, options: { batch?: number } = {}): Promise<{ tickets: number; changed: number; ms: number }> {
+export async function reconcileStats(
+  models: Models,
+  redis: Redis,
+  options: { batch?: number } = {},
+): Promise<{ tickets: number; changed: number; ms: number }> {
   const started = Date.now();
   const batchSize = options.batch ?? 500;
   const script = withScript(redis);
@@ -198,7 +232,14 @@ export async function reconcileStats(models: Models, redis: Redis, options: { ba
     const pipeline = script.pipeline();
     for (const ticket of batch) {
       const c = contributionOf(ticket);
-      (pipeline as unknown as { applyTicketStats: (...args: string[]) => void }).applyTicketStats(TICKET_KEY(c.t), OPEN_KEY, LOAD_KEY, JSON.stringify(c), STATS_PREFIX, versionOf(ticket));
+      (pipeline as unknown as { applyTicketStats: (...args: string[]) => void }).applyTicketStats(
+        TICKET_KEY(c.t),
+        OPEN_KEY,
+        LOAD_KEY,
+        JSON.stringify(c),
+        STATS_PREFIX,
+        versionOf(ticket),
+      );
     }
     const results = (await pipeline.exec()) ?? [];
     for (const [error, result] of results) {
@@ -234,7 +275,7 @@ export async function statsReady(redis: Redis, models?: Models): Promise<boolean
 export type Counters = Map<string, number>;
 
 /** The day and month buckets that exactly cover [from, to] (whole months where the range allows). */
-export function bucketKeys(from: string, to: string): string[] {
+function bucketKeys(from: string, to: string): string[] {
   const keys: string[] = [];
   let day = from;
   while (day <= to) {
@@ -261,7 +302,12 @@ function lastDayOfMonth(month: string): string {
 }
 
 /** Per studio: the summed counters of [from, to], with `notYetDue` (open tickets before their deadline). */
-export async function readRange(redis: Redis, from: string, to: string, now = Date.now()): Promise<Map<string, Counters>> {
+export async function readRange(
+  redis: Redis,
+  from: string,
+  to: string,
+  now = Date.now(),
+): Promise<Map<string, Counters>> {
   const keys = bucketKeys(from, to);
   const pipeline = redis.pipeline();
   for (const key of keys) pipeline.hgetall(key);

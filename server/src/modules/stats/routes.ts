@@ -1,6 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { IdParams, STATS_GROUP_BY_LABELS, StatsExportQuery, StatsQuery, StatsResponse, StudioStatsQuery, StudioStatsResponse, errorResponses, type StatsGroup } from '@mashangshang/shared';
+import {
+  IdParams,
+  STATS_GROUP_BY_LABELS,
+  StatsExportQuery,
+  StatsQuery,
+  StatsResponse,
+  StudioStatsQuery,
+  StudioStatsResponse,
+  errorResponses,
+  type StatsGroup,
+} from '@mashangshang/shared';
 import { computeStats, computeStudioStats, type StatsDeps } from './service';
 import { AppError } from '../../errors';
 import { requestStatsReconcile } from '../../queues';
@@ -11,7 +21,7 @@ const security = [{ bearerAuth: [] }];
 const percent = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 10);
 
 /** The dashboard's columns, in the order the office reports them. */
-export const STATS_COLUMNS: ExportColumn<StatsGroup>[] = [
+const STATS_COLUMNS: ExportColumn<StatsGroup>[] = [
   { header: '留言总数', value: (g) => g.tickets },
   { header: '咨询问题', value: (g) => g.byCategory.consult },
   { header: '反映建议', value: (g) => g.byCategory.suggest },
@@ -38,11 +48,17 @@ export const STATS_COLUMNS: ExportColumn<StatsGroup>[] = [
 ];
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = (request: FastifyRequest): StatsDeps => ({ models: app.models, redis: app.redis, requestRebuild: () => requestStatsReconcile(app.queues, request.log) });
+  const deps = (request: FastifyRequest): StatsDeps => ({
+    models: app.models,
+    redis: app.redis,
+    requestRebuild: () => requestStatsReconcile(app.queues, request.log),
+  });
 
   // A new install (no ticket yet) has a complete, empty rollup from the start.
   app.addHook('onReady', async () => {
-    await statsReady(app.redis, app.models).catch((error: Error) => app.log.warn({ reason: error.message }, 'statistics readiness not checked at start'));
+    await statsReady(app.redis, app.models).catch((error: Error) =>
+      app.log.warn({ reason: error.message }, 'statistics readiness not checked at start'),
+    );
   });
 
   app.get(
@@ -52,8 +68,10 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminGetStats',
         tags: ['admin'],
-        summary: '统计：按工作室、镇街、界别或联组，留言分类与状态、响应率、办结率、满意度、首次答复时长中位数、三转与回头看',
-        description: '日期为北京时间、按留言提交日计算（含首尾两天）。响应率 = 在答复时限内答复的留言 / 已到答复时限或已答复的留言。',
+        summary:
+          '统计：按工作室、镇街、界别或联组，留言分类与状态、响应率、办结率、满意度、首次答复时长中位数、三转与回头看',
+        description:
+          '日期为北京时间、按留言提交日计算（含首尾两天）。响应率 = 在答复时限内答复的留言 / 已到答复时限或已答复的留言。',
         security,
         querystring: StatsQuery,
         response: { 200: StatsResponse, ...errorResponses(400, 401, 403, 503) },
@@ -79,8 +97,21 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { format = 'csv', ...query } = request.query;
       // Computed before the first byte is sent, so a problem still gets a proper error answer.
       const stats = await computeStats(deps(request), query);
-      const columns: ExportColumn<StatsGroup>[] = [{ header: STATS_GROUP_BY_LABELS[stats.groupBy], value: (g) => g.label, width: 24 }, ...STATS_COLUMNS];
-      return sendTable(reply, format, { fileName: `stats-${stats.groupBy}-${stats.from}-${stats.to}`, sheetName: `统计 ${stats.from} 至 ${stats.to}`, columns, rows: [...stats.groups, stats.total] }, request.log);
+      const columns: ExportColumn<StatsGroup>[] = [
+        { header: STATS_GROUP_BY_LABELS[stats.groupBy], value: (g) => g.label, width: 24 },
+        ...STATS_COLUMNS,
+      ];
+      return sendTable(
+        reply,
+        format,
+        {
+          fileName: `stats-${stats.groupBy}-${stats.from}-${stats.to}`,
+          sheetName: `统计 ${stats.from} 至 ${stats.to}`,
+          columns,
+          rows: [...stats.groups, stats.total],
+        },
+        request.log,
+      );
     },
   );
 
@@ -91,7 +122,8 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getStudioStats',
         tags: ['studios'],
-        summary: '本工作室统计：委员只能查看自己所在工作室的留言分类与状态、响应率、办结率、满意度、首次答复时长中位数、三转与回头看',
+        summary:
+          '本工作室统计：委员只能查看自己所在工作室的留言分类与状态、响应率、办结率、满意度、首次答复时长中位数、三转与回头看',
         description: '日期为北京时间、按留言提交日计算（含首尾两天）。管理员可查看任一工作室。',
         security,
         params: IdParams,
@@ -103,7 +135,10 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { actor } = request;
       // Membership is read fresh per request (resolveActor): a member who left the studio loses it at once.
       if (actor.role === 'member' && !actor.studioIds.some((id) => String(id) === request.params.id)) {
-        throw new AppError('FORBIDDEN', { logMessage: 'member asked for the statistics of a studio they do not belong to', userMessage: '只能查看您所在工作室的统计' });
+        throw new AppError('FORBIDDEN', {
+          logMessage: 'member asked for the statistics of a studio they do not belong to',
+          userMessage: '只能查看您所在工作室的统计',
+        });
       }
       return computeStudioStats(deps(request), request.params.id, request.query);
     },

@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AdminStudioCreateBody, AdminStudioDetail, AdminStudioList, AdminStudioListQuery, AdminStudioPatchBody, IdParams, StudioDetail, errorResponses } from '@mashangshang/shared';
+import {
+  AdminStudioCreateBody,
+  AdminStudioDetail,
+  AdminStudioList,
+  AdminStudioListQuery,
+  AdminStudioPatchBody,
+  IdParams,
+  StudioDetail,
+  errorResponses,
+} from '@mashangshang/shared';
 import { createStudio, updateStudio } from './admin-service';
 import { withDocumentLock } from '../../lib/document-lock';
 import { getStudioForAdmin, listStudiosForAdmin } from './service';
@@ -71,7 +80,10 @@ const adminStudioRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StudioDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => withDocumentLock(app.redis, `studio:${request.params.id}`, () => updateStudio(app.models, request.actor, request.params.id, request.body)),
+    async (request) =>
+      withDocumentLock(app.redis, `studio:${request.params.id}`, () =>
+        updateStudio(app.models, request.actor, request.params.id, request.body),
+      ),
   );
 };
 

@@ -15,23 +15,32 @@ const MAX_CODE_ATTEMPTS = 5;
 
 function generateStudioCode(): string {
   let code = '';
-  for (let i = 0; i < GENERATED_CODE_LENGTH; i += 1) code += GENERATED_CODE_ALPHABET[randomInt(GENERATED_CODE_ALPHABET.length)];
+  for (let i = 0; i < GENERATED_CODE_LENGTH; i += 1)
+    code += GENERATED_CODE_ALPHABET[randomInt(GENERATED_CODE_ALPHABET.length)];
   return code;
 }
 
 /** MongoDB answers 11000; FerretDB 1.x answers an update that breaks a unique index with code 1 and SQLite's message. */
 function isDuplicateKey(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 11000 || (typeof message === 'string' && /UNIQUE constraint failed|E11000 duplicate key/.test(message));
+  return (
+    code === 11000 || (typeof message === 'string' && /UNIQUE constraint failed|E11000 duplicate key/.test(message))
+  );
 }
 
 /** A town studio belongs to a town, a sector studio to a sector: the public filters rely on it. */
 function assertKindMatches(kind: StudioKind, town: string | null, sector: string | null): void {
   if (kind === 'town' && !town) {
-    throw new AppError('VALIDATION_FAILED', { logMessage: 'town studio without town', userMessage: '镇街委员集体工作室需要填写所属镇/街道' });
+    throw new AppError('VALIDATION_FAILED', {
+      logMessage: 'town studio without town',
+      userMessage: '镇街委员集体工作室需要填写所属镇/街道',
+    });
   }
   if (kind === 'sector' && !sector) {
-    throw new AppError('VALIDATION_FAILED', { logMessage: 'sector studio without sector', userMessage: '界别委员工作室需要填写所属界别' });
+    throw new AppError('VALIDATION_FAILED', {
+      logMessage: 'sector studio without sector',
+      userMessage: '界别委员工作室需要填写所属界别',
+    });
   }
 }
 
@@ -56,7 +65,11 @@ export async function createStudio(models: Models, body: AdminStudioCreateBody):
     ...(body.slaHours !== undefined ? { slaHours: body.slaHours } : {}),
     sortOrder: (last?.sortOrder ?? -1) + 1,
     active: true,
-    serviceItems: (body.serviceItems ?? []).map((item) => ({ title: item.title, summary: item.summary ?? '', active: true })),
+    serviceItems: (body.serviceItems ?? []).map((item) => ({
+      title: item.title,
+      summary: item.summary ?? '',
+      active: true,
+    })),
   };
 
   for (let attempt = 1; ; attempt += 1) {
@@ -68,7 +81,8 @@ export async function createStudio(models: Models, body: AdminStudioCreateBody):
       if (!isDuplicateKey(error)) throw error;
       if (body.code) throw codeTaken();
       // A generated code collided: extremely rare, just draw another.
-      if (attempt >= MAX_CODE_ATTEMPTS) throw new AppError('INTERNAL_ERROR', { logMessage: 'could not generate a free studio code', cause: error });
+      if (attempt >= MAX_CODE_ATTEMPTS)
+        throw new AppError('INTERNAL_ERROR', { logMessage: 'could not generate a free studio code', cause: error });
     }
   }
 }
@@ -77,13 +91,19 @@ export async function createStudio(models: Models, body: AdminStudioCreateBody):
  * Service items keep their ids when the admin sends them back with their id (tickets and links may
  * name them); items left out are retired rather than deleted.
  */
-function mergeServiceItems(existing: ServiceItemDoc[], incoming: NonNullable<AdminStudioPatchBody['serviceItems']>): ServiceItemDoc[] {
+function mergeServiceItems(
+  existing: ServiceItemDoc[],
+  incoming: NonNullable<AdminStudioPatchBody['serviceItems']>,
+): ServiceItemDoc[] {
   const byId = new Map(existing.map((item) => [String(item._id), item]));
   const kept = new Set<string>();
   const next: ServiceItemDoc[] = incoming.map((item) => {
     if (item.id !== undefined) {
       if (!byId.has(item.id) || kept.has(item.id)) {
-        throw new AppError('VALIDATION_FAILED', { logMessage: 'unknown or repeated service item id', userMessage: '服务事项不存在或重复，请刷新后重试' });
+        throw new AppError('VALIDATION_FAILED', {
+          logMessage: 'unknown or repeated service item id',
+          userMessage: '服务事项不存在或重复，请刷新后重试',
+        });
       }
       kept.add(item.id);
     }
@@ -99,24 +119,48 @@ function mergeServiceItems(existing: ServiceItemDoc[], incoming: NonNullable<Adm
 }
 
 /** Run under the studio's document lock (the route takes it). */
-export async function updateStudio(models: Models, actor: Actor, id: string, patch: AdminStudioPatchBody): Promise<StudioDetail> {
+export async function updateStudio(
+  models: Models,
+  actor: Actor,
+  id: string,
+  patch: AdminStudioPatchBody,
+): Promise<StudioDetail> {
   const _id = new Types.ObjectId(id);
   const current = await models.Studio.findById(_id).lean<StudioDoc>();
   if (!current) throw new AppError('STUDIO_NOT_FOUND');
 
   // A star change is an override like POST /star: a reason and a history entry, never a bare write.
   // An edit form that sends the star back unchanged needs no reason and changes nothing.
-  const starChange = patch.star !== undefined && patch.star !== current.star ? { star: patch.star, reason: starReasonOf(patch.starReason) } : null;
+  const starChange =
+    patch.star !== undefined && patch.star !== current.star
+      ? { star: patch.star, reason: starReasonOf(patch.starReason) }
+      : null;
 
   // Checked up front for a clear answer; the unique index still decides a race.
-  if (patch.code !== undefined && patch.code !== current.code && (await models.Studio.exists({ code: patch.code }))) throw codeTaken();
+  if (patch.code !== undefined && patch.code !== current.code && (await models.Studio.exists({ code: patch.code })))
+    throw codeTaken();
 
   const set: Partial<StudioDoc> = {};
-  for (const key of ['code', 'name', 'kind', 'town', 'sector', 'jointGroup', 'intro', 'address', 'slaHours', 'active'] as const) {
+  for (const key of [
+    'code',
+    'name',
+    'kind',
+    'town',
+    'sector',
+    'jointGroup',
+    'intro',
+    'address',
+    'slaHours',
+    'active',
+  ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }
   if (patch.serviceItems) set.serviceItems = mergeServiceItems(current.serviceItems, patch.serviceItems);
-  assertKindMatches(set.kind ?? current.kind, set.town !== undefined ? set.town : (current.town ?? null), set.sector !== undefined ? set.sector : (current.sector ?? null));
+  assertKindMatches(
+    set.kind ?? current.kind,
+    set.town !== undefined ? set.town : (current.town ?? null),
+    set.sector !== undefined ? set.sector : (current.sector ?? null),
+  );
 
   // A body of only unknown fields arrives empty (they are stripped): nothing to change.
   if (Object.keys(set).length === 0 && !starChange) return toDetail(models, current);
@@ -124,7 +168,11 @@ export async function updateStudio(models: Models, actor: Actor, id: string, pat
   let updated: StudioDoc | null = current;
   if (Object.keys(set).length > 0) {
     try {
-      updated = await models.Studio.findOneAndUpdate({ _id }, { $set: set }, { new: true, runValidators: true }).lean<StudioDoc>();
+      updated = await models.Studio.findOneAndUpdate(
+        { _id },
+        { $set: set },
+        { new: true, runValidators: true },
+      ).lean<StudioDoc>();
     } catch (error) {
       if (isDuplicateKey(error)) throw codeTaken();
       throw error;

@@ -1,5 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, StudioDetail, StudioList, StudioListQuery, StudioSceneParams, errorResponses } from '@mashangshang/shared';
+import {
+  IdParams,
+  StudioDetail,
+  StudioList,
+  StudioListQuery,
+  StudioSceneParams,
+  errorResponses,
+} from '@mashangshang/shared';
 import { getStudio, getStudioByScene, listStudios } from './service';
 
 /** Public reads: anyone who scanned a code may see a studio, signed in or not. */

@@ -1,5 +1,14 @@
 import { Types } from 'mongoose';
-import { studioCodeFromScene, type AdminStudioDetail, type AdminStudioList, type AdminStudioListQuery, type StudioDetail, type StudioList, type StudioListQuery, type StudioSummary } from '@mashangshang/shared';
+import {
+  studioCodeFromScene,
+  type AdminStudioDetail,
+  type AdminStudioList,
+  type AdminStudioListQuery,
+  type StudioDetail,
+  type StudioList,
+  type StudioListQuery,
+  type StudioSummary,
+} from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
@@ -22,7 +31,8 @@ async function countActiveMembers(models: Models, studioIds: Types.ObjectId[]): 
   const wanted = new Set(studioIds.map(String));
   const counts = new Map<string, number>();
   for (const member of await activeMembersOfStudiosQuery(models, studioIds).lean()) {
-    for (const id of (member.studioIds ?? []).map(String)) if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const id of (member.studioIds ?? []).map(String))
+      if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
 }
@@ -58,11 +68,18 @@ export function studioPageQuery(models: Models, query: StudioListQuery, active: 
     .limit(limit + 1);
 }
 
-async function findStudioPage(models: Models, query: StudioListQuery, active: boolean | null): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
+async function findStudioPage(
+  models: Models,
+  query: StudioListQuery,
+  active: boolean | null,
+): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
   const limit = query.limit ?? 20;
   const studios = await studioPageQuery(models, query, active).lean<StudioDoc[]>();
   const page = studios.slice(0, limit);
-  const counts = await countActiveMembers(models, page.map((s) => s._id));
+  const counts = await countActiveMembers(
+    models,
+    page.map((s) => s._id),
+  );
   const last = page[page.length - 1];
   return { page, counts, nextCursor: studios.length > limit && last ? encodeCursor(last.sortOrder, last._id) : null };
 }
@@ -76,7 +93,10 @@ export async function listStudiosForAdmin(models: Models, query: AdminStudioList
   const { state, ...rest } = query;
   const active = state === 'active' ? true : state === 'retired' ? false : null;
   const { page, counts, nextCursor } = await findStudioPage(models, rest, active);
-  return { items: page.map((s) => ({ ...toSummary(s, counts.get(String(s._id)) ?? 0), active: s.active, code: s.code })), nextCursor };
+  return {
+    items: page.map((s) => ({ ...toSummary(s, counts.get(String(s._id)) ?? 0), active: s.active, code: s.code })),
+    nextCursor,
+  };
 }
 
 /** A studio in any state, for the office's edit form. */

@@ -25,13 +25,20 @@ export function ticketScopeFilter(actor: Actor): Record<string, unknown> {
     // the four), but not a condition the embedded FerretDB reads from the {contentCheck} index, which
     // is there for the sweeper's few pending texts and would only compete with the studio and
     // assignee indexes that narrow a member's lists.
-    return { contentCheck: { $nin: [...HELD_BACK] }, $or: branches.length > 0 ? branches : [{ studioId: { $in: [] } }] };
+    return {
+      contentCheck: { $nin: [...HELD_BACK] },
+      $or: branches.length > 0 ? branches : [{ studioId: { $in: [] } }],
+    };
   }
   return { residentId: actor.id };
 }
 
 /** The ticket if this actor may see it, else null (callers answer 404: never reveal existence). */
-export async function findVisibleTicket(models: Models, actor: Actor, ticketId: string | Types.ObjectId): Promise<TicketDoc | null> {
+export async function findVisibleTicket(
+  models: Models,
+  actor: Actor,
+  ticketId: string | Types.ObjectId,
+): Promise<TicketDoc | null> {
   if (!Types.ObjectId.isValid(ticketId)) return null;
   return models.Ticket.findOne({ _id: new Types.ObjectId(ticketId), ...ticketScopeFilter(actor) }).lean<TicketDoc>();
 }

@@ -34,7 +34,12 @@ async function assignmentHints(models: Models, redis: Redis, memberIds: Types.Ob
   };
   try {
     const [[readyError, ready] = [], [loadError, load] = [], [lastError, last] = []] =
-      (await redis.multi().exists(STATS_READY_KEY).hmget(LOAD_KEY, ...ids).hmget(LAST_ASSIGNED_KEY, ...ids).exec()) ?? [];
+      (await redis
+        .multi()
+        .exists(STATS_READY_KEY)
+        .hmget(LOAD_KEY, ...ids)
+        .hmget(LAST_ASSIGNED_KEY, ...ids)
+        .exec()) ?? [];
     const lastAssigned = lastError ? new Map<string, number>() : numbers(last);
     if (!readyError && !loadError && ready === 1) return { open: mergeZeros(ids, numbers(load)), lastAssigned };
     return { open: await countOpenTickets(models, memberIds), lastAssigned };
@@ -59,7 +64,10 @@ async function countOpenTickets(models: Models, memberIds: Types.ObjectId[]): Pr
  * member would never hear of a ticket, which would then sit assigned and unseen).
  */
 export function assignmentCandidatesQuery(models: Models, studioId: Types.ObjectId) {
-  return models.Member.find({ ...membersOfStudioFilter(studioId, true), userId: { $ne: null } }, { name: 1, lastAssignedAt: 1 }).sort({ _id: 1 });
+  return models.Member.find(
+    { ...membersOfStudioFilter(studioId, true), userId: { $ne: null } },
+    { name: 1, lastAssignedAt: 1 },
+  ).sort({ _id: 1 });
 }
 
 /**
@@ -67,13 +75,24 @@ export function assignmentCandidatesQuery(models: Models, studioId: Types.Object
  * longest since their last assignment (never assigned counts as longest). Null when the studio has
  * no member who can receive: the ticket then waits as `pending` (待分配) for an admin.
  */
-export async function pickLeastLoadedMember(models: Models, redis: Redis, studioId: Types.ObjectId): Promise<{ id: Types.ObjectId; name: string } | null> {
+export async function pickLeastLoadedMember(
+  models: Models,
+  redis: Redis,
+  studioId: Types.ObjectId,
+): Promise<{ id: Types.ObjectId; name: string } | null> {
   const members = await assignmentCandidatesQuery(models, studioId).lean();
   if (members.length === 0) return null;
-  const { open, lastAssigned } = await assignmentHints(models, redis, members.map((m) => m._id));
+  const { open, lastAssigned } = await assignmentHints(
+    models,
+    redis,
+    members.map((m) => m._id),
+  );
   // Members assigned before the tie-break moved to Redis still carry it on their record.
-  const waited = (m: { _id: Types.ObjectId; lastAssignedAt?: Date | null }) => lastAssigned.get(String(m._id)) ?? (m.lastAssignedAt ? new Date(m.lastAssignedAt).getTime() : 0);
-  const ranked = [...members].sort((a, b) => (open.get(String(a._id)) ?? 0) - (open.get(String(b._id)) ?? 0) || waited(a) - waited(b));
+  const waited = (m: { _id: Types.ObjectId; lastAssignedAt?: Date | null }) =>
+    lastAssigned.get(String(m._id)) ?? (m.lastAssignedAt ? new Date(m.lastAssignedAt).getTime() : 0);
+  const ranked = [...members].sort(
+    (a, b) => (open.get(String(a._id)) ?? 0) - (open.get(String(b._id)) ?? 0) || waited(a) - waited(b),
+  );
   const chosen = ranked[0]!;
   return { id: chosen._id, name: chosen.name };
 }

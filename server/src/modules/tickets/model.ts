@@ -1,5 +1,20 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { CONTENT_CHECK_STATES, type ContentCheckState, NOTICE_KINDS, type NoticeKind, ROLES, TICKET_CATEGORIES, TICKET_EVENT_TYPES, TICKET_OUTCOMES, TICKET_STATUSES, type Role, type TicketCategory, type TicketEventType, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import {
+  CONTENT_CHECK_STATES,
+  type ContentCheckState,
+  NOTICE_KINDS,
+  type NoticeKind,
+  ROLES,
+  TICKET_CATEGORIES,
+  TICKET_EVENT_TYPES,
+  TICKET_OUTCOMES,
+  TICKET_STATUSES,
+  type Role,
+  type TicketCategory,
+  type TicketEventType,
+  type TicketOutcome,
+  type TicketStatus,
+} from '@mashangshang/shared';
 
 /** One step on a ticket's timeline: who did what, when. Appended in the same update as the change. */
 export interface TimelineEvent {
@@ -20,7 +35,8 @@ export interface TimelineEvent {
 }
 
 /** Who a notice is for: a WeChat user, a member (through their bound user), or every admin. */
-export type NoticeRecipient = { kind: 'user'; id: Types.ObjectId } | { kind: 'member'; id: Types.ObjectId } | { kind: 'admins'; id: null };
+export type NoticeRecipient =
+  { kind: 'user'; id: Types.ObjectId } | { kind: 'member'; id: Types.ObjectId } | { kind: 'admins'; id: null };
 
 /**
  * The outbox: a notice is recorded here in the same update as the change that causes it, then
@@ -157,7 +173,15 @@ const ticketSchema = new Schema<TicketDoc>(
     overdueNotifiedAt: { type: Date, default: null },
     escalatedAt: { type: Date, default: null },
     followUp: {
-      type: { resolvedAt: Date, askedAt: Date, answeredAt: Date, settled: Boolean, askedCount: Number, settledCount: Number, unsettledCount: Number },
+      type: {
+        resolvedAt: Date,
+        askedAt: Date,
+        answeredAt: Date,
+        settled: Boolean,
+        askedCount: Number,
+        settledCount: Number,
+        unsettledCount: Number,
+      },
       default: null,
       _id: false,
     },

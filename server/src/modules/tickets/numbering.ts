@@ -13,7 +13,8 @@ const COUNTER_TTL_SECONDS = 3 * 24 * 3600;
 /** How many of the day's newest tickets are read for the highest number: covers submits that overlapped. */
 const FLOOR_SAMPLE = 20;
 
-const NEXT_IF_PRESENT = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) end return false";
+const NEXT_IF_PRESENT =
+  "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) end return false";
 const RAISE_TO_FLOOR_THEN_NEXT =
   "local current = tonumber(redis.call('get', KEYS[1]) or '0') if current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end redis.call('expire', KEYS[1], ARGV[2]) return redis.call('incr', KEYS[1])";
 
@@ -28,7 +29,13 @@ const format = (prefix: string, day: string, seq: number) => `${prefix}${day}-${
  */
 export function dayNumbersQuery(models: Models, prefix: string, day: string) {
   const dayStart = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00+08:00`);
-  return models.Ticket.find({ _id: { $gte: Types.ObjectId.createFromTime(Math.floor(dayStart / 1000)) }, no: { $gte: `${prefix}${day}-`, $lt: `${prefix}${day}.` } }, { no: 1 })
+  return models.Ticket.find(
+    {
+      _id: { $gte: Types.ObjectId.createFromTime(Math.floor(dayStart / 1000)) },
+      no: { $gte: `${prefix}${day}-`, $lt: `${prefix}${day}.` },
+    },
+    { no: 1 },
+  )
     .sort({ _id: -1 })
     .limit(FLOOR_SAMPLE);
 }
@@ -49,7 +56,12 @@ async function highestStoredSeq(models: Models, prefix: string, day: string): Pr
  * raises the counter to it, and with Redis down the number comes from the tickets alone, its rare
  * duplicates refused by the unique index and retried by the caller.
  */
-export async function nextTicketNumber(models: Models, redis: Redis, at: Date, options: { prefix?: string; afterCollision?: boolean } = {}): Promise<string> {
+export async function nextTicketNumber(
+  models: Models,
+  redis: Redis,
+  at: Date,
+  options: { prefix?: string; afterCollision?: boolean } = {},
+): Promise<string> {
   const prefix = options.prefix ?? 'HN';
   const day = chinaDay(at);
   const key = `ticket-no:${prefix}${day}`;
@@ -62,7 +74,8 @@ export async function nextTicketNumber(models: Models, redis: Redis, at: Date, o
   const next = options.afterCollision ? null : await counter(NEXT_IF_PRESENT);
   if (typeof next === 'number') return format(prefix, day, next);
   const floor = await highestStoredSeq(models, prefix, day);
-  const raised = next === 'down' ? 'down' : await counter(RAISE_TO_FLOOR_THEN_NEXT, String(floor), String(COUNTER_TTL_SECONDS));
+  const raised =
+    next === 'down' ? 'down' : await counter(RAISE_TO_FLOOR_THEN_NEXT, String(floor), String(COUNTER_TTL_SECONDS));
   const seq = typeof raised === 'number' ? raised : floor + 1;
   return format(prefix, day, seq);
 }

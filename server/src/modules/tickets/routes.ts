@@ -19,7 +19,19 @@ import {
 } from '@mashangshang/shared';
 import { signUploadUrl } from '../uploads/signing';
 import type { TicketDoc } from './model';
-import { addReply, assignTicket, getVisibleTicket, listTickets, moderateTicket, rateTicket, reopenTicket, resolveTicket, studioNameMap, submitTicket, type TicketDeps } from './service';
+import {
+  addReply,
+  assignTicket,
+  getVisibleTicket,
+  listTickets,
+  moderateTicket,
+  rateTicket,
+  reopenTicket,
+  resolveTicket,
+  studioNameMap,
+  submitTicket,
+  type TicketDeps,
+} from './service';
 import { toDetail } from './views';
 import { imageChecks } from '../media-check/service';
 
@@ -66,11 +78,20 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         headers: IdempotencyHeaders,
         body: SubmitTicketBody,
-        response: { 200: SubmitTicketResponse, 201: SubmitTicketResponse, ...errorResponses(400, 401, 403, 404, 413, 429, 503) },
+        response: {
+          200: SubmitTicketResponse,
+          201: SubmitTicketResponse,
+          ...errorResponses(400, 401, 403, 404, 413, 429, 503),
+        },
       },
     },
     async (request, reply) => {
-      const { ticket, created } = await submitTicket(deps(request), request.actor, request.body, request.headers['idempotency-key']);
+      const { ticket, created } = await submitTicket(
+        deps(request),
+        request.actor,
+        request.body,
+        request.headers['idempotency-key'],
+      );
       return reply.status(created ? 201 : 200).send({
         id: String(ticket._id),
         no: ticket.no,
@@ -130,7 +151,13 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { ticket, replayed } = await addReply(deps(request), request.actor, request.params.id, request.body, request.headers['idempotency-key']);
+      const { ticket, replayed } = await addReply(
+        deps(request),
+        request.actor,
+        request.params.id,
+        request.body,
+        request.headers['idempotency-key'],
+      );
       return reply.status(replayed ? 200 : 201).send(await detailFor(request, ticket));
     },
   );
@@ -149,7 +176,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await assignTicket(deps(request), request.actor, request.params.id, request.body)),
+    async (request) =>
+      detailFor(request, await assignTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -166,7 +194,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await resolveTicket(deps(request), request.actor, request.params.id, request.body)),
+    async (request) =>
+      detailFor(request, await resolveTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -183,7 +212,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await rateTicket(deps(request), request.actor, request.params.id, request.body)),
+    async (request) =>
+      detailFor(request, await rateTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -200,7 +230,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await reopenTicket(deps(request), request.actor, request.params.id, request.body)),
+    async (request) =>
+      detailFor(request, await reopenTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 
   app.post(
@@ -217,7 +248,8 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketDetail, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => detailFor(request, await moderateTicket(deps(request), request.actor, request.params.id, request.body)),
+    async (request) =>
+      detailFor(request, await moderateTicket(deps(request), request.actor, request.params.id, request.body)),
   );
 };
 

@@ -110,8 +110,12 @@ async function storeSubmission(deps: TicketDeps, actor: Actor, body: SubmitTicke
 /** The resident's uploads become the ticket's images. */
 async function claimImages(deps: TicketDeps, actor: Actor, ticket: TicketDoc) {
   if (ticket.imageIds.length === 0) return;
-  const claimed = await deps.models.Upload.updateMany({ _id: { $in: ticket.imageIds }, ownerId: actor.id, ticketId: null }, { $set: { ticketId: ticket._id } });
-  if (claimed.modifiedCount !== ticket.imageIds.length) deps.log.warn({ ticketId: String(ticket._id) }, 'some images were claimed concurrently');
+  const claimed = await deps.models.Upload.updateMany(
+    { _id: { $in: ticket.imageIds }, ownerId: actor.id, ticketId: null },
+    { $set: { ticketId: ticket._id } },
+  );
+  if (claimed.modifiedCount !== ticket.imageIds.length)
+    deps.log.warn({ ticketId: String(ticket._id) }, 'some images were claimed concurrently');
 }
 
 /**
@@ -119,19 +123,31 @@ async function claimImages(deps: TicketDeps, actor: Actor, ticket: TicketDoc) {
  * resident's own unused images, WeChat's text check; and the member it will go to. The reads are
  * independent, so they run side by side, and the assignee is chosen while WeChat judges the text.
  */
-async function checkSubmission(deps: TicketDeps, actor: Actor, studioId: string, content: string, imageIds: Types.ObjectId[]) {
+async function checkSubmission(
+  deps: TicketDeps,
+  actor: Actor,
+  studioId: string,
+  content: string,
+  imageIds: Types.ObjectId[],
+) {
   const { models } = deps;
   if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
   const studioObjectId = new Types.ObjectId(studioId);
   const [studio, usable, user] = await Promise.all([
     models.Studio.findOne({ _id: studioObjectId, active: true }, { slaHours: 1 }).lean(),
-    imageIds.length > 0 ? models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null }) : 0,
+    imageIds.length > 0
+      ? models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null })
+      : 0,
     models.User.findById(actor.id, { openid: 1 }).lean(),
   ]);
   if (!studio) throw new AppError('STUDIO_NOT_FOUND');
-  if (usable !== imageIds.length) throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
+  if (usable !== imageIds.length)
+    throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
   if (!user) throw new AppError('UNAUTHORIZED');
-  const [contentCheck, assignee] = await Promise.all([checkContent(deps, user.openid, content), pickLeastLoadedMember(models, deps.redis, studio._id)]);
+  const [contentCheck, assignee] = await Promise.all([
+    checkContent(deps, user.openid, content),
+    pickLeastLoadedMember(models, deps.redis, studio._id),
+  ]);
   return { studio, contentCheck, assignee };
 }
 
@@ -151,18 +167,33 @@ const WAITING_ON_ASSIGNEE = ['assigned', 'answered'] as const;
  * `stranded` names the members who cannot receive (unbound or disabled), whose waiting tickets the
  * 无人接收 list shows; listTickets reads them first (none given, that list is empty).
  */
-export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new Date(), stranded: Types.ObjectId[] = []): Record<string, unknown> {
+export function ticketListFilter(
+  actor: Actor,
+  query: TicketListQuery,
+  now = new Date(),
+  stranded: Types.ObjectId[] = [],
+): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   if (query.status) and.push({ status: query.status });
   if (query.studioId) and.push({ studioId: new Types.ObjectId(query.studioId) });
   // Status and _id lead, dueAt follows: the overdue board walks {status, _id, dueAt} newest first.
   if (query.overdue === true) and.push({ status: { $in: [...OPEN_STATUSES] }, dueAt: before(now) });
-  if (query.overdue === false) and.push({ $or: [{ status: { $in: ['answered', 'resolved'] } }, { status: { $in: [...OPEN_STATUSES] }, dueAt: { $gte: now, $lt: DATA_CEILING } }] });
-  if (query.assignee === 'me') and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
+  if (query.overdue === false)
+    and.push({
+      $or: [
+        { status: { $in: ['answered', 'resolved'] } },
+        { status: { $in: [...OPEN_STATUSES] }, dueAt: { $gte: now, $lt: DATA_CEILING } },
+      ],
+    });
+  if (query.assignee === 'me')
+    and.push({ assigneeId: actor.memberId ?? new Types.ObjectId('000000000000000000000000') });
   if (query.stranded === true) and.push({ status: { $in: [...WAITING_ON_ASSIGNEE] }, assigneeId: { $in: stranded } });
   if (query.cursor) and.push({ _id: { $lt: decodeCursor(query.cursor).id } });
 
-  const { $or: branches, ...scope } = ticketScopeFilter(actor) as { $or?: Record<string, unknown>[] } & Record<string, unknown>;
+  const { $or: branches, ...scope } = ticketScopeFilter(actor) as { $or?: Record<string, unknown>[] } & Record<
+    string,
+    unknown
+  >;
   const rest = Object.keys(scope).length ? [scope, ...and] : and;
   if (branches) return { $or: branches.map((branch) => ({ $and: [branch, ...rest] })) };
   return allOf(...rest);
@@ -171,12 +202,17 @@ export function ticketListFilter(actor: Actor, query: TicketListQuery, now = new
 /** The query GET /tickets runs: one page (and one more, to know whether there is a next) newest first, without timelines. */
 export function ticketListQuery(models: Models, actor: Actor, query: TicketListQuery, stranded: Types.ObjectId[] = []) {
   const limit = query.limit ?? 20;
-  return models.Ticket.find(ticketListFilter(actor, query, new Date(), stranded), { timeline: 0 }).sort({ _id: -1 }).limit(limit + 1);
+  return models.Ticket.find(ticketListFilter(actor, query, new Date(), stranded), { timeline: 0 })
+    .sort({ _id: -1 })
+    .limit(limit + 1);
 }
 
 /** Members who cannot receive a ticket: disabled, or never bound to a WeChat user. */
 async function membersWhoCannotReceive(models: Models): Promise<Types.ObjectId[]> {
-  const members = await models.Member.find({ $or: [{ active: false }, { active: true, userId: null }] }, { _id: 1 }).lean();
+  const members = await models.Member.find(
+    { $or: [{ active: false }, { active: true, userId: null }] },
+    { _id: 1 },
+  ).lean();
   return members.map((m) => m._id);
 }
 
@@ -185,7 +221,10 @@ export async function listTickets(models: Models, actor: Actor, query: TicketLis
   const stranded = query.stranded === true ? await membersWhoCannotReceive(models) : [];
   const tickets = await ticketListQuery(models, actor, query, stranded).lean<TicketDoc[]>();
   const page = tickets.slice(0, limit);
-  const studioNames = await studioNameMap(models, page.map((t) => t.studioId));
+  const studioNames = await studioNameMap(
+    models,
+    page.map((t) => t.studioId),
+  );
   const last = page[page.length - 1];
   return {
     items: page.map((t) => toSummary(t, studioNames.get(String(t.studioId)) ?? '')),
@@ -200,7 +239,10 @@ export async function studioNameMap(models: Models, ids: Types.ObjectId[]): Prom
 }
 
 export async function getVisibleTicket(models: Models, actor: Actor, id: string): Promise<TicketDoc> {
-  const ticket = await models.Ticket.findOne({ _id: new Types.ObjectId(id), ...ticketScopeFilter(actor) }).lean<TicketDoc>();
+  const ticket = await models.Ticket.findOne({
+    _id: new Types.ObjectId(id),
+    ...ticketScopeFilter(actor),
+  }).lean<TicketDoc>();
   if (!ticket) throw new AppError('TICKET_NOT_FOUND');
   return ticket;
 }
@@ -209,7 +251,13 @@ export async function getVisibleTicket(models: Models, actor: Actor, id: string)
  * A member's reply or internal note. With an Idempotency-Key, a resend (the first answer lost) finds
  * the event it already added and changes nothing: `replayed` is then true.
  */
-export async function addReply(deps: TicketDeps, actor: Actor, id: string, body: ReplyBody, requestKey?: string): Promise<{ ticket: TicketDoc; replayed: boolean }> {
+export async function addReply(
+  deps: TicketDeps,
+  actor: Actor,
+  id: string,
+  body: ReplyBody,
+  requestKey?: string,
+): Promise<{ ticket: TicketDoc; replayed: boolean }> {
   const content = body.content.trim();
   if (!visibleText(content)) throw new AppError('VALIDATION_FAILED', { userMessage: '回复内容不能为空' });
   const input = { content, ...(requestKey ? { requestKey } : {}) };
@@ -228,7 +276,15 @@ export const assignTicket = (deps: TicketDeps, actor: Actor, id: string, body: A
   written(changeTicket(deps, 'assign', id, { memberId: body.memberId }, { actor }));
 
 export const resolveTicket = (deps: TicketDeps, actor: Actor, id: string, body: ResolveBody) =>
-  written(changeTicket(deps, 'resolve', id, { outcome: body.outcome ?? 'none', ...(body.note?.trim() ? { note: body.note.trim() } : {}) }, { actor }));
+  written(
+    changeTicket(
+      deps,
+      'resolve',
+      id,
+      { outcome: body.outcome ?? 'none', ...(body.note?.trim() ? { note: body.note.trim() } : {}) },
+      { actor },
+    ),
+  );
 
 export const rateTicket = (deps: TicketDeps, actor: Actor, id: string, body: RatingBody) =>
   written(changeTicket(deps, 'rate', id, { score: body.score, comment: body.comment?.trim() ?? '' }, { actor }));
@@ -237,9 +293,20 @@ export const reopenTicket = (deps: TicketDeps, actor: Actor, id: string, body: R
   written(changeTicket(deps, 'reopen', id, { reason: body.reason.trim() }, { actor }));
 
 /** An admin's decision on a ticket held for review: approve releases it; reject closes it unseen by members. */
-export async function moderateTicket(deps: TicketDeps, actor: Actor, id: string, body: ModerationBody): Promise<TicketDoc> {
+export async function moderateTicket(
+  deps: TicketDeps,
+  actor: Actor,
+  id: string,
+  body: ModerationBody,
+): Promise<TicketDoc> {
   const note = body.note?.trim();
-  const result = await changeTicket(deps, 'moderate', id, { decision: body.decision, ...(note ? { note } : {}) }, { actor });
+  const result = await changeTicket(
+    deps,
+    'moderate',
+    id,
+    { decision: body.decision, ...(note ? { note } : {}) },
+    { actor },
+  );
   if (!result.changed || !result.ticket) throw new AppError('CONFLICT', { userMessage: '该留言已审核过' });
   return result.ticket;
 }

@@ -1,11 +1,17 @@
-import { REOPEN_WINDOW_DAYS, type MediaCheckState, type TicketDetail, type TicketSummary, type TimelineEventView } from '@mashangshang/shared';
+import {
+  REOPEN_WINDOW_DAYS,
+  type MediaCheckState,
+  type TicketDetail,
+  type TicketSummary,
+  type TimelineEventView,
+} from '@mashangshang/shared';
 import type { Actor } from '../auth/actor';
 import { maskPhone, type FieldCipher } from '../../lib/crypto';
 import type { TicketDoc, TimelineEvent } from './model';
 
 const EXCERPT_LENGTH = 60;
 
-export function isOverdue(ticket: Pick<TicketDoc, 'status' | 'dueAt'>, now = new Date()): boolean {
+function isOverdue(ticket: Pick<TicketDoc, 'status' | 'dueAt'>, now = new Date()): boolean {
   return (ticket.status === 'pending' || ticket.status === 'assigned') && ticket.dueAt.getTime() < now.getTime();
 }
 
@@ -52,7 +58,12 @@ function eventView(e: TimelineEvent, hideResidentName: boolean): TimelineEventVi
 export function toDetail(
   ticket: TicketDoc,
   actor: Actor,
-  helpers: { studioName: string; cipher: FieldCipher; imageUrl: (uploadId: string) => string; imageChecks: Map<string, MediaCheckState> },
+  helpers: {
+    studioName: string;
+    cipher: FieldCipher;
+    imageUrl: (uploadId: string) => string;
+    imageChecks: Map<string, MediaCheckState>;
+  },
 ): TicketDetail {
   const isResident = actor.role === 'resident';
   const hideResidentName = ticket.anonymous && actor.role === 'member';
@@ -63,7 +74,10 @@ export function toDetail(
   }
   const hiddenFromResidents = new Set(['note', 'flagged', 'moderated', 'notify_failed']);
   const timeline = ticket.timeline.filter((e) => !(isResident && (e.internal || hiddenFromResidents.has(e.type))));
-  const reopenUntil = ticket.status === 'resolved' && ticket.resolvedAt ? new Date(ticket.resolvedAt.getTime() + REOPEN_WINDOW_DAYS * 86_400_000) : null;
+  const reopenUntil =
+    ticket.status === 'resolved' && ticket.resolvedAt
+      ? new Date(ticket.resolvedAt.getTime() + REOPEN_WINDOW_DAYS * 86_400_000)
+      : null;
   return {
     ...toSummary(ticket, helpers.studioName),
     content: ticket.content,
@@ -76,14 +90,22 @@ export function toDetail(
     }),
     anonymous: ticket.anonymous,
     allowContact: ticket.allowContact,
-    residentName: hideResidentName ? '匿名群众' : ticket.contactName ?? '群众',
+    residentName: hideResidentName ? '匿名群众' : (ticket.contactName ?? '群众'),
     contactPhone,
     outcome: ticket.outcome ?? null,
-    rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment ?? '', at: ticket.rating.at.toISOString() } : null,
+    rating: ticket.rating
+      ? { score: ticket.rating.score, comment: ticket.rating.comment ?? '', at: ticket.rating.at.toISOString() }
+      : null,
     contentCheck: ticket.contentCheck,
     canReopenUntil: iso(reopenUntil),
     version: ticket.version,
     timeline: timeline.map((e) => eventView(e, hideResidentName)),
-    followUp: ticket.followUp ? { askedAt: iso(ticket.followUp.askedAt)!, answeredAt: iso(ticket.followUp.answeredAt), settled: ticket.followUp.settled ?? null } : null,
+    followUp: ticket.followUp
+      ? {
+          askedAt: iso(ticket.followUp.askedAt)!,
+          answeredAt: iso(ticket.followUp.answeredAt),
+          settled: ticket.followUp.settled ?? null,
+        }
+      : null,
   };
 }

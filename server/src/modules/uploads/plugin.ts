@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export interface UploadsPluginOptions {
+interface UploadsPluginOptions {
   /** Folder for the local-disk storage, normally `<DATA_DIR>/uploads`. */
   rootDir: string;
   /** Secret the URL signatures derive from (JWT_SECRET). */

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { UPLOAD_CONTENT_TYPES, UploadParams, UploadResponse, UploadSignedQuery, errorResponses } from '@mashangshang/shared';
+import {
+  UPLOAD_CONTENT_TYPES,
+  UploadParams,
+  UploadResponse,
+  UploadSignedQuery,
+  errorResponses,
+} from '@mashangshang/shared';
 import { AppError } from '../../errors';
 import { countAttempt } from '../../lib/attempt-limit';
 import { isDependencyDown } from '../../plugins/errors';
@@ -31,13 +37,17 @@ async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
   } catch (error) {
     if (error instanceof AppError || isDependencyDown(error)) throw error;
     const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('UPLOAD_TOO_LARGE', { statusCode: 413, logMessage: 'upload over 5 MB' });
-    if (code === 'FST_FILES_LIMIT') throw new AppError('UPLOAD_TOO_MANY_FILES', { statusCode: 400, logMessage: 'more than one file part' });
-    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new AppError('PAYLOAD_TOO_LARGE', { logMessage: `multipart ${code}` });
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError('UPLOAD_TOO_LARGE', { statusCode: 413, logMessage: 'upload over 5 MB' });
+    if (code === 'FST_FILES_LIMIT')
+      throw new AppError('UPLOAD_TOO_MANY_FILES', { statusCode: 400, logMessage: 'more than one file part' });
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+      throw new AppError('PAYLOAD_TOO_LARGE', { logMessage: `multipart ${code}` });
     // Anything else raised while parsing is a malformed body (bad boundary, truncated part...).
     throw new AppError('VALIDATION_FAILED', { logMessage: `malformed multipart body: ${(error as Error).message}` });
   }
-  if (!data) throw new AppError('UPLOAD_FILE_MISSING', { statusCode: 400, logMessage: 'multipart body has no file part' });
+  if (!data)
+    throw new AppError('UPLOAD_FILE_MISSING', { statusCode: 400, logMessage: 'multipart body has no file part' });
   return data;
 }
 
@@ -50,7 +60,8 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createUpload',
         tags: ['uploads'],
         summary: '上传一张图片（JPG/PNG/WebP，不超过 5 MB），返回图片标识和带签名的地址',
-        description: 'multipart/form-data，仅含一个文件字段（小程序 Taro.uploadFile 的 name 建议为 file）。图片格式按文件内容识别。每人每小时最多 60 张。',
+        description:
+          'multipart/form-data，仅含一个文件字段（小程序 Taro.uploadFile 的 name 建议为 file）。图片格式按文件内容识别。每人每小时最多 60 张。',
         consumes: ['multipart/form-data'],
         security: [{ bearerAuth: [] }],
         // Documents the form for OpenAPI; with no `type`, validation passes the (undefined) parsed body.
@@ -68,9 +79,22 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await countAttempt(app.redis, uploadRateLimitKey(actor), UPLOADS_PER_HOUR, 3600);
       const data = await readSingleFile(request);
       const upload = await storeUpload(app.models, app.uploadStorage, actor, data);
-      request.log.info({ uploadId: upload._id.toHexString(), size: upload.size, contentType: upload.contentType }, 'upload stored');
+      request.log.info(
+        { uploadId: upload._id.toHexString(), size: upload.size, contentType: upload.contentType },
+        'upload stored',
+      );
       if ((await mediaCheckState(app.models, upload._id)) === 'pending') {
-        askMediaCheckLater({ models: app.models, redis: app.redis, queues: app.queues, wechat: app.wechat, config: app.config, log: request.log }, upload._id);
+        askMediaCheckLater(
+          {
+            models: app.models,
+            redis: app.redis,
+            queues: app.queues,
+            wechat: app.wechat,
+            config: app.config,
+            log: request.log,
+          },
+          upload._id,
+        );
       }
       const id = upload._id.toHexString();
       return reply.status(201).send({ id, url: app.uploadUrls.sign(id) });
@@ -128,15 +152,17 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.log.warn({ uploadId: id }, 'upload record without stored bytes');
         throw notFound();
       }
-      return reply
-        .header('content-type', upload.contentType)
-        .header('content-length', String(upload.size))
-        .header('cache-control', `private, max-age=${maxAge}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', 'inline')
-        // The H5 build and console may be served from another origin; access is guarded by token/signature.
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .send(stream);
+      return (
+        reply
+          .header('content-type', upload.contentType)
+          .header('content-length', String(upload.size))
+          .header('cache-control', `private, max-age=${maxAge}`)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-disposition', 'inline')
+          // The H5 build and console may be served from another origin; access is guarded by token/signature.
+          .header('cross-origin-resource-policy', 'cross-origin')
+          .send(stream)
+      );
     },
   );
 };

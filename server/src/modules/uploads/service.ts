@@ -19,8 +19,10 @@ export function uploadRateLimitKey(actor: Pick<Actor, 'role' | 'id'>): string {
 /** The image type from the file's first bytes (magic numbers); null for anything else. */
 export function detectImageType(data: Buffer): UploadContentType | null {
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP')
+    return 'image/webp';
   return null;
 }
 
@@ -28,10 +30,18 @@ export function detectImageType(data: Buffer): UploadContentType | null {
  * Stores the bytes, then records them. The bytes go first: a crash in between leaves an orphan
  * file (harmless, sweepable), never a record that points at nothing.
  */
-export async function storeUpload(models: Models, storage: UploadStorage, actor: Actor, data: Buffer): Promise<UploadDoc> {
+export async function storeUpload(
+  models: Models,
+  storage: UploadStorage,
+  actor: Actor,
+  data: Buffer,
+): Promise<UploadDoc> {
   const contentType = detectImageType(data);
   if (!contentType) {
-    throw new AppError('UPLOAD_TYPE_NOT_ALLOWED', { statusCode: 415, logMessage: 'upload bytes are not jpeg/png/webp' });
+    throw new AppError('UPLOAD_TYPE_NOT_ALLOWED', {
+      statusCode: 415,
+      logMessage: 'upload bytes are not jpeg/png/webp',
+    });
   }
   const storageKey = newStorageKey();
   await storage.put(storageKey, data, contentType);
@@ -97,19 +107,29 @@ function imagesInvalid(logMessage: string): AppError {
  * the order given). Every id must exist, belong to `ownerId` and not be attached to another ticket.
  * Calling it again for the same ticket is a no-op, so a retried submit is safe.
  */
-export async function claimUploadsForTicket(models: Models, ownerId: Types.ObjectId, uploadIds: string[], ticketId: Types.ObjectId): Promise<Types.ObjectId[]> {
+export async function claimUploadsForTicket(
+  models: Models,
+  ownerId: Types.ObjectId,
+  uploadIds: string[],
+  ticketId: Types.ObjectId,
+): Promise<Types.ObjectId[]> {
   const unique = [...new Set(uploadIds.map(String))];
   if (unique.length === 0) return [];
   if (!unique.every((id) => /^[0-9a-f]{24}$/.test(id))) throw imagesInvalid('upload id is not an object id');
   const ids = unique.map((id) => new Types.ObjectId(id));
 
   const found = await models.Upload.find({ _id: { $in: ids }, ownerId }, { ticketId: 1 }).lean();
-  if (found.length !== ids.length) throw imagesInvalid(`${ids.length - found.length} upload(s) missing or not the owner's`);
-  if (found.some((u) => u.ticketId && !u.ticketId.equals(ticketId))) throw imagesInvalid('upload already attached to another ticket');
+  if (found.length !== ids.length)
+    throw imagesInvalid(`${ids.length - found.length} upload(s) missing or not the owner's`);
+  if (found.some((u) => u.ticketId && !u.ticketId.equals(ticketId)))
+    throw imagesInvalid('upload already attached to another ticket');
 
   const toClaim = found.filter((u) => !u.ticketId).map((u) => u._id);
   if (toClaim.length === 0) return ids;
-  const result = await models.Upload.updateMany({ _id: { $in: toClaim }, ownerId, ticketId: null }, { $set: { ticketId } });
+  const result = await models.Upload.updateMany(
+    { _id: { $in: toClaim }, ownerId, ticketId: null },
+    { $set: { ticketId } },
+  );
   if (result.modifiedCount !== toClaim.length) {
     // Something raced us. Fine if every image now belongs to this ticket (a concurrent retry of
     // the same submit); otherwise give back what we took and refuse.

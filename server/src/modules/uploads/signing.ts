@@ -8,7 +8,7 @@ import type { Config } from '../../config';
  * The HMAC key is derived from JWT_SECRET with a fixed label, so a signature made here can never
  * be confused with (or replayed as) any other HMAC the server makes with that secret.
  */
-export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 3600;
+const DEFAULT_UPLOAD_URL_TTL_SECONDS = 3600;
 const KEY_LABEL = 'mashangshang/upload-url/v1';
 
 type SecretSource = Pick<Config, 'jwtSecret'> | string;
@@ -35,7 +35,13 @@ export function signUploadUrl(
 }
 
 /** True when `sig` was made by `signUploadUrl` for this id and `exp` has not passed. */
-export function verifyUploadSignature(source: SecretSource, uploadId: string, exp: string, sig: string, now: number = Date.now()): boolean {
+export function verifyUploadSignature(
+  source: SecretSource,
+  uploadId: string,
+  exp: string,
+  sig: string,
+  now: number = Date.now(),
+): boolean {
   if (!/^[0-9]{1,12}$/.test(exp) || !/^[0-9a-f]{64}$/.test(sig)) return false;
   if (Number(exp) * 1000 <= now) return false;
   const expected = Buffer.from(signature(source, uploadId, exp), 'hex');

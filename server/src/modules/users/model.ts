@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { ROLES, type Role } from '@mashangshang/shared';
 
 /** A WeChat user. The openid never leaves the server. */
-export interface UserDoc {
+interface UserDoc {
   _id: Types.ObjectId;
   openid: string;
   role: Exclude<Role, 'admin'>;
@@ -24,7 +24,7 @@ const userSchema = new Schema<UserDoc>(
 userSchema.index({ openid: 1 }, { unique: true });
 
 /** A CPPCC office account for the web console, signed in with a password. */
-export interface AdminAccountDoc {
+interface AdminAccountDoc {
   _id: Types.ObjectId;
   username: string;
   passwordHash: string;

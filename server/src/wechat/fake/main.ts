@@ -10,7 +10,9 @@ async function main() {
     port,
     host: process.env.WECHAT_FAKE_HOST ?? '127.0.0.1',
     // Where image check verdicts go, as configured in WeChat's console for the real service.
-    push: process.env.WECHAT_FAKE_PUSH_URL ? { url: process.env.WECHAT_FAKE_PUSH_URL, token: process.env.WECHAT_PUSH_TOKEN ?? DEV_PUSH_TOKEN } : undefined,
+    push: process.env.WECHAT_FAKE_PUSH_URL
+      ? { url: process.env.WECHAT_FAKE_PUSH_URL, token: process.env.WECHAT_PUSH_TOKEN ?? DEV_PUSH_TOKEN }
+      : undefined,
   });
   process.stdout.write(`fake WeChat server listening on ${fake.url}\n`);
   const shutdown = () => {
@@ -21,6 +23,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fake WeChat server failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `fake WeChat server failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

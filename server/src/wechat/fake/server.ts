@@ -22,13 +22,13 @@ export interface FakeWechatOptions {
   mediaCheckDelayMs?: number | 'manual';
 }
 
-export interface PushConfig {
+interface PushConfig {
   url: string;
   token: string;
 }
 
 /** One verdict push the fake made, for tests to inspect. */
-export interface RecordedPush {
+interface RecordedPush {
   traceId: string;
   suggest: string;
   errcode: number;
@@ -49,7 +49,7 @@ interface Fault {
   times: number;
 }
 
-export interface RecordedSubscribeMessage {
+interface RecordedSubscribeMessage {
   touser: string;
   template_id: string;
   page?: string;
@@ -72,7 +72,13 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   let currentToken: string | null = null;
   const faults: Fault[] = [];
   const messages: RecordedSubscribeMessage[] = [];
-  const stats = { stableTokenCalls: 0, msgSecCheckCalls: 0, subscribeSendCalls: 0, codeUnlimitCalls: 0, mediaCheckCalls: 0 };
+  const stats = {
+    stableTokenCalls: 0,
+    msgSecCheckCalls: 0,
+    subscribeSendCalls: 0,
+    codeUnlimitCalls: 0,
+    mediaCheckCalls: 0,
+  };
   let pushConfig: PushConfig | null = options.push ?? null;
   const pushes: RecordedPush[] = [];
   const pendingChecks = new Set<NodeJS.Timeout>();
@@ -86,7 +92,11 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
       const response = await fetch(mediaUrl, { signal: AbortSignal.timeout(10_000) });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const bytes = Buffer.from(await response.arrayBuffer()).toString('latin1');
-      suggest = bytes.includes(FAKE_RISKY_IMAGE_MARK) ? 'risky' : bytes.includes(FAKE_REVIEW_IMAGE_MARK) ? 'review' : 'pass';
+      suggest = bytes.includes(FAKE_RISKY_IMAGE_MARK)
+        ? 'risky'
+        : bytes.includes(FAKE_REVIEW_IMAGE_MARK)
+          ? 'review'
+          : 'pass';
     } catch {
       // WeChat reports an image it could not download with a non-zero errcode in the push.
       errcode = -1008;
@@ -118,7 +128,12 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
       url.searchParams.set('timestamp', timestamp);
       url.searchParams.set('nonce', nonce);
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(10_000),
+        });
         record.status = response.status;
         if (response.ok && (await response.text()).trim() === 'success') return;
       } catch {
@@ -166,7 +181,9 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   });
 
   const tokenError = (token: unknown) =>
-    typeof token !== 'string' || !validTokens.has(token) ? { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } : null;
+    typeof token !== 'string' || !validTokens.has(token)
+      ? { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' }
+      : null;
 
   app.get('/sns/jscode2session', async (request) => {
     const q = request.query as Record<string, string | undefined>;
@@ -200,7 +217,13 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     if (!body.touser || !body.template_id || typeof body.data !== 'object' || body.data === null) {
       return { errcode: 47003, errmsg: 'argument invalid! data.format invalid' };
     }
-    messages.push({ touser: body.touser, template_id: body.template_id, page: body.page, data: body.data, receivedAt: new Date().toISOString() });
+    messages.push({
+      touser: body.touser,
+      template_id: body.template_id,
+      page: body.page,
+      data: body.data,
+      receivedAt: new Date().toISOString(),
+    });
     return { errcode: 0, errmsg: 'ok', msgid: messages.length };
   });
 
@@ -228,7 +251,12 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     const invalid = tokenError((request.query as Record<string, unknown>).access_token);
     if (invalid) return invalid;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof body.media_url !== 'string' || body.version !== 2 || typeof body.openid !== 'string' || body.media_type !== 2) {
+    if (
+      typeof body.media_url !== 'string' ||
+      body.version !== 2 ||
+      typeof body.openid !== 'string' ||
+      body.media_type !== 2
+    ) {
       return { errcode: 40003, errmsg: 'invalid argument' };
     }
     const traceId = randomBytes(8).toString('hex');
@@ -276,7 +304,8 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   });
   app.post('/__fake/push-config', async (request, reply) => {
     const body = (request.body ?? {}) as Partial<PushConfig>;
-    if (typeof body.url !== 'string' || typeof body.token !== 'string') return reply.status(400).send({ error: 'url and token are required' });
+    if (typeof body.url !== 'string' || typeof body.token !== 'string')
+      return reply.status(400).send({ error: 'url and token are required' });
     pushConfig = { url: body.url, token: body.token };
     return { ok: true };
   });
@@ -291,7 +320,12 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     if (typeof body.path !== 'string' || !modes.includes(body.mode as FaultMode)) {
       return reply.status(400).send({ error: 'path and mode (http500|timeout|errcode) are required' });
     }
-    faults.push({ path: body.path, mode: body.mode as FaultMode, errcode: Number(body.errcode ?? -1), times: Math.max(1, Number(body.times ?? 1)) });
+    faults.push({
+      path: body.path,
+      mode: body.mode as FaultMode,
+      errcode: Number(body.errcode ?? -1),
+      times: Math.max(1, Number(body.times ?? 1)),
+    });
     return reply.status(201).send({ ok: true });
   });
   app.delete('/__fake/faults', async () => {
@@ -302,7 +336,9 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
   return app;
 }
 
-export async function startFakeWechat(options: FakeWechatOptions & { port?: number; host?: string }): Promise<{ url: string; app: FastifyInstance; close: () => Promise<void> }> {
+export async function startFakeWechat(
+  options: FakeWechatOptions & { port?: number; host?: string },
+): Promise<{ url: string; app: FastifyInstance; close: () => Promise<void> }> {
   const app = buildFakeWechat(options);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return { url: address, app, close: () => app.close() };
