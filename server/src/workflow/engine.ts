@@ -7,14 +7,13 @@ import { AppError } from '../errors';
 import { withDocumentLock } from '../lib/document-lock';
 import { runEffects, type WorkflowDeps } from './effects';
 import {
-  SUBMIT,
   TRANSITIONS,
-  type Submission,
   type TicketChange,
   type Transition,
   type TransitionInput,
   type TransitionName,
 } from './transitions';
+import { SUBMIT, type Submission } from './submit';
 
 export interface ChangeOptions {
   /** The person acting: the change is limited to the tickets they may see. Omitted: the system. */
