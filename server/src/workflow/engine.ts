@@ -30,7 +30,7 @@ export interface ChangeOptions {
 export type ChangeResult =
   | { changed: true; ticket: TicketDoc | null }
   /** Nothing changed, and why: a replay, a state that moved on, a ticket gone. */
-  | { changed: false; skipped: string; ticket: TicketDoc | null };
+  | { changed: false; skipped: string; ticket: TicketDoc | null; replay?: boolean };
 
 const MAX_NUMBER_ATTEMPTS = 10;
 
@@ -85,7 +85,7 @@ export async function changeTicket<Name extends TransitionName>(
     if (reads && !ticket) return missing();
     const now = new Date();
     const change = await transition.change({ ticket, input, actor, now, models: deps.models });
-    if ('skip' in change) return { changed: false, skipped: change.skip, ticket };
+    if ('skip' in change) return { changed: false, skipped: change.skip, ticket, replay: change.replay === true };
 
     const from =
       transition.from === 'any'
@@ -114,7 +114,8 @@ export async function changeTicket<Name extends TransitionName>(
   const result = options.held
     ? await work()
     : await withDocumentLock(deps.redis, `ticket:${String(_id)}`, work, options.lock);
-  if (result.changed && result.ticket) await runEffects(deps, transition.effects, 'after', result.ticket, byName);
+  const completes = result.changed || ('replay' in result && result.replay);
+  if (completes && result.ticket) await runEffects(deps, transition.effects, 'after', result.ticket, byName);
   return result;
 }
 

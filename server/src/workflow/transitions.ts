@@ -35,6 +35,11 @@ export interface TicketChange {
 /** Nothing to change (a replay, or the state moved on): the reason, for the caller and the job's result. */
 export interface Skip {
   skip: string;
+  /**
+   * A resend of a change already made: its effects run again (each is idempotent), so a first attempt
+   * that died between its write and its effects is completed by the retry.
+   */
+  replay?: true;
 }
 
 interface TransitionContext<Input> {
@@ -127,7 +132,7 @@ export const TRANSITIONS = {
     from: UNRESOLVED,
     readsTicket: true,
     change: ({ ticket, input, actor, now }) => {
-      if (alreadyDone(ticket!, actor, input.requestKey)) return { skip: 'replayed' };
+      if (alreadyDone(ticket!, actor, input.requestKey)) return { skip: 'replayed', replay: true };
       const event = timelineEvent(
         who(actor),
         'reply',
@@ -151,7 +156,7 @@ export const TRANSITIONS = {
     from: 'any',
     readsTicket: (input) => Boolean(input.requestKey),
     change: ({ ticket, input, actor, now }) => {
-      if (ticket && alreadyDone(ticket, actor, input.requestKey)) return { skip: 'replayed' };
+      if (ticket && alreadyDone(ticket, actor, input.requestKey)) return { skip: 'replayed', replay: true };
       const keyed = input.requestKey ? { requestKey: input.requestKey } : {};
       return { events: [timelineEvent(who(actor), 'note', { content: input.content, internal: true, ...keyed }, now)] };
     },
