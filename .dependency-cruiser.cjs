@@ -8,9 +8,9 @@
  *   6 http      modules/<m>/(…routes|plugin).ts, plugins/ (Fastify: routes and plugins)
  *   5 services  the rest of modules/<m>/ (service.ts, deliver.ts…) (what a route or a job asks for)
  *   4 workflow  workflow/                                         (the one writer of tickets)
- *   3 domain    the helpers the workflow builds on (scope, assignment, numbering, rollup, records…)
+ *   3 domain    the helpers the workflow builds on (the actor, the rollup, the 三转 records, views…)
  *   2 queues    queues/                                           (names, payloads, job ids, adds)
- *   1 models    modules/<m>/model.ts, models.ts                   (mongoose schemas)
+ *   1 models    models/                                           (mongoose schemas, one file per collection)
  *   0 base      lib/, errors, config, logger, wechat/client.ts    (no knowledge of the product's flows)
  *
  * And no cycles, anywhere in the repository.
@@ -22,13 +22,13 @@ const LAYERS = [
     name: 'base',
     path: `${SRC}(lib/|errors\\.ts|env-settings\\.ts|config\\.ts|operations-config\\.ts|logger\\.ts|wechat/client\\.ts)`,
   },
-  { name: 'models', path: `${SRC}(models\\.ts|modules/[^/]+/model\\.ts)` },
+  { name: 'models', path: `${SRC}models/` },
   { name: 'queues', path: `${SRC}queues/` },
   {
     name: 'domain',
     path:
-      `${SRC}modules/(tickets/(access|assignment|numbering|views)|stats/rollup|outcomes/records|followups/due|` +
-      `auth/(actor|passwords)|uploads/(signing|storage)|notifications/(templates|consents))\\.ts`,
+      `${SRC}modules/(tickets/views|stats/rollup|outcomes/records|auth/(actor|passwords)|uploads/storage|` +
+      `notifications/(templates|consents))\\.ts`,
   },
   { name: 'workflow', path: `${SRC}workflow/` },
   { name: 'services', path: `${SRC}modules/[^/]+/(?![^/]*routes\\.ts$)(?!plugin\\.ts$)[^/]+\\.ts$` },

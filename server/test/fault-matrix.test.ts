@@ -5,7 +5,7 @@ import { startTestServices, type TestServices } from './helpers/services';
 import { TEST_ADMIN_PASSWORD, TEST_APPID, TEST_SECRET } from './helpers/app';
 import { startFakeWechat } from '../src/wechat/fake/server';
 import { registerModels, type Models } from '../src/models';
-import type { TicketDoc } from '../src/modules/tickets/model';
+import type { TicketDoc } from '../src/models/tickets';
 import { findFreePort } from '../../scripts/services';
 import { spawnTsNode, waitForHttpOk, waitForReadyMessage, type NodeChild } from '../../scripts/lib/children';
 import { idempotencyKey } from './helpers/actors';

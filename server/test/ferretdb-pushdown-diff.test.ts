@@ -6,7 +6,7 @@ import { mongo, Types } from 'mongoose';
 import type { TicketListQuery } from '@mashangshang/shared';
 import { repoRoot, ServiceStartError, startDatabase, type ManagedService } from '../../scripts/services';
 import { afterPosition, encodeCursor } from '../src/lib/cursor';
-import { ticketScopeFilter } from '../src/modules/tickets/access';
+import { ticketScopeFilter } from '../src/workflow/access';
 import type { Actor } from '../src/modules/auth/actor';
 import { ticketListFilter } from '../src/modules/tickets/service';
 
@@ -493,7 +493,7 @@ function collections(): CollectionSpec[] {
     {
       name: 'tickets',
       docs: tickets,
-      // The product's ticket indexes (server/src/modules/tickets/model.ts), plus single-field ones.
+      // The product's ticket indexes (server/src/models/tickets.ts), plus single-field ones.
       indexes: [
         { no: 1 },
         { residentId: 1, _id: -1 },

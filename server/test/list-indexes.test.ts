@@ -14,8 +14,8 @@ import type { PlanNode } from '../../scripts/bench/lib/list-queries';
 import type { Actor } from '../src/modules/auth/actor';
 import { encodeCursor } from '../src/lib/cursor';
 import { ticketListQuery } from '../src/modules/tickets/service';
-import { chinaDay, dayNumbersQuery } from '../src/modules/tickets/numbering';
-import { assignmentCandidatesQuery } from '../src/modules/tickets/assignment';
+import { chinaDay, dayNumbersQuery } from '../src/workflow/numbering';
+import { assignmentCandidatesQuery } from '../src/workflow/assignment';
 import {
   failedNoticesQuery,
   markReadFilter,
@@ -25,7 +25,7 @@ import {
 import { deadlineStageQuery, pendingContentQuery, staleNoticesQuery } from '../src/workers/sweeper';
 import { studioLeadsQuery } from '../src/workflow';
 import { pendingMediaQuery } from '../src/modules/media-check/service';
-import { dueFollowUpsQuery } from '../src/modules/followups/due';
+import { dueFollowUpsQuery } from '../src/workflow/follow-up-due';
 import { activeMembersOfStudiosQuery, studioMembersQuery, studioPageQuery } from '../src/modules/studios/service';
 import { memberListQuery } from '../src/modules/members/admin-service';
 import { inviteListQuery, inviteMembersQuery } from '../src/modules/invites/service';
@@ -1195,7 +1195,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     // Submit and the worker's reads of members.
     {
       name: 'submit: who may be assigned',
-      source: 'tickets/assignment.ts assignmentCandidatesQuery',
+      source: 'workflow/assignment.ts assignmentCandidatesQuery',
       ordered: true,
       build: () => assignmentCandidatesQuery(stack.app.models, studio0._id),
       expected: () =>
@@ -1210,7 +1210,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     },
     {
       name: "submit: the day's newest numbers",
-      source: 'tickets/numbering.ts dayNumbersQuery',
+      source: 'workflow/numbering.ts dayNumbersQuery',
       ordered: true,
       build: () => dayNumbersQuery(stack.app.models, 'HN', chinaDay(new Date(now - 10 * DAY))),
       expected: () =>
@@ -1220,7 +1220,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     },
     {
       name: "submit: a day's first number (none stored yet)",
-      source: 'tickets/numbering.ts dayNumbersQuery',
+      source: 'workflow/numbering.ts dayNumbersQuery',
       ordered: true,
       build: () => dayNumbersQuery(stack.app.models, 'HN', chinaDay(new Date(now + DAY))),
       expected: () => [],
@@ -1279,7 +1279,7 @@ describe('every product list and sweep is served from an index (explain)', () =>
     },
     {
       name: 'sweeper: follow-ups due (回头看)',
-      source: 'followups/due.ts dueFollowUpsQuery',
+      source: 'workflow/follow-up-due.ts dueFollowUpsQuery',
       ordered: false,
       anyOf: true,
       build: () => dueFollowUpsQuery(stack.app.models, new Date(now - FOLLOW_UP_AFTER_MS)),

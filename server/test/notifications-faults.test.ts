@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startTestStack, eventually, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
-import type { TicketDoc } from '../src/modules/tickets/model';
+import type { TicketDoc } from '../src/models/tickets';
 
 /**
  * Notice delivery under faults, with real worker processes (`node --import tsx server/src/worker.ts`)

@@ -1,7 +1,7 @@
 import { startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
-import { chinaDay } from '../src/modules/tickets/numbering';
+import { chinaDay } from '../src/workflow/numbering';
 
 /** Ticket numbers (HN<day>-<seq>) are what residents quote on the phone: unique, and in order. */
 describe('ticket numbers', () => {

@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { Types } from 'mongoose';
 import { TEST_ADMIN_PASSWORD, imageChecksSettled, startTestStack, type TestStack } from './helpers/app';
 import { ensureAdminAccount } from '../src/modules/auth/service';
-import { signUploadUrl } from '../src/modules/uploads/signing';
+import { signUploadUrl } from '../src/lib/upload-signing';
 import { claimUploadsForTicket, detectImageType } from '../src/modules/uploads/service';
 import { AppError } from '../src/errors';
 import { multipart, type Part } from './helpers/uploads';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { TicketDoc } from '../modules/tickets/model';
+import type { TicketDoc } from '../models/tickets';
 import type { Config } from '../config';
 import { JOB_NAMES, dedupIds, jobIds } from './jobs';
 import { addWithTimeout, type Producers } from './producers';

@@ -5,7 +5,7 @@ import { reconcileStats, statsReady } from '../modules/stats/rollup';
 import { repairOutcomeRecords } from '../modules/outcomes/records';
 import { computeStars } from '../modules/stars/service';
 import { askFollowUp, sweepFollowUps } from '../modules/followups/service';
-import { repairFollowUps } from '../modules/followups/due';
+import { repairFollowUps } from '../workflow/follow-up-due';
 import { Value } from '@sinclair/typebox/value';
 
 /**

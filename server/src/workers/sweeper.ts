@@ -1,4 +1,4 @@
-import type { TicketDoc } from '../modules/tickets/model';
+import type { TicketDoc } from '../models/tickets';
 import { WechatApiError, WechatUnavailableError } from '../wechat/client';
 import { addDeadlineJob, dispatchNotices } from '../queues';
 import { changeTicket, OPEN_STATUSES } from '../workflow';

@@ -2,12 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Models } from '../models';
 import type { Config } from '../config';
-import type { TicketDoc } from '../modules/tickets/model';
+import type { TicketDoc } from '../models/tickets';
 import { dispatchNotices, scheduleDeadlines, scheduleFollowUp, type Producers } from '../queues';
 import { syncTicketStats } from '../modules/stats/rollup';
 import { recordOutcome } from '../modules/outcomes/records';
-import { recordFollowUpDue } from '../modules/followups/due';
-import { noteAssignment } from '../modules/tickets/assignment';
+import { recordFollowUpDue } from './follow-up-due';
+import { noteAssignment } from './assignment';
 
 export interface WorkflowDeps {
   models: Models;

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import type { Actor } from '../modules/auth/actor';
-import type { TicketDoc } from '../modules/tickets/model';
-import { ticketScopeFilter } from '../modules/tickets/access';
-import { nextTicketNumber } from '../modules/tickets/numbering';
+import type { TicketDoc } from '../models/tickets';
+import { ticketScopeFilter } from './access';
+import { nextTicketNumber } from './numbering';
 import { AppError } from '../errors';
 import { withDocumentLock } from '../lib/document-lock';
 import { runEffects, type WorkflowDeps } from './effects';

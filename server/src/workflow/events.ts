@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { NoticeKind } from '@mashangshang/shared';
-import type { NoticeRecipient, OutboxEntry, TimelineEvent } from '../modules/tickets/model';
+import type { NoticeRecipient, OutboxEntry, TimelineEvent } from '../models/tickets';
 
 /** Who a timeline event names: a person (with the name the timeline shows) or the system. */
 export type EventActor = TimelineEvent['actor'];

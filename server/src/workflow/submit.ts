@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Actor } from '../modules/auth/actor';
-import type { TicketDoc } from '../modules/tickets/model';
+import type { TicketDoc } from '../models/tickets';
 import type { Effect } from './effects';
 import { SYSTEM, notice, timelineEvent, type EventActor } from './events';
 import { freshDeadline } from './transitions';

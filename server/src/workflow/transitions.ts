@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { REOPEN_WINDOW_DAYS, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 import type { Models } from '../models';
 import type { Actor } from '../modules/auth/actor';
-import type { FollowUpRecord, OutboxEntry, TicketDoc, TimelineEvent } from '../modules/tickets/model';
+import type { FollowUpRecord, OutboxEntry, TicketDoc, TimelineEvent } from '../models/tickets';
 import type { DeadlineStage } from '../queues';
 import { AppError } from '../errors';
 import { SYSTEM, notice, timelineEvent, type EventActor } from './events';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { FollowUpBody, IdParams, TicketDetail, errorResponses } from '@mashangshang/shared';
-import { signUploadUrl } from '../uploads/signing';
+import { signUploadUrl } from '../../lib/upload-signing';
 import { studioNameMap } from '../tickets/service';
 import { toDetail } from '../tickets/views';
 import { imageChecks } from '../media-check/service';

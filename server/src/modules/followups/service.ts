@@ -1,10 +1,10 @@
 import { Types } from 'mongoose';
 import type { FollowUpBody } from '@mashangshang/shared';
 import type { Actor } from '../auth/actor';
-import type { TicketDoc } from '../tickets/model';
+import type { TicketDoc } from '../../models/tickets';
 import { AppError } from '../../errors';
 import { changeTicket, type WorkflowDeps } from '../../workflow';
-import { dueFollowUpsQuery } from './due';
+import { dueFollowUpsQuery } from '../../workflow/follow-up-due';
 
 /**
  * Asks the resident whether the matter was really settled (a timeline event and a notice). Does

@@ -17,8 +17,8 @@ import { countAttempt } from '../../lib/attempt-limit';
 import { withDocumentLock } from '../../lib/document-lock';
 import type { Actor } from '../auth/actor';
 import { sessionForUser } from '../auth/service';
-import type { InviteDoc } from './model';
-import { membersOfStudioFilter } from '../members/model';
+import type { InviteDoc } from '../../models/invites';
+import { membersOfStudioFilter } from '../../models/members';
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Bind attempts one WeChat user may make per minute: 8 characters of 32 cannot be guessed at this pace. */

@@ -10,9 +10,9 @@ import type { Producers } from '../../queues';
 import { changeTicket } from '../../workflow';
 import { before } from '../../lib/query-bounds';
 import { WechatApiError, WechatUnavailableError, type WechatClient } from '../../wechat/client';
-import { signUploadUrl } from '../uploads/signing';
-import type { UploadDoc } from '../uploads/model';
-import type { MediaCheckDoc } from './model';
+import { signUploadUrl } from '../../lib/upload-signing';
+import type { UploadDoc } from '../../models/uploads';
+import type { MediaCheckDoc } from '../../models/media-check';
 import type { Actor } from '../auth/actor';
 
 /**

@@ -10,7 +10,7 @@ import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
 import { maskPhone, type FieldCipher } from '../../lib/crypto';
-import { anyMemberState, membersOfStudioFilter, type MemberDoc } from './model';
+import { anyMemberState, membersOfStudioFilter, type MemberDoc } from '../../models/members';
 import { allOf } from '../../lib/query-bounds';
 
 function toAdminMember(member: MemberDoc, cipher: FieldCipher): AdminMember {

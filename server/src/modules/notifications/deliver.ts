@@ -7,11 +7,11 @@ import type { Config } from '../../config';
 import type { Producers, NotifyJob, DeadlineJob } from '../../queues';
 import { WechatApiError, type WechatClient } from '../../wechat/client';
 import { withDocumentLock } from '../../lib/document-lock';
-import type { OutboxEntry, TicketDoc } from '../tickets/model';
+import type { OutboxEntry, TicketDoc } from '../../models/tickets';
 import { inAppText, noticePage, subscribeData, type NoticeFacts } from './templates';
 import { takeConsent } from './consents';
 import { changeTicket } from '../../workflow';
-import type { NotificationDoc } from './model';
+import type { NotificationDoc } from '../../models/notifications';
 
 export interface WorkerDeps {
   models: Models;

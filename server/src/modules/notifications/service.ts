@@ -4,7 +4,7 @@ import type { Models } from '../../models';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
-import type { NotificationDoc } from './model';
+import type { NotificationDoc } from '../../models/notifications';
 
 /** The notices addressed to this actor: their user, their member record, or (admins) the office. */
 function recipientFilter(actor: Actor): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { OUTCOME_KIND_LABELS, type OutcomeKind } from '@mashangshang/shared';
 import type { Models } from '../../models';
-import type { TicketDoc } from '../tickets/model';
+import type { TicketDoc } from '../../models/tickets';
 
 const TITLE_LENGTH = 40;
 

@@ -11,8 +11,8 @@ import {
   errorResponses,
 } from '@mashangshang/shared';
 import { listOutcomes, outcomeFilter, studioNames, toRecord, updateOutcome } from './service';
-import type { OutcomeDoc } from './model';
-import { anyStudioState } from '../studios/model';
+import type { OutcomeDoc } from '../../models/outcomes';
+import { anyStudioState } from '../../models/studios';
 import { exportResponse, sendTable } from '../../lib/tabular-export';
 import { chinaTime } from '../notifications/templates';
 

@@ -12,7 +12,7 @@ import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { DATA_CEILING, DATA_FLOOR, allOf } from '../../lib/query-bounds';
 import { withDocumentLock } from '../../lib/document-lock';
-import type { OutcomeDoc } from './model';
+import type { OutcomeDoc } from '../../models/outcomes';
 
 const iso = (d: Date) => new Date(d).toISOString();
 

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { STUDIO_KIND_LABELS } from '@mashangshang/shared';
 import { AppError } from '../../errors';
 import { studioMiniProgramCode, type StudioCodeDeps } from '../qrcodes/service';
-import type { StudioDoc } from '../studios/model';
+import type { StudioDoc } from '../../models/studios';
 import { studioMembersQuery } from '../studios/service';
 import { ensurePosterFont, type PosterData } from './render';
 

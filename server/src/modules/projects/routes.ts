@@ -12,9 +12,9 @@ import {
   errorResponses,
 } from '@mashangshang/shared';
 import { createProject, listProjects, memberProfile, projectFilter, toProject, updateProject } from './service';
-import type { ProjectDoc } from './model';
-import { anyMemberState } from '../members/model';
-import { anyStudioState } from '../studios/model';
+import type { ProjectDoc } from '../../models/projects';
+import { anyMemberState } from '../../models/members';
+import { anyStudioState } from '../../models/studios';
 import { exportResponse, sendTable } from '../../lib/tabular-export';
 import { chinaTime } from '../notifications/templates';
 

@@ -12,8 +12,8 @@ import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { withDocumentLock } from '../../lib/document-lock';
-import type { ProjectDoc } from './model';
-import { membersOfStudioFilter } from '../members/model';
+import type { ProjectDoc } from '../../models/projects';
+import { membersOfStudioFilter } from '../../models/members';
 import { allOf } from '../../lib/query-bounds';
 
 export function toProject(doc: ProjectDoc, memberName: string): DutyProject {

@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { withDocumentLock } from '../../lib/document-lock';
 import { chinaDay, readRange } from '../stats/rollup';
 import { groupStats } from '../stats/service';
-import type { StarHistoryDoc, StarStateDoc } from './model';
+import type { StarHistoryDoc, StarStateDoc } from '../../models/stars';
 
 type StarSettings = Config['operations']['stars'];
 const DAY_MS = 86_400_000;

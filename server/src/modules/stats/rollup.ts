@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Models } from '../../models';
-import type { TicketDoc } from '../tickets/model';
+import type { TicketDoc } from '../../models/tickets';
 
 /**
  * Statistics are read from a rollup in Redis, not computed from the tickets on each request.

@@ -11,7 +11,7 @@ import {
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { chinaDay, readRange, statsReady, type Counters } from './rollup';
-import { anyStudioState } from '../studios/model';
+import { anyStudioState } from '../../models/studios';
 
 export interface StatsDeps {
   models: Models;

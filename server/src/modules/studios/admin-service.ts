@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { AdminStudioCreateBody, AdminStudioPatchBody, StudioDetail, StudioKind } from '@mashangshang/shared';
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
-import { anyStudioState, type ServiceItemDoc, type StudioDoc } from './model';
+import { anyStudioState, type ServiceItemDoc, type StudioDoc } from '../../models/studios';
 import { toDetail } from './service';
 import type { Actor } from '../auth/actor';
 import { applyStarOverride, starReasonOf } from '../stars/service';

@@ -12,8 +12,8 @@ import {
 import type { Models } from '../../models';
 import { AppError } from '../../errors';
 import { afterPosition, decodeCursor, encodeCursor, escapeRegex } from '../../lib/cursor';
-import { anyStudioState, type StudioDoc } from './model';
-import { membersOfStudioFilter } from '../members/model';
+import { anyStudioState, type StudioDoc } from '../../models/studios';
+import { membersOfStudioFilter } from '../../models/members';
 import { allOf } from '../../lib/query-bounds';
 
 /**

@@ -17,8 +17,8 @@ import {
   TicketListQuery,
   errorResponses,
 } from '@mashangshang/shared';
-import { signUploadUrl } from '../uploads/signing';
-import type { TicketDoc } from './model';
+import { signUploadUrl } from '../../lib/upload-signing';
+import type { TicketDoc } from '../../models/tickets';
 import {
   addReply,
   assignTicket,

@@ -24,9 +24,9 @@ import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { DATA_CEILING, allOf, before } from '../../lib/query-bounds';
 import { afterSubmit, changeTicket, insertTicket, OPEN_STATUSES, type WorkflowDeps } from '../../workflow';
-import { ticketScopeFilter } from './access';
-import { pickLeastLoadedMember } from './assignment';
-import type { TicketDoc } from './model';
+import { ticketScopeFilter } from '../../workflow/access';
+import { pickLeastLoadedMember } from '../../workflow/assignment';
+import type { TicketDoc } from '../../models/tickets';
 import { toSummary } from './views';
 import { visibleText } from '../../lib/visible-text';
 

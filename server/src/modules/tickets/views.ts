@@ -7,7 +7,7 @@ import {
 } from '@mashangshang/shared';
 import type { Actor } from '../auth/actor';
 import { maskPhone, type FieldCipher } from '../../lib/crypto';
-import type { TicketDoc, TimelineEvent } from './model';
+import type { TicketDoc, TimelineEvent } from '../../models/tickets';
 
 const EXCERPT_LENGTH = 60;
 

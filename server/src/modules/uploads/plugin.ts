@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { signUploadUrl, verifyUploadSignature } from './signing';
+import { signUploadUrl, verifyUploadSignature } from '../../lib/upload-signing';
 import { createLocalDiskStorage, type UploadStorage } from './storage';
 
 declare module 'fastify' {

@@ -4,8 +4,8 @@ import type { UploadContentType } from '@mashangshang/shared';
 import { AppError } from '../../errors';
 import type { Models } from '../../models';
 import type { Actor } from '../auth/actor';
-import { findVisibleTicket } from '../tickets/access';
-import type { UploadDoc } from './model';
+import { findVisibleTicket } from '../../workflow/access';
+import type { UploadDoc } from '../../models/uploads';
 import { newStorageKey, type UploadStorage } from './storage';
 import { createMediaCheck, mediaCheckState } from '../media-check/service';
 
@@ -75,7 +75,7 @@ function isOwner(upload: Pick<UploadDoc, 'ownerId' | 'ownerRole'>, actor: Actor)
 /**
  * May this actor see the image? Its owner may; once it is attached to a ticket, so may everyone
  * who may see that ticket, provided WeChat's image check passed it (admins see it anyway, to judge
- * it). The ticket rule lives in tickets/access, not here.
+ * it). The ticket rule lives in workflow/access, not here.
  */
 export async function canSeeUpload(models: Models, actor: Actor, upload: UploadDoc): Promise<boolean> {
   if (isOwner(upload, actor)) return true;

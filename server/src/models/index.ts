@@ -1,16 +1,16 @@
 import type { Connection } from 'mongoose';
-import { studioModel } from './modules/studios/model';
-import { memberModel } from './modules/members/model';
-import { adminAccountModel, userModel } from './modules/users/model';
-import { ticketModel } from './modules/tickets/model';
-import { inviteModel } from './modules/invites/model';
-import { consentCreditModel, notificationModel } from './modules/notifications/model';
-import { uploadModel } from './modules/uploads/model';
-import { outcomeModel } from './modules/outcomes/model';
-import { starHistoryModel, starStateModel } from './modules/stars/model';
-import { followUpDueModel } from './modules/followups/model';
-import { projectModel } from './modules/projects/model';
-import { mediaCheckModel } from './modules/media-check/model';
+import { studioModel } from './studios';
+import { memberModel } from './members';
+import { adminAccountModel, userModel } from './users';
+import { ticketModel } from './tickets';
+import { inviteModel } from './invites';
+import { consentCreditModel, notificationModel } from './notifications';
+import { uploadModel } from './uploads';
+import { outcomeModel } from './outcomes';
+import { starHistoryModel, starStateModel } from './stars';
+import { followUpDueModel } from './followups';
+import { projectModel } from './projects';
+import { mediaCheckModel } from './media-check';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {

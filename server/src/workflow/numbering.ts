@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import type { Models } from '../../models';
+import type { Models } from '../models';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD: ticket numbers follow local days. */
 export function chinaDay(at: Date): string {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Types } from 'mongoose';
-import type { Config } from '../../config';
+import type { Config } from '../config';
 
 /**
  * Signed image URLs. WeChat's `<image>` cannot send an Authorization header, so an image URL

@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
-import type { Models } from '../../models';
-import { LOAD_KEY, LOAD_STATUSES, STATS_READY_KEY } from '../stats/rollup';
-import { membersOfStudioFilter } from '../members/model';
+import type { Models } from '../models';
+import { LOAD_KEY, LOAD_STATUSES, STATS_READY_KEY } from '../modules/stats/rollup';
+import { membersOfStudioFilter } from '../models/members';
 
 /** Member id → when they were last given a ticket (ms): the tie-break between equally loaded members. */
 const LAST_ASSIGNED_KEY = 'assign:last';

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Models } from '../../models';
-import type { TicketDoc } from '../tickets/model';
-import { DATA_FLOOR } from '../../lib/query-bounds';
+import type { Models } from '../models';
+import type { TicketDoc } from '../models/tickets';
+import { DATA_FLOOR } from '../lib/query-bounds';
 
 const SWEEP_BATCH = 200;
 

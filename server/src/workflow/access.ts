@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import { CONTENT_CHECK_STATES } from '@mashangshang/shared';
-import type { Models } from '../../models';
-import type { Actor } from '../auth/actor';
-import type { TicketDoc } from './model';
+import type { Models } from '../models';
+import type { Actor } from '../modules/auth/actor';
+import type { TicketDoc } from '../models/tickets';
 
 /** A text members do not see (yet): waiting for WeChat's check or an admin, or refused. */
 const HELD_BACK = CONTENT_CHECK_STATES.filter((state) => state !== 'pass');

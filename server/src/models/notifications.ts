@@ -6,7 +6,7 @@ import {
   type NoticeKind,
   type TemplateKey,
 } from '@mashangshang/shared';
-import type { NoticeRecipient } from '../tickets/model';
+import type { NoticeRecipient } from './tickets';
 
 type WechatDeliveryState = (typeof WECHAT_DELIVERY_STATES)[number];
 
