@@ -19,6 +19,7 @@ import healthRoutes from './modules/health/routes';
 import authRoutes from './modules/auth/routes';
 import studioRoutes from './modules/studios/routes';
 import adminStudioRoutes from './modules/studios/admin-routes';
+import calendarRoutes from './modules/calendar/routes';
 import adminMemberRoutes from './modules/members/admin-routes';
 import inviteRoutes from './modules/invites/routes';
 import uploadsPlugin from './modules/uploads/plugin';
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(authRoutes);
       await api.register(studioRoutes);
       await api.register(adminStudioRoutes);
+      await api.register(calendarRoutes);
       await api.register(adminMemberRoutes);
       await api.register(inviteRoutes);
       await api.register(uploadRoutes);

@@ -84,6 +84,8 @@ interface World {
   outcomeRecord: string;
   /** A duty project of a member of studio S. */
   project: string;
+  /** A day of the office's calendar with an override on it (a new one each time). */
+  freshCalendarOverride(): Promise<string>;
   listOf(res: LightMyRequestResponse): string[];
   /** A second token of the caller's identity, for calls that revoke the token they carry. */
   secondSession(who: CallerName): Record<string, string>;
@@ -269,6 +271,28 @@ const ROWS: Row[] = [
     expect: adminOnly(404),
     codes: { 404: 'STUDIO_NOT_FOUND' },
     request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}` }),
+  },
+  {
+    route: 'GET /api/v1/admin/calendar',
+    expect: adminOnly(200),
+    request: () => ({ method: 'GET', url: '/api/v1/admin/calendar?year=2026' }),
+  },
+  {
+    route: 'PUT /api/v1/admin/calendar/days/{date}',
+    expect: adminOnly(200),
+    request: () => ({
+      method: 'PUT',
+      url: '/api/v1/admin/calendar/days/2098-12-31',
+      payload: { workday: false, name: '权限矩阵测试' },
+    }),
+  },
+  {
+    route: 'DELETE /api/v1/admin/calendar/days/{date}',
+    expect: adminOnly(200),
+    request: async (w, _who, fresh) => ({
+      method: 'DELETE',
+      url: `/api/v1/admin/calendar/days/${fresh ? await w.freshCalendarOverride() : '2098-02-01'}`,
+    }),
   },
   {
     route: 'GET /api/v1/admin/invites',
@@ -888,6 +912,7 @@ describe('authorization matrix', () => {
         201,
       )
     ).id as string;
+    let overrides = 0;
 
     world = {
       studioS: String(studioS!._id),
@@ -905,6 +930,16 @@ describe('authorization matrix', () => {
         (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
       freshInviteId: async (memberId) =>
         (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).id,
+      freshCalendarOverride: async () => {
+        overrides += 1;
+        const date = `2098-01-${String(overrides).padStart(2, '0')}`;
+        await call(
+          admin,
+          { method: 'PUT', url: `/api/v1/admin/calendar/days/${date}`, payload: { workday: false, name: '放假' } },
+          200,
+        );
+        return date;
+      },
       listOf: (res) => (res.json() as { items: { id: string }[] }).items.map((t) => t.id),
       secondSession: (who) => {
         const token = headers[who].authorization?.replace(/^Bearer /, '');

@@ -1034,6 +1034,55 @@ const validTicket = (ctx: Ctx) => ({
 });
 
 const SPECIFIC_CASES: Case[] = [
+  // The working calendar: a year, a date that exists, a decision with its name.
+  ...['', 'year=', 'year=abc', 'year=1999', 'year=2100', 'year=2026.5', `year=${enc('{"$gt":""}')}`].map((q) =>
+    get(`GET /admin/calendar?${q}`, 'admin', () => `/api/v1/admin/calendar?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  ...['next-monday', '2027-13-01', '2027-02-30', '20270208', '2027-2-8', enc('{"$gt":""}')].map<Case>((date) => ({
+    name: `PUT /admin/calendar/days/${date}`,
+    who: 'admin',
+    request: () => ({
+      method: 'PUT',
+      url: `/api/v1/admin/calendar/days/${date}`,
+      payload: { workday: false, name: '放假' },
+    }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  ...[
+    {},
+    { workday: 'yes', name: '放假' },
+    { workday: false },
+    { workday: false, name: '' },
+    { workday: false, name: '长'.repeat(41) },
+    { workday: false, name: { $gt: '' } },
+  ].map<Case>((payload) => ({
+    name: `PUT /admin/calendar/days/:date body ${JSON.stringify(payload).slice(0, 40)}`,
+    who: 'admin',
+    request: () => ({ method: 'PUT', url: '/api/v1/admin/calendar/days/2098-03-01', payload }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  ...['next-monday', '2027-13-01'].map<Case>((date) => ({
+    name: `DELETE /admin/calendar/days/${date}`,
+    who: 'admin',
+    request: () => ({ method: 'DELETE', url: `/api/v1/admin/calendar/days/${date}` }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  ...[{ slaUnit: 'days' }, { slaUnit: '' }, { slaWorkdays: 0 }, { slaWorkdays: 31 }, { slaWorkdays: 2.5 }].map<Case>(
+    (patch) => ({
+      name: `POST /admin/studios ${JSON.stringify(patch)}`,
+      who: 'admin',
+      request: () => ({
+        method: 'POST',
+        url: '/api/v1/admin/studios',
+        payload: { name: '时限测试工作室', kind: 'town', town: '测试镇', ...patch },
+      }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    }),
+  ),
   // Headers
   ...[undefined, '', 'short', 'has space in it', 'bad/char!', 'k'.repeat(129), '{"$gt":""}'].map<Case>((key) => ({
     name: `POST /tickets: Idempotency-Key ${JSON.stringify(key)?.slice(0, 20)}`,

@@ -18,3 +18,14 @@ export const STUDIO_KIND_LABELS: Record<StudioKind, string> = {
 
 /** Default response deadline of a studio, in hours. */
 export const DEFAULT_SLA_HOURS = 24;
+
+/**
+ * How a studio's response deadline counts: natural hours, or working days as China's official
+ * calendar counts them (holidays skipped, 调休 weekend workdays counted).
+ */
+export const SLA_UNITS = ['hours', 'workdays'] as const;
+export type SlaUnit = (typeof SLA_UNITS)[number];
+export const SLA_UNIT_LABELS: Record<SlaUnit, string> = { hours: '小时', workdays: '个工作日' };
+/** Default deadline, in working days, of a studio that counts working days. */
+export const DEFAULT_SLA_WORKDAYS = 3;
+export const MAX_SLA_WORKDAYS = 30;

@@ -17,3 +17,4 @@ export * from './schemas/stars';
 export * from './schemas/followups';
 export * from './schemas/projects';
 export * from './schemas/wechat-push';
+export * from './schemas/calendar';

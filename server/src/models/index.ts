@@ -11,6 +11,7 @@ import { starHistoryModel, starStateModel } from './stars';
 import { followUpDueModel } from './followups';
 import { projectModel } from './projects';
 import { mediaCheckModel } from './media-check';
+import { calendarDayModel } from './calendar-days';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -30,6 +31,7 @@ export function registerModels(connection: Connection) {
     FollowUpDue: followUpDueModel(connection),
     Project: projectModel(connection),
     MediaCheck: mediaCheckModel(connection),
+    CalendarDay: calendarDayModel(connection),
   };
 }
 

@@ -1,5 +1,13 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { DEFAULT_SLA_HOURS, STUDIO_KINDS, type StudioKind } from '@mashangshang/shared';
+import {
+  DEFAULT_SLA_HOURS,
+  DEFAULT_SLA_WORKDAYS,
+  MAX_SLA_WORKDAYS,
+  SLA_UNITS,
+  STUDIO_KINDS,
+  type SlaUnit,
+  type StudioKind,
+} from '@mashangshang/shared';
 
 export interface ServiceItemDoc {
   _id: Types.ObjectId;
@@ -20,8 +28,12 @@ export interface StudioDoc {
   intro: string;
   address: string;
   star: number;
-  /** Response deadline for a new ticket, in hours. */
+  /** Response deadline for a new ticket, in hours (when `slaUnit` is hours). */
   slaHours: number;
+  /** Whether the deadline counts natural hours or China's working days. */
+  slaUnit: SlaUnit;
+  /** Response deadline in working days (when `slaUnit` is workdays). */
+  slaWorkdays: number;
   sortOrder: number;
   active: boolean;
   serviceItems: ServiceItemDoc[];
@@ -47,6 +59,8 @@ const studioSchema = new Schema<StudioDoc>(
     address: { type: String, default: '', maxlength: 200 },
     star: { type: Number, default: 0, min: 0, max: 5 },
     slaHours: { type: Number, default: DEFAULT_SLA_HOURS, min: 1, max: 720 },
+    slaUnit: { type: String, enum: SLA_UNITS, default: 'hours' },
+    slaWorkdays: { type: Number, default: DEFAULT_SLA_WORKDAYS, min: 1, max: MAX_SLA_WORKDAYS },
     sortOrder: { type: Number, default: 0 },
     active: { type: Boolean, default: true },
     serviceItems: { type: [serviceItemSchema], default: [] },

@@ -27,6 +27,8 @@ export interface DemoStudio {
   intro: string;
   star: number;
   slaHours: number;
+  /** Set: the studio's deadline counts China's working days instead of hours. */
+  slaWorkdays?: number;
   serviceItems: { title: string; summary: string }[];
   members: { key: string; name: string; title: string; lead?: boolean }[];
 }
@@ -91,7 +93,7 @@ const TOWNS: { code: string; name: string; address: string; items: string[] }[] 
   },
 ];
 
-const SECTOR_STUDIOS: { code: string; sector: string; address: string; items: string[] }[] = [
+const SECTOR_STUDIOS: { code: string; sector: string; address: string; items: string[]; slaWorkdays?: number }[] = [
   {
     code: 'hnjj',
     sector: '经济界',
@@ -110,6 +112,8 @@ const SECTOR_STUDIOS: { code: string; sector: string; address: string; items: st
     sector: '农业和农村界',
     address: '海宁市农业农村局一楼',
     items: ['农技服务下乡', '共富工坊建设咨询'],
+    // Its service centre keeps office hours: its deadline counts working days (the demo of that setting).
+    slaWorkdays: 2,
   },
   { code: 'hngs', sector: '工商联', address: '海宁市工商联会议室', items: ['民营企业法律体检', '青年企业家成长营'] },
 ];
@@ -186,6 +190,7 @@ export function demoStudios(): DemoStudio[] {
       intro: `${sector.sector}委员工作室发挥界别特色，围绕本界别群众关心的问题开展协商议事和特色服务。`,
       star: 4 + (i % 2),
       slaHours: 48,
+      ...(sector.slaWorkdays ? { slaWorkdays: sector.slaWorkdays } : {}),
       serviceItems: sector.items.map((title) => ({ title, summary: `${title}：由${sector.sector}委员提供专业服务。` })),
       members: membersFor(sector.code, memberIndex, 3),
     });

@@ -32,6 +32,8 @@ export async function seedDemoData(
           address: studio.address,
           star: studio.star,
           slaHours: studio.slaHours,
+          slaUnit: studio.slaWorkdays ? 'workdays' : 'hours',
+          ...(studio.slaWorkdays ? { slaWorkdays: studio.slaWorkdays } : {}),
           sortOrder,
           active: true,
           serviceItems: studio.serviceItems.map((item) => ({ ...item, active: true })),

@@ -2,3 +2,4 @@
 export { changeTicket, insertTicket, afterSubmit } from './engine';
 export { OPEN_STATUSES, studioLeadsQuery } from './transitions';
 export type { WorkflowDeps } from './effects';
+export { DEADLINE_PROJECTION, deadlineFor, forgetBusinessCalendar, loadBusinessCalendar } from './deadline';

@@ -9,7 +9,9 @@ import { freshDeadline } from './transitions';
 export interface Submission {
   actor: Actor;
   idempotencyKey: string;
-  studio: { _id: Types.ObjectId; slaHours: number };
+  studioId: Types.ObjectId;
+  /** The response deadline (see deadline.ts), decided with the studio. */
+  dueAt: Date;
   fields: Pick<
     TicketDoc,
     'category' | 'content' | 'imageIds' | 'contactPhoneEnc' | 'contactName' | 'allowContact' | 'anonymous'
@@ -25,7 +27,16 @@ export interface Submission {
  */
 export const SUBMIT = {
   effects: ['assignmentHint', 'stats', 'notices', 'deadlines'] as const satisfies readonly Effect[],
-  build({ actor, idempotencyKey, studio, fields, contentCheck, assignee, now }: Submission): Omit<TicketDoc, 'no'> {
+  build({
+    actor,
+    idempotencyKey,
+    studioId,
+    dueAt,
+    fields,
+    contentCheck,
+    assignee,
+    now,
+  }: Submission): Omit<TicketDoc, 'no'> {
     const submitter: EventActor = {
       role: actor.role,
       id: actor.id,
@@ -43,7 +54,7 @@ export const SUBMIT = {
       assignee && contentCheck === 'pass' ? [notice('ticket_assigned', { kind: 'member', id: assignee.id }, now)] : [];
     return {
       _id: new Types.ObjectId(),
-      studioId: studio._id,
+      studioId,
       residentId: actor.id,
       idempotencyKey,
       ...fields,
@@ -51,7 +62,7 @@ export const SUBMIT = {
       assigneeId: assignee?.id ?? null,
       assigneeName: assignee?.name ?? null,
       assignedAt: assignee ? now : null,
-      ...freshDeadline(now, studio.slaHours),
+      ...freshDeadline(dueAt),
       answeredAt: null,
       resolvedAt: null,
       outcome: null,

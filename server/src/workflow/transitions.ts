@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { REOPEN_WINDOW_DAYS, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
+import { DEADLINE_PROJECTION, deadlineFor } from './deadline';
+import { DEFAULT_SLA_HOURS, REOPEN_WINDOW_DAYS, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 import type { Models } from '../models';
 import type { Actor } from '../modules/auth/actor';
 import type { FollowUpRecord, OutboxEntry, TicketDoc, TimelineEvent } from '../models/tickets';
@@ -82,9 +83,9 @@ const conflictFor = (status: TicketStatus): AppError =>
     : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
 
 /** A deadline starting now: its reminder, overdue and escalation notices are due again. */
-export function freshDeadline(now: Date, slaHours: number) {
+export function freshDeadline(dueAt: Date) {
   return {
-    dueAt: new Date(now.getTime() + slaHours * HOUR_MS),
+    dueAt,
     remindedAt: null,
     overdueNotifiedAt: null,
     escalatedAt: null,
@@ -93,14 +94,14 @@ export function freshDeadline(now: Date, slaHours: number) {
 
 /** Back to the studio (a reopen, or a follow-up answered "not settled"): a new deadline, the assignee told. */
 async function reopening(models: Models, ticket: TicketDoc, now: Date) {
-  const studio = await models.Studio.findById(ticket.studioId, { slaHours: 1 }).lean();
+  const studio = await models.Studio.findById(ticket.studioId, DEADLINE_PROJECTION).lean();
   return {
     set: {
       status: ticket.assigneeId ? 'assigned' : 'pending',
       answeredAt: null,
       resolvedAt: null,
       outcome: null,
-      ...freshDeadline(now, studio?.slaHours ?? 24),
+      ...freshDeadline(await deadlineFor(models, studio ?? { slaHours: DEFAULT_SLA_HOURS }, now)),
     },
     inc: { reopenCount: 1 },
     notices: ticket.assigneeId ? [notice('ticket_reopened', { kind: 'member', id: ticket.assigneeId }, now)] : [],

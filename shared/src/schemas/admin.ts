@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, IsoDateTime, PageQuery } from './common';
+import { Id, IsoDateTime, PageQuery, literalUnion } from './common';
 import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
+import { MAX_SLA_WORKDAYS, SLA_UNITS } from '../enums';
 
 /** A studio's scene code: what follows `s=` in its mini-program code. */
 export const STUDIO_CODE_PATTERN = '^[0-9a-z]{4,16}$';
@@ -34,6 +35,9 @@ export const ServiceItemPatchInput = Type.Object(
   { additionalProperties: false },
 );
 
+const SlaUnitSchema = literalUnion(SLA_UNITS, { description: '答复时限的计法：hours 自然小时，workdays 工作日' });
+const SlaWorkdays = Type.Integer({ minimum: 1, maximum: MAX_SLA_WORKDAYS, description: '答复时限（工作日）' });
+
 export const AdminStudioCreateBody = Type.Object(
   {
     code: Type.Optional(StudioCode),
@@ -45,6 +49,8 @@ export const AdminStudioCreateBody = Type.Object(
     intro: Type.Optional(Type.String({ maxLength: 2000, description: '工作室简介' })),
     address: Type.Optional(Type.String({ maxLength: 200, description: '地址' })),
     slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720, description: '响应时限（小时）' })),
+    slaUnit: Type.Optional(SlaUnitSchema),
+    slaWorkdays: Type.Optional(SlaWorkdays),
     serviceItems: Type.Optional(Type.Array(ServiceItemInput, { maxItems: 30 })),
   },
   { additionalProperties: false },
@@ -64,6 +70,8 @@ export const AdminStudioPatchBody = Type.Object(
     intro: Type.Optional(Type.String({ maxLength: 2000 })),
     address: Type.Optional(Type.String({ maxLength: 200 })),
     slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+    slaUnit: Type.Optional(SlaUnitSchema),
+    slaWorkdays: Type.Optional(SlaWorkdays),
     serviceItems: Type.Optional(Type.Array(ServiceItemPatchInput, { maxItems: 30 })),
     active: Type.Optional(Type.Boolean({ description: '停用后不再对外展示' })),
     star: Type.Optional(

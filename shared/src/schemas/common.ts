@@ -37,6 +37,11 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
 }
 
 /** A union of string literals whose static type is the literal union itself (not `string`). */
-export function literalUnion<T extends string>(values: readonly T[]) {
-  return Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value))));
+export function literalUnion<T extends string>(values: readonly T[], options: { description?: string } = {}) {
+  return Type.Unsafe<T>(
+    Type.Union(
+      values.map((value) => Type.Literal(value)),
+      options,
+    ),
+  );
 }

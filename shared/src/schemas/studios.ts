@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { STUDIO_KINDS } from '../enums';
+import { SLA_UNITS, STUDIO_KINDS } from '../enums';
 import { Id, PageQuery, Page, literalUnion } from './common';
 
 export const StudioKindSchema = literalUnion(STUDIO_KINDS);
@@ -41,6 +41,10 @@ export const StudioDetail = Type.Composite([
     address: Type.String(),
     jointGroup: Type.Union([Type.String(), Type.Null()]),
     slaHours: Type.Integer({ minimum: 1 }),
+    slaUnit: literalUnion(SLA_UNITS, {
+      description: 'hours：按自然小时计（slaHours）；workdays：按工作日计（slaWorkdays，节假日不计、调休上班日计入）',
+    }),
+    slaWorkdays: Type.Integer({ minimum: 1, description: '答复时限（工作日），slaUnit 为 workdays 时生效' }),
     scene: Type.String({ description: '小程序码中的 scene 字符串' }),
     members: Type.Array(StudioMember),
     serviceItems: Type.Array(ServiceItem),

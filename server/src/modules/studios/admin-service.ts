@@ -63,6 +63,8 @@ export async function createStudio(models: Models, body: AdminStudioCreateBody):
     intro: body.intro ?? '',
     address: body.address ?? '',
     ...(body.slaHours !== undefined ? { slaHours: body.slaHours } : {}),
+    ...(body.slaUnit !== undefined ? { slaUnit: body.slaUnit } : {}),
+    ...(body.slaWorkdays !== undefined ? { slaWorkdays: body.slaWorkdays } : {}),
     sortOrder: (last?.sortOrder ?? -1) + 1,
     active: true,
     serviceItems: (body.serviceItems ?? []).map((item) => ({
@@ -151,6 +153,8 @@ export async function updateStudio(
     'intro',
     'address',
     'slaHours',
+    'slaUnit',
+    'slaWorkdays',
     'active',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];

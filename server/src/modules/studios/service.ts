@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import {
+  DEFAULT_SLA_WORKDAYS,
   studioCodeFromScene,
   type AdminStudioDetail,
   type AdminStudioList,
@@ -120,6 +121,9 @@ export async function toDetail(models: Models, studio: StudioDoc): Promise<Studi
     address: studio.address,
     jointGroup: studio.jointGroup ?? null,
     slaHours: studio.slaHours,
+    // A studio stored before working days existed counts hours.
+    slaUnit: studio.slaUnit ?? 'hours',
+    slaWorkdays: studio.slaWorkdays ?? DEFAULT_SLA_WORKDAYS,
     scene: `s=${studio.code}`,
     members: members.map((m) => ({ id: String(m._id), name: m.name, title: m.title })),
     serviceItems: studio.serviceItems

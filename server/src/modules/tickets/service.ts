@@ -23,7 +23,15 @@ import { WechatApiError, WechatUnavailableError } from '../../wechat/client';
 import { AppError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../lib/cursor';
 import { DATA_CEILING, allOf, before } from '../../lib/query-bounds';
-import { afterSubmit, changeTicket, insertTicket, OPEN_STATUSES, type WorkflowDeps } from '../../workflow';
+import {
+  afterSubmit,
+  changeTicket,
+  DEADLINE_PROJECTION,
+  deadlineFor,
+  insertTicket,
+  OPEN_STATUSES,
+  type WorkflowDeps,
+} from '../../workflow';
 import { ticketScopeFilter } from '../../workflow/access';
 import { pickLeastLoadedMember } from '../../workflow/assignment';
 import type { TicketDoc } from '../../models/tickets';
@@ -84,9 +92,11 @@ async function storeSubmission(deps: TicketDeps, actor: Actor, body: SubmitTicke
 
   const content = body.content.trim();
   const imageIds = (body.images ?? []).map((id) => new Types.ObjectId(id));
+  // The submit instant: createdAt, and where the deadline counts from.
+  const now = new Date();
   let checked: Awaited<ReturnType<typeof checkSubmission>>;
   try {
-    checked = await checkSubmission(deps, actor, body.studioId, content, imageIds);
+    checked = await checkSubmission(deps, actor, body.studioId, content, imageIds, now);
   } catch (error) {
     // A refusal may be a replay whose first answer was lost (its images are claimed by then, its
     // studio since retired): the key's ticket, if there is one, is the answer.
@@ -104,7 +114,7 @@ async function storeSubmission(deps: TicketDeps, actor: Actor, body: SubmitTicke
     allowContact: body.allowContact ?? false,
     anonymous: body.anonymous ?? false,
   };
-  return insertTicket(deps, { actor, idempotencyKey, fields, ...checked, now: new Date() }, byKey);
+  return insertTicket(deps, { actor, idempotencyKey, fields, ...checked, now }, byKey);
 }
 
 /** The resident's uploads become the ticket's images. */
@@ -129,12 +139,13 @@ async function checkSubmission(
   studioId: string,
   content: string,
   imageIds: Types.ObjectId[],
+  now: Date,
 ) {
   const { models } = deps;
   if ([...visibleText(content)].length < TICKET_CONTENT_MIN) throw new AppError('CONTENT_TOO_SHORT');
   const studioObjectId = new Types.ObjectId(studioId);
   const [studio, usable, user] = await Promise.all([
-    models.Studio.findOne({ _id: studioObjectId, active: true }, { slaHours: 1 }).lean(),
+    models.Studio.findOne({ _id: studioObjectId, active: true }, DEADLINE_PROJECTION).lean(),
     imageIds.length > 0
       ? models.Upload.countDocuments({ _id: { $in: imageIds }, ownerId: actor.id, ticketId: null })
       : 0,
@@ -144,11 +155,12 @@ async function checkSubmission(
   if (usable !== imageIds.length)
     throw new AppError('IMAGES_INVALID', { logMessage: 'images not owned by the resident or already used' });
   if (!user) throw new AppError('UNAUTHORIZED');
-  const [contentCheck, assignee] = await Promise.all([
+  const [contentCheck, assignee, dueAt] = await Promise.all([
     checkContent(deps, user.openid, content),
     pickLeastLoadedMember(models, deps.redis, studio._id),
+    deadlineFor(models, studio, now),
   ]);
-  return { studio, contentCheck, assignee };
+  return { studioId: studio._id, dueAt, contentCheck, assignee };
 }
 
 /** Statuses in which a ticket waits on its assignee (to answer, or to resolve what they answered). */
