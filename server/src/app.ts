@@ -20,6 +20,7 @@ import authRoutes from './modules/auth/routes';
 import studioRoutes from './modules/studios/routes';
 import adminStudioRoutes from './modules/studios/admin-routes';
 import calendarRoutes from './modules/calendar/routes';
+import cannedReplyRoutes from './modules/canned-replies/routes';
 import adminMemberRoutes from './modules/members/admin-routes';
 import inviteRoutes from './modules/invites/routes';
 import uploadsPlugin from './modules/uploads/plugin';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(studioRoutes);
       await api.register(adminStudioRoutes);
       await api.register(calendarRoutes);
+      await api.register(cannedReplyRoutes);
       await api.register(adminMemberRoutes);
       await api.register(inviteRoutes);
       await api.register(uploadRoutes);

@@ -86,6 +86,9 @@ interface World {
   project: string;
   /** A day of the office's calendar with an override on it (a new one each time). */
   freshCalendarOverride(): Promise<string>;
+  /** A canned reply of studio S, and a way to make a new one. */
+  cannedReply: string;
+  freshCannedReply(): Promise<string>;
   listOf(res: LightMyRequestResponse): string[];
   /** A second token of the caller's identity, for calls that revoke the token they carry. */
   secondSession(who: CallerName): Record<string, string>;
@@ -271,6 +274,43 @@ const ROWS: Row[] = [
     expect: adminOnly(404),
     codes: { 404: 'STUDIO_NOT_FOUND' },
     request: () => ({ method: 'GET', url: `/api/v1/admin/studios/${new Types.ObjectId().toHexString()}` }),
+  },
+  {
+    route: 'GET /api/v1/canned-replies',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 200, memberOther: 403, admin: 200 }),
+    request: (w) => ({ method: 'GET', url: `/api/v1/canned-replies?studioId=${w.studioS}` }),
+  },
+  {
+    route: 'POST /api/v1/canned-replies',
+    variant: 'for studio S (memberS leads it)',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 201, memberOther: 403, admin: 201 }),
+    request: (w) => ({
+      method: 'POST',
+      url: '/api/v1/canned-replies',
+      payload: { studioId: w.studioS, title: '矩阵新增', text: '内容' },
+    }),
+  },
+  {
+    route: 'PATCH /api/v1/canned-replies/{id}',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 200, memberOther: 403, admin: 200 }),
+    request: (w) => ({
+      method: 'PATCH',
+      url: `/api/v1/canned-replies/${w.cannedReply}`,
+      payload: { title: '矩阵修改' },
+    }),
+  },
+  {
+    route: 'DELETE /api/v1/canned-replies/{id}',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 204, memberOther: 403, admin: 204 }),
+    request: async (w, _who, fresh) => ({
+      method: 'DELETE',
+      url: `/api/v1/canned-replies/${fresh ? await w.freshCannedReply() : w.cannedReply}`,
+    }),
+  },
+  {
+    route: 'POST /api/v1/canned-replies/{id}/uses',
+    expect: signedIn({ residentA: 403, residentB: 403, memberS: 200, memberOther: 403, admin: 200 }),
+    request: (w) => ({ method: 'POST', url: `/api/v1/canned-replies/${w.cannedReply}/uses` }),
   },
   {
     route: 'GET /api/v1/admin/calendar',
@@ -913,6 +953,19 @@ describe('authorization matrix', () => {
       )
     ).id as string;
     let overrides = 0;
+    const freshCannedReply = async () =>
+      (
+        await call(
+          admin,
+          {
+            method: 'POST',
+            url: '/api/v1/canned-replies',
+            payload: { studioId: String(studioS!._id), title: '矩阵', text: '矩阵测试' },
+          },
+          201,
+        )
+      ).id as string;
+    const cannedReply = await freshCannedReply();
 
     world = {
       studioS: String(studioS!._id),
@@ -930,6 +983,8 @@ describe('authorization matrix', () => {
         (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).inviteCode,
       freshInviteId: async (memberId) =>
         (await call(admin, { method: 'POST', url: `/api/v1/admin/members/${memberId}/invites` }, 201)).id,
+      cannedReply,
+      freshCannedReply,
       freshCalendarOverride: async () => {
         overrides += 1;
         const date = `2098-01-${String(overrides).padStart(2, '0')}`;

@@ -32,6 +32,8 @@ interface Ctx {
   ticket: { assigned: string; resolved: string };
   memberId: string;
   uploadId: string;
+  /** A canned reply of the studio. */
+  cannedReplyId: string;
   /** A resident with submits to spare (submit is limited per resident per hour). */
   resident(): Caller;
 }
@@ -1034,6 +1036,50 @@ const validTicket = (ctx: Ctx) => ({
 });
 
 const SPECIFIC_CASES: Case[] = [
+  // 常用回复: a studio id, a title and a text within bounds, only known placeholders, an id.
+  ...['studioId=x', `studioId=${enc('{"$gt":""}')}`, 'studioId='].map((q) =>
+    get(`GET /canned-replies?${q}`, 'admin', () => `/api/v1/canned-replies?${q}`, { code: 'VALIDATION_FAILED' }),
+  ),
+  ...[
+    {},
+    { studioId: null, title: '标题' },
+    { studioId: null, text: '内容' },
+    { studioId: 'x', title: '标题', text: '内容' },
+    { studioId: null, title: '', text: '内容' },
+    { studioId: null, title: '长'.repeat(31), text: '内容' },
+    { studioId: null, title: '标题', text: '长'.repeat(1001) },
+    { studioId: null, title: '标题', text: { $gt: '' } },
+    { studioId: null, title: '标题', text: '{姓名}您好' },
+  ].map<Case>((payload) => ({
+    name: `POST /canned-replies ${JSON.stringify(payload).slice(0, 50)}`,
+    who: 'admin',
+    request: () => ({ method: 'POST', url: '/api/v1/canned-replies', payload }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  ...[{}, { title: '' }, { text: '{x}' }].map<Case>((payload) => ({
+    name: `PATCH /canned-replies/:id ${JSON.stringify(payload)}`,
+    who: 'admin',
+    request: (ctx) => ({ method: 'PATCH', url: `/api/v1/canned-replies/${ctx.cannedReplyId}`, payload }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+  ...['x', '0'.repeat(25), enc('{"$gt":""}')].flatMap<Case>((id) => [
+    {
+      name: `DELETE /canned-replies/${id.slice(0, 20)}`,
+      who: 'admin',
+      request: () => ({ method: 'DELETE', url: `/api/v1/canned-replies/${id}` }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: `POST /canned-replies/${id.slice(0, 20)}/uses`,
+      who: 'admin',
+      request: () => ({ method: 'POST', url: `/api/v1/canned-replies/${id}/uses` }),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+  ]),
   // The working calendar: a year, a date that exists, a decision with its name.
   ...['', 'year=', 'year=abc', 'year=1999', 'year=2100', 'year=2026.5', `year=${enc('{"$gt":""}')}`].map((q) =>
     get(`GET /admin/calendar?${q}`, 'admin', () => `/api/v1/admin/calendar?${q}`, { code: 'VALIDATION_FAILED' }),
@@ -1716,6 +1762,13 @@ describe('bad input', () => {
       payload: { name: '演练委员', title: '委员', studioIds: [scratchStudio.json().id] },
     });
     expect(scratchMember.statusCode).toBe(201);
+    const cannedReply = await app.inject({
+      method: 'POST',
+      url: '/api/v1/canned-replies',
+      headers: callers.admin.headers,
+      payload: { studioId: scratchStudio.json().id, title: '演练回复', text: '{称呼}您好' },
+    });
+    expect(cannedReply.statusCode).toBe(201);
 
     ctx = {
       studioId: String(studio!._id),
@@ -1724,6 +1777,7 @@ describe('bad input', () => {
       ticket: { assigned, resolved },
       memberId: String(members[1]!._id),
       uploadId: upload.json().id,
+      cannedReplyId: cannedReply.json().id,
       resident: () => residents[residentTurn++ % residents.length]!,
     };
   });

@@ -18,3 +18,4 @@ export * from './schemas/followups';
 export * from './schemas/projects';
 export * from './schemas/wechat-push';
 export * from './schemas/calendar';
+export * from './schemas/canned-replies';

@@ -12,6 +12,7 @@ import { followUpDueModel } from './followups';
 import { projectModel } from './projects';
 import { mediaCheckModel } from './media-check';
 import { calendarDayModel } from './calendar-days';
+import { cannedReplyModel } from './canned-replies';
 
 /** Every model, bound to one connection. */
 export function registerModels(connection: Connection) {
@@ -32,6 +33,7 @@ export function registerModels(connection: Connection) {
     Project: projectModel(connection),
     MediaCheck: mediaCheckModel(connection),
     CalendarDay: calendarDayModel(connection),
+    CannedReply: cannedReplyModel(connection),
   };
 }
 

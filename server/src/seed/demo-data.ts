@@ -198,3 +198,10 @@ export function demoStudios(): DemoStudio[] {
   }
   return studios;
 }
+
+/** Office-wide 常用回复 of the demo ({称呼} and {工作室名} are filled in when a member inserts one). */
+export const DEMO_CANNED_REPLIES: { title: string; text: string }[] = [
+  { title: '已收到，正在了解', text: '{称呼}您好，{工作室名}已收到您的留言，委员正在了解情况，会尽快给您答复。' },
+  { title: '已转交相关部门', text: '{称呼}您好，您反映的问题已转交相关职能部门办理，办理结果我们会及时告诉您。' },
+  { title: '需要补充情况', text: '{称呼}您好，为便于办理，请补充具体地点、时间和联系方式，谢谢您的支持。' },
+];

@@ -1,6 +1,6 @@
 import type { Models } from '../models';
 import { ensureAdminAccount } from '../modules/auth/service';
-import { demoStudios, jointGroupOf } from './demo-data';
+import { DEMO_CANNED_REPLIES, demoStudios, jointGroupOf } from './demo-data';
 
 export interface SeedSummary {
   studios: number;
@@ -71,6 +71,15 @@ export async function seedDemoData(
         { upsert: true, timestamps: false },
       );
     }
+  }
+
+  // Office-wide 常用回复, as an office would start with them.
+  for (const reply of DEMO_CANNED_REPLIES) {
+    await models.CannedReply.updateOne(
+      { studioId: null, title: reply.title },
+      { $setOnInsert: { studioId: null, ...reply, useCount: 0, createdBy: '系统', updatedAt: now } },
+      { upsert: true },
+    );
   }
 
   if (options.adminPassword) await ensureAdminAccount(models, options.adminPassword);
