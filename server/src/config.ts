@@ -172,6 +172,14 @@ const ConfigSchema = Type.Object({
       'WeChat send attempts before a notice is marked failed; retries back off exponentially.',
     ),
     backoffMs: integer('NOTIFY_BACKOFF_MS', 2000, 10, 600_000, 'Delay before the first retry; it doubles each time.'),
+    longTermTemplates: setting(Type.Array(literalUnion(TEMPLATE_KEYS)), {
+      env: 'WECHAT_LONG_TERM_TEMPLATES',
+      // None by default: a long-term template needs WeChat's approval of a 政务民生 category; once the
+      // account has it, members' notices are the ones to list (one consent, many sends).
+      default: [],
+      description: 'Template keys whose WeChat templates are long-term (长期性订阅消息), comma-separated.',
+      rule: `must list template keys among ${TEMPLATE_KEYS.join(', ')}`,
+    }),
     templateIds: keyed(TEMPLATE_KEYS, (key) =>
       setting(Type.String(), {
         env: `WECHAT_TEMPLATE_${key.toUpperCase()}`,

@@ -63,6 +63,8 @@ export interface ConsentCreditDoc {
   userId: Types.ObjectId;
   templateKey: TemplateKey;
   credits: number;
+  /** A long-term template's consent, as WeChat's subscribe-message events last said (null: never told). */
+  longTerm?: 'accept' | 'reject' | null;
 }
 
 const consentCreditSchema = new Schema<ConsentCreditDoc>(
@@ -70,6 +72,7 @@ const consentCreditSchema = new Schema<ConsentCreditDoc>(
     userId: { type: Schema.Types.ObjectId, required: true },
     templateKey: { type: String, enum: TEMPLATE_KEYS, required: true },
     credits: { type: Number, default: 0, min: 0 },
+    longTerm: { type: String, enum: ['accept', 'reject', null], default: null },
   },
   { versionKey: false },
 );

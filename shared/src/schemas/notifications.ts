@@ -15,9 +15,26 @@ export const SubscriptionsBody = Type.Object(
 );
 export type SubscriptionsBody = Static<typeof SubscriptionsBody>;
 
+/** Whether a long-term template (长期订阅) is accepted: WeChat tells by its subscribe-message events. */
+export const LONG_TERM_STATES = ['accept', 'reject', 'unknown'] as const;
+export type LongTermState = (typeof LONG_TERM_STATES)[number];
+
+export const SubscriptionState = Type.Object({
+  /** A long-term template: one consent, many sends. Else each consent allows one send. */
+  longTerm: Type.Boolean(),
+  state: literalUnion(LONG_TERM_STATES, { description: '长期订阅的状态；一次性订阅为 unknown' }),
+  /** Sends still allowed (one-time templates). */
+  credits: Type.Integer({ minimum: 0 }),
+  /** The next notice of this kind will reach WeChat. */
+  willNotify: Type.Boolean(),
+});
+export type SubscriptionState = Static<typeof SubscriptionState>;
+
 export const SubscriptionsResponse = Type.Object({
   /** Sends still allowed per template: each consent allows one. */
   credits: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  /** Per template: long-term or one-time, and whether the next notice will reach WeChat. */
+  templates: Type.Record(Type.String(), SubscriptionState),
 });
 export type SubscriptionsResponse = Static<typeof SubscriptionsResponse>;
 

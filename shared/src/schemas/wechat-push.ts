@@ -19,12 +19,29 @@ export const WechatPushQuery = Type.Object(
 );
 export type WechatPushQuery = Static<typeof WechatPushQuery>;
 
+/**
+ * One template in a subscribe-message event: accepted or rejected (popup, settings page), or the
+ * result of a send. WeChat writes numbers as strings in these events.
+ */
+export const SubscribeEventItem = Type.Object(
+  {
+    TemplateId: Type.String({ minLength: 1, maxLength: 128 }),
+    SubscribeStatusString: Type.Optional(Type.String({ maxLength: 16 })),
+    PopupScene: Type.Optional(Type.Union([Type.String({ maxLength: 8 }), Type.Integer()])),
+    MsgID: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Integer()])),
+    ErrorCode: Type.Optional(Type.Union([Type.String({ maxLength: 16 }), Type.Integer()])),
+    ErrorStatus: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: true },
+);
+export type SubscribeEventItem = Static<typeof SubscribeEventItem>;
+
 /** The events we act on; any other event is acknowledged and ignored. */
 export const WechatPushBody = Type.Object(
   {
     ToUserName: Type.Optional(Type.String({ maxLength: 64 })),
     FromUserName: Type.Optional(Type.String({ maxLength: 64 })),
-    CreateTime: Type.Optional(Type.Integer({ minimum: 0 })),
+    CreateTime: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,12}$' })])),
     MsgType: Type.String({ minLength: 1, maxLength: 32 }),
     Event: Type.Optional(Type.String({ maxLength: 64 })),
     appid: Type.Optional(Type.String({ maxLength: 64 })),
@@ -35,6 +52,8 @@ export const WechatPushBody = Type.Object(
     result: Type.Optional(
       Type.Object({ suggest: Type.String({ maxLength: 16 }), label: Type.Optional(Type.Integer()) }),
     ),
+    /** subscribe_msg_popup_event, subscribe_msg_change_event, subscribe_msg_sent_event: one item or a list. */
+    List: Type.Optional(Type.Union([Type.Array(SubscribeEventItem, { maxItems: 20 }), SubscribeEventItem])),
   },
   { additionalProperties: true },
 );

@@ -10,9 +10,13 @@ import {
 } from '@mashangshang/shared';
 import { Types } from 'mongoose';
 import { AppError } from '../../errors';
+import { SUBSCRIBE_EVENTS, handleSubscribeEvent } from '../notifications/subscribe-events';
 import { claimPushNonce, decideMediaCheck, recordMediaCheckResult, verifyPushSignature } from './service';
 
 /** A push is a small JSON event; anything larger is not WeChat. */
+const isSubscribeEvent = (name: string | undefined): name is (typeof SUBSCRIBE_EVENTS)[number] =>
+  (SUBSCRIBE_EVENTS as readonly (string | undefined)[]).includes(name);
+
 const PUSH_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -49,7 +53,7 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'receiveWechatPush',
         tags: ['wechat'],
-        summary: '接收微信消息推送（目前处理图片内容安全检测结果 wxa_media_check）',
+        summary: '接收微信消息推送：图片内容安全检测结果（wxa_media_check）与订阅消息的同意、拒绝和发送结果事件',
         querystring: WechatPushQuery,
         body: WechatPushBody,
         security: [],
@@ -73,6 +77,10 @@ const wechatPushRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { traceId: event.trace_id, errcode: event.errcode ?? 0, suggest: event.result?.suggest },
         );
+        request.log.info({ event: event.Event, outcome }, 'wechat push handled');
+      } else if (event.MsgType === 'event' && isSubscribeEvent(event.Event)) {
+        const deps = { models: app.models, redis: app.redis, config: app.config, log: request.log };
+        const outcome = await handleSubscribeEvent(deps, event.Event, event.FromUserName, event.List);
         request.log.info({ event: event.Event, outcome }, 'wechat push handled');
       } else {
         request.log.info({ msgType: event.MsgType, event: event.Event ?? null }, 'wechat push ignored');

@@ -173,7 +173,9 @@ async function sendOverWechat(
     // Mark first, then spend: a crash in between costs at most one send WeChat may refuse (43101),
     // never a second consent spent on the same notice.
     await setWechat({ creditTaken: true });
-    if (!(await takeConsent(models, deps.redis, target.userId, entry.kind))) {
+    if (
+      !(await takeConsent(models, deps.redis, target.userId, entry.kind, deps.config.notifications.longTermTemplates))
+    ) {
       await setWechat({ state: 'no_consent' });
       return 'no_consent';
     }

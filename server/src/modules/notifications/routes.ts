@@ -12,7 +12,7 @@ import {
   SubscriptionsResponse,
   errorResponses,
 } from '@mashangshang/shared';
-import { creditsOf, recordConsents } from './consents';
+import { recordConsents, subscriptionsOf } from './consents';
 import { listFailedNotices, listNotifications, markRead, resetFailedNotice } from './service';
 import { withDocumentLock } from '../../lib/document-lock';
 import { AppError } from '../../errors';
@@ -33,9 +33,14 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SubscriptionsResponse, ...errorResponses(400, 401, 403, 503) },
       },
     },
-    async (request) => ({
-      credits: await recordConsents(app.models, app.redis, request.actor.id, request.body.accepted),
-    }),
+    async (request) =>
+      recordConsents(
+        app.models,
+        app.redis,
+        request.actor.id,
+        request.body.accepted,
+        app.config.notifications.longTermTemplates,
+      ),
   );
 
   app.get(
@@ -45,12 +50,12 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getSubscriptions',
         tags: ['notifications'],
-        summary: '剩余可发送的订阅消息次数',
+        summary: '订阅消息状态：每个模板是长期还是一次性订阅、剩余次数，以及下一条通知能否送达微信',
         security,
         response: { 200: SubscriptionsResponse, ...errorResponses(401, 403, 503) },
       },
     },
-    async (request) => ({ credits: await creditsOf(app.models, request.actor.id) }),
+    async (request) => subscriptionsOf(app.models, request.actor.id, app.config.notifications.longTermTemplates),
   );
 
   app.get(

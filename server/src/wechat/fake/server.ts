@@ -20,6 +20,24 @@ export interface FakeWechatOptions {
    * verdict until POST /__fake/media-checks/release (for tests of the waiting state).
    */
   mediaCheckDelayMs?: number | 'manual';
+  /**
+   * Subscribe-message consent as WeChat keeps it: off by default (every send succeeds, the API's own
+   * credits decide); on, a send needs the user's consent (a one-time template spends one, a long-term
+   * template needs it accepted) and is refused with 43101 otherwise. Also set by POST /__fake/subscriptions.
+   */
+  subscriptions?: SubscriptionConfig;
+}
+
+interface SubscriptionConfig {
+  enforce: boolean;
+  /** Template ids that are long-term (长期性订阅消息). */
+  longTerm: string[];
+}
+
+/** One user's consent to one template, as the fake WeChat keeps it. */
+interface Consent {
+  credits: number;
+  longTerm: 'accept' | 'reject' | null;
 }
 
 interface PushConfig {
@@ -80,6 +98,24 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     mediaCheckCalls: 0,
   };
   let pushConfig: PushConfig | null = options.push ?? null;
+  let subscriptionConfig: SubscriptionConfig = options.subscriptions ?? { enforce: false, longTerm: [] };
+  /** openid → template id → consent. */
+  const consents = new Map<string, Map<string, Consent>>();
+  const consentOf = (openid: string, templateId: string): Consent => {
+    const mine = consents.get(openid) ?? new Map<string, Consent>();
+    consents.set(openid, mine);
+    const consent = mine.get(templateId) ?? { credits: 0, longTerm: null };
+    mine.set(templateId, consent);
+    return consent;
+  };
+  /** Subscribe-message events the fake pushed, for tests to inspect. */
+  const subscribePushes: { event: string; openid: string; status: number | null; attempts: number }[] = [];
+  const pushSubscribeEvent = async (event: string, openid: string, list: Record<string, string>[]) => {
+    const record = { event, openid, status: null as number | null, attempts: 0 };
+    subscribePushes.push(record);
+    const body = { ToUserName: 'gh_fake', FromUserName: openid, CreateTime: String(Math.floor(Date.now() / 1000)) };
+    await pushEvent({ ...body, MsgType: 'event', Event: event, List: list }, record);
+  };
   const pushes: RecordedPush[] = [];
   const pendingChecks = new Set<NodeJS.Timeout>();
   const heldChecks: (() => Promise<void>)[] = [];
@@ -118,6 +154,11 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
       errmsg: errcode === 0 ? 'ok' : 'media download failed',
       result: { suggest, label: suggest === 'pass' ? 100 : 20002 },
     };
+    await pushEvent(event, record);
+  }
+
+  /** Pushes an event to the API as WeChat does: signed, retried until it answers "success". */
+  async function pushEvent(event: object, record: { status: number | null; attempts: number }): Promise<void> {
     for (let attempt = 1; attempt <= PUSH_ATTEMPTS && pushConfig; attempt += 1) {
       record.attempts = attempt;
       const timestamp = String(Math.floor(Date.now() / 1000));
@@ -217,6 +258,24 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     if (!body.touser || !body.template_id || typeof body.data !== 'object' || body.data === null) {
       return { errcode: 47003, errmsg: 'argument invalid! data.format invalid' };
     }
+    if (subscriptionConfig.enforce) {
+      const consent = consentOf(body.touser, body.template_id);
+      const longTerm = subscriptionConfig.longTerm.includes(body.template_id);
+      const allowed = longTerm ? consent.longTerm === 'accept' : consent.credits > 0;
+      if (!longTerm && allowed) consent.credits -= 1;
+      const msgId = String(messages.length + 1);
+      const result = allowed
+        ? { TemplateId: body.template_id, MsgID: msgId, ErrorCode: '0', ErrorStatus: 'success' }
+        : {
+            TemplateId: body.template_id,
+            MsgID: msgId,
+            ErrorCode: '43101',
+            ErrorStatus: 'fail: user refuse to accept the msg',
+          };
+      // WeChat tells the result of each send by a subscribe_msg_sent_event, after answering the call.
+      setImmediate(() => void pushSubscribeEvent('subscribe_msg_sent_event', body.touser!, [result]));
+      if (!allowed) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
+    }
     messages.push({
       touser: body.touser,
       template_id: body.template_id,
@@ -296,6 +355,43 @@ export function buildFakeWechat(options: FakeWechatOptions): FastifyInstance {
     return touser ? messages.filter((m) => m.touser === touser) : messages;
   });
   app.get('/__fake/stats', async () => stats);
+  app.post('/__fake/subscriptions', async (request) => {
+    const body = (request.body ?? {}) as Partial<SubscriptionConfig>;
+    subscriptionConfig = {
+      enforce: body.enforce === true,
+      longTerm: Array.isArray(body.longTerm) ? body.longTerm : [],
+    };
+    return subscriptionConfig;
+  });
+  /**
+   * A user's choice about a template, as if made in WeChat: in the popup of wx.requestSubscribeMessage
+   * or in the settings page. The fake records it and pushes the event WeChat would (unless push: false).
+   */
+  app.post('/__fake/subscribe', async (request, reply) => {
+    const body = (request.body ?? {}) as {
+      openid?: string;
+      templateId?: string;
+      choice?: string;
+      via?: string;
+      push?: boolean;
+    };
+    if (!body.openid || !body.templateId || (body.choice !== 'accept' && body.choice !== 'reject')) {
+      return reply.status(400).send({ error: 'openid, templateId and choice (accept|reject) are required' });
+    }
+    const consent = consentOf(body.openid, body.templateId);
+    const longTerm = subscriptionConfig.longTerm.includes(body.templateId);
+    if (longTerm) consent.longTerm = body.choice;
+    else if (body.choice === 'accept' && body.via !== 'settings') consent.credits += 1;
+    else if (body.choice === 'reject') consent.credits = 0;
+    if (body.push !== false) {
+      const event = body.via === 'settings' ? 'subscribe_msg_change_event' : 'subscribe_msg_popup_event';
+      await pushSubscribeEvent(event, body.openid, [
+        { TemplateId: body.templateId, SubscribeStatusString: body.choice, PopupScene: '0' },
+      ]);
+    }
+    return consent;
+  });
+  app.get('/__fake/subscribe-pushes', async () => subscribePushes);
   app.get('/__fake/pushes', async () => pushes);
   app.post('/__fake/media-checks/release', async () => {
     const held = heldChecks.splice(0);
