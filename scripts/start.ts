@@ -2,7 +2,8 @@
  * `npm start`: the whole product on embedded defaults with demo data.
  * Builds the H5 app when it is missing or older than its sources, starts the database and Redis
  * (unless MONGODB_URI / REDIS_URL are given), the fake WeChat server, seeds the demo data, starts
- * the API, prints the URLs, and stops everything on Ctrl-C.
+ * the API and the worker, prints the URLs, and stops everything on Ctrl-C. Each child is supervised:
+ * one that exits is started again (see lib/supervisor), while the others keep serving.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { loadLocalSecrets } from './lib/local-secrets';
 import { spawnTsNode, waitForHttpOk, waitForReadyMessage, type NodeChild } from './lib/children';
 import { seedDatabase } from './lib/seed-database';
 import { ensureH5Build, H5_DIR } from './lib/h5-build';
+import { Supervisor } from './lib/supervisor';
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 
@@ -30,24 +32,61 @@ async function main() {
   const fakePort = portFromEnv('WECHAT_FAKE_PORT', 3100);
   const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(repoRoot, '.data'));
   const logDir = path.join(dataDir, 'logs');
+  const statusFile = path.join(dataDir, 'supervisor.json');
 
   const lock = await acquireDataDirLock(dataDir);
-  const services: ManagedService[] = [];
-  const children: NodeChild[] = [];
+  const supervisor = new Supervisor({
+    statusFile,
+    say,
+    backoffMs: Number(process.env.SUPERVISOR_BACKOFF_MS) || undefined,
+  });
+  // What runs now, in start order; stopped in reverse. A restart replaces a child's entry.
+  const services = new Map<string, ManagedService>();
+  const children = new Map<string, NodeChild>();
   let stopping = false;
 
   const stopAll = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
+    supervisor.stop();
     say('stopping…');
-    for (const child of [...children].reverse()) await child.stop().catch(() => undefined);
-    for (const service of [...services].reverse()) await service.stop().catch(() => undefined);
+    for (const child of [...children.values()].reverse()) await child.stop().catch(() => undefined);
+    for (const service of [...services.values()].reverse()) await service.stop().catch(() => undefined);
     await lock.release();
     say('stopped');
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+
+  /** A database or Redis of our own: started once, then restarted on the same port and data. */
+  const superviseService = (name: string, launch: () => Promise<ManagedService>) =>
+    supervisor.add({
+      name,
+      start: async () => {
+        const existing = services.get(name);
+        if (existing) await existing.restart();
+        else services.set(name, await launch());
+        const service = services.get(name)!;
+        return { pid: service.pid(), exited: service.whenExited() };
+      },
+    });
+  /** A Node process of ours (API, worker, fake WeChat): spawned again on each start. */
+  const superviseNode = (
+    name: string,
+    entry: string,
+    env: NodeJS.ProcessEnv,
+    ready: (child: NodeChild) => Promise<void>,
+  ) =>
+    supervisor.add({
+      name,
+      start: async () => {
+        const child = spawnTsNode(name, entry, env, logDir);
+        children.set(name, child);
+        await ready(child);
+        return { pid: child.process.pid, exited: child.exited };
+      },
+    });
 
   try {
     // Before the API starts, which serves whatever dist/h5 holds under /app/.
@@ -58,12 +97,14 @@ async function main() {
     if (mongodbUri) {
       say('database: using MONGODB_URI');
     } else {
-      const db = await startDatabase({
-        dataDir: path.join(dataDir, 'db'),
-        dbName: 'mashangshang',
-        port: portFromEnv('MONGODB_PORT', 27117),
-      });
-      services.push(db);
+      await superviseService('database', () =>
+        startDatabase({
+          dataDir: path.join(dataDir, 'db'),
+          dbName: 'mashangshang',
+          port: portFromEnv('MONGODB_PORT', 27117),
+        }),
+      );
+      const db = services.get('database')!;
       mongodbUri = db.uri;
       say(`database: ${db.kind} on ${db.uri} (data in ${db.dataDir})`);
     }
@@ -72,12 +113,10 @@ async function main() {
     if (redisUrl) {
       say('redis: using REDIS_URL');
     } else {
-      const redis = await startRedis({
-        dataDir: path.join(dataDir, 'redis'),
-        persistence: true,
-        port: portFromEnv('REDIS_PORT', 6479),
-      });
-      services.push(redis);
+      await superviseService('redis', () =>
+        startRedis({ dataDir: path.join(dataDir, 'redis'), persistence: true, port: portFromEnv('REDIS_PORT', 6479) }),
+      );
+      const redis = services.get('redis')!;
       redisUrl = redis.uri;
       say(`redis: ${redis.uri} (append-only file in ${redis.dataDir})`);
     }
@@ -87,7 +126,8 @@ async function main() {
     const appId = process.env.WECHAT_APPID ?? 'wx-demo-appid';
     const appSecret = process.env.WECHAT_SECRET ?? 'demo-app-secret';
 
-    const fake = spawnTsNode(
+    const fakeUrl = `http://127.0.0.1:${fakePort}`;
+    await superviseNode(
       'fake-wechat',
       path.join(repoRoot, 'server/src/wechat/fake/main.ts'),
       {
@@ -98,11 +138,8 @@ async function main() {
         // The fake pushes image check verdicts to the API, as WeChat does to the URL set in its console.
         WECHAT_FAKE_PUSH_URL: `${(process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/$/, '')}/api/v1/wechat/push`,
       },
-      logDir,
+      (child) => waitForHttpOk(`${fakeUrl}/__fake/stats`, child, 20_000),
     );
-    children.push(fake);
-    const fakeUrl = `http://127.0.0.1:${fakePort}`;
-    await waitForHttpOk(`${fakeUrl}/__fake/stats`, fake, 20_000);
     say(`fake WeChat: ${fakeUrl}`);
 
     const seeded = await seedDatabase(mongodbUri, adminPassword);
@@ -121,24 +158,17 @@ async function main() {
       PHONE_ENCRYPTION_KEY: process.env.PHONE_ENCRYPTION_KEY ?? secrets.phoneKey,
       ADMIN_PASSWORD: adminPassword,
       DATA_DIR: dataDir,
+      // The API reports the children's restarts on /readyz.
+      SUPERVISOR_STATUS_FILE: statusFile,
     };
-    const api = spawnTsNode('api', path.join(repoRoot, 'server/src/main.ts'), apiEnv, logDir);
-    children.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttpOk(`${apiUrl}/readyz`, api, 60_000);
-
+    await superviseNode('api', path.join(repoRoot, 'server/src/main.ts'), apiEnv, (child) =>
+      waitForHttpOk(`${apiUrl}/readyz`, child, 60_000),
+    );
     // The worker delivers notices and runs deadlines; it shares the API's configuration.
-    const worker = spawnTsNode('worker', path.join(repoRoot, 'server/src/worker.ts'), apiEnv, logDir);
-    children.push(worker);
-    await waitForReadyMessage(worker, 60_000);
-
-    for (const child of children) {
-      child.process.once('exit', (code) => {
-        if (stopping) return;
-        say(`${child.name} exited unexpectedly (code ${code}); see ${child.logFile}`);
-        void stopAll(1);
-      });
-    }
+    await superviseNode('worker', path.join(repoRoot, 'server/src/worker.ts'), apiEnv, (child) =>
+      waitForReadyMessage(child, 60_000),
+    );
 
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     process.stdout.write(
@@ -152,9 +182,10 @@ async function main() {
         fs.existsSync(path.join(H5_DIR, 'index.html'))
           ? `  H5 app        ${apiUrl}/app/   (admin console: ${apiUrl}/app/admin/board/index)`
           : `  H5 app        not available: its build failed (see ${path.join(logDir, 'h5-build.log')})`,
-        `  Worker        notices and deadlines (log: ${worker.logFile})`,
+        `  Worker        notices and deadlines (log: ${children.get('worker')!.logFile})`,
         `  Admin login   username "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (from ADMIN_PASSWORD)' : ` (generated, kept in ${path.join(dataDir, 'secrets.json')})`}`,
         `  Logs          ${logDir}`,
+        `  Supervision   a child that exits is started again; restarts in ${statusFile} and on /readyz`,
         '',
       ].join('\n') + '\n',
     );

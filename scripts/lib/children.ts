@@ -7,6 +7,8 @@ export interface NodeChild {
   name: string;
   process: ChildProcess;
   logFile: string;
+  /** Resolves when the process exits, however it ends. */
+  exited: Promise<void>;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -18,13 +20,18 @@ export function spawnTsNode(name: string, entry: string, env: NodeJS.ProcessEnv,
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', log, log, 'ipc'] });
   fs.closeSync(log);
   let exited = child.exitCode !== null;
-  child.once('exit', () => {
-    exited = true;
+  const whenExited = new Promise<void>((resolve) => {
+    if (exited) resolve();
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
   });
   return {
     name,
     process: child,
     logFile,
+    exited: whenExited,
     async stop(timeoutMs = 12_000) {
       if (exited) return;
       const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -17,6 +17,10 @@ export interface ManagedService {
   restart(): Promise<void>;
   /** SIGKILL (for fault tests), waits for exit. */
   kill(): Promise<void>;
+  /** Resolves when the current process exits (at once when none runs): what a supervisor waits on. */
+  whenExited(): Promise<void>;
+  /** The current process's id, while one runs. */
+  pid(): number | undefined;
 }
 
 export type ServiceStartReason = 'binary_missing' | 'port_taken' | 'data_dir' | 'exited' | 'timeout';
@@ -385,6 +389,14 @@ class ManagedProcess implements ManagedService {
 
   async kill(): Promise<void> {
     await this.forceKill();
+  }
+
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+
+  pid(): number | undefined {
+    return this.alive ? this.child?.pid : undefined;
   }
 
   async restart(): Promise<void> {

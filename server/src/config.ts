@@ -72,6 +72,11 @@ const ConfigSchema = Type.Object({
       description: 'Where uploads are stored; resolved against the working directory at start.',
     },
   ),
+  supervisorStatusFile: setting(Type.String(), {
+    env: 'SUPERVISOR_STATUS_FILE',
+    default: '',
+    description: "Where `npm start`'s supervisor writes its children's restarts, reported on /readyz (empty: none).",
+  }),
   wechat: Type.Object({
     apiBase: url('WECHAT_API_BASE', ['http:', 'https:'], {
       default: 'https://api.weixin.qq.com',
