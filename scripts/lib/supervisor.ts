@@ -21,7 +21,7 @@ export interface Supervised {
   start(): Promise<Running>;
 }
 
-export interface ChildStatus {
+interface ChildStatus {
   state: 'running' | 'restarting' | 'stopped';
   pid: number | null;
   /** Restarts since `npm start` began. */
