@@ -1,5 +1,5 @@
 import { startTestStack, type TestStack } from './helpers/app';
-import { signInAdmin, type Caller } from './helpers/actors';
+import { signInAdmin, signInMember, type Caller } from './helpers/actors';
 
 /** The office's own studio list and detail: retired studios stay reachable so they can be restored. */
 describe('admin studio list and detail', () => {
@@ -69,5 +69,30 @@ describe('admin studio list and detail', () => {
     expect((await call('PATCH', `/admin/studios/${ids.c}`, { active: true })).statusCode).toBe(200);
     expect((await call('GET', `/admin/studios/${ids.c}`)).json()).toMatchObject({ active: true });
     expect(names(await stack.app.inject({ method: 'GET', url: '/api/v1/studios' }))).toContain('长安镇委员工作室');
+  });
+
+  it("counts the members who can receive a studio's tickets: active and bound to WeChat, on the list and the detail", async () => {
+    const receiving = async () => {
+      const list = (await call('GET', '/admin/studios')).json() as {
+        items: { id: string; memberCount: number; receivingMemberCount: number }[];
+      };
+      const row = list.items.find((s) => s.id === ids.a)!;
+      const detail = (await call('GET', `/admin/studios/${ids.a}`)).json() as { receivingMemberCount: number };
+      expect(detail.receivingMemberCount).toBe(row.receivingMemberCount);
+      return [row.memberCount, row.receivingMemberCount];
+    };
+    expect(await receiving()).toEqual([0, 0]);
+    const member = (
+      await call('POST', '/admin/members', { name: '吴卫东', title: '市政协委员', studioIds: [ids.a] })
+    ).json() as {
+      id: string;
+    };
+    // On file but not bound: counted as a member, not as one who can receive.
+    expect(await receiving()).toEqual([1, 0]);
+    await signInMember(stack.app, admin, member.id, 'admin-studios-receiver');
+    expect(await receiving()).toEqual([1, 1]);
+    // Disabled: neither.
+    expect((await call('PATCH', `/admin/members/${member.id}`, { active: false })).statusCode).toBe(200);
+    expect(await receiving()).toEqual([0, 0]);
   });
 });

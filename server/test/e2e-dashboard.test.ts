@@ -1,7 +1,7 @@
 /**
  * The admin statistics dashboard of the H5 build in a real browser (Debian's chromium driven by
  * playwright-core) against a whole stack started here, with tickets of known figures: the admin signs
- * in with the password, opens the dashboard from the board, and reads the figures, the charts and an
+ * in with the password, opens the dashboard from the admin menu, and reads the figures, the charts and an
  * export. Any console error or uncaught exception in the page fails the test. Screenshots go to
  * test-artifacts/e2e/, and one studio's poster to test-artifacts/poster-sample.png.
  */
@@ -203,7 +203,7 @@ describe('admin statistics dashboard in a real browser', () => {
     await page.goto(`${base}/app/admin/board/index`);
     await page.locator('.admin-password input').fill(TEST_ADMIN_PASSWORD);
     await page.locator('.admin-sign-in').click();
-    await page.locator('.open-dashboard').click();
+    await page.locator('.admin-nav--dashboard').click();
     await page.locator('.kpi--tickets .kpi__value').waitFor();
 
     const figure = (selector: string) =>
@@ -256,12 +256,17 @@ describe('admin statistics dashboard in a real browser', () => {
           for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
           return { width: canvas.width, height: canvas.height, painted };
         });
-    for (const chart of ['.chart-category', '.chart-status', '.chart-groups']) {
+    for (const chart of ['.chart-category', '.chart-status']) {
       await page.locator(`${chart} canvas`).first().waitFor();
       const ink = await waitForInk(() => inked(chart));
       expect(ink.width).toBeGreaterThan(100);
       expect(ink.painted).toBeGreaterThan(500);
     }
+    // By studio as bars with the names beside them (text, not a canvas): one bar per studio.
+    await expect(
+      page.locator('.group-bar', { hasText: studios.A.name }).locator('.group-bar__count').textContent(),
+    ).resolves.toBe('6');
+    await expect(page.locator('.group-bar').count()).resolves.toBe(2);
     await shot(page, 'dashboard');
 
     // By town: the two towns, each with its studio's tickets.

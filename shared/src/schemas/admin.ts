@@ -192,10 +192,20 @@ export const AdminStudioListQuery = Type.Composite(
 );
 export type AdminStudioListQuery = Static<typeof AdminStudioListQuery>;
 
-export const AdminStudioSummary = Type.Composite([
-  StudioSummary,
-  Type.Object({ active: Type.Boolean(), code: Type.String() }),
-]);
+/**
+ * What only the office sees of a studio: its state, its code, and how many of its members can receive
+ * its tickets (active and bound to WeChat); with none, its new tickets wait as 待分配.
+ */
+const AdminStudioFields = Type.Object({
+  active: Type.Boolean(),
+  code: Type.String(),
+  receivingMemberCount: Type.Integer({
+    minimum: 0,
+    description: '能接收留言的委员数（在职且已绑定微信）；为 0 时新留言无人接收，进入待分配',
+  }),
+});
+
+export const AdminStudioSummary = Type.Composite([StudioSummary, AdminStudioFields]);
 export type AdminStudioSummary = Static<typeof AdminStudioSummary>;
 
 export const AdminStudioList = Type.Object({
@@ -204,10 +214,7 @@ export const AdminStudioList = Type.Object({
 });
 export type AdminStudioList = Static<typeof AdminStudioList>;
 
-export const AdminStudioDetail = Type.Composite([
-  StudioDetail,
-  Type.Object({ active: Type.Boolean(), code: Type.String() }),
-]);
+export const AdminStudioDetail = Type.Composite([StudioDetail, AdminStudioFields]);
 export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
 
 /** What became of an invite; the code itself is never stored, so a list shows only this. */

@@ -5,16 +5,17 @@ import type { AdminMember, TicketListQuery, TicketSummary } from '@mashangshang/
 import { api, currentSession } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { TicketCard } from '../../components/ticket-card';
-import { Button, SearchBar, Tabs } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, TabBar } from '../../member/shared/controls';
+import { StaffTicketCard } from '../../member/shared/staff-ticket-card';
 import { AdminNav } from '../shared/admin-nav';
+import { SearchField } from '../shared/search-field';
 
-const TABS: { title: string; query: TicketListQuery }[] = [
-  { title: '超时未答复', query: { overdue: true } },
-  { title: '待分配', query: { status: 'pending' } },
+const TABS: { key: number; title: string; query: TicketListQuery }[] = [
+  { key: 0, title: '超时未答复', query: { overdue: true } },
+  { key: 1, title: '待分配', query: { status: 'pending' } },
   // Assigned to someone who will never hear of it (not bound to WeChat, or disabled): move it on.
-  { title: '无人接收', query: { stranded: true } },
+  { key: 2, title: '无人接收', query: { stranded: true } },
 ];
 
 /** The office's board: overdue and unassigned tickets across all studios, each reassignable. */
@@ -75,27 +76,12 @@ export default function BoardPage() {
     <PageShell className="admin-page">
       <AdminNav current="board" />
       <Text className="h1">督办</Text>
-      <View className="row">
-        <Button
-          className="tap open-dashboard"
-          type="primary"
-          fill="outline"
-          onClick={() => Taro.navigateTo({ url: '/admin/dashboard/index' })}
-        >
-          统计看板
-        </Button>
-      </View>
-      <Tabs value={tab} onChange={(value: string | number) => setTab(Number(value))}>
-        {TABS.map((t) => (
-          <Tabs.TabPane key={t.title} title={t.title} />
-        ))}
-      </Tabs>
+      <TabBar label="督办的留言" tabs={TABS} value={tab} onChange={setTab} />
       <View style={{ marginTop: '12px' }}>
         {list.items.map((ticket) => (
-          <TicketCard
+          <StaffTicketCard
             key={ticket.id}
             ticket={ticket}
-            showDue
             onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}
           >
             {picking?.ticketId === ticket.id ? (
@@ -108,35 +94,39 @@ export default function BoardPage() {
                 ]
                   .filter((m) => m.id !== ticket.assignee?.id)
                   .map((m) => (
-                    <Button
+                    <ActionButton
                       key={m.id}
-                      className="btn-block pick-member"
+                      className="btn-block wrap-text pick-member"
                       fill="outline"
                       onClick={() => void reassign(ticket, m)}
                     >
                       改派给 {m.name}
                       {m.studioIds.includes(ticket.studio.id) ? '' : '（其他工作室）'}
                       {m.bound ? '' : '（未绑定微信）'}
-                    </Button>
+                    </ActionButton>
                   ))}
-                <SearchBar
+                <SearchField
                   className="other-member-search"
-                  placeholder="按姓名查找其他工作室的委员"
+                  label="按姓名查找其他工作室的委员"
                   value={otherName}
-                  onChange={(value: string) => setOtherName(value)}
-                  onClear={() => setOtherName('')}
+                  onChange={setOtherName}
                 />
                 {others?.length === 0 ? <Text className="muted">没有找到这个名字的委员</Text> : null}
-                <Button className="btn-block" fill="none" onClick={() => setPicking(null)}>
+                <ActionButton className="btn-block" fill="none" onClick={() => setPicking(null)}>
                   取消
-                </Button>
+                </ActionButton>
               </View>
             ) : (
-              <Button className="btn-block reassign" type="primary" fill="outline" onClick={() => void pick(ticket)}>
+              <ActionButton
+                className="btn-block reassign"
+                type="primary"
+                fill="outline"
+                onClick={() => void pick(ticket)}
+              >
                 改派
-              </Button>
+              </ActionButton>
             )}
-          </TicketCard>
+          </StaffTicketCard>
         ))}
         <ListState
           loading={list.loading}

@@ -1,4 +1,4 @@
-import { Picker, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro';
 import { useEffect, useMemo, useState } from 'react';
 import {
@@ -22,13 +22,13 @@ import {
   type RangePreset,
 } from '../../services/stats-format';
 import { PageShell } from '../../components/page-shell';
-import { Button } from '../../components/ui';
+import { ActionButton, ChoiceChips } from '../../member/shared/controls';
+import { AdminNav } from '../shared/admin-nav';
 import { Chart } from './chart';
+import { DateField } from './date-field';
 import { downloadStatsExport } from './export';
+import { GroupBars } from './group-bars';
 import './index.css';
-
-/** Long group names (studios) shortened on the chart's axis; the table below has them whole. */
-const axisLabel = (label: string) => (label.length > 6 ? `${label.slice(0, 6)}…` : label);
 
 /** The office's statistics: figures over a date range, by studio, town, sector or joint group, with charts and exports. */
 export default function DashboardPage() {
@@ -80,52 +80,52 @@ export default function DashboardPage() {
   const today = chinaToday();
 
   return (
-    <PageShell className="dashboard">
+    <PageShell className="dashboard admin-page">
+      <AdminNav current="dashboard" />
+      <Text className="h1">统计看板</Text>
       <View className="card stack">
-        <View className="chips range-presets">
-          {RANGE_PRESETS.map((p) => (
-            <View
-              key={p.key}
-              className={`chip range-preset range-preset--${p.key}${preset === p.key ? ' chip--on' : ''}`}
-              onClick={() => setPreset(p.key)}
-            >
-              {p.title}
-            </View>
-          ))}
-        </View>
+        <ChoiceChips
+          label="统计时段"
+          className="range-presets"
+          choices={RANGE_PRESETS.map((p) => ({
+            key: p.key,
+            title: p.title,
+            className: `range-preset range-preset--${p.key}`,
+          }))}
+          value={preset}
+          onChange={setPreset}
+        />
         {preset === 'custom' ? (
           <View className="row custom-range">
-            <Picker
-              mode="date"
+            <DateField
+              className="custom-from"
+              label="开始日期"
               value={custom.from}
               end={custom.to}
-              onChange={(e) => setCustom((c) => ({ ...c, from: String(e.detail.value) }))}
-            >
-              <View className="chip custom-from">{custom.from}</View>
-            </Picker>
+              onChange={(from) => setCustom((c) => ({ ...c, from }))}
+            />
             <Text className="muted">至</Text>
-            <Picker
-              mode="date"
+            <DateField
+              className="custom-to"
+              label="结束日期"
               value={custom.to}
               start={custom.from}
               end={today}
-              onChange={(e) => setCustom((c) => ({ ...c, to: String(e.detail.value) }))}
-            >
-              <View className="chip custom-to">{custom.to}</View>
-            </Picker>
+              onChange={(to) => setCustom((c) => ({ ...c, to }))}
+            />
           </View>
         ) : null}
-        <View className="chips group-bys">
-          {STATS_GROUP_BYS.map((g) => (
-            <View
-              key={g}
-              className={`chip group-by group-by--${g}${groupBy === g ? ' chip--on' : ''}`}
-              onClick={() => setGroupBy(g)}
-            >
-              按{STATS_GROUP_BY_LABELS[g]}
-            </View>
-          ))}
-        </View>
+        <ChoiceChips
+          label="分组方式"
+          className="group-bys"
+          choices={STATS_GROUP_BYS.map((g) => ({
+            key: g,
+            title: `按${STATS_GROUP_BY_LABELS[g]}`,
+            className: `group-by group-by--${g}`,
+          }))}
+          value={groupBy}
+          onChange={setGroupBy}
+        />
         <Text className="small muted range-text">
           {range.from} 至 {range.to}，按留言提交日（北京时间）统计{loading ? '，正在加载…' : ''}
         </Text>
@@ -134,9 +134,9 @@ export default function DashboardPage() {
       {error && !stats ? (
         <View className="state">
           <Text className="state__text">{error}</Text>
-          <Button className="tap" type="primary" fill="outline" onClick={() => void load()}>
+          <ActionButton className="tap" type="primary" fill="outline" onClick={() => void load()}>
             重新加载
-          </Button>
+          </ActionButton>
         </View>
       ) : null}
 
@@ -168,6 +168,7 @@ export default function DashboardPage() {
             <Chart
               className="chart-category"
               title="留言分类"
+              summary={CATEGORY_FIGURES.map((c) => `${c.title} ${total.byCategory[c.key]} 条`).join('，')}
               option={{
                 tooltip: { trigger: 'item' },
                 legend: { bottom: 0 },
@@ -185,6 +186,7 @@ export default function DashboardPage() {
             <Chart
               className="chart-status"
               title="办理状态"
+              summary={STATUS_FIGURES.map((f) => `${f.title} ${total.byStatus[f.key]} 条`).join('，')}
               option={{
                 tooltip: { trigger: 'axis' },
                 grid: { left: 40, right: 16, top: 24, bottom: 28 },
@@ -202,42 +204,7 @@ export default function DashboardPage() {
             />
           </View>
           {groups.length > 0 ? (
-            <Chart
-              className="chart-groups"
-              title={`按${STATS_GROUP_BY_LABELS[groupBy]}：留言数与响应率、办结率`}
-              height={300}
-              option={{
-                tooltip: { trigger: 'axis' },
-                legend: { bottom: 0 },
-                grid: { left: 40, right: 44, top: 24, bottom: 72 },
-                xAxis: {
-                  type: 'category',
-                  data: groups.map((g) => axisLabel(g.label)),
-                  axisLabel: { interval: 0, rotate: groups.length > 4 ? 30 : 0 },
-                },
-                yAxis: [
-                  { type: 'value', minInterval: 1, name: '条' },
-                  { type: 'value', min: 0, max: 100, name: '%' },
-                ],
-                series: [
-                  { name: '留言数', type: 'bar', barMaxWidth: 28, data: groups.map((g) => g.tickets) },
-                  {
-                    name: '响应率',
-                    type: 'line',
-                    yAxisIndex: 1,
-                    data: groups.map((g) => (g.responseRate === null ? null : Math.round(g.responseRate * 1000) / 10)),
-                  },
-                  {
-                    name: '办结率',
-                    type: 'line',
-                    yAxisIndex: 1,
-                    data: groups.map((g) =>
-                      g.resolutionRate === null ? null : Math.round(g.resolutionRate * 1000) / 10,
-                    ),
-                  },
-                ],
-              }}
-            />
+            <GroupBars title={`按${STATS_GROUP_BY_LABELS[groupBy]}：留言数与响应率、办结率`} groups={groups} />
           ) : null}
 
           <View className="card group-table">
@@ -265,7 +232,7 @@ export default function DashboardPage() {
           </View>
 
           <View className="row export-row">
-            <Button
+            <ActionButton
               className="tap export-xlsx"
               type="primary"
               loading={exporting === 'xlsx'}
@@ -273,8 +240,8 @@ export default function DashboardPage() {
               onClick={() => void exportAs('xlsx')}
             >
               导出 Excel
-            </Button>
-            <Button
+            </ActionButton>
+            <ActionButton
               className="tap export-csv"
               fill="outline"
               loading={exporting === 'csv'}
@@ -282,7 +249,7 @@ export default function DashboardPage() {
               onClick={() => void exportAs('csv')}
             >
               导出 CSV
-            </Button>
+            </ActionButton>
           </View>
         </>
       ) : null}

@@ -6,8 +6,9 @@ import { api } from '../../services/api';
 import { formatTime } from '../../services/format';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { Button, Input, Tag } from '../../components/ui';
+import { Input } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, Badge, confirmAction } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
 import { StudioPicker } from '../shared/studio-picker';
 import { useAdminGuard, useAllStudios } from '../shared/use-admin';
@@ -48,11 +49,11 @@ export default function AdminInvitesPage() {
   }, [studioId, allowed]);
 
   const revoke = async (invite: { id: string }) => {
-    const { confirm } = await Taro.showModal({
+    const confirmed = await confirmAction({
       title: '作废邀请码',
       content: '作废后这个邀请码不能再用于绑定。确定作废吗？',
     });
-    if (!confirm) return;
+    if (!confirmed) return;
     try {
       await api.revokeInvite(invite.id);
       void Taro.showToast({ title: '已作废', icon: 'success' });
@@ -117,19 +118,24 @@ export default function AdminInvitesPage() {
             有效期至 {formatTime(issued.expiresAt)}，只能使用一次。请委员在小程序“我的 → 我是委员”中输入。
           </Text>
           <View className="row">
-            <Button
+            <ActionButton
               className="tap copy-invite"
               type="primary"
               onClick={() => void Taro.setClipboardData({ data: issued.inviteCode })}
             >
               复制邀请码
-            </Button>
-            <Button className="tap revoke-issued" type="danger" fill="outline" onClick={() => void revoke(issued)}>
+            </ActionButton>
+            <ActionButton
+              className="tap revoke-issued"
+              type="danger"
+              fill="outline"
+              onClick={() => void revoke(issued)}
+            >
               作废
-            </Button>
-            <Button className="tap" fill="none" onClick={() => setIssued(null)}>
+            </ActionButton>
+            <ActionButton className="tap" fill="none" onClick={() => setIssued(null)}>
               关闭
-            </Button>
+            </ActionButton>
           </View>
         </View>
       ) : null}
@@ -148,19 +154,19 @@ export default function AdminInvitesPage() {
                   {member.name} <Text className="muted small">{member.title}</Text>
                 </Text>
                 <View className="row">
-                  {member.active ? null : <Tag type="danger">已停用</Tag>}
-                  {member.bound ? <Tag type="primary">已绑定微信</Tag> : <Tag type="default">未绑定</Tag>}
+                  {member.active ? null : <Badge tone="danger">已停用</Badge>}
+                  {member.bound ? <Badge tone="info">已绑定微信</Badge> : <Badge tone="warn">未绑定</Badge>}
                 </View>
               </View>
               {member.active ? (
-                <Button
+                <ActionButton
                   className="btn-block create-invite"
                   type="primary"
                   fill="outline"
                   onClick={() => void issue(member)}
                 >
                   {member.bound ? '生成新邀请码（换绑微信）' : '生成邀请码'}
-                </Button>
+                </ActionButton>
               ) : (
                 <Text className="muted small">已停用的委员不能生成邀请码，请先在“委员”中启用。</Text>
               )}
@@ -184,9 +190,9 @@ export default function AdminInvitesPage() {
                 <View className="stack" style={{ gap: '4px' }}>
                   <View className="row">
                     <Text>{invite.member.name}</Text>
-                    <Tag type={invite.status === 'pending' ? 'primary' : 'default'} plain={invite.status !== 'pending'}>
+                    <Badge tone={invite.status === 'pending' ? 'info' : 'plain'}>
                       {INVITE_STATUS_LABELS[invite.status]}
-                    </Tag>
+                    </Badge>
                   </View>
                   <Text className="muted small">
                     {formatTime(invite.createdAt)} 生成
@@ -194,14 +200,14 @@ export default function AdminInvitesPage() {
                   </Text>
                 </View>
                 {invite.status === 'pending' ? (
-                  <Button
+                  <ActionButton
                     className="tap revoke-invite"
                     type="danger"
                     fill="outline"
                     onClick={() => void revoke(invite)}
                   >
                     作废
-                  </Button>
+                  </ActionButton>
                 ) : null}
               </View>
             ))}
@@ -220,6 +226,7 @@ export default function AdminInvitesPage() {
             <Text className="field__label">职务/身份</Text>
             <Input
               className="input-box new-member-title"
+              placeholder="如：市政协委员"
               value={title}
               maxLength={60}
               onChange={(value: string) => setTitle(value)}
@@ -233,7 +240,7 @@ export default function AdminInvitesPage() {
               maxLength={11}
               onChange={(value: string) => setPhone(value)}
             />
-            <Button
+            <ActionButton
               className="btn-block add-member"
               type="primary"
               loading={busy}
@@ -241,7 +248,7 @@ export default function AdminInvitesPage() {
               onClick={() => void addMember()}
             >
               添加并生成邀请码
-            </Button>
+            </ActionButton>
           </View>
         </>
       ) : null}

@@ -3,7 +3,9 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { signInWithPassword } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
-import { Button, Input } from '../../components/ui';
+import { Input } from '../../components/ui';
+import { ActionButton, Tap } from '../../member/shared/controls';
+import '../shared/admin.css';
 
 /** Password sign-in for the CPPCC office (the web console). */
 export default function AdminLoginPage() {
@@ -24,7 +26,7 @@ export default function AdminLoginPage() {
   };
 
   return (
-    <PageShell>
+    <PageShell className="admin-page">
       <Text className="h1">政协机关管理后台</Text>
       <View className="card stack">
         <Text className="field__label">用户名</Text>
@@ -43,7 +45,7 @@ export default function AdminLoginPage() {
           onChange={(value: string) => setPassword(value)}
           onConfirm={() => void signIn()}
         />
-        <Button
+        <ActionButton
           className="btn-block admin-sign-in"
           type="primary"
           loading={busy}
@@ -51,8 +53,12 @@ export default function AdminLoginPage() {
           onClick={() => void signIn()}
         >
           登录
-        </Button>
+        </ActionButton>
       </View>
+      {/* Signed out there is no admin menu: the way out is the residents' home. */}
+      <Tap className="fold-toggle" role="link" onTap={() => void Taro.reLaunch({ url: '/pages/index/index' })}>
+        返回群众首页
+      </Tap>
     </PageShell>
   );
 }

@@ -5,9 +5,10 @@ import type { AdminMember } from '@mashangshang/shared';
 import { api } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { Button, SearchBar, Tag } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, Badge, Tap, confirmAction } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
+import { SearchField } from '../shared/search-field';
 import { StudioPicker } from '../shared/studio-picker';
 import { useAdminGuard, useAllStudios } from '../shared/use-admin';
 
@@ -38,11 +39,11 @@ export default function AdminMembersPage() {
 
   const setActive = async (member: AdminMember, active: boolean) => {
     if (!active) {
-      const { confirm } = await Taro.showModal({
+      const confirmed = await confirmAction({
         title: '停用委员',
         content: `停用后${member.name}将立即失去委员端权限，可以随时重新启用。确定停用吗？`,
       });
-      if (!confirm) return;
+      if (!confirmed) return;
     }
     try {
       replace(await api.adminUpdateMember(member.id, { active }));
@@ -80,23 +81,16 @@ export default function AdminMembersPage() {
       <AdminNav current="members" />
       <View className="row row--between">
         <Text className="h1">委员管理</Text>
-        <Button
+        <ActionButton
           className="tap"
           type="primary"
           fill="outline"
           onClick={() => Taro.redirectTo({ url: `/admin/invites/index${studioId ? `?studioId=${studioId}` : ''}` })}
         >
           新增委员 / 邀请码
-        </Button>
+        </ActionButton>
       </View>
-      <SearchBar
-        className="member-search"
-        placeholder="按姓名搜索"
-        value={q}
-        onChange={(value: string) => setQ(value)}
-        onSearch={(value: string) => setSearch(value.trim())}
-        onClear={() => setSearch('')}
-      />
+      <SearchField className="member-search" label="按姓名搜索委员" value={q} onChange={setQ} onSearch={setSearch} />
       <StudioPicker studios={studios} value={studioId} onChange={setStudioId} allowAll />
 
       {list.items.map((member) => (
@@ -107,13 +101,13 @@ export default function AdminMembersPage() {
             </Text>
             <View className="row">
               {member.active ? (
-                <Tag type="success">在职</Tag>
+                <Badge tone="ok">在职</Badge>
               ) : (
-                <Tag type="danger" className="member-disabled">
+                <Badge tone="danger" className="member-disabled">
                   已停用
-                </Tag>
+                </Badge>
               )}
-              {member.bound ? <Tag type="primary">已绑定微信</Tag> : <Tag type="default">未绑定</Tag>}
+              {member.bound ? <Badge tone="info">已绑定微信</Badge> : <Badge tone="warn">未绑定</Badge>}
             </View>
           </View>
           {member.phoneMasked ? <Text className="muted small">手机：{member.phoneMasked}</Text> : null}
@@ -125,53 +119,54 @@ export default function AdminMembersPage() {
           {editing?.memberId === member.id ? (
             <View className="stack">
               <Text className="field__label">选择所属工作室（至少一个）</Text>
-              <View className="chips">
+              <View className="chips" {...{ role: 'group', 'aria-label': '所属工作室' }}>
                 {studios.map((studio) => (
-                  <View
+                  <Tap
                     key={studio.id}
                     className={`chip${editing.studioIds.includes(studio.id) ? ' chip--on' : ''}`}
-                    onClick={() => toggleStudio(studio.id)}
+                    pressed={editing.studioIds.includes(studio.id)}
+                    onTap={() => toggleStudio(studio.id)}
                   >
                     {studio.name}
-                  </View>
+                  </Tap>
                 ))}
               </View>
               <View className="row">
-                <Button
+                <ActionButton
                   className="tap save-member-studios"
                   type="primary"
                   disabled={editing.studioIds.length === 0}
                   onClick={() => void saveStudios(member)}
                 >
                   保存
-                </Button>
-                <Button className="tap" fill="none" onClick={() => setEditing(null)}>
+                </ActionButton>
+                <ActionButton className="tap" fill="none" onClick={() => setEditing(null)}>
                   取消
-                </Button>
+                </ActionButton>
               </View>
             </View>
           ) : (
             <View className="row admin-actions">
-              <Button
+              <ActionButton
                 className="tap edit-member-studios"
                 fill="outline"
                 onClick={() => setEditing({ memberId: member.id, studioIds: member.studioIds })}
               >
                 调整工作室
-              </Button>
+              </ActionButton>
               {member.active ? (
-                <Button
+                <ActionButton
                   className="tap disable-member"
                   type="danger"
                   fill="outline"
                   onClick={() => void setActive(member, false)}
                 >
                   停用
-                </Button>
+                </ActionButton>
               ) : (
-                <Button className="tap enable-member" type="primary" onClick={() => void setActive(member, true)}>
+                <ActionButton className="tap enable-member" type="primary" onClick={() => void setActive(member, true)}>
                   启用
-                </Button>
+                </ActionButton>
               )}
             </View>
           )}

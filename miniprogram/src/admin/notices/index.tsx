@@ -5,8 +5,8 @@ import { api } from '../../services/api';
 import { formatTime } from '../../services/format';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { Button } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
 import { useAdminGuard } from '../shared/use-admin';
 
@@ -42,9 +42,14 @@ export default function FailedNoticesPage() {
           </Text>
           <Text className="small warn">失败原因：{notice.lastError}</Text>
           <Text className="muted small">{formatTime(notice.createdAt)}</Text>
-          <Button className="btn-block retry-notice" type="primary" fill="outline" onClick={() => void retry(notice)}>
+          <ActionButton
+            className="btn-block retry-notice"
+            type="primary"
+            fill="outline"
+            onClick={() => void retry(notice)}
+          >
             重新发送
-          </Button>
+          </ActionButton>
         </View>
       ))}
       <ListState

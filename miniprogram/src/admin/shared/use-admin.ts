@@ -3,6 +3,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AdminStudioSummary } from '@mashangshang/shared';
 import { api, currentSession } from '../../services/api';
 
+/** Sent with the new studio's id when the studio form creates one: the studio list shows it first. */
+export const STUDIO_CREATED_EVENT = 'mss:studio-created';
+
 /** Not signed in as an admin: straight to the password page, without requests that would fail. */
 export function useAdminGuard(): boolean {
   const [allowed] = useState(() => currentSession()?.user.role === 'admin');

@@ -4,9 +4,11 @@ import { useState } from 'react';
 import type { AdminStudioDetail, StudioKind } from '@mashangshang/shared';
 import { api, ApiError } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
-import { Button, Input, TextArea } from '../../components/ui';
+import { Input, TextArea } from '../../components/ui';
+import { ActionButton, ChoiceChips } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
-import { useAdminGuard } from '../shared/use-admin';
+import { NoReceiverNotice } from '../shared/no-receiver';
+import { STUDIO_CREATED_EVENT, useAdminGuard } from '../shared/use-admin';
 
 interface ItemDraft {
   key: number;
@@ -71,6 +73,7 @@ export default function StudioEditPage() {
       ...(item.summary.trim() ? { summary: item.summary.trim() } : {}),
     }));
     const placeFields = kind === 'town' ? { town: place.trim() } : { sector: place.trim() };
+    let createdId = '';
     try {
       if (id) {
         await api.adminUpdateStudio(id, {
@@ -83,7 +86,7 @@ export default function StudioEditPage() {
           serviceItems,
         });
       } else {
-        await api.adminCreateStudio({
+        const studio = await api.adminCreateStudio({
           name: name.trim(),
           kind,
           ...placeFields,
@@ -91,9 +94,13 @@ export default function StudioEditPage() {
           address: address.trim(),
           serviceItems: serviceItems.map(({ title, summary }) => ({ title, ...(summary ? { summary } : {}) })),
         });
+        createdId = studio.id;
+        // The list this form was opened from shows the new studio first, whatever it was filtered by.
+        Taro.eventCenter.trigger(STUDIO_CREATED_EVENT, studio.id);
       }
       void Taro.showToast({ title: '已保存', icon: 'success' });
-      setTimeout(() => void Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/admin/studios/index' })), 600);
+      const list = `/admin/studios/index${createdId ? `?created=${createdId}` : ''}`;
+      setTimeout(() => void Taro.navigateBack().catch(() => Taro.redirectTo({ url: list })), 600);
     } catch {
       // toast already shown
     } finally {
@@ -104,12 +111,13 @@ export default function StudioEditPage() {
   if (id && !loaded) {
     return (
       <PageShell className="admin-page">
+        <AdminNav current="studios" />
         <View className="state">
           <Text className="state__text">{loadError ?? '正在加载…'}</Text>
           {loadError ? (
-            <Button className="tap" fill="outline" onClick={() => void load(id)}>
+            <ActionButton className="tap" fill="outline" onClick={() => void load(id)}>
               重新加载
-            </Button>
+            </ActionButton>
           ) : null}
         </View>
       </PageShell>
@@ -123,6 +131,7 @@ export default function StudioEditPage() {
       {loaded && !loaded.active ? (
         <Text className="block warn">该工作室已停用，群众看不到它；可在列表中恢复。</Text>
       ) : null}
+      {loaded?.active && loaded.receivingMemberCount === 0 ? <NoReceiverNotice studio={loaded} /> : null}
       <View className="card stack">
         <Text className="field__label">工作室名称</Text>
         <Input
@@ -133,14 +142,15 @@ export default function StudioEditPage() {
           onChange={(value: string) => setName(value)}
         />
         <Text className="field__label">类型</Text>
-        <View className="chips">
-          <View className={`chip kind-town${kind === 'town' ? ' chip--on' : ''}`} onClick={() => setKind('town')}>
-            镇街委员集体工作室
-          </View>
-          <View className={`chip kind-sector${kind === 'sector' ? ' chip--on' : ''}`} onClick={() => setKind('sector')}>
-            界别委员工作室
-          </View>
-        </View>
+        <ChoiceChips
+          label="工作室类型"
+          choices={[
+            { key: 'town', title: '镇街委员集体工作室', className: 'kind-town' },
+            { key: 'sector', title: '界别委员工作室', className: 'kind-sector' },
+          ]}
+          value={kind}
+          onChange={setKind}
+        />
         <Text className="field__label">{kind === 'town' ? '所属镇/街道' : '所属界别'}</Text>
         <Input
           className="input-box studio-place-input"
@@ -172,13 +182,14 @@ export default function StudioEditPage() {
         <View key={item.key} className="card stack service-item">
           <View className="row row--between">
             <Text className="field__label">事项 {index + 1}</Text>
-            <Button
+            <ActionButton
               className="tap"
               fill="none"
+              label={`删除事项 ${index + 1}`}
               onClick={() => setItems((list) => list.filter((other) => other.key !== item.key))}
             >
               删除
-            </Button>
+            </ActionButton>
           </View>
           <Input
             className="input-box service-title-input"
@@ -197,15 +208,15 @@ export default function StudioEditPage() {
         </View>
       ))}
       {items.length < 30 ? (
-        <Button
+        <ActionButton
           className="btn-block add-service-item"
           fill="outline"
           onClick={() => setItems((list) => [...list, draftOf()])}
         >
           添加服务事项
-        </Button>
+        </ActionButton>
       ) : null}
-      <Button
+      <ActionButton
         className="btn-block save-studio"
         type="primary"
         loading={busy}
@@ -213,7 +224,7 @@ export default function StudioEditPage() {
         onClick={() => void save()}
       >
         保存
-      </Button>
+      </ActionButton>
     </PageShell>
   );
 }

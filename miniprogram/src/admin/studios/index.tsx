@@ -1,20 +1,22 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
-import { useMemo, useRef, useState } from 'react';
+import Taro, { useLoad } from '@tarojs/taro';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AdminStudioListQuery, AdminStudioSummary } from '@mashangshang/shared';
 import { api, openAdminFile } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { Button, SearchBar, Tag } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, Badge, ChoiceChips, Tap, confirmAction } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
-import { studioPlace, useAdminGuard, useAllStudios } from '../shared/use-admin';
+import { NoReceiverNotice } from '../shared/no-receiver';
+import { SearchField } from '../shared/search-field';
+import { STUDIO_CREATED_EVENT, studioPlace, useAdminGuard, useAllStudios } from '../shared/use-admin';
 
 type State = NonNullable<AdminStudioListQuery['state']>;
-const STATES: { key: State; title: string }[] = [
-  { key: 'active', title: '在用' },
-  { key: 'retired', title: '已停用' },
-  { key: 'all', title: '全部' },
+const STATES: { key: State; title: string; className: string }[] = [
+  { key: 'active', title: '在用', className: 'state-active' },
+  { key: 'retired', title: '已停用', className: 'state-retired' },
+  { key: 'all', title: '全部', className: 'state-all' },
 ];
 
 /** 工作室管理: search, filter by town or sector, create, edit, retire and restore; codes and posters. */
@@ -24,7 +26,10 @@ export default function AdminStudiosPage() {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [place, setPlace] = useState<{ town?: string; sector?: string }>({});
-  const { studios: all } = useAllStudios(allowed);
+  const [placesOpen, setPlacesOpen] = useState(false);
+  // The studio just created, shown first whatever the filters (new studios go last in the list order).
+  const [created, setCreated] = useState<AdminStudioSummary | null>(null);
+  const { studios: all, reload: reloadAll } = useAllStudios(allowed);
   const places = useMemo((): { town?: string; sector?: string }[] => {
     const towns = [...new Set(all.map((s) => s.town).filter((t): t is string => Boolean(t)))];
     const sectors = [...new Set(all.map((s) => s.sector).filter((t): t is string => Boolean(t)))];
@@ -43,109 +48,156 @@ export default function AdminStudiosPage() {
   const refreshShown = useRef(list.refresh);
   refreshShown.current = list.refresh;
 
+  /** A studio was just created (back from the form, or sent here with ?created=): clear the filters that could hide it. */
+  const showCreated = async (id: string) => {
+    setQ('');
+    setSearch('');
+    setPlace({});
+    setState('active');
+    try {
+      setCreated(await api.adminStudio(id));
+      void reloadAll();
+    } catch {
+      // toast already shown; the list is still there
+    }
+  };
+  useLoad((params: Record<string, string | undefined>) => {
+    if (allowed && params.created) void showCreated(params.created);
+  });
+  useEffect(() => {
+    const onCreated = (id: string) => void showCreated(id);
+    Taro.eventCenter.on(STUDIO_CREATED_EVENT, onCreated);
+    return () => void Taro.eventCenter.off(STUDIO_CREATED_EVENT, onCreated);
+  }, []);
+
   const setActive = async (studio: AdminStudioSummary, active: boolean) => {
     if (!active) {
-      const { confirm } = await Taro.showModal({
+      const confirmed = await confirmAction({
         title: '停用工作室',
         content: `停用后群众将看不到“${studio.name}”，可以随时恢复。确定停用吗？`,
       });
-      if (!confirm) return;
+      if (!confirmed) return;
     }
     try {
       await api.adminUpdateStudio(studio.id, { active });
       void Taro.showToast({ title: active ? '已恢复' : '已停用', icon: 'success' });
+      if (created?.id === studio.id) setCreated(null);
       await refreshShown.current();
     } catch {
       // toast already shown
     }
   };
 
+  // Filtering again means the admin has seen the new studio: it takes its place in the list.
+  const filterByState = (next: State) => {
+    setCreated(null);
+    setState(next);
+  };
+  const filterByPlace = (next: { town?: string; sector?: string }) => {
+    setCreated(null);
+    setPlace(next);
+  };
+  const placeName = place.town ?? place.sector ?? '全部镇街和界别';
+  const shown = created ? [created, ...list.items.filter((s) => s.id !== created.id)] : list.items;
+
   return (
     <PageShell className="admin-page">
       <AdminNav current="studios" />
       <View className="row row--between">
         <Text className="h1">工作室管理</Text>
-        <Button
+        <ActionButton
           className="tap new-studio"
           type="primary"
           onClick={() => Taro.navigateTo({ url: '/admin/studio-edit/index' })}
         >
           新建工作室
-        </Button>
+        </ActionButton>
       </View>
-      <SearchBar
+      <SearchField
         className="studio-search"
-        placeholder="按名称搜索"
+        label="按名称搜索工作室"
         value={q}
-        onChange={(value: string) => setQ(value)}
-        onSearch={(value: string) => setSearch(value.trim())}
-        onClear={() => setSearch('')}
+        onChange={setQ}
+        onSearch={(value) => {
+          setCreated(null);
+          setSearch(value);
+        }}
       />
-      <View className="chips">
-        {STATES.map((s) => (
-          <View
-            key={s.key}
-            className={`chip state-${s.key}${state === s.key ? ' chip--on' : ''}`}
-            onClick={() => setState(s.key)}
-          >
-            {s.title}
-          </View>
-        ))}
-      </View>
+      <ChoiceChips label="工作室状态" choices={STATES} value={state} onChange={filterByState} />
       {places.length ? (
-        <View className="chips">
-          <View className={`chip${!place.town && !place.sector ? ' chip--on' : ''}`} onClick={() => setPlace({})}>
-            全部镇街和界别
-          </View>
-          {places.map((p) => {
-            const on = (p.town && p.town === place.town) || (p.sector && p.sector === place.sector);
-            return (
-              <View
-                key={`${p.town ?? ''}|${p.sector ?? ''}`}
-                className={`chip${on ? ' chip--on' : ''}`}
-                onClick={() => setPlace(p)}
+        <View className="places">
+          <Tap className="fold-toggle" onTap={() => setPlacesOpen((o) => !o)}>
+            镇街/界别：{placeName}（{placesOpen ? '收起' : '筛选'}）
+          </Tap>
+          {placesOpen ? (
+            <View className="chips" {...{ role: 'group', 'aria-label': '按镇街或界别筛选' }}>
+              <Tap
+                className={`chip${!place.town && !place.sector ? ' chip--on' : ''}`}
+                pressed={!place.town && !place.sector}
+                onTap={() => filterByPlace({})}
               >
-                {p.town ?? p.sector}
-              </View>
-            );
-          })}
+                全部镇街和界别
+              </Tap>
+              {places.map((p) => {
+                const on = Boolean((p.town && p.town === place.town) || (p.sector && p.sector === place.sector));
+                return (
+                  <Tap
+                    key={`${p.town ?? ''}|${p.sector ?? ''}`}
+                    className={`chip${on ? ' chip--on' : ''}`}
+                    pressed={on}
+                    onTap={() => filterByPlace(p)}
+                  >
+                    {p.town ?? p.sector}
+                  </Tap>
+                );
+              })}
+            </View>
+          ) : null}
         </View>
       ) : null}
 
-      {list.items.map((studio) => (
-        <View key={studio.id} className="card stack studio-card" data-studio={studio.name}>
+      {shown.map((studio) => (
+        <View
+          key={studio.id}
+          className={`card stack studio-card${studio.id === created?.id ? ' studio-card--new' : ''}`}
+          data-studio={studio.name}
+        >
           <View className="row row--between">
             <Text className="studio-card__name">{studio.name}</Text>
-            {studio.active ? <Tag type="success">在用</Tag> : <Tag type="default">已停用</Tag>}
+            <View className="row">
+              {studio.id === created?.id ? <Badge tone="info">刚刚新建</Badge> : null}
+              {studio.active ? <Badge tone="ok">在用</Badge> : <Badge tone="plain">已停用</Badge>}
+            </View>
           </View>
           <Text className="muted small">
             {studioPlace(studio)} · 委员 {studio.memberCount} 人 · {studio.star} 星 · 编码 {studio.code}
           </Text>
+          {studio.active && studio.receivingMemberCount === 0 ? <NoReceiverNotice studio={studio} brief /> : null}
           <View className="row admin-actions">
-            <Button
+            <ActionButton
               className="tap edit-studio"
               fill="outline"
               onClick={() => Taro.navigateTo({ url: `/admin/studio-edit/index?id=${studio.id}` })}
             >
               编辑
-            </Button>
-            <Button
+            </ActionButton>
+            <ActionButton
               className="tap studio-members"
               fill="outline"
               onClick={() => Taro.redirectTo({ url: `/admin/members/index?studioId=${studio.id}` })}
             >
               委员
-            </Button>
-            <Button
+            </ActionButton>
+            <ActionButton
               className="tap studio-invites"
               fill="outline"
               onClick={() => Taro.redirectTo({ url: `/admin/invites/index?studioId=${studio.id}` })}
             >
               邀请码
-            </Button>
+            </ActionButton>
             {studio.active ? (
               <>
-                <Button
+                <ActionButton
                   className="tap"
                   fill="outline"
                   onClick={() =>
@@ -153,8 +205,8 @@ export default function AdminStudiosPage() {
                   }
                 >
                   小程序码
-                </Button>
-                <Button
+                </ActionButton>
+                <ActionButton
                   className="tap"
                   fill="outline"
                   onClick={() =>
@@ -166,20 +218,20 @@ export default function AdminStudiosPage() {
                   }
                 >
                   海报
-                </Button>
-                <Button
+                </ActionButton>
+                <ActionButton
                   className="tap retire-studio"
                   type="danger"
                   fill="outline"
                   onClick={() => void setActive(studio, false)}
                 >
                   停用
-                </Button>
+                </ActionButton>
               </>
             ) : (
-              <Button className="tap restore-studio" type="primary" onClick={() => void setActive(studio, true)}>
+              <ActionButton className="tap restore-studio" type="primary" onClick={() => void setActive(studio, true)}>
                 恢复
-              </Button>
+              </ActionButton>
             )}
           </View>
         </View>
@@ -187,11 +239,11 @@ export default function AdminStudiosPage() {
       <ListState
         loading={list.loading}
         error={list.error}
-        empty={!list.loading && !list.error && list.items.length === 0}
+        empty={!list.loading && !list.error && shown.length === 0}
         emptyText="没有符合条件的工作室"
         onRetry={list.refresh}
         hasMore={list.hasMore}
-        count={list.items.length}
+        count={shown.length}
       />
     </PageShell>
   );

@@ -3,7 +3,9 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { bindInvite, ensureSignedIn } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
-import { Button, Input } from '../../components/ui';
+import { Input } from '../../components/ui';
+import { ActionButton } from '../shared/controls';
+import { StaffBar } from '../shared/staff-bar';
 
 /** A member binds this WeChat account to their member record with the invite code from the CPPCC office. */
 export default function BindPage() {
@@ -25,7 +27,8 @@ export default function BindPage() {
   };
 
   return (
-    <PageShell>
+    <PageShell className="staff-page">
+      <StaffBar home={{ title: '我的', url: '/pages/mine/index' }} />
       <Text className="h1">绑定委员身份</Text>
       <View className="card stack">
         <Text className="muted">请输入政协机关发给您的 8 位邀请码。一个邀请码只能使用一次。</Text>
@@ -36,7 +39,7 @@ export default function BindPage() {
           maxLength={32}
           onChange={(value: string) => setCode(value.toUpperCase())}
         />
-        <Button
+        <ActionButton
           className="btn-block bind-submit"
           type="primary"
           loading={busy}
@@ -44,7 +47,7 @@ export default function BindPage() {
           onClick={() => void bind()}
         >
           绑定
-        </Button>
+        </ActionButton>
       </View>
     </PageShell>
   );

@@ -6,22 +6,22 @@ import { api, currentSession, ensureSignedIn, requestNoticeConsent } from '../..
 import { PageShell } from '../../components/page-shell';
 import { NotAMember } from '../shared/not-a-member';
 import { ListState } from '../../components/list-state';
-import { TicketCard } from '../../components/ticket-card';
-import { Button, Tabs } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, TabBar } from '../shared/controls';
+import { StaffBar } from '../shared/staff-bar';
+import { StaffTicketCard } from '../shared/staff-ticket-card';
 
-const TABS: { status: TicketStatus; title: string }[] = [
-  { status: 'assigned', title: '待回复' },
-  { status: 'answered', title: '已回复' },
-  { status: 'resolved', title: '已办结' },
+const TABS: { key: TicketStatus; title: string }[] = [
+  { key: 'assigned', title: '待回复' },
+  { key: 'answered', title: '已回复' },
+  { key: 'resolved', title: '已办结' },
 ];
 
 /** The member's inbox: tickets of their studios by state, overdue ones marked. */
 export default function InboxPage() {
-  const [tab, setTab] = useState(0);
+  const [status, setStatus] = useState<TicketStatus>('assigned');
   const [unread, setUnread] = useState(0);
   const [isMember, setIsMember] = useState(true);
-  const status = TABS[tab]?.status ?? 'assigned';
 
   const list = usePagedList<TicketSummary>(
     async (cursor) => {
@@ -46,39 +46,35 @@ export default function InboxPage() {
   if (!isMember) return <NotAMember />;
 
   return (
-    <PageShell>
-      <View className="row row--between">
-        <Button className="tap" fill="outline" onClick={() => Taro.navigateTo({ url: '/member/notices/index' })}>
+    <PageShell className="staff-page">
+      <StaffBar home={{ title: '我的', url: '/pages/mine/index' }} />
+      <View className="row inbox-actions">
+        <ActionButton className="tap" fill="outline" onClick={() => Taro.navigateTo({ url: '/member/notices/index' })}>
           消息{unread ? `（${unread} 条未读）` : ''}
-        </Button>
-        <Button
+        </ActionButton>
+        <ActionButton
           className="tap open-studio-stats"
           fill="outline"
           onClick={() => Taro.navigateTo({ url: '/member/stats/index' })}
         >
           本工作室统计
-        </Button>
+        </ActionButton>
         {process.env.TARO_ENV === 'weapp' ? (
-          <Button
+          <ActionButton
             className="tap"
             fill="none"
             onClick={() => void requestNoticeConsent(['ticket_assigned', 'deadline_reminder', 'ticket_reopened'])}
           >
             开启新留言提醒
-          </Button>
+          </ActionButton>
         ) : null}
       </View>
-      <Tabs value={tab} onChange={(value: string | number) => setTab(Number(value))}>
-        {TABS.map((t) => (
-          <Tabs.TabPane key={t.status} title={t.title} />
-        ))}
-      </Tabs>
+      <TabBar label="留言状态" tabs={TABS} value={status} onChange={setStatus} />
       <View style={{ marginTop: '12px' }}>
         {list.items.map((ticket) => (
-          <TicketCard
+          <StaffTicketCard
             key={ticket.id}
             ticket={ticket}
-            showDue
             onOpen={() => Taro.navigateTo({ url: `/member/ticket/index?id=${ticket.id}` })}
           />
         ))}

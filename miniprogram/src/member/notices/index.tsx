@@ -5,8 +5,9 @@ import { api, currentSession } from '../../services/api';
 import { formatTime } from '../../services/format';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
-import { Button } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+import { ActionButton, Badge, Tap } from '../shared/controls';
+import { StaffBar } from '../shared/staff-bar';
 
 /** In-app notices: what WeChat messages said, also when a WeChat message could not be delivered. */
 export default function NoticesPage() {
@@ -22,31 +23,37 @@ export default function NoticesPage() {
     }
   };
 
+  // Residents read their notices here too (their replies and ratings); their way home is 我的.
+  const resident = currentSession()?.user.role === 'resident';
   return (
-    <PageShell>
+    <PageShell className="staff-page">
+      <StaffBar home={resident ? { title: '我的', url: '/pages/mine/index' } : undefined} />
       <View className="row row--between">
         <Text className="h2" style={{ margin: 0 }}>
           消息
         </Text>
-        <Button className="tap" fill="none" onClick={() => void readAll()}>
+        <ActionButton className="tap" fill="none" onClick={() => void readAll()}>
           全部已读
-        </Button>
+        </ActionButton>
       </View>
       {list.items.map((notice) => (
-        <View
+        <Tap
           key={notice.id}
-          className={`card tap-row${notice.readAt ? '' : ' notice--unread'}`}
-          onClick={() => Taro.navigateTo({ url: `${ticketPage}?id=${notice.ticketId}` })}
+          className={`card notice${notice.readAt ? '' : ' notice--unread'}`}
+          label={`${notice.readAt ? '' : '未读，'}${notice.title}：${notice.body}，留言 ${notice.ticketNo}`}
+          onTap={() => Taro.navigateTo({ url: `${ticketPage}?id=${notice.ticketId}` })}
         >
-          <View className="row row--between">
-            <Text className="notice__title">{notice.title}</Text>
-            {notice.readAt ? null : <Text className="pill-new">新</Text>}
+          <View className="notice__body">
+            <View className="row row--between">
+              <Text className="notice__title">{notice.title}</Text>
+              {notice.readAt ? null : <Badge tone="danger">新</Badge>}
+            </View>
+            <Text className="block">{notice.body}</Text>
+            <Text className="muted small">
+              {notice.ticketNo} · {formatTime(notice.createdAt)}
+            </Text>
           </View>
-          <Text className="block">{notice.body}</Text>
-          <Text className="muted small">
-            {notice.ticketNo} · {formatTime(notice.createdAt)}
-          </Text>
-        </View>
+        </Tap>
       ))}
       <ListState
         loading={list.loading}

@@ -1,17 +1,17 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { PageShell } from '../../components/page-shell';
-import { Button } from '../../components/ui';
+import { ActionButton } from './controls';
 
 /** What a member page shows to a signed-in user not bound to a member record: the way to bind. */
 export function NotAMember() {
   return (
-    <PageShell>
+    <PageShell className="staff-page">
       <View className="state">
         <Text className="state__text">您还不是委员，或尚未绑定委员身份</Text>
-        <Button className="tap" type="primary" onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
+        <ActionButton className="tap" type="primary" onClick={() => Taro.redirectTo({ url: '/member/bind/index' })}>
           用邀请码绑定
-        </Button>
+        </ActionButton>
       </View>
     </PageShell>
   );

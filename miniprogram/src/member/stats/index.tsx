@@ -13,6 +13,8 @@ import {
 } from '../../services/stats-format';
 import { PageShell } from '../../components/page-shell';
 import { NotAMember } from '../shared/not-a-member';
+import { ChoiceChips } from '../shared/controls';
+import { StaffBar } from '../shared/staff-bar';
 
 type Preset = 'month' | 'quarter' | 'year';
 const PRESETS = RANGE_PRESETS.filter((p): p is { key: Preset; title: string } => p.key !== 'custom');
@@ -49,18 +51,14 @@ export default function MemberStatsPage() {
 
   const range = presetRange(preset);
   return (
-    <PageShell>
-      <View className="chips">
-        {PRESETS.map((p) => (
-          <View
-            key={p.key}
-            className={`chip range-preset range-preset--${p.key}${preset === p.key ? ' chip--on' : ''}`}
-            onClick={() => setPreset(p.key)}
-          >
-            {p.title}
-          </View>
-        ))}
-      </View>
+    <PageShell className="staff-page">
+      <StaffBar />
+      <ChoiceChips
+        label="统计时段"
+        choices={PRESETS.map((p) => ({ key: p.key, title: p.title, className: `range-preset range-preset--${p.key}` }))}
+        value={preset}
+        onChange={setPreset}
+      />
       <Text className="small muted">
         {range.from} 至 {range.to}，按留言提交日统计
       </Text>

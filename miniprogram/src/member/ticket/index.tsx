@@ -1,40 +1,68 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { TICKET_OUTCOMES, TICKET_OUTCOME_LABELS, type TicketOutcome } from '@mashangshang/shared';
 import { api, currentSession } from '../../services/api';
 import { newIdempotencyKey } from '../../services/ids';
 import { PageShell } from '../../components/page-shell';
 import { TicketBody } from '../../components/ticket-body';
-import { TicketLoading, useTicket } from '../../components/use-ticket';
+import { useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
-import { Button, TextArea } from '../../components/ui';
+import { TextArea } from '../../components/ui';
+import { ActionButton, ChoiceChips, TabBar, Tap } from '../shared/controls';
+import { StaffBar } from '../shared/staff-bar';
+import { AdminNav } from '../../admin/shared/admin-nav';
+import './index.css';
 
-type Panel = 'reply' | 'transfer' | 'resolve';
+type Panel = 'reply' | 'note' | 'transfer' | 'resolve';
+/** The three things a member writes here, each in its own box: one never becomes another. */
+type Draft = 'reply' | 'note' | 'resolve';
 interface Colleague {
   id: string;
   name: string;
   title: string;
 }
 
-/** A member handles a ticket: reply, internal note, transfer to a colleague, resolve with its 三转 outcome. */
-export default function MemberTicketPage() {
+/** A text being written, with its Idempotency-Key: resending the same text is the same action, an edited one a new one. */
+function useDraft() {
   const [text, setText] = useState('');
-  // One key per draft text: resending the same text is the same reply; an edited text is a new one.
-  const [draftKey, setDraftKey] = useState(newIdempotencyKey);
-  const editText = (value: string) => {
-    setText(value);
-    setDraftKey(newIdempotencyKey());
+  const [key, setKey] = useState(newIdempotencyKey);
+  return {
+    text,
+    key,
+    edit: (value: string) => {
+      setText(value);
+      setKey(newIdempotencyKey());
+    },
   };
-  const { ticket, error, busy, act, reload } = useTicket({ onActed: () => editText('') });
+}
+
+/**
+ * A member (or an admin, from the board) handles a ticket: a public reply to the resident, an
+ * internal note for colleagues, a transfer, or 办结 with its 三转 outcome. The reply and the note
+ * are separate tabs with separate boxes and one button each, so a note cannot go out as a reply.
+ */
+export default function MemberTicketPage() {
+  const reply = useDraft();
+  const note = useDraft();
+  const resolution = useDraft();
+  const drafts: Record<Draft, ReturnType<typeof useDraft>> = { reply, note, resolve: resolution };
+  // Which draft the action under way was sent from: only that one is emptied when it succeeds.
+  const sending = useRef<Draft | null>(null);
+  const { ticket, error, busy, act, reload } = useTicket({
+    onActed: () => {
+      if (sending.current) drafts[sending.current].edit('');
+      sending.current = null;
+    },
+  });
   const [panel, setPanel] = useState<Panel>('reply');
   const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
   const [outcome, setOutcome] = useState<TicketOutcome>('none');
+  const isAdmin = currentSession()?.user.role === 'admin';
 
-  const openTransfer = async () => {
-    setPanel('transfer');
+  const loadColleagues = async () => {
     if (!ticket || colleagues) return;
     try {
-      if (currentSession()?.user.role === 'admin') {
+      if (isAdmin) {
         const page = await api.adminMembers({ studioId: ticket.studio.id, limit: 100 });
         const available = page.items.filter((m) => m.active && m.bound);
         setColleagues(available.map((m) => ({ id: m.id, name: m.name, title: m.title })));
@@ -45,15 +73,48 @@ export default function MemberTicketPage() {
       setColleagues([]);
     }
   };
+  const choosePanel = (next: Panel) => {
+    setPanel(next);
+    if (next === 'transfer') void loadColleagues();
+  };
 
-  if (!ticket) return <TicketLoading error={error} onRetry={reload} />;
+  const pageClass = isAdmin ? 'admin-page' : 'staff-page';
+  // The admin menu on the admin's ticket page as on every admin page; a member's way back otherwise.
+  const top = isAdmin ? <AdminNav current={null} /> : <StaffBar />;
+  if (!ticket)
+    return (
+      <PageShell className={pageClass}>
+        {top}
+        <View className="state">
+          <Text className="state__text">{error ?? '正在加载…'}</Text>
+          {error ? (
+            <ActionButton className="tap" fill="outline" onClick={reload}>
+              重新加载
+            </ActionButton>
+          ) : null}
+        </View>
+      </PageShell>
+    );
 
+  const send = (draft: Draft, action: () => Promise<void>) => {
+    sending.current = draft;
+    return action();
+  };
   // Every action below answers with the ticket as it now is, which `act` shows.
-  const content = text.trim();
-  const sendReply = () => act(() => api.reply(ticket.id, { content }, `${draftKey}-r`), '已回复');
-  const sendNote = () => act(() => api.reply(ticket.id, { content, internal: true }, `${draftKey}-n`), '已添加备注');
+  const sendReply = () =>
+    send('reply', () =>
+      act(() => api.reply(ticket.id, { content: reply.text.trim() }, `${reply.key}-r`), '已回复群众'),
+    );
+  const sendNote = () =>
+    send('note', () =>
+      act(() => api.reply(ticket.id, { content: note.text.trim(), internal: true }, `${note.key}-n`), '已添加内部备注'),
+    );
   const transfer = (c: Colleague) => act(() => api.assign(ticket.id, { memberId: c.id }), `已转交${c.name}`);
-  const resolve = () => act(() => api.resolve(ticket.id, content ? { outcome, note: content } : { outcome }), '已办结');
+  const resolveNote = resolution.text.trim();
+  const resolve = () =>
+    send('resolve', () =>
+      act(() => api.resolve(ticket.id, resolveNote ? { outcome, note: resolveNote } : { outcome }), '已办结'),
+    );
   // Except the image check, which answers with the image: read the ticket (and its new timeline event) again.
   const decideImage = (imageId: string, verdict: 'pass' | 'risky') =>
     act(
@@ -65,109 +126,143 @@ export default function MemberTicketPage() {
     );
 
   const open = ticket.status !== 'resolved';
+  // 办结 follows a public reply (the server refuses it before one).
+  const canResolve = ticket.status === 'answered';
   const panels: { key: Panel; title: string }[] = [
-    { key: 'reply', title: '回复' },
+    { key: 'reply', title: '回复群众' },
+    { key: 'note', title: '内部备注' },
     { key: 'transfer', title: '转交' },
     { key: 'resolve', title: '办结' },
   ];
 
   return (
-    <PageShell>
+    <PageShell className={pageClass}>
+      {top}
       <TicketBody
         ticket={ticket}
         forMember
-        onImageDecision={
-          currentSession()?.user.role === 'admin' ? (imageId, verdict) => void decideImage(imageId, verdict) : undefined
-        }
+        onImageDecision={isAdmin ? (imageId, verdict) => void decideImage(imageId, verdict) : undefined}
       />
 
       {open ? (
-        <View className="card">
-          <View className="chips">
-            {panels.map((p) => (
-              <View
-                key={p.key}
-                className={`chip panel-${p.key}${panel === p.key ? ' chip--on' : ''}`}
-                onClick={() => (p.key === 'transfer' ? void openTransfer() : setPanel(p.key))}
-              >
-                {p.title}
+        <View className="card handle">
+          <TabBar
+            label="处理这条留言"
+            className="panels"
+            tabs={panels}
+            tabClassPrefix="panel-"
+            value={panel}
+            onChange={choosePanel}
+          />
+          <View
+            className="handle__panel"
+            {...{ role: 'tabpanel', 'aria-label': panels.find((p) => p.key === panel)?.title }}
+          >
+            {panel === 'reply' ? (
+              <View className="stack">
+                <Text className="field__label">回复群众（留言人可以看到）</Text>
+                <TextArea
+                  className="input-box reply-input"
+                  placeholder="写给留言群众的回复"
+                  value={reply.text}
+                  maxLength={2000}
+                  rows={4}
+                  onChange={(value: string) => reply.edit(value)}
+                />
+                <ActionButton
+                  className="btn-block send-reply"
+                  type="primary"
+                  loading={busy}
+                  disabled={busy || !reply.text.trim()}
+                  onClick={() => void sendReply()}
+                >
+                  发送回复
+                </ActionButton>
               </View>
-            ))}
+            ) : null}
+
+            {panel === 'note' ? (
+              <View className="stack handle__note">
+                <Text className="field__label">内部备注（仅委员和机关可见，群众看不到）</Text>
+                <TextArea
+                  className="input-box note-input"
+                  placeholder="写给同事和机关的备注，不会发给群众"
+                  value={note.text}
+                  maxLength={2000}
+                  rows={4}
+                  onChange={(value: string) => note.edit(value)}
+                />
+                <ActionButton
+                  className="btn-block send-note"
+                  fill="outline"
+                  loading={busy}
+                  disabled={busy || !note.text.trim()}
+                  onClick={() => void sendNote()}
+                >
+                  保存内部备注
+                </ActionButton>
+              </View>
+            ) : null}
+
+            {panel === 'transfer' ? (
+              <View className="member-pick">
+                <Text className="field__label">转交给本工作室的其他委员</Text>
+                {colleagues === null ? <Text className="muted">正在加载委员…</Text> : null}
+                {colleagues?.filter((c) => c.id !== ticket.assignee?.id).length === 0 ? (
+                  <Text className="muted">本工作室没有其他可转交的委员</Text>
+                ) : null}
+                {colleagues
+                  ?.filter((c) => c.id !== ticket.assignee?.id)
+                  .map((c) => (
+                    <Tap
+                      key={c.id}
+                      className="transfer-to"
+                      disabled={busy}
+                      label={`转交给 ${c.name}，${c.title}`}
+                      onTap={() => void transfer(c)}
+                    >
+                      <View className="transfer-to__text">
+                        <Text className="transfer-to__name">转交给 {c.name}</Text>
+                        {c.title ? <Text className="transfer-to__title">{c.title}</Text> : null}
+                      </View>
+                    </Tap>
+                  ))}
+              </View>
+            ) : null}
+
+            {panel === 'resolve' ? (
+              <View className="stack">
+                {canResolve ? null : (
+                  <Text className="warn resolve-first">请先在“回复群众”中答复，答复后才能办结。</Text>
+                )}
+                <Text className="field__label">办理结果（三转）</Text>
+                <ChoiceChips
+                  label="办理结果（三转）"
+                  choices={TICKET_OUTCOMES.map((o) => ({ key: o, title: TICKET_OUTCOME_LABELS[o] }))}
+                  value={outcome}
+                  onChange={setOutcome}
+                />
+                <Text className="field__label">办结说明（选填，留言人可以看到）</Text>
+                <TextArea
+                  className="input-box resolve-input"
+                  placeholder="如：已协调城管中队修复"
+                  value={resolution.text}
+                  maxLength={500}
+                  rows={3}
+                  onChange={(value: string) => resolution.edit(value)}
+                />
+                <ActionButton
+                  className="btn-block send-resolve"
+                  type="primary"
+                  loading={busy}
+                  disabled={busy || !canResolve}
+                  onClick={() => void resolve()}
+                >
+                  确认办结
+                </ActionButton>
+              </View>
+            ) : null}
           </View>
-
-          {panel === 'reply' ? (
-            <View className="stack">
-              <TextArea
-                className="input-box reply-input"
-                placeholder="回复群众（群众可见），或写一条内部备注（仅委员和机关可见）"
-                value={text}
-                maxLength={2000}
-                rows={4}
-                onChange={(value: string) => editText(value)}
-              />
-              <Button
-                className="btn-block send-reply"
-                type="primary"
-                loading={busy}
-                disabled={busy || !content}
-                onClick={() => void sendReply()}
-              >
-                发送回复
-              </Button>
-              <Button
-                className="btn-block send-note"
-                fill="outline"
-                disabled={busy || !content}
-                onClick={() => void sendNote()}
-              >
-                添加内部备注
-              </Button>
-            </View>
-          ) : null}
-
-          {panel === 'transfer' ? (
-            <View className="member-pick">
-              {colleagues === null ? <Text className="muted">正在加载委员…</Text> : null}
-              {colleagues?.length === 0 ? <Text className="muted">本工作室没有其他可转交的委员</Text> : null}
-              {colleagues
-                ?.filter((c) => c.id !== ticket.assignee?.id)
-                .map((c) => (
-                  <Button
-                    key={c.id}
-                    className="btn-block"
-                    fill="outline"
-                    disabled={busy}
-                    onClick={() => void transfer(c)}
-                  >
-                    转交给 {c.name}（{c.title}）
-                  </Button>
-                ))}
-            </View>
-          ) : null}
-
-          {panel === 'resolve' ? (
-            <View className="stack">
-              <Text className="field__label">办理结果（三转）</Text>
-              <View className="chips">
-                {TICKET_OUTCOMES.map((o) => (
-                  <View key={o} className={`chip${outcome === o ? ' chip--on' : ''}`} onClick={() => setOutcome(o)}>
-                    {TICKET_OUTCOME_LABELS[o]}
-                  </View>
-                ))}
-              </View>
-              <TextArea
-                className="input-box"
-                placeholder="办结说明（选填）"
-                value={text}
-                maxLength={500}
-                rows={3}
-                onChange={(value: string) => editText(value)}
-              />
-              <Button className="btn-block send-resolve" type="primary" disabled={busy} onClick={() => void resolve()}>
-                确认办结
-              </Button>
-            </View>
-          ) : null}
         </View>
       ) : null}
 

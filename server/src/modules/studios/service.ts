@@ -18,22 +18,32 @@ import { membersOfStudioFilter } from '../../models/members';
 import { allOf } from '../../lib/query-bounds';
 
 /**
- * The active members of any of these studios, with their studios: what the list's member counts are
- * made of. A find rather than an aggregation, so FerretDB reads it from the {active, …} index (it
- * cannot look inside the studioIds array; MongoDB uses {studioIds, active}).
+ * The active members of any of these studios, with their studios and whether they are bound: what the
+ * list's member counts are made of. A find rather than an aggregation, so FerretDB reads it from the
+ * {active, …} index (it cannot look inside the studioIds array; MongoDB uses {studioIds, active}).
  */
 export function activeMembersOfStudiosQuery(models: Models, studioIds: Types.ObjectId[]) {
-  return models.Member.find({ active: true, studioIds: { $in: studioIds } }, { studioIds: 1 });
+  return models.Member.find({ active: true, studioIds: { $in: studioIds } }, { studioIds: 1, userId: 1 });
 }
 
-/** Active members per studio (a member of several studios counts in each of them). */
-async function countActiveMembers(models: Models, studioIds: Types.ObjectId[]): Promise<Map<string, number>> {
-  if (studioIds.length === 0) return new Map();
+interface MemberCounts {
+  /** Active members per studio (a member of several studios counts in each of them). */
+  active: Map<string, number>;
+  /** Of those, the ones bound to WeChat: who automatic assignment may choose (see tickets/assignment). */
+  receiving: Map<string, number>;
+}
+
+async function countActiveMembers(models: Models, studioIds: Types.ObjectId[]): Promise<MemberCounts> {
+  const counts: MemberCounts = { active: new Map(), receiving: new Map() };
+  if (studioIds.length === 0) return counts;
   const wanted = new Set(studioIds.map(String));
-  const counts = new Map<string, number>();
+  const add = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
   for (const member of await activeMembersOfStudiosQuery(models, studioIds).lean()) {
-    for (const id of (member.studioIds ?? []).map(String))
-      if (wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const id of (member.studioIds ?? []).map(String)) {
+      if (!wanted.has(id)) continue;
+      add(counts.active, id);
+      if (member.userId) add(counts.receiving, id);
+    }
   }
   return counts;
 }
@@ -73,7 +83,7 @@ async function findStudioPage(
   models: Models,
   query: StudioListQuery,
   active: boolean | null,
-): Promise<{ page: StudioDoc[]; counts: Map<string, number>; nextCursor: string | null }> {
+): Promise<{ page: StudioDoc[]; counts: MemberCounts; nextCursor: string | null }> {
   const limit = query.limit ?? 20;
   const studios = await studioPageQuery(models, query, active).lean<StudioDoc[]>();
   const page = studios.slice(0, limit);
@@ -87,7 +97,7 @@ async function findStudioPage(
 
 export async function listStudios(models: Models, query: StudioListQuery): Promise<StudioList> {
   const { page, counts, nextCursor } = await findStudioPage(models, query, true);
-  return { items: page.map((s) => toSummary(s, counts.get(String(s._id)) ?? 0)), nextCursor };
+  return { items: page.map((s) => toSummary(s, counts.active.get(String(s._id)) ?? 0)), nextCursor };
 }
 
 export async function listStudiosForAdmin(models: Models, query: AdminStudioListQuery): Promise<AdminStudioList> {
@@ -95,7 +105,12 @@ export async function listStudiosForAdmin(models: Models, query: AdminStudioList
   const active = state === 'active' ? true : state === 'retired' ? false : null;
   const { page, counts, nextCursor } = await findStudioPage(models, rest, active);
   return {
-    items: page.map((s) => ({ ...toSummary(s, counts.get(String(s._id)) ?? 0), active: s.active, code: s.code })),
+    items: page.map((s) => ({
+      ...toSummary(s, counts.active.get(String(s._id)) ?? 0),
+      active: s.active,
+      code: s.code,
+      receivingMemberCount: counts.receiving.get(String(s._id)) ?? 0,
+    })),
     nextCursor,
   };
 }
@@ -104,7 +119,13 @@ export async function listStudiosForAdmin(models: Models, query: AdminStudioList
 export async function getStudioForAdmin(models: Models, id: string): Promise<AdminStudioDetail> {
   const studio = await models.Studio.findById(new Types.ObjectId(id)).lean<StudioDoc>();
   if (!studio) throw new AppError('STUDIO_NOT_FOUND');
-  return { ...(await toDetail(models, studio)), active: studio.active, code: studio.code };
+  const counts = await countActiveMembers(models, [studio._id]);
+  return {
+    ...(await toDetail(models, studio)),
+    active: studio.active,
+    code: studio.code,
+    receivingMemberCount: counts.receiving.get(String(studio._id)) ?? 0,
+  };
 }
 
 /** A studio's active members as its page (and its poster) lists them, oldest first. */
