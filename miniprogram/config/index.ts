@@ -1,10 +1,43 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import CompressionPlugin from 'compression-webpack-plugin';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import type { Compiler } from 'webpack';
 
-// The shared workspace is TypeScript source: compile it like our own code.
-const sharedSource = path.resolve(__dirname, '../../shared/src');
+// The shared workspace is TypeScript source: compile it like our own code. It is taken from this
+// checkout (alias below), not from wherever node_modules/@mashangshang/shared happens to point: a git
+// worktree shares the main checkout's node_modules, whose link leads to the main checkout's shared/.
+const sharedPackage = path.resolve(__dirname, '../../shared');
+const sharedSource = path.join(sharedPackage, 'src');
+
+/** Writes the build's stats as JSON: every chunk, the modules in it and their sizes. */
+class StatsFilePlugin {
+  constructor(private readonly file: string) {}
+  apply(compiler: Compiler) {
+    compiler.hooks.done.tap('StatsFilePlugin', (stats) => {
+      const json = stats.toJson({
+        all: false,
+        assets: true,
+        chunks: true,
+        chunkModules: true,
+        chunkRelations: true,
+        chunkOrigins: true,
+        entrypoints: true,
+        chunkGroups: true,
+        ids: true,
+        modules: false,
+        nestedModules: true,
+        dependentModules: true,
+        orphanModules: false,
+        modulesSpace: Infinity,
+        nestedModulesSpace: Infinity,
+        chunkModulesSpace: Infinity,
+      });
+      fs.writeFileSync(this.file, JSON.stringify(json));
+    });
+  }
+}
 
 /**
  * Taro build configuration for both targets:
@@ -37,6 +70,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     },
     copy: { patterns: [], options: {} },
     framework: 'react',
+    alias: { '@mashangshang/shared': sharedPackage },
     compiler: { type: 'webpack5', prebundle: { enable: false } },
     cache: { enable: false },
     mini: {
@@ -62,6 +96,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // Text assets precompressed beside themselves (x.js.br, x.js.gz): the server sends the one the
       // browser accepts without compressing per request (@fastify/static preCompressed).
       webpackChain(chain) {
+        // H5_STATS=<file>: webpack's stats (chunks, their modules and sizes) written there, to see what each page loads.
+        if (process.env.H5_STATS) chain.plugin('stats-file').use(StatsFilePlugin, [process.env.H5_STATS]);
         if (!production) return;
         const test = /\.(js|css|html|svg|json)$/;
         chain.plugin('brotli').use(CompressionPlugin, [
