@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { INVITE_STATUSES } from '../admin-enums';
 import { Id, IsoDateTime, PageQuery } from './common';
 import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
 
@@ -201,16 +202,6 @@ export const AdminStudioDetail = Type.Composite([
   Type.Object({ active: Type.Boolean(), code: Type.String() }),
 ]);
 export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
-
-/** What became of an invite; the code itself is never stored, so a list shows only this. */
-export const INVITE_STATUSES = ['pending', 'used', 'expired', 'revoked'] as const;
-export type InviteStatus = (typeof INVITE_STATUSES)[number];
-export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = {
-  pending: '待使用',
-  used: '已使用',
-  expired: '已过期',
-  revoked: '已作废',
-};
 
 export const AdminInvite = Type.Object({
   id: Id,
