@@ -1,11 +1,17 @@
 /**
- * `npm run bench:pages [-- --runs 3]`: a resident's first contact as Lighthouse 12.2.3 measures it on
- * a simulated phone (mobile form factor, its default slow-4G and CPU throttling), in Debian's chromium:
- * the studio landing (where a QR code opens), the submit page and the home page's studio list.
- * Prints each page's performance score, LCP, TBT and JavaScript transferred (the median of `--runs`),
- * beside the goals (score ≥ 90, LCP ≤ 2.5 s, JavaScript ≤ 200 KiB compressed), and writes JSON to
- * bench-results/. The API serves the H5 build as `npm start` does (built first if stale); Lighthouse
- * is fetched by npx at its pinned version (it is not a dependency of the product).
+ * `npm run bench:pages [-- --runs 3] [-- --baseline DIR]`: a resident's first contact as Lighthouse
+ * 12.2.3 measures it on a simulated phone (mobile form factor, its default slow-4G and CPU
+ * throttling), in Debian's chromium: the studio landing (where a QR code opens), the submit page and
+ * the home page's studio list. Prints each page's performance score, LCP, TBT and JavaScript
+ * transferred (the median of `--runs`) beside the goals (score ≥ 90, LCP ≤ 2.5 s, JavaScript ≤ 200
+ * KiB compressed), and the scripts the page loaded; writes JSON to bench-results/. The API serves the
+ * H5 build as `npm start` does (built first if stale); Lighthouse is fetched by npx at its pinned
+ * version (it is not a dependency of the product).
+ *
+ * `--baseline DIR`: also measures another H5 build (e.g. an earlier commit's miniprogram/dist/h5,
+ * copied aside), served by a second API on the same data, run for run in turn with this one, and
+ * prints each figure's ratio to it. TBT, and so the score, follow how busy the machine is: only
+ * figures measured side by side in one run compare.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -41,7 +47,10 @@ interface PageFigures {
   lcpMs: number;
   tbtMs: number;
   jsKiB: number;
+  /** Each script the page loaded: its file name and compressed KiB. */
+  scripts: { file: string; kib: number }[];
 }
+type Figure = Exclude<keyof PageFigures, 'scripts'>;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -70,70 +79,125 @@ async function lighthouse(url: string): Promise<PageFigures> {
       categories: { performance: { score: number | null } };
       audits: Record<
         string,
-        { numericValue?: number; details?: { items?: { resourceType?: string; transferSize?: number }[] } }
+        {
+          numericValue?: number;
+          details?: { items?: { url?: string; resourceType?: string; transferSize?: number }[] };
+        }
       >;
     };
-    const requests = report.audits['network-requests']?.details?.items ?? [];
+    const scripts = (report.audits['network-requests']?.details?.items ?? []).filter(
+      (r) => r.resourceType === 'Script',
+    );
+    const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
     return {
       score: Math.round((report.categories.performance.score ?? 0) * 100),
       lcpMs: Math.round(report.audits['largest-contentful-paint']?.numericValue ?? NaN),
       tbtMs: Math.round(report.audits['total-blocking-time']?.numericValue ?? NaN),
-      jsKiB: Math.round(
-        requests.filter((r) => r.resourceType === 'Script').reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024,
-      ),
+      jsKiB: Math.round(scripts.reduce((sum, r) => sum + (r.transferSize ?? 0), 0) / 1024),
+      scripts: scripts.map((r) => ({
+        file: path.basename(new URL(r.url ?? '', 'http://x').pathname),
+        kib: kib(r.transferSize ?? 0),
+      })),
     };
   } finally {
     fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 
+/** `--baseline DIR` taken out of the arguments (it is a path); the rest are numeric flags. */
+function parseArgs(argv: string[]): { runs: number; baseline: string | null } {
+  const rest: string[] = [];
+  let baseline: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      baseline = arg.includes('=') ? arg.slice('--baseline='.length) : (argv[++i] ?? '');
+      if (!fs.existsSync(path.join(baseline, 'index.html')))
+        throw new Error(`--baseline needs an H5 build's folder (no index.html in "${baseline}")`);
+      baseline = path.resolve(baseline);
+    } else rest.push(arg);
+  }
+  return { ...numericFlags(rest, { runs: 3 }), baseline };
+}
+
+/** The median run of each figure; the scripts of the run whose JavaScript total is the median. */
+function summary(runs: PageFigures[]): PageFigures {
+  const pick = (k: Figure) => median(runs.map((r) => r[k]));
+  const jsKiB = pick('jsKiB');
+  const scripts = runs.find((r) => r.jsKiB === jsKiB)?.scripts ?? [];
+  return { score: pick('score'), lcpMs: pick('lcpMs'), tbtMs: pick('tbtMs'), jsKiB, scripts };
+}
+
 async function main() {
-  const flags = numericFlags(process.argv.slice(2), { runs: 3 });
+  const flags = parseArgs(process.argv.slice(2));
   const built = ensureH5BuildSync();
   if (built) log(`[bench] H5 app built in ${(built / 1000).toFixed(0)} s`);
   const services = await startBenchServices();
   let app: FastifyInstance | null = null;
+  let baselineApp: FastifyInstance | null = null;
   try {
     await seedDatabase(services.db.uri, null);
-    app = await buildApp(
-      benchConfig({
-        mongoUri: services.db.uri,
-        redisUri: services.redis.uri,
-        wechatUrl: 'http://127.0.0.1:9',
-        dataDir: services.tmpDir,
-      }),
-    );
+    const config = benchConfig({
+      mongoUri: services.db.uri,
+      redisUri: services.redis.uri,
+      wechatUrl: 'http://127.0.0.1:9',
+      dataDir: services.tmpDir,
+    });
+    app = await buildApp(config);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    if (flags.baseline) baselineApp = await buildApp(config, { h5Dir: flags.baseline });
+    const baselineBase = baselineApp ? await baselineApp.listen({ port: 0, host: '127.0.0.1' }) : null;
     const studio = await app.models.Studio.findOne({ active: true }, { _id: 1 }).sort({ sortOrder: 1 }).lean();
     if (!studio) throw new Error('the demo data has no studio');
     const pages = [
       {
         key: 'studio',
         label: 'studio landing (QR code)',
-        url: `${base}/app/pages/studio/index?studioId=${String(studio._id)}`,
+        path: `/app/pages/studio/index?studioId=${String(studio._id)}`,
       },
-      { key: 'submit', label: 'submit page', url: `${base}/app/pages/submit/index?studioId=${String(studio._id)}` },
-      { key: 'home', label: 'home (studio list)', url: `${base}/app/pages/index/index` },
+      { key: 'submit', label: 'submit page', path: `/app/pages/submit/index?studioId=${String(studio._id)}` },
+      { key: 'home', label: 'home (studio list)', path: `/app/pages/index/index` },
     ];
     log('码上商 pages benchmark — Lighthouse mobile (simulated throttling), chromium headless');
     log('machine:');
     log(formatMachine(describeMachine()));
-    const results: Record<string, PageFigures & { runs: PageFigures[] }> = {};
+    if (flags.baseline) log(`baseline: the H5 build in ${flags.baseline}, measured in turn with this checkout's`);
+    // Lighthouse now and then loses its trace (NO_NAVSTART): one more try before giving up.
+    const measure = (url: string) => lighthouse(url).catch(() => lighthouse(url));
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    const results: Record<
+      string,
+      PageFigures & { runs: PageFigures[]; baseline?: PageFigures & { runs: PageFigures[] } }
+    > = {};
     for (const page of pages) {
       const runs: PageFigures[] = [];
+      const baselineRuns: PageFigures[] = [];
       for (let i = 0; i < flags.runs; i++) {
-        // Lighthouse now and then loses its trace (NO_NAVSTART): one more try before giving up.
-        runs.push(await lighthouse(page.url).catch(() => lighthouse(page.url)));
+        // In turn, each going first every other run, so a busy moment weighs on both alike.
+        const order = i % 2 === 0 ? ['current', 'baseline'] : ['baseline', 'current'];
+        for (const which of order) {
+          if (which === 'current') runs.push(await measure(`${base}${page.path}`));
+          else if (baselineBase) baselineRuns.push(await measure(`${baselineBase}${page.path}`));
+        }
       }
-      const pick = (k: keyof PageFigures) => median(runs.map((r) => r[k]));
-      const figures = { score: pick('score'), lcpMs: pick('lcpMs'), tbtMs: pick('tbtMs'), jsKiB: pick('jsKiB') };
-      results[page.key] = { ...figures, runs };
-      const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+      const figures = summary(runs);
+      const baseline = baselineRuns.length ? summary(baselineRuns) : null;
+      results[page.key] = { ...figures, runs, ...(baseline ? { baseline: { ...baseline, runs: baselineRuns } } : {}) };
       log(
         `  ${page.label.padEnd(26)} score ${String(figures.score).padStart(3)} (goal ≥ ${GOALS.score}: ${verdict(figures.score >= GOALS.score)})  ` +
-          `LCP ${(figures.lcpMs / 1000).toFixed(1)} s (≤ ${GOALS.lcpMs / 1000} s: ${verdict(figures.lcpMs <= GOALS.lcpMs)})  TBT ${figures.tbtMs} ms  ` +
+          `LCP ${(figures.lcpMs / 1000).toFixed(2)} s (≤ ${GOALS.lcpMs / 1000} s: ${verdict(figures.lcpMs <= GOALS.lcpMs)})  TBT ${figures.tbtMs} ms  ` +
           `JS ${figures.jsKiB} KiB (≤ ${GOALS.jsKiB}: ${verdict(figures.jsKiB <= GOALS.jsKiB)})  median of ${flags.runs}`,
       );
+      log(`  ${''.padEnd(26)} scripts: ${figures.scripts.map((s) => `${s.file} ${s.kib}`).join(' · ')}`);
+      if (baseline) {
+        const ratio = (k: Figure) => (baseline[k] ? (figures[k] / baseline[k]).toFixed(2) : '-');
+        log(
+          `  ${'  baseline'.padEnd(26)} score ${String(baseline.score).padStart(3)}  LCP ${(baseline.lcpMs / 1000).toFixed(2)} s  ` +
+            `TBT ${baseline.tbtMs} ms  JS ${baseline.jsKiB} KiB  → this/baseline: score ${ratio('score')}, LCP ${ratio('lcpMs')}, ` +
+            `TBT ${ratio('tbtMs')}, JS ${ratio('jsKiB')}`,
+        );
+        log(`  ${''.padEnd(26)} scripts: ${baseline.scripts.map((s) => `${s.file} ${s.kib}`).join(' · ')}`);
+      }
     }
     const dir = path.join(repoRoot, 'bench-results');
     fs.mkdirSync(dir, { recursive: true });
@@ -142,7 +206,7 @@ async function main() {
       file,
       JSON.stringify(
         {
-          command: `npm run bench:pages -- --runs ${flags.runs}`,
+          command: `npm run bench:pages -- --runs ${flags.runs}${flags.baseline ? ` --baseline ${flags.baseline}` : ''}`,
           lighthouse: LIGHTHOUSE,
           goals: GOALS,
           machine: describeMachine(),
@@ -155,6 +219,7 @@ async function main() {
     log(`results: ${path.relative(repoRoot, file)}`);
   } finally {
     await app?.close();
+    await baselineApp?.close();
     await services.stop();
   }
 }

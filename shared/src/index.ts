@@ -1,6 +1,8 @@
 export * from './errors';
 export * from './enums';
 export * from './tickets-enums';
+export * from './admin-enums';
+export * from './limits';
 export * from './schemas/common';
 export * from './schemas/health';
 export * from './schemas/auth';
@@ -18,4 +20,5 @@ export * from './schemas/followups';
 export * from './schemas/projects';
 export * from './schemas/wechat-push';
 export * from './schemas/calendar';
+export * from './canned-replies';
 export * from './schemas/canned-replies';

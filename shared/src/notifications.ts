@@ -27,3 +27,7 @@ export const NOTICE_TITLES: Record<NoticeKind, string> = {
   ticket_escalated: '留言超时未答复，已升级提醒',
   follow_up: '回头看：您反映的问题解决了吗？',
 };
+
+/** Whether a long-term template (长期订阅) is accepted: WeChat tells by its subscribe-message events. */
+export const LONG_TERM_STATES = ['accept', 'reject', 'unknown'] as const;
+export type LongTermState = (typeof LONG_TERM_STATES)[number];

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { INVITE_STATUSES } from '../admin-enums';
 import { Id, IsoDateTime, PageQuery, literalUnion } from './common';
 import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
 import { MAX_SLA_WORKDAYS, SLA_UNITS } from '../enums';
@@ -216,16 +217,6 @@ export type AdminStudioList = Static<typeof AdminStudioList>;
 
 export const AdminStudioDetail = Type.Composite([StudioDetail, AdminStudioFields]);
 export type AdminStudioDetail = Static<typeof AdminStudioDetail>;
-
-/** What became of an invite; the code itself is never stored, so a list shows only this. */
-export const INVITE_STATUSES = ['pending', 'used', 'expired', 'revoked'] as const;
-export type InviteStatus = (typeof INVITE_STATUSES)[number];
-export const INVITE_STATUS_LABELS: Record<InviteStatus, string> = {
-  pending: '待使用',
-  used: '已使用',
-  expired: '已过期',
-  revoked: '已作废',
-};
 
 export const AdminInvite = Type.Object({
   id: Id,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { NOTICE_KINDS, TEMPLATE_KEYS } from '../notifications';
+import { LONG_TERM_STATES, NOTICE_KINDS, TEMPLATE_KEYS } from '../notifications';
 import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
 
 export const TemplateKeySchema = literalUnion(TEMPLATE_KEYS);
@@ -14,10 +14,6 @@ export const SubscriptionsBody = Type.Object(
   { additionalProperties: false },
 );
 export type SubscriptionsBody = Static<typeof SubscriptionsBody>;
-
-/** Whether a long-term template (长期订阅) is accepted: WeChat tells by its subscribe-message events. */
-export const LONG_TERM_STATES = ['accept', 'reject', 'unknown'] as const;
-export type LongTermState = (typeof LONG_TERM_STATES)[number];
 
 export const SubscriptionState = Type.Object({
   /** A long-term template: one consent, many sends. Else each consent allows one send. */

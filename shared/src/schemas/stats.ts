@@ -1,15 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { STATS_GROUP_BYS } from '../admin-enums';
 import { IsoDateTime, literalUnion } from './common';
-
-/** How statistics are grouped: per studio, or per town, sector (界别) or joint group (联组) of studios. */
-export const STATS_GROUP_BYS = ['studio', 'town', 'sector', 'jointGroup'] as const;
-export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
-export const STATS_GROUP_BY_LABELS: Record<StatsGroupBy, string> = {
-  studio: '工作室',
-  town: '镇街',
-  sector: '界别',
-  jointGroup: '联组',
-};
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

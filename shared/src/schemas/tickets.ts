@@ -8,15 +8,12 @@ import {
   TICKET_STATUSES,
 } from '../tickets-enums';
 import { ROLES } from '../enums';
+import { MOBILE_PATTERN, TICKET_CONTENT_MAX, TICKET_CONTENT_MIN } from '../limits';
 import { Id, IsoDateTime, Page, PageQuery, literalUnion } from './common';
 
 export const TicketCategorySchema = literalUnion(TICKET_CATEGORIES);
 export const TicketStatusSchema = literalUnion(TICKET_STATUSES);
 export const TicketOutcomeSchema = literalUnion(TICKET_OUTCOMES);
-
-export const TICKET_CONTENT_MIN = 5;
-export const TICKET_CONTENT_MAX = 2000;
-export const MOBILE_PATTERN = '^1[3-9][0-9]{9}$';
 
 export const SubmitTicketBody = Type.Object(
   {

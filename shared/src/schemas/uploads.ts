@@ -1,16 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Id } from './common';
 
-/** Image types an upload may have; detected from the bytes, never from the client's claim. */
-export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
-
-/** Largest accepted image, in bytes (5 MB). */
-export const UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
-
-/** The multipart form field the mini-program sends the image in (`Taro.uploadFile({ name })`). */
-export const UPLOAD_FILE_FIELD = 'file';
-
 export const UploadResponse = Type.Object({
   id: Id,
   url: Type.String({ description: '带签名的图片地址（相对路径，有效期有限），可直接用于 <image src>' }),

@@ -1,61 +1,59 @@
-import { Type, type Static } from '@sinclair/typebox';
-import {
+import type {
   AdminInvite,
   AdminInviteList,
+  AdminInviteListQuery,
   AdminMember,
   AdminMemberList,
   AdminStudioDetail,
   AdminStudioList,
-  FailedNoticeList,
   InviteResponse,
   PageQuery,
   StatsResponse,
   StudioDetail,
-  type AdminInviteListQuery,
-  type AdminMemberCreateBody,
-  type AdminMemberListQuery,
-  type AdminMemberPatchBody,
-  type AdminStudioCreateBody,
-  type AdminStudioListQuery,
-  type AdminStudioPatchBody,
-  type StatsQuery,
+  AdminMemberCreateBody,
+  AdminMemberListQuery,
+  AdminMemberPatchBody,
+  AdminStudioCreateBody,
+  AdminStudioListQuery,
+  AdminStudioPatchBody,
+  StatsQuery,
 } from '@mashangshang/shared';
-import { http } from '../http';
-
-/** POST /admin/notifications/:id/retry declares this reply inline; shared has no name for it. */
-const RetryQueued = Type.Object({ queued: Type.Boolean() });
+import type { Static } from '@sinclair/typebox';
+import { http, type Reply } from '../http';
 
 /** The admin console: figures, members, studios, invites and failed WeChat notices. */
 export const adminApi = {
-  adminStats: (query: StatsQuery): Promise<StatsResponse> => http.json(StatsResponse, 'GET', '/admin/stats', { query }),
+  adminStats: (query: StatsQuery): Promise<StatsResponse> =>
+    http.json('StatsResponse', 'GET', '/admin/stats', { query }),
 
   adminMembers: (query: AdminMemberListQuery): Promise<AdminMemberList> =>
-    http.json(AdminMemberList, 'GET', '/admin/members', { query }),
+    http.json('AdminMemberList', 'GET', '/admin/members', { query }),
   adminCreateMember: (body: AdminMemberCreateBody): Promise<AdminMember> =>
-    http.json(AdminMember, 'POST', '/admin/members', { body }),
+    http.json('AdminMember', 'POST', '/admin/members', { body }),
   adminUpdateMember: (id: string, body: AdminMemberPatchBody): Promise<AdminMember> =>
-    http.json(AdminMember, 'PATCH', `/admin/members/${id}`, { body }),
+    http.json('AdminMember', 'PATCH', `/admin/members/${id}`, { body }),
 
   adminStudios: (query: AdminStudioListQuery): Promise<AdminStudioList> =>
-    http.json(AdminStudioList, 'GET', '/admin/studios', { query }),
-  adminStudio: (id: string): Promise<AdminStudioDetail> => http.json(AdminStudioDetail, 'GET', `/admin/studios/${id}`),
+    http.json('AdminStudioList', 'GET', '/admin/studios', { query }),
+  adminStudio: (id: string): Promise<AdminStudioDetail> =>
+    http.json('AdminStudioDetail', 'GET', `/admin/studios/${id}`),
   // Creating and editing answer with the studio as residents see it (no `active`, no `code`).
   adminCreateStudio: (body: AdminStudioCreateBody): Promise<StudioDetail> =>
-    http.json(StudioDetail, 'POST', '/admin/studios', { body }),
+    http.json('StudioDetail', 'POST', '/admin/studios', { body }),
   adminUpdateStudio: (id: string, body: AdminStudioPatchBody): Promise<StudioDetail> =>
-    http.json(StudioDetail, 'PATCH', `/admin/studios/${id}`, { body }),
+    http.json('StudioDetail', 'PATCH', `/admin/studios/${id}`, { body }),
 
   createInvite: (memberId: string): Promise<InviteResponse> =>
-    http.json(InviteResponse, 'POST', `/admin/members/${memberId}/invites`, { body: {} }),
+    http.json('InviteResponse', 'POST', `/admin/members/${memberId}/invites`, { body: {} }),
   adminInvites: (studioId: string): Promise<AdminInviteList> => {
     const query: AdminInviteListQuery = { studioId, limit: 50 };
-    return http.json(AdminInviteList, 'GET', '/admin/invites', { query });
+    return http.json('AdminInviteList', 'GET', '/admin/invites', { query });
   },
   revokeInvite: (id: string): Promise<AdminInvite> =>
-    http.json(AdminInvite, 'POST', `/admin/invites/${id}/revoke`, { body: {} }),
+    http.json('AdminInvite', 'POST', `/admin/invites/${id}/revoke`, { body: {} }),
 
-  failedNotices: (query: Pick<Static<typeof PageQuery>, 'cursor'>): Promise<Static<typeof FailedNoticeList>> =>
-    http.json(FailedNoticeList, 'GET', '/admin/notifications/failed', { query }),
-  retryNotice: (id: string): Promise<Static<typeof RetryQueued>> =>
-    http.json(RetryQueued, 'POST', `/admin/notifications/${id}/retry`, { body: {} }),
+  failedNotices: (query: Pick<Static<typeof PageQuery>, 'cursor'>): Promise<Reply<'FailedNoticeList'>> =>
+    http.json('FailedNoticeList', 'GET', '/admin/notifications/failed', { query }),
+  retryNotice: (id: string): Promise<Reply<'RetryQueued'>> =>
+    http.json('RetryQueued', 'POST', `/admin/notifications/${id}/retry`, { body: {} }),
 };

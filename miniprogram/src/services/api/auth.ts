@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { AuthResponse, type BindBody, type PasswordLoginBody } from '@mashangshang/shared';
+import type { BindBody, PasswordLoginBody } from '@mashangshang/shared';
 import { toastTextFor } from '../errors';
 import { ApiError, currentSession, exchangeCode, http, signInSilently } from '../http';
 import { showToast, taroStore } from '../platform';
@@ -35,7 +35,7 @@ export async function signInWithDemoCode(code: string): Promise<Session> {
 
 export async function signInWithPassword(username: string, password: string): Promise<Session> {
   const body: PasswordLoginBody = { username, password };
-  const auth = await http.json(AuthResponse, 'POST', '/auth/password', { body, auth: false });
+  const auth = await http.json('AuthResponse', 'POST', '/auth/password', { body, auth: false });
   return writeSession(taroStore, auth, 'password');
 }
 
@@ -43,7 +43,7 @@ export async function signInWithPassword(username: string, password: string): Pr
 export async function bindInvite(inviteCode: string): Promise<Session> {
   const method = currentSession()?.method ?? 'demo';
   const body: BindBody = { inviteCode: inviteCode.trim().toUpperCase() };
-  const auth = await http.json(AuthResponse, 'POST', '/auth/bind', { body });
+  const auth = await http.json('AuthResponse', 'POST', '/auth/bind', { body });
   return writeSession(taroStore, auth, method);
 }
 

@@ -1,23 +1,20 @@
 import Taro from '@tarojs/taro';
-import type { Static } from '@sinclair/typebox';
-import {
-  MarkReadResponse,
+import type {
+  MarkReadBody,
   NotificationList,
-  SubscriptionsResponse,
-  type MarkReadBody,
-  type NotificationListQuery,
-  type SubscriptionsBody,
-  type TemplateKey,
+  NotificationListQuery,
+  SubscriptionsBody,
+  TemplateKey,
 } from '@mashangshang/shared';
-import { http } from '../http';
+import { http, type Reply } from '../http';
 
 /** The in-app notices. */
 export const noticeApi = {
   notifications: (query: NotificationListQuery): Promise<NotificationList> =>
-    http.json(NotificationList, 'GET', '/me/notifications', { query }),
-  markAllRead: (): Promise<Static<typeof MarkReadResponse>> => {
+    http.json('NotificationList', 'GET', '/me/notifications', { query }),
+  markAllRead: (): Promise<Reply<'MarkReadResponse'>> => {
     const body: MarkReadBody = { all: true };
-    return http.json(MarkReadResponse, 'POST', '/me/notifications/read', { body });
+    return http.json('MarkReadResponse', 'POST', '/me/notifications/read', { body });
   },
 };
 
@@ -43,7 +40,7 @@ export async function requestNoticeConsent(keys: TemplateKey[]): Promise<void> {
     const acceptedIds = new Set(Object.entries(result).flatMap(([id, choice]) => (choice === 'accept' ? [id] : [])));
     const body: SubscriptionsBody = { accepted: keys.filter((key) => acceptedIds.has(templateIdOf(key))) };
     if (body.accepted.length) {
-      await http.json(SubscriptionsResponse, 'POST', '/me/subscriptions', { body, silent: true });
+      await http.json('SubscriptionsResponse', 'POST', '/me/subscriptions', { body, silent: true });
     }
   } catch {
     // The user closed the dialog or the phone refused: the in-app list still shows the notice.

@@ -1,41 +1,41 @@
-import {
+import type {
+  AssignBody,
+  RatingBody,
+  ReopenBody,
+  ReplyBody,
+  ResolveBody,
+  SubmitTicketBody,
   SubmitTicketResponse,
   TicketDetail,
   TicketList,
-  type AssignBody,
-  type RatingBody,
-  type ReopenBody,
-  type ReplyBody,
-  type ResolveBody,
-  type SubmitTicketBody,
-  type TicketListQuery,
+  TicketListQuery,
 } from '@mashangshang/shared';
 import { http } from '../http';
 
 /** Tickets: the resident's message, the lists, and the actions, each answering with the ticket as it now is. */
 export const ticketApi = {
   submitTicket: (body: SubmitTicketBody, idempotencyKey: string): Promise<SubmitTicketResponse> =>
-    http.json(SubmitTicketResponse, 'POST', '/tickets', {
+    http.json('SubmitTicketResponse', 'POST', '/tickets', {
       body,
       headers: { 'Idempotency-Key': idempotencyKey },
       silent: true,
       networkRetries: 2,
     }),
-  tickets: (query: TicketListQuery): Promise<TicketList> => http.json(TicketList, 'GET', '/tickets', { query }),
-  ticket: (id: string): Promise<TicketDetail> => http.json(TicketDetail, 'GET', `/tickets/${id}`),
+  tickets: (query: TicketListQuery): Promise<TicketList> => http.json('TicketList', 'GET', '/tickets', { query }),
+  ticket: (id: string): Promise<TicketDetail> => http.json('TicketDetail', 'GET', `/tickets/${id}`),
   /** With the draft's Idempotency-Key, so a resend after a lost answer adds the reply once. */
   reply: (id: string, body: ReplyBody, idempotencyKey: string): Promise<TicketDetail> =>
-    http.json(TicketDetail, 'POST', `/tickets/${id}/replies`, {
+    http.json('TicketDetail', 'POST', `/tickets/${id}/replies`, {
       body,
       headers: { 'Idempotency-Key': idempotencyKey },
       networkRetries: 2,
     }),
   assign: (id: string, body: AssignBody): Promise<TicketDetail> =>
-    http.json(TicketDetail, 'POST', `/tickets/${id}/assign`, { body }),
+    http.json('TicketDetail', 'POST', `/tickets/${id}/assign`, { body }),
   resolve: (id: string, body: ResolveBody): Promise<TicketDetail> =>
-    http.json(TicketDetail, 'POST', `/tickets/${id}/resolve`, { body }),
+    http.json('TicketDetail', 'POST', `/tickets/${id}/resolve`, { body }),
   rate: (id: string, body: RatingBody): Promise<TicketDetail> =>
-    http.json(TicketDetail, 'POST', `/tickets/${id}/rating`, { body }),
+    http.json('TicketDetail', 'POST', `/tickets/${id}/rating`, { body }),
   reopen: (id: string, body: ReopenBody): Promise<TicketDetail> =>
-    http.json(TicketDetail, 'POST', `/tickets/${id}/reopen`, { body }),
+    http.json('TicketDetail', 'POST', `/tickets/${id}/reopen`, { body }),
 };

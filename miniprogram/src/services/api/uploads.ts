@@ -1,8 +1,8 @@
 import {
-  ImageCheckResponse,
   UPLOAD_FILE_FIELD,
-  UploadResponse,
   type ImageCheckDecisionBody,
+  type ImageCheckResponse,
+  type UploadResponse,
 } from '@mashangshang/shared';
 import { http } from '../http';
 
@@ -10,7 +10,7 @@ import { http } from '../http';
 export const uploadApi = {
   /** One image to POST /uploads, with progress; silent, for the page says which photo failed. */
   upload: (filePath: string, onProgress?: (percent: number) => void): Promise<UploadResponse> =>
-    http.upload(UploadResponse, '/uploads', filePath, { field: UPLOAD_FILE_FIELD, onProgress, silent: true }),
+    http.upload('UploadResponse', '/uploads', filePath, { field: UPLOAD_FILE_FIELD, onProgress, silent: true }),
   decideImageCheck: (uploadId: string, body: ImageCheckDecisionBody): Promise<ImageCheckResponse> =>
-    http.json(ImageCheckResponse, 'POST', `/admin/uploads/${uploadId}/check`, { body }),
+    http.json('ImageCheckResponse', 'POST', `/admin/uploads/${uploadId}/check`, { body }),
 };

@@ -1,14 +1,14 @@
-import { FormatRegistry, type Static, type TSchema } from '@sinclair/typebox';
-import { Check } from '@sinclair/typebox/value';
 import { errorFieldsOf, toastTextFor } from '../errors';
+import type { Reply, ReplyName } from './replies';
 
 /**
  * The transport-independent core every request passes through (JSON calls, uploads, downloads):
  * base URL and query string, token header, one shared re-sign-in and a repeat after a 401, retries
  * after a network failure for idempotent calls, every failure turned into an ApiError with a
- * Chinese message (a toast unless `silent`), and each JSON reply checked against its schema from
- * `@mashangshang/shared` before the caller sees it. `http/index.ts` binds it to Taro; tests bind
- * it to a fake transport.
+ * Chinese message (a toast unless `silent`). Each call names the schema of its reply (see
+ * ./replies.ts), which gives the reply its type and, where `checkReply` is given (development and
+ * tests), is checked before the caller sees it. `http/index.ts` binds it to Taro; tests bind it to a
+ * fake transport.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -70,6 +70,13 @@ export interface ClientDeps {
   /** A fresh token after a 401, or null when the user has to sign in by hand. */
   reauthenticate(): Promise<string | null>;
   showError(text: string): void;
+  /**
+   * Whether a 2xx reply matches the schema its call named (./replies.ts `replyMatches`). Left out of
+   * production builds: the server writes every reply through the same schema (Fastify's response
+   * serializer), and checking it again costs each page TypeBox and every schema (about 30 KiB
+   * compressed). Without it, a reply is trusted to be what its schema says.
+   */
+  checkReply?: (reply: ReplyName, data: unknown) => boolean;
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
@@ -100,12 +107,6 @@ export function queryString(query: Query | undefined): string {
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join('&')}` : '';
-}
-
-// The shared schemas stamp timestamps as `date-time`; TypeBox checks a format only once it is registered.
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-if (!FormatRegistry.Has('date-time')) {
-  FormatRegistry.Set('date-time', (value) => ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
 }
 
 export function createClient(deps: ClientDeps) {
@@ -160,42 +161,45 @@ export function createClient(deps: ClientDeps) {
     return fail(options, new ApiError(toastTextFor({ statusCode, body: data }), statusCode, code));
   }
 
-  /** The reply, once it matches the route's schema; a reply that does not is a server fault. */
-  function checked<S extends TSchema>(schema: S, options: CallOptions, response: HttpResponse): Static<S> {
+  /**
+   * The reply as the type of the schema its call named: the one place a reply's type is asserted.
+   * Checked first where the client checks replies; one that does not match is a server fault.
+   */
+  function checked<N extends ReplyName>(reply: N, options: CallOptions, response: HttpResponse): Reply<N> {
     const { statusCode, data } = response;
-    if (Check(schema, data)) return data;
+    if (!deps.checkReply || deps.checkReply(reply, data)) return data as Reply<N>;
     return fail(options, new ApiError(toastTextFor({ statusCode }), statusCode, 'UNEXPECTED_RESPONSE'));
   }
 
-  /** A JSON call whose reply is described by `schema`. */
-  async function json<S extends TSchema>(
-    schema: S,
+  /** A JSON call whose reply is described by the schema named `reply`. */
+  async function json<N extends ReplyName>(
+    reply: N,
     method: HttpMethod,
     path: string,
     options: JsonOptions = {},
-  ): Promise<Static<S>> {
+  ): Promise<Reply<N>> {
     const url = `${deps.baseUrl}${path}${queryString(options.query)}`;
     const idempotent = method === 'GET' || Boolean(options.headers?.['Idempotency-Key']);
     const response = await exchange({ ...options, idempotent }, (header) => {
       if (options.body !== undefined) header['Content-Type'] = 'application/json';
       return deps.transport.request({ url, method, header, data: options.body });
     });
-    return checked(schema, options, response);
+    return checked(reply, options, response);
   }
 
-  /** One local file sent as multipart to `path`, whose reply is described by `schema`. */
-  async function upload<S extends TSchema>(
-    schema: S,
+  /** One local file sent as multipart to `path`, whose reply is described by the schema named `reply`. */
+  async function upload<N extends ReplyName>(
+    reply: N,
     path: string,
     filePath: string,
     options: UploadOptions,
-  ): Promise<Static<S>> {
+  ): Promise<Reply<N>> {
     const url = `${deps.baseUrl}${path}${queryString(options.query)}`;
     const { field, onProgress } = options;
     const response = await exchange({ ...options, idempotent: false }, (header) =>
       deps.transport.upload({ url, filePath, field, header, onProgress }),
     );
-    return checked(schema, options, response);
+    return checked(reply, options, response);
   }
 
   /** A file from `path`, saved where the platform keeps downloads; resolves with its local path. */

@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro';
-import { AuthResponse } from '@mashangshang/shared';
 import { apiRoot, demoSignInEnabled, showToast, taroStore } from '../platform';
 import { clearSession, demoCode, readSession, writeSession, type Session, type SignInMethod } from '../session';
 import { createClient } from './core';
+import { replyMatches } from './replies';
 import { taroTransport } from './transport';
 
 export { ApiError } from './core';
+export type { Reply } from './replies';
 
 export function currentSession(): Session | null {
   return readSession(taroStore);
@@ -18,11 +19,15 @@ export const http = createClient({
   getToken: () => currentSession()?.token ?? null,
   reauthenticate: renewSession,
   showError: showToast,
+  // Replies are checked against their schemas in development (and in the tests, which bind the core
+  // themselves). A production build has no check, so webpack drops ./replies, TypeBox and the schemas
+  // from the pages: the condition is a constant there, and services/ is marked free of side effects.
+  checkReply: process.env.NODE_ENV === 'production' ? undefined : replyMatches,
 });
 
 /** A WeChat login code (or the H5 demo code, which the server treats the same way) for a session. */
 export async function exchangeCode(code: string, method: SignInMethod): Promise<Session> {
-  const auth = await http.json(AuthResponse, 'POST', '/auth/wechat', { body: { code }, auth: false, silent: true });
+  const auth = await http.json('AuthResponse', 'POST', '/auth/wechat', { body: { code }, auth: false, silent: true });
   return writeSession(taroStore, auth, method);
 }
 
