@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { DEADLINE_PROJECTION, deadlineFor } from './deadline';
 import { DEFAULT_SLA_HOURS, REOPEN_WINDOW_DAYS, type TicketOutcome, type TicketStatus } from '@mashangshang/shared';
 import type { Models } from '../models';
 import type { Actor } from '../modules/auth/actor';
@@ -8,6 +7,7 @@ import type { DeadlineStage } from '../queues';
 import { AppError } from '../errors';
 import { SYSTEM, notice, timelineEvent, type EventActor } from './events';
 import type { Effect } from './effects';
+import { DEADLINE_PROJECTION, deadlineFor } from './deadline';
 
 /**
  * The life of a ticket, in one table. Each transition names the states it may start from, the change
