@@ -36,6 +36,13 @@ function controlProps(options: {
   };
   if (options.label) props['aria-label'] = options.label;
   for (const [key, value] of Object.entries(options.extra ?? {})) if (value !== undefined) props[key] = value;
+  if (process.env.TARO_ENV !== 'h5') {
+    // WeChat's names for them. Taro's weapp templates carry only the attributes it declares per
+    // component, and aria-role/aria-label are not among them: they reach WeChat once the build
+    // declares them (config, not ours); until then the native <button> is what the screen reader gets.
+    props.ariaRole = options.role;
+    if (options.label) props.ariaLabel = options.label;
+  }
   return props;
 }
 
