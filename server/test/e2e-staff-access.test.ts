@@ -125,6 +125,10 @@ async function newPerson(
 /** The whole page: Taro's H5 page scrolls inside its own box, so the window is made as tall as the page first. */
 async function shot(page: Page, name: string, options: { wholePage?: boolean } = {}) {
   const size = page.viewportSize()!;
+  // After navigateTo, Taro's H5 slides the new page in beside the old one: let it settle first.
+  await page
+    .waitForFunction(`document.scrollingElement.scrollWidth <= ${size.width}`, undefined, { timeout: 3_000 })
+    .catch(() => undefined);
   const tall =
     options.wholePage === false
       ? 0
