@@ -123,11 +123,18 @@ async function newPerson(
 }
 
 /** The whole page: Taro's H5 page scrolls inside its own box, so the window is made as tall as the page first. */
-async function shot(page: Page, name: string) {
+async function shot(page: Page, name: string, options: { wholePage?: boolean } = {}) {
   const size = page.viewportSize()!;
-  const tall = await page.evaluate<number>(
-    `Math.ceil(Math.max(0, ...Array.from(document.querySelectorAll('.page')).map((el) => el.getBoundingClientRect().height)))`,
-  );
+  // After navigateTo, Taro's H5 slides the new page in beside the old one: let it settle first.
+  await page
+    .waitForFunction(`document.scrollingElement.scrollWidth <= ${size.width}`, undefined, { timeout: 3_000 })
+    .catch(() => undefined);
+  const tall =
+    options.wholePage === false
+      ? 0
+      : await page.evaluate<number>(
+          `Math.ceil(Math.max(0, ...Array.from(document.querySelectorAll('.page')).map((el) => el.getBoundingClientRect().height)))`,
+        );
   if (tall > size.height) await page.setViewportSize({ width: size.width, height: Math.min(tall, 8000) });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   if (tall > size.height) await page.setViewportSize(size);
@@ -222,37 +229,43 @@ const TAPPABLE_AUDIT = `(() => {
   return problems;
 })()`;
 
-/** Walks the page with Tab: each stop must be a named control with a visible focus ring. */
-async function focusWalkProblems(page: Page, name: string, maxStops = 80): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Every control of the page takes the keyboard's focus with a visible ring. After one Tab (so the
+ * browser knows the keyboard is in use and shows :focus-visible), each control is focused in turn in
+ * the page itself: one round trip instead of a key press per control.
+ */
+async function focusRingProblems(page: Page, name: string): Promise<string[]> {
   await page.locator('body').click({ position: { x: 1, y: 1 } });
-  for (let i = 0; i < maxStops; i += 1) {
-    await page.keyboard.press('Tab');
-    const stop = await page.evaluate<{ where: string; ring: boolean; inPage: boolean; id: string } | null>(`(() => {
-      let el = document.activeElement;
-      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-      if (!el || el === document.body) return null;
-      const outlined = (node) => { const s = getComputedStyle(node); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };
+  await page.keyboard.press('Tab');
+  const problems = await page.evaluate<string[]>(`(() => {
+    const outlined = (node) => { const s = getComputedStyle(node); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };
+    const problems = [];
+    const controls = document.querySelectorAll('.page [tabindex]:not([tabindex="-1"]), .page button, .page input:not([type=hidden]), .page textarea, .page a[href]');
+    for (const el of controls) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      el.focus();
+      if (document.activeElement !== el && !el.contains(document.activeElement)) continue;
       // The ring may be drawn by the control itself or around a field's box (up to three levels up).
       let ring = outlined(el);
       for (let node = el.parentElement, up = 0; !ring && node && up < 3; node = node.parentElement, up += 1) ring = outlined(node);
-      if (!el.dataset.walkId) el.dataset.walkId = String(Math.random());
-      const label = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('placeholder') || '').trim().slice(0, 20);
-      return { where: el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/).slice(0, 2).join('.') + ' "' + label + '"', ring, inPage: !!el.closest('.page'), id: el.dataset.walkId };
-    })()`);
-    if (!stop) break;
-    if (!stop.inPage) continue;
-    if (!stop.ring) problems.push(`${name}: no visible focus ring on ${stop.where}`);
-  }
-  return [...new Set(problems)];
+      if (!ring) {
+        const label = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('placeholder') || '').trim().slice(0, 20);
+        problems.push('no visible focus ring on ' + el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/).slice(0, 2).join('.') + ' "' + label + '"');
+      }
+    }
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    return [...new Set(problems)];
+  })()`);
+  return problems.map((p) => `${name}: ${p}`);
 }
 
-/** axe, the tappable audit and the Tab walk on one page; the findings, empty when all is well. */
+/** axe, the tappable audit and the focus rings on one page; the findings, empty when all is well. */
 async function accessProblems(page: Page, name: string): Promise<string[]> {
   const found = await axeProblems(page, name);
   await markTappables(page);
   found.push(...(await page.evaluate<string[]>(TAPPABLE_AUDIT)).map((p) => `${name}: ${p}`));
-  found.push(...(await focusWalkProblems(page, name)));
+  found.push(...(await focusRingProblems(page, name)));
   return found;
 }
 
@@ -628,18 +641,47 @@ describe('the admin console at 1280 wide', () => {
     await context.close();
   });
 
-  it('asks to confirm in the app red, not WeChat green', async () => {
+  it('asks to confirm in a dialog of real buttons in the app red, which the keyboard can answer', async () => {
     const { context, page } = await newPerson(DESKTOP, { 'mss.session': adminSession });
     await open(page, 'admin/studios/index', '.studio-card');
-    await page.locator('.studio-card', { hasText: EMPTY_STUDIO }).locator('.retire-studio').click();
-    const confirm = page.getByText('确定', { exact: true });
-    await confirm.waitFor();
-    const color = await confirm.evaluate(
-      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color,
+    const card = page.locator('.studio-card', { hasText: EMPTY_STUDIO });
+    await card.locator('.retire-studio').click();
+    const dialog = page.getByRole('alertdialog', { name: '停用工作室' });
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: '确定' });
+    const red = await confirm.evaluate(
+      (el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+          .backgroundColor,
     );
-    await shot(page, 'admin-confirm-modal');
-    expect(color).toBe('rgb(183, 28, 28)');
-    await page.getByText('取消', { exact: true }).click();
+    expect(red).toBe('rgb(183, 28, 28)');
+    const axe = await new AxeBuilder({ page }).include('.staff-dialog').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual(
+      [],
+    );
+    // The focus is in the dialog (on 取消) and Tab keeps it there; Esc answers no.
+    const focused = () => page.evaluate<string>('document.activeElement ? document.activeElement.textContent : ""');
+    await expect(focused()).resolves.toBe('取消');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('确定');
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('取消');
+    await shot(page, 'admin-confirm-dialog', { wholePage: false });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const still = await api<{ active: boolean }>('GET', `/admin/studios/${studioIds.get(EMPTY_STUDIO)}`, admin);
+    expect(still.active).toBe(true);
+    // Enter on 确定 does it.
+    await card.locator('.retire-studio').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await eventually(
+      async () =>
+        !(await api<{ active: boolean }>('GET', `/admin/studios/${studioIds.get(EMPTY_STUDIO)}`, admin)).active,
+      5_000,
+    );
     await context.close();
   });
 });

@@ -2,6 +2,7 @@ import { Button as TaroButton, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { ComponentProps, ReactNode } from 'react';
 import { Button as NutButton } from '../../components/ui';
+import { confirmInBrowser } from './confirm-dialog';
 import './staff.css';
 
 /*
@@ -35,6 +36,13 @@ function controlProps(options: {
   };
   if (options.label) props['aria-label'] = options.label;
   for (const [key, value] of Object.entries(options.extra ?? {})) if (value !== undefined) props[key] = value;
+  if (process.env.TARO_ENV !== 'h5') {
+    // WeChat's names for them. Taro's weapp templates carry only the attributes it declares per
+    // component, and aria-role/aria-label are not among them: they reach WeChat once the build
+    // declares them (config, not ours); until then the native <button> is what the screen reader gets.
+    props.ariaRole = options.role;
+    if (options.label) props.ariaLabel = options.label;
+  }
   return props;
 }
 
@@ -161,16 +169,21 @@ export function Badge(props: {
   );
 }
 
-/** Taro's confirm dialog in the app's red (its default confirm colour is WeChat green). */
+/**
+ * Asks before an action that takes something away (停用, 作废): in the web console our own dialog of
+ * real buttons, in the weapp WeChat's, in the app's red (its default confirm colour is WeChat green).
+ */
 export async function confirmAction(options: {
   title: string;
   content: string;
   confirmText?: string;
 }): Promise<boolean> {
+  const confirmText = options.confirmText ?? '确定';
+  if (process.env.TARO_ENV === 'h5') return confirmInBrowser({ ...options, confirmText });
   const { confirm } = await Taro.showModal({
     title: options.title,
     content: options.content,
-    confirmText: options.confirmText ?? '确定',
+    confirmText,
     confirmColor: '#b71c1c',
     cancelColor: '#333333',
   });
