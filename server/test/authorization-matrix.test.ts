@@ -729,6 +729,12 @@ const ROWS: Row[] = [
     },
   },
   {
+    route: 'GET /api/v1/tickets/{id}/similar',
+    expect: staffOnTicket(200),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: (w) => ({ method: 'GET', url: `/api/v1/tickets/${w.ticket.assigned}/similar` }),
+  },
+  {
     route: 'GET /api/v1/tickets/{id}',
     expect: signedIn({ residentA: 200, residentB: 404, memberS: 200, memberOther: 404, admin: 200 }),
     codes: { 404: 'TICKET_NOT_FOUND' },

@@ -614,6 +614,7 @@ const ID_ROUTES: {
   },
   { label: 'GET /uploads/:id', who: 'resident', method: 'GET', url: (id) => `/api/v1/uploads/${id}` },
   { label: 'GET /tickets/:id', who: 'resident', method: 'GET', url: (id) => `/api/v1/tickets/${id}` },
+  { label: 'GET /tickets/:id/similar', who: 'member', method: 'GET', url: (id) => `/api/v1/tickets/${id}/similar` },
   {
     label: 'POST /tickets/:id/replies',
     who: 'member',

@@ -188,3 +188,19 @@ export const ModerationBody = Type.Object(
   { additionalProperties: false },
 );
 export type ModerationBody = Static<typeof ModerationBody>;
+
+/** A recent ticket that looks like the one open: the same studio or town, and why it matches. */
+export const SimilarTicket = Type.Object({
+  id: Id,
+  no: Type.String(),
+  status: TicketStatusSchema,
+  studioName: Type.String(),
+  excerpt: Type.String({ description: '留言开头' }),
+  createdAt: IsoDateTime,
+  score: Type.Number({ minimum: 0, maximum: 1, description: '相似度（0–1）' }),
+  sharedWords: Type.Array(Type.String(), { description: '两条留言共有的关键词，按权重排序：相似的理由' }),
+});
+export type SimilarTicket = Static<typeof SimilarTicket>;
+
+export const SimilarTicketList = Type.Object({ items: Type.Array(SimilarTicket) });
+export type SimilarTicketList = Static<typeof SimilarTicketList>;

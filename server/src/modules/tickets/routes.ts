@@ -13,6 +13,7 @@ import {
   SubmitTicketBody,
   SubmitTicketResponse,
   TicketDetail,
+  SimilarTicketList,
   TicketList,
   TicketListQuery,
   errorResponses,
@@ -33,6 +34,7 @@ import {
   type TicketDeps,
 } from './service';
 import { toDetail } from './views';
+import { similarTickets } from './similar';
 import { imageChecks } from '../media-check/service';
 
 const security = [{ bearerAuth: [] }];
@@ -133,6 +135,22 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => detailFor(request, await getVisibleTicket(app.models, request.actor, request.params.id)),
+  );
+
+  app.get(
+    '/tickets/:id/similar',
+    {
+      preHandler: app.requireRole('member', 'admin'),
+      schema: {
+        operationId: 'similarTickets',
+        tags: ['tickets'],
+        summary: '相似留言：同一工作室或同镇街近期内容相近的留言（分词与 TF-IDF 相似度），附相似的关键词',
+        security,
+        params: IdParams,
+        response: { 200: SimilarTicketList, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => similarTickets(app.models, request.actor, request.params.id),
   );
 
   app.post(
