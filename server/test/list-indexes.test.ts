@@ -14,6 +14,7 @@ import type { PlanNode } from '../../scripts/bench/lib/list-queries';
 import type { Actor } from '../src/modules/auth/actor';
 import { encodeCursor } from '../src/lib/cursor';
 import { ticketListQuery } from '../src/modules/tickets/service';
+import { similarCandidatesQuery } from '../src/modules/tickets/similar';
 import { chinaDay, dayNumbersQuery } from '../src/workflow/numbering';
 import { assignmentCandidatesQuery } from '../src/workflow/assignment';
 import {
@@ -1276,6 +1277,23 @@ describe('every product list and sweep is served from an index (explain)', () =>
               (!c.askedAt || c.askedAt.getTime() < now - MEDIA_RETRY_AFTER_MS),
           )
           .map((c) => c._id),
+    },
+    {
+      name: 'similar tickets: a member’s studios, last 180 days',
+      source: 'tickets/similar.ts similarCandidatesQuery',
+      ordered: true,
+      build: () => similarCandidatesQuery(stack.app.models, member, member.studioIds, new Date(now - 180 * DAY)),
+      expected: () =>
+        newestFirst(
+          visibleTickets(member).filter(
+            (t) =>
+              has(member.studioIds, t.studioId) &&
+              t._id.getTimestamp().getTime() >= Math.floor((now - 180 * DAY) / 1000) * 1000,
+          ),
+        )
+          .slice(0, 500)
+          .map((t) => t._id),
+      pageWithoutSort: true,
     },
     {
       name: 'sweeper: follow-ups due (回头看)',

@@ -62,7 +62,7 @@ const PLACE_WEIGHT = 2;
  * The words of a text that can tell one matter from another: two or more characters, no stop words;
  * and its places (see places()), marked.
  */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   const plain = segmenter()
     .cut(text, false)
     .map((word) => word.trim())
