@@ -175,10 +175,10 @@ describe('mini-program H5 in a real browser', () => {
     await shot(page, '04-resident-mine');
 
     // 适老化: the large-text switch applies at once and is kept for the next pages.
-    await page.locator('.large-text-row .nut-switch').click();
+    await page.locator('.large-text-row').click();
     await page.locator('.page--large').waitFor();
     await shot(page, '04b-resident-large-text');
-    await page.locator('.large-text-row .nut-switch').click();
+    await page.locator('.large-text-row').click();
     await page.locator('.page:not(.page--large)').waitFor();
     residentPage = page;
   });

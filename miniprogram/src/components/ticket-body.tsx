@@ -1,14 +1,11 @@
 import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import {
-  TICKET_CATEGORY_LABELS,
-  TICKET_OUTCOME_LABELS,
-  TICKET_STATUS_LABELS,
-  type TicketDetail,
-} from '@mashangshang/shared';
+import { TICKET_CATEGORY_LABELS, TICKET_OUTCOME_LABELS, type TicketDetail } from '@mashangshang/shared';
 import { imageUrl } from '../services/api';
 import { dueText, formatTime } from '../services/format';
-import { Button, Tag } from './ui';
+import { OverdueTag, StatusTag } from './status-tag';
+import { Tap } from './tap';
+import { Button } from './ui';
 
 /** Shown on a photo WeChat's image check has not passed (only its uploader and admins get such photos). */
 const IMAGE_CHECK_LABELS = { pending: '图片检测中', review: '待人工复核', risky: '未通过检测' } as const;
@@ -29,14 +26,8 @@ export function TicketBody(props: {
       <View className="row row--between">
         <Text className="ticket-card__no">{ticket.no}</Text>
         <View className="row">
-          {ticket.overdue ? (
-            <Tag type="danger" className="badge-overdue">
-              已超时
-            </Tag>
-          ) : null}
-          <Tag type="primary" className="ticket-status">
-            {TICKET_STATUS_LABELS[ticket.status]}
-          </Tag>
+          {ticket.overdue ? <OverdueTag /> : null}
+          <StatusTag status={ticket.status} className="ticket-status" />
         </View>
       </View>
       <Text className="block muted small">
@@ -49,12 +40,18 @@ export function TicketBody(props: {
         <View className="photos">
           {ticket.images.map((image, i) => (
             <View key={image.id} className="photo">
-              <Image
-                className="photo__img"
-                src={urls[i]!}
-                mode="aspectFill"
-                onClick={() => Taro.previewImage({ urls, current: urls[i]! })}
-              />
+              <Tap
+                className="photo__open"
+                label={`查看第 ${i + 1} 张图片的大图`}
+                onTap={() => void Taro.previewImage({ urls, current: urls[i]! })}
+              >
+                <Image
+                  className="photo__img"
+                  src={urls[i]!}
+                  mode="aspectFill"
+                  nativeProps={{ alt: `留言图片 ${i + 1}` }}
+                />
+              </Tap>
               {image.check ? <Text className="photo__progress">{IMAGE_CHECK_LABELS[image.check]}</Text> : null}
             </View>
           ))}

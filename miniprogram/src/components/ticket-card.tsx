@@ -1,15 +1,9 @@
 import { Text, View } from '@tarojs/components';
-import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketSummary } from '@mashangshang/shared';
+import { TICKET_CATEGORY_LABELS, type TicketSummary } from '@mashangshang/shared';
 import type { ReactNode } from 'react';
 import { dueText, formatTime } from '../services/format';
-import { Tag } from './ui';
-
-const STATUS_TAG: Record<TicketSummary['status'], 'warning' | 'primary' | 'success' | 'default'> = {
-  pending: 'warning',
-  assigned: 'primary',
-  answered: 'success',
-  resolved: 'default',
-};
+import { OverdueTag, StatusTag } from './status-tag';
+import { Tap } from './tap';
 
 /** A ticket in a list: number, studio, status, excerpt and (for open ones) the deadline or the overdue badge. */
 export function TicketCard(props: {
@@ -22,18 +16,12 @@ export function TicketCard(props: {
   const open = ticket.status === 'assigned' || ticket.status === 'pending';
   return (
     <View className="card ticket-card" data-ticket={ticket.no}>
-      <View className="tap-row" onClick={props.onOpen}>
+      <Tap role="link" className="tap-row" onTap={props.onOpen}>
         <View className="row row--between">
           <Text className="ticket-card__no">{ticket.no}</Text>
           <View className="row">
-            {ticket.overdue ? (
-              <Tag type="danger" className="badge-overdue">
-                已超时
-              </Tag>
-            ) : null}
-            <Tag type={STATUS_TAG[ticket.status]} plain={ticket.status === 'resolved'}>
-              {TICKET_STATUS_LABELS[ticket.status]}
-            </Tag>
+            {ticket.overdue ? <OverdueTag /> : null}
+            <StatusTag status={ticket.status} />
           </View>
         </View>
         <Text className="ticket-card__excerpt">{ticket.excerpt}</Text>
@@ -44,7 +32,7 @@ export function TicketCard(props: {
           <Text>{props.showDue && open ? dueText(ticket.dueAt) : formatTime(ticket.createdAt)}</Text>
         </View>
         {ticket.assignee ? <Text className="muted small">承办委员：{ticket.assignee.name}</Text> : null}
-      </View>
+      </Tap>
       {props.children}
     </View>
   );

@@ -3,21 +3,10 @@
  * carries only these (the whole library's CSS alone is 230 KB).
  */
 import '@nutui/nutui-react-taro/dist/es/packages/button/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/cell/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/tabs/style/css';
 import '@nutui/nutui-react-taro/dist/es/packages/textarea/style/css';
 import '@nutui/nutui-react-taro/dist/es/packages/input/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/switch/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/tag/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/rate/style/css';
-import '@nutui/nutui-react-taro/dist/es/packages/searchbar/style/css';
 
-export { default as Button } from '@nutui/nutui-react-taro/dist/es/packages/button';
-export { default as Cell } from '@nutui/nutui-react-taro/dist/es/packages/cell';
-export { default as Tabs } from '@nutui/nutui-react-taro/dist/es/packages/tabs';
+// With the role, Tab stop and keys Taro's H5 button lacks.
+export { Button } from './nut-button';
 export { default as TextArea } from '@nutui/nutui-react-taro/dist/es/packages/textarea';
 export { default as Input } from '@nutui/nutui-react-taro/dist/es/packages/input';
-export { default as Switch } from '@nutui/nutui-react-taro/dist/es/packages/switch';
-export { default as Tag } from '@nutui/nutui-react-taro/dist/es/packages/tag';
-export { default as Rate } from '@nutui/nutui-react-taro/dist/es/packages/rate';
-export { default as SearchBar } from '@nutui/nutui-react-taro/dist/es/packages/searchbar';

@@ -1,6 +1,7 @@
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../services/api';
+import { failureOf, type Failure } from './error-state';
 
 export interface Page<T> {
   items: T[];
@@ -16,6 +17,7 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const generation = useRef(0);
   const shownOnce = useRef(false);
 
@@ -23,13 +25,17 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
     const mine = cursor ? generation.current : ++generation.current;
     setLoading(true);
     setError(null);
+    setFailure(null);
     try {
       const page = await fetchPage(cursor);
       if (mine !== generation.current) return;
       setItems((previous) => (cursor ? [...previous, ...page.items] : page.items));
       setNextCursor(page.nextCursor);
-    } catch (failure) {
-      if (mine === generation.current) setError(failure instanceof ApiError ? failure.message : '加载失败，请稍后重试');
+    } catch (caught) {
+      if (mine === generation.current) {
+        setError(caught instanceof ApiError ? caught.message : '加载失败，请稍后重试');
+        setFailure(failureOf(caught));
+      }
     } finally {
       if (mine === generation.current) setLoading(false);
       void Taro.stopPullDownRefresh();
@@ -54,6 +60,8 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
     setItems,
     loading,
     error,
+    /** The error as words for an error page (what happened, what to do). */
+    failure,
     hasMore: nextCursor !== null,
     refresh,
     loadMore: () => nextCursor && load(nextCursor),

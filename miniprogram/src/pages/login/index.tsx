@@ -35,8 +35,10 @@ export default function LoginPage() {
   };
 
   return (
-    <PageShell>
-      <Text className="h1">登录码上商</Text>
+    <PageShell resident="other" title="登录">
+      <Text className="h1" role="heading" ariaLevel="2">
+        登录码上商
+      </Text>
       {demoSignInEnabled ? (
         <View className="card stack">
           <Text className="muted">
@@ -47,6 +49,7 @@ export default function LoginPage() {
             value={code}
             onChange={(value: string) => setCode(value)}
             placeholder="演示登录凭证"
+            nativeProps={{ 'aria-label': '演示登录凭证' }}
           />
           <Button
             className="btn-block demo-sign-in"

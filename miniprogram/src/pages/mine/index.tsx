@@ -7,8 +7,25 @@ import type { Session } from '../../services/session';
 import { PageShell, readLargeText, writeLargeText } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
 import { TicketCard } from '../../components/ticket-card';
-import { Button, Cell, Switch } from '../../components/ui';
+import { Tap } from '../../components/tap';
+import { Toggle } from '../../components/toggle';
+import { Button } from '../../components/ui';
 import { usePagedList } from '../../components/use-paged-list';
+
+/** One line of the settings card: a link with what it is for under it. */
+function LinkRow(props: { title: string; description?: string; onTap: () => void }) {
+  return (
+    <Tap role="link" className="link-row" onTap={props.onTap}>
+      <View className="link-row__text">
+        <Text className="block">{props.title}</Text>
+        {props.description ? <Text className="block muted small">{props.description}</Text> : null}
+      </View>
+      <Text className="link-row__arrow" ariaHidden="true">
+        ›
+      </Text>
+    </Tap>
+  );
+}
 
 /** The resident's own tickets, the large-text setting, and the way to the member and admin pages. */
 export default function MinePage() {
@@ -20,7 +37,8 @@ export default function MinePage() {
     const signedIn = await ensureSignedIn();
     setSession(signedIn);
     if (!signedIn) return { items: [], nextCursor: null };
-    return api.tickets({ cursor, limit: 20 });
+    // Silent: the page says itself, in place of the list, when it cannot load.
+    return api.tickets({ cursor, limit: 20 }, true);
   }, []);
 
   const toggleLarge = (on: boolean) => {
@@ -29,17 +47,24 @@ export default function MinePage() {
   };
 
   return (
-    <PageShell>
-      {list.items.map((ticket) => (
-        <TicketCard
-          key={ticket.id}
-          ticket={ticket}
-          onOpen={() => Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` })}
-        />
-      ))}
+    <PageShell resident="mine" title="我的留言">
+      <Text className="h1 block" role="heading" ariaLevel="2">
+        我的留言
+      </Text>
+      <View role="list" ariaLabel="我的留言">
+        {list.items.map((ticket) => (
+          <View key={ticket.id} role="listitem">
+            <TicketCard
+              ticket={ticket}
+              onOpen={() => Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` })}
+            />
+          </View>
+        ))}
+      </View>
       <ListState
         loading={list.loading}
         error={list.error}
+        failure={list.failure}
         empty={!list.loading && !list.error && list.items.length === 0}
         emptyText="您还没有留言，扫一扫工作室二维码就可以留言"
         onRetry={list.refresh}
@@ -47,30 +72,26 @@ export default function MinePage() {
         count={list.items.length}
       />
 
-      <Text className="h2">设置</Text>
+      <Text className="h2" role="heading" ariaLevel="2">
+        设置
+      </Text>
       <View className="card">
-        <View className="setting-row large-text-row">
-          <Text>大字模式（适老化）</Text>
-          <Switch checked={large} onChange={toggleLarge} />
-        </View>
-        <Cell title="查看全部委员工作室" clickable onClick={() => Taro.reLaunch({ url: '/pages/index/index' })} />
+        <Toggle className="large-text-row" label="大字模式（适老化）" checked={large} onChange={toggleLarge} />
         {session?.user.role === 'member' ? (
-          <Cell
+          <LinkRow
             title="委员工作台"
             description="回复群众留言"
-            clickable
-            onClick={() => Taro.navigateTo({ url: '/member/inbox/index' })}
+            onTap={() => Taro.navigateTo({ url: '/member/inbox/index' })}
           />
         ) : (
-          <Cell
+          <LinkRow
             title="我是委员"
             description="用邀请码绑定委员身份"
-            clickable
-            onClick={() => Taro.navigateTo({ url: '/member/bind/index' })}
+            onTap={() => Taro.navigateTo({ url: '/member/bind/index' })}
           />
         )}
         {isH5 || session?.user.role === 'admin' ? (
-          <Cell title="政协机关管理后台" clickable onClick={() => Taro.navigateTo({ url: '/admin/board/index' })} />
+          <LinkRow title="政协机关管理后台" onTap={() => Taro.navigateTo({ url: '/admin/board/index' })} />
         ) : null}
       </View>
       {session ? (

@@ -13,13 +13,20 @@ import {
 } from '../../services/api';
 import { clearDraft, draftProblem, loadDraft, saveDraft, submitBodyOf, type TicketDraft } from '../../services/draft';
 import { PageShell } from '../../components/page-shell';
-import { Button, Input, Switch, TextArea } from '../../components/ui';
+import { ErrorState } from '../../components/error-state';
+import { GrowingTextArea } from '../../components/growing-text-area';
+import { choosePhotos, preparePhoto } from '../../components/photo-compress';
+import { Tap } from '../../components/tap';
+import { Toggle } from '../../components/toggle';
+import { Button, Input } from '../../components/ui';
 
 const PRIVACY_NOTICE =
   '您填写的留言内容、图片和联系方式仅用于本工作室委员和政协机关办理您的诉求，不会公开，也不会用于其他用途。选择匿名后委员看不到您的称呼；不允许回电时委员只能看到脱敏后的手机号。';
 
 interface Uploading {
   localPath: string;
+  /** Compressing on the phone, then sending with its progress. */
+  phase: 'compressing' | 'uploading';
   percent: number;
 }
 
@@ -31,6 +38,8 @@ interface Uploading {
 export default function SubmitPage() {
   const [draft, setDraft] = useState<TicketDraft | null>(null);
   const [uploading, setUploading] = useState<Uploading[]>([]);
+  const [photoProblem, setPhotoProblem] = useState('');
+  const [privacyOpen, setPrivacyOpen] = useState(false);
   const [sending, setSending] = useState(false);
   const sendingRef = useRef(false);
 
@@ -40,10 +49,14 @@ export default function SubmitPage() {
 
   if (!draft) {
     return (
-      <PageShell>
-        <View className="state">
-          <Text className="state__text">请从委员工作室页面进入留言</Text>
-        </View>
+      <PageShell resident="other" title="我要留言">
+        <ErrorState
+          failure={{
+            title: '请先选择要留言的委员工作室',
+            hint: '扫一扫工作室门口的二维码，或在全部工作室中打开一个工作室，再点“我要留言”。',
+            retry: false,
+          }}
+        />
       </PageShell>
     );
   }
@@ -57,23 +70,31 @@ export default function SubmitPage() {
     });
   };
 
+  const setProgress = (localPath: string, patch: Partial<Uploading>) =>
+    setUploading((list) => list.map((u) => (u.localPath === localPath ? { ...u, ...patch } : u)));
+
   const addPhotos = async () => {
     const room = MAX_TICKET_IMAGES - draft.images.length - uploading.length;
     if (room <= 0) return showToast(`最多上传 ${MAX_TICKET_IMAGES} 张图片`);
     if (!(await ensureSignedIn())) return;
-    let paths: string[];
-    try {
-      const chosen = await Taro.chooseImage({ count: room, sizeType: ['compressed'], sourceType: ['album', 'camera'] });
-      paths = chosen.tempFilePaths.slice(0, room);
-    } catch {
-      return; // the resident cancelled
-    }
-    setUploading((list) => [...list, ...paths.map((localPath) => ({ localPath, percent: 0 }))]);
-    for (const localPath of paths) {
+    const photos = await choosePhotos(room);
+    if (!photos) return; // the resident cancelled
+    setPhotoProblem('');
+    setUploading((list) => [
+      ...list,
+      ...photos.map((photo) => ({ localPath: photo.path, phase: 'compressing' as const, percent: 0 })),
+    ]);
+    for (const photo of photos) {
+      const localPath = photo.path;
       try {
-        const uploaded = await api.upload(localPath, (percent) =>
-          setUploading((list) => list.map((u) => (u.localPath === localPath ? { ...u, percent } : u))),
-        );
+        const prepared = await preparePhoto(photo);
+        if (!prepared.ok) {
+          // Refused before anything is sent: no wait for an upload the server would turn down.
+          setPhotoProblem(prepared.message);
+          continue;
+        }
+        setProgress(localPath, { phase: 'uploading', percent: 0 });
+        const uploaded = await api.upload(prepared.path, (percent) => setProgress(localPath, { percent }));
         setDraft((previous) => {
           if (!previous) return previous;
           const next = { ...previous, images: [...previous.images, { id: uploaded.id, url: uploaded.url }] };
@@ -81,7 +102,7 @@ export default function SubmitPage() {
           return next;
         });
       } catch (error) {
-        showToast(error instanceof ApiError ? error.message : '图片上传失败，请重试');
+        setPhotoProblem(error instanceof ApiError ? `图片没有传上去：${error.message}` : '图片上传失败，请重试');
       } finally {
         setUploading((list) => list.filter((u) => u.localPath !== localPath));
       }
@@ -112,6 +133,7 @@ export default function SubmitPage() {
         content: `${text}\n您填写的内容已保存，可以直接再次提交。`,
         showCancel: false,
         confirmText: '知道了',
+        confirmColor: '#b71c1c',
       });
     } finally {
       sendingRef.current = false;
@@ -120,34 +142,38 @@ export default function SubmitPage() {
   };
 
   const length = [...draft.content].length;
+  const photoCount = draft.images.length + uploading.length;
 
   return (
-    <PageShell>
-      <View className="field">
-        <Text className="field__label">留言类型</Text>
+    <PageShell resident="other" title="我要留言">
+      <View className="field" role="radiogroup" ariaLabel="留言类型">
+        <Text className="field__label" ariaHidden="true">
+          留言类型
+        </Text>
         <View className="chips">
           {TICKET_CATEGORIES.map((category) => (
-            <View
+            <Tap
               key={category}
+              role="radio"
+              checked={draft.category === category}
               className={`chip${draft.category === category ? ' chip--on' : ''}`}
-              onClick={() => update({ category })}
+              onTap={() => update({ category })}
             >
               {TICKET_CATEGORY_LABELS[category]}
-            </View>
+            </Tap>
           ))}
         </View>
       </View>
 
       <View className="field">
         <Text className="field__label">留言内容</Text>
-        <TextArea
-          className="input-box content-input"
+        <GrowingTextArea
+          className="content-input"
+          label="留言内容"
           placeholder="请写清楚事情发生的地点、经过和您的诉求（至少 5 个字）"
           value={draft.content}
           maxLength={TICKET_CONTENT_MAX}
-          rows={6}
-          autoSize
-          onChange={(value: string) => update({ content: value })}
+          onChange={(value) => update({ content: value })}
         />
         <Text className={`counter small ${length > TICKET_CONTENT_MAX ? 'danger' : 'muted'}`}>
           {length}/{TICKET_CONTENT_MAX}
@@ -157,29 +183,50 @@ export default function SubmitPage() {
       <View className="field">
         <Text className="field__label">图片（选填，最多 {MAX_TICKET_IMAGES} 张）</Text>
         <View className="photos">
-          {draft.images.map((image) => (
+          {draft.images.map((image, i) => (
             <View key={image.id} className="photo photo--done">
-              <Image className="photo__img" src={imageUrl(image.url)} mode="aspectFill" />
-              <View
+              <Image
+                className="photo__img"
+                src={imageUrl(image.url)}
+                mode="aspectFill"
+                ariaLabel={`第 ${i + 1} 张图片`}
+                nativeProps={{ alt: `第 ${i + 1} 张图片` }}
+              />
+              <Tap
                 className="photo__remove"
-                onClick={() => update({ images: draft.images.filter((i) => i.id !== image.id) })}
+                label={`删除第 ${i + 1} 张图片`}
+                onTap={() => update({ images: draft.images.filter((other) => other.id !== image.id) })}
               >
                 <Text className="photo__remove-x">×</Text>
-              </View>
+              </Tap>
             </View>
           ))}
           {uploading.map((u) => (
-            <View key={u.localPath} className="photo">
-              <Image className="photo__img" src={u.localPath} mode="aspectFill" />
-              <Text className="photo__progress">上传中 {u.percent}%</Text>
+            <View key={u.localPath} className="photo photo--busy" role="status">
+              <Image className="photo__img" src={u.localPath} mode="aspectFill" nativeProps={{ alt: '' }} />
+              <Text className="photo__progress">
+                {u.phase === 'compressing' ? '正在压缩…' : `上传中 ${u.percent}%`}
+              </Text>
             </View>
           ))}
-          {draft.images.length + uploading.length < MAX_TICKET_IMAGES ? (
-            <View className="photo photo__add add-photo" onClick={() => void addPhotos()}>
-              +
-            </View>
+          {photoCount < MAX_TICKET_IMAGES ? (
+            <Tap
+              className="photo photo__add add-photo"
+              label={`添加图片，还可以添加 ${MAX_TICKET_IMAGES - photoCount} 张`}
+              onTap={() => void addPhotos()}
+            >
+              <Text className="photo__add-plus" ariaHidden="true">
+                +
+              </Text>
+              <Text className="photo__add-text">添加图片</Text>
+            </Tap>
           ) : null}
         </View>
+        {photoProblem ? (
+          <Text className="block field-problem photo-problem" role="alert">
+            {photoProblem}
+          </Text>
+        ) : null}
       </View>
 
       <View className="card">
@@ -190,6 +237,7 @@ export default function SubmitPage() {
             placeholder="如：王先生"
             value={draft.contactName}
             maxLength={20}
+            nativeProps={{ 'aria-label': '称呼（选填）' }}
             onChange={(value: string) => update({ contactName: value })}
           />
         </View>
@@ -201,41 +249,45 @@ export default function SubmitPage() {
             placeholder="11 位手机号"
             value={draft.contactPhone}
             maxLength={11}
+            nativeProps={{ 'aria-label': '手机号（选填）' }}
             onChange={(value: string) => update({ contactPhone: value.replace(/\D/g, '') })}
           />
         </View>
         {draft.contactPhone ? (
-          <View className="setting-row">
-            <Text>允许委员查看完整号码并回电</Text>
-            <Switch checked={draft.allowContact} onChange={(on: boolean) => update({ allowContact: on })} />
-          </View>
+          <Toggle
+            label="允许委员查看完整号码并回电"
+            checked={draft.allowContact}
+            onChange={(on) => update({ allowContact: on })}
+          />
         ) : null}
-        <View className="setting-row">
-          <Text>对委员匿名</Text>
-          <Switch checked={draft.anonymous} onChange={(on: boolean) => update({ anonymous: on })} />
-        </View>
+        <Toggle
+          className="anonymous-toggle"
+          label="对委员匿名"
+          checked={draft.anonymous}
+          onChange={(on) => update({ anonymous: on })}
+        />
       </View>
 
-      <View className="consent" onClick={() => update({ consent: !draft.consent })}>
-        <View className={`box${draft.consent ? ' box--on' : ''} consent-box`}>{draft.consent ? '✓' : ''}</View>
-        <Text>
-          我已阅读并同意
-          <Text
-            className="link"
-            onClick={(event) => {
-              event.stopPropagation();
-              void Taro.showModal({
-                title: '隐私说明',
-                content: PRIVACY_NOTICE,
-                showCancel: false,
-                confirmText: '我知道了',
-              });
-            }}
-          >
-            《隐私说明》
-          </Text>
-        </Text>
+      <View className="consent-row">
+        <Tap
+          role="checkbox"
+          checked={draft.consent}
+          className="consent"
+          label="我已阅读并同意隐私说明"
+          onTap={() => update({ consent: !draft.consent })}
+        >
+          <View className={`box${draft.consent ? ' box--on' : ''} consent-box`}>{draft.consent ? '✓' : ''}</View>
+          <Text>我已阅读并同意隐私说明</Text>
+        </Tap>
+        <Tap className="privacy-link" onTap={() => setPrivacyOpen(!privacyOpen)}>
+          <Text className="link">{privacyOpen ? '收起隐私说明' : '查看隐私说明'}</Text>
+        </Tap>
       </View>
+      {privacyOpen ? (
+        <View className="card privacy-notice">
+          <Text>{PRIVACY_NOTICE}</Text>
+        </View>
+      ) : null}
 
       <Button
         className="btn-block send-ticket"

@@ -1,20 +1,26 @@
 import { Text, View } from '@tarojs/components';
+import { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
 import { api } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
+import { goTo, HOME_PAGE, MINE_PAGE } from '../../components/navigation';
+import { StarRating, scoreText } from '../../components/star-rating';
 import { TicketBody } from '../../components/ticket-body';
 import { TicketLoading, useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
-import { Button, Rate, TextArea } from '../../components/ui';
+import { GrowingTextArea } from '../../components/growing-text-area';
+import { Button } from '../../components/ui';
 
 /** The resident's ticket: content, timeline with the members' replies, rating and reopen. */
 export default function TicketPage() {
-  const { ticket, error, busy, act, reload } = useTicket();
+  const { ticket, error, failure, busy, act, reload } = useTicket();
+  const [fresh, setFresh] = useState(false);
   const [score, setScore] = useState(5);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
+  useLoad((params: Record<string, string | undefined>) => setFresh(params.fresh === '1'));
 
-  if (!ticket) return <TicketLoading error={error} onRetry={reload} />;
+  if (!ticket) return <TicketLoading error={error} failure={failure} onRetry={reload} />;
 
   const canRate = !ticket.rating && (ticket.status === 'answered' || ticket.status === 'resolved');
   const canReopen =
@@ -23,9 +29,34 @@ export default function TicketPage() {
     new Date(ticket.canReopenUntil).getTime() > Date.now();
 
   return (
-    <PageShell>
+    <PageShell resident="other" title="留言详情">
+      {fresh ? (
+        // Just sent: say so, and where to go next (the submit page is gone from the history).
+        <View className="card sent-card" role="status">
+          <Text className="sent-card__title block">✓ 留言已提交</Text>
+          <Text className="block">编号 {ticket.no}。委员答复后会通过微信通知您，您也可以随时在“我的留言”里查看。</Text>
+          <View className="stack sent-card__actions">
+            <Button className="btn-block go-mine" type="primary" onClick={() => goTo(MINE_PAGE)}>
+              查看我的全部留言
+            </Button>
+            <Button
+              className="btn-block go-studio"
+              fill="outline"
+              type="primary"
+              onClick={() => goTo(`/pages/studio/index?id=${ticket.studio.id}`)}
+            >
+              返回{ticket.studio.name}
+            </Button>
+            <Button className="btn-block go-home" fill="outline" onClick={() => goTo(HOME_PAGE)}>
+              回到首页
+            </Button>
+          </View>
+        </View>
+      ) : null}
       <TicketBody ticket={ticket} />
-      <Text className="h2">办理进度</Text>
+      <Text className="h2" role="heading" ariaLevel="2">
+        办理进度
+      </Text>
       <View className="card">
         <Timeline events={ticket.timeline} />
       </View>
@@ -33,13 +64,13 @@ export default function TicketPage() {
       {canRate ? (
         <View className="card stack rate-box">
           <Text className="field__label">对委员的答复满意吗？</Text>
-          <Rate value={score} onChange={(value: number) => setScore(value)} />
-          <TextArea
-            className="input-box"
+          <StarRating value={score} onChange={setScore} label="对委员答复的评分" />
+          <GrowingTextArea
+            label="说说您的评价（选填）"
             placeholder="说说您的评价（选填）"
             value={comment}
             maxLength={300}
-            onChange={(value: string) => setComment(value)}
+            onChange={setComment}
           />
           <Button
             className="btn-block send-rating"
@@ -60,7 +91,11 @@ export default function TicketPage() {
       {ticket.rating ? (
         <View className="card">
           <Text className="block">
-            您的评价：<Text className="star">{'★'.repeat(ticket.rating.score)}</Text>
+            您的评价：
+            <Text className="stars__static" ariaHidden="true">
+              {'★'.repeat(ticket.rating.score)}
+            </Text>{' '}
+            {scoreText(ticket.rating.score)}
           </Text>
           {ticket.rating.comment ? <Text className="muted">{ticket.rating.comment}</Text> : null}
         </View>
@@ -69,12 +104,12 @@ export default function TicketPage() {
       {canReopen ? (
         <View className="card stack">
           <Text className="field__label">问题没有解决？</Text>
-          <TextArea
-            className="input-box"
+          <GrowingTextArea
+            label="还需要办理的内容"
             placeholder="请说明还需要办理的内容"
             value={reason}
             maxLength={500}
-            onChange={(value: string) => setReason(value)}
+            onChange={setReason}
           />
           <Button
             className="btn-block"

@@ -21,8 +21,11 @@ export const ticketApi = {
       silent: true,
       networkRetries: 2,
     }),
-  tickets: (query: TicketListQuery): Promise<TicketList> => http.json('TicketList', 'GET', '/tickets', { query }),
-  ticket: (id: string): Promise<TicketDetail> => http.json('TicketDetail', 'GET', `/tickets/${id}`),
+  tickets: (query: TicketListQuery, silent = false): Promise<TicketList> =>
+    http.json('TicketList', 'GET', '/tickets', { query, silent }),
+  // `silent`: the ticket page shows what went wrong in place of the ticket.
+  ticket: (id: string, silent = false): Promise<TicketDetail> =>
+    http.json('TicketDetail', 'GET', `/tickets/${id}`, { silent }),
   /** With the draft's Idempotency-Key, so a resend after a lost answer adds the reply once. */
   reply: (id: string, body: ReplyBody, idempotencyKey: string): Promise<TicketDetail> =>
     http.json('TicketDetail', 'POST', `/tickets/${id}/replies`, {
