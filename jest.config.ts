@@ -12,6 +12,8 @@ const tsTransform = {
   ],
 } satisfies Config['transform'];
 const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
+// This checkout's shared code: in a git worktree node_modules/@mashangshang/shared leads to the main checkout's.
+const moduleNameMapper = { '^@mashangshang/shared$': '<rootDir>/../shared/src/index.ts' };
 
 const config: Config = {
   maxWorkers: 2,
@@ -24,6 +26,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
     {
@@ -32,6 +35,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
     {
@@ -40,6 +44,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
   ],

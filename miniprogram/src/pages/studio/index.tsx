@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
-import { ERROR_MESSAGES, STUDIO_KIND_LABELS, type StudioDetail } from '@mashangshang/shared';
+import { ERROR_MESSAGES, STUDIO_KIND_LABELS, slaText, type StudioDetail } from '@mashangshang/shared';
 import { api, ApiError } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { Button } from '../../components/ui';
@@ -77,7 +77,7 @@ export default function StudioPage() {
           {studio.star > 0 ? <Text className="star">{'★'.repeat(studio.star)}</Text> : null}
           {studio.star > 0 ? <Text className="muted">{studio.star} 星级工作室</Text> : null}
         </View>
-        <Text className="muted block">承诺 {studio.slaHours} 小时内答复</Text>
+        <Text className="muted block studio-sla">承诺 {slaText(studio)}内答复</Text>
       </View>
 
       <Button
