@@ -21,6 +21,8 @@ export default defineAppConfig({
         'members/index',
         'invites/index',
         'dashboard/index',
+        'calendar/index',
+        'canned-replies/index',
       ],
     },
   ],
