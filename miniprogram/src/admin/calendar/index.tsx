@@ -104,7 +104,7 @@ export default function AdminCalendarPage() {
     <PageShell className="admin-page">
       <AdminNav current="calendar" />
       <Text className="h1">工作日历</Text>
-      <Text className="block muted small">
+      <Text className="block muted small page-intro">
         答复时限按工作日计的工作室，按这份日历计算：周一至周五上班、周末休息，下列日子除外。
       </Text>
       <ChoiceChips
@@ -134,15 +134,14 @@ export default function AdminCalendarPage() {
             <View className="calendar-missing" {...{ role: 'note' }}>
               <Badge tone="warn">未内置 {year} 年放假安排</Badge>
               <Text className="calendar-missing__text">
-                系统还没有国务院办公厅 {year}{' '}
-                年部分节假日安排。请在通知发布后，按通知在下面逐日录入放假的日子和调休上班的周末； 录入之前，{year}{' '}
-                年只按周末休息计算，节假日会被当作工作日，按工作日计的答复时限会因此提前。
+                {`系统还没有国务院办公厅 ${year} 年部分节假日安排。请在通知发布后，按通知在下面逐日录入放假的日子和调休上班的周末；录入之前，${year} 年只按周末休息计算，节假日会被当作工作日，按工作日计的答复时限会因此提前。`}
               </Text>
             </View>
           )}
 
           <View className="card stack calendar-form">
             <Text className="h2 calendar-form__title">录入或修改一天</Text>
+            <Text className="field__label">日期</Text>
             <View className="row">
               <DateField
                 label="日期"
@@ -175,7 +174,9 @@ export default function AdminCalendarPage() {
                 ），保存后按这里填写的计算。
               </Text>
             ) : null}
+            <Text className="field__label">这一天</Text>
             <ChoiceChips label="这一天" choices={KIND_CHOICES} value={kind} onChange={setKind} />
+            <Text className="field__label">说明</Text>
             <Input
               className="input-box calendar-name-input"
               placeholder={kind === 'off' ? '说明，如：春节' : '说明，如：春节调休上班'}

@@ -32,7 +32,7 @@ export default function AdminCannedRepliesPage() {
     <PageShell className="admin-page">
       <AdminNav current="replies" />
       <Text className="h1">常用回复</Text>
-      <Text className="block muted small">
+      <Text className="block muted small page-intro">
         委员在留言页“回复群众”中点“常用回复”即可插入，再按需要修改后发送。全局常用回复提供给所有工作室；工作室的常用回复只提供给本工作室，其负责委员也可以维护。
       </Text>
       <ChoiceChips

@@ -18,6 +18,7 @@ import { ActionButton, ChoiceChips, Tap } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
 import { NoReceiverNotice } from '../shared/no-receiver';
 import { STUDIO_CREATED_EVENT, useAdminGuard } from '../shared/use-admin';
+import './index.css';
 
 interface ItemDraft {
   key: number;

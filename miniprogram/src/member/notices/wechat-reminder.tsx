@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SubscriptionState, TemplateKey } from '@mashangshang/shared';
 import { api, requestNoticeConsent } from '../../services/api';
 import { ActionButton, Badge } from '../shared/controls';
+import './wechat-reminder.css';
 
 /** What a member is asked to allow: new tickets, deadlines, and tickets reopened (WeChat takes 3 at a time). */
 const MEMBER_NOTICES: TemplateKey[] = ['ticket_assigned', 'deadline_reminder', 'ticket_reopened'];
