@@ -9,7 +9,10 @@ export default defineAppConfig({
     'pages/login/index',
   ],
   subPackages: [
-    { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index'] },
+    {
+      root: 'member',
+      pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index', 'canned-replies/index'],
+    },
     {
       root: 'admin',
       pages: [

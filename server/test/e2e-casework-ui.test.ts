@@ -188,6 +188,8 @@ beforeAll(async () => {
     name: '沈建华',
     title: '市政协委员',
     studioIds: [studioId],
+    // The studio's lead member (召集人): he keeps its canned replies too.
+    leadOf: [studioId],
   });
   const invite = await api<{ inviteCode: string }>('POST', `/admin/members/${shen.id}/invites`, admin);
   const user = await signInResident(stack.app, 'e2e-casework-shen');
@@ -267,14 +269,17 @@ describe('the office, at 1280 wide', () => {
     // From the admin menu: this year, built in.
     await open(page, 'admin/studios/index', '.studio-card');
     await page.locator('.admin-nav').getByRole('link', { name: '工作日历' }).click();
-    await page.locator('.calendar-form').waitFor();
+    await page.locator('.calendar-official').waitFor();
+    await page.waitForLoadState('networkidle');
     await expect(page.locator('.admin-nav [aria-current="page"]').textContent()).resolves.toContain('工作日历');
+    const problems = await axeProblems(page, 'admin-calendar-this-year');
+    await shot(page, 'admin-calendar-this-year');
 
     await open(page, `admin/calendar/index?year=${year}`, '.calendar-form');
     const missing = page.locator('.calendar-missing');
     await missing.getByText(`未内置 ${year} 年放假安排`).waitFor();
     await expect(missing.textContent()).resolves.toContain('国务院办公厅');
-    const problems = await axeProblems(page, 'admin-calendar-missing');
+    problems.push(...(await axeProblems(page, 'admin-calendar-missing')));
     await shot(page, 'admin-calendar-missing');
 
     await page.locator('input.calendar-date').fill(holiday);
@@ -383,6 +388,27 @@ describe('a member, at 375 × 812', () => {
       member,
     );
     expect(office.items.find((r) => r.title === OFFICE_REPLY.title)?.useCount).toBe(2);
+    expect(problems).toEqual([]);
+  });
+
+  it("lets the studio's lead member add a canned reply from the reply box, and offers it at once", async () => {
+    const { context, page } = await newPerson(PHONE, { 'mss.session': memberSession });
+    await open(page, `member/ticket/index?id=${anonymousTicket.id}`, '.reply-input');
+    await page.locator('.open-canned-replies').click();
+    await page.locator('.keep-canned-replies').click();
+    const keeper = page.locator('.page', { has: page.locator('.canned-form') });
+    await keeper.locator('.canned-form').waitFor();
+    await keeper.locator('.canned-title-input input').fill('请补充位置');
+    await keeper.locator('.canned-text-input textarea').fill('{称呼}您好，请补充具体位置，方便委员到现场查看。');
+    await keeper.locator('.save-canned-reply').click();
+    await keeper.locator('.canned-reply', { hasText: '请补充位置' }).waitFor();
+    const problems = await axeProblems(page, 'member-canned-replies');
+    await shot(page, 'member-canned-replies');
+    await keeper.locator('.staff-bar__back').click();
+    await page.locator('.canned-form').waitFor({ state: 'detached' });
+    // Back on the ticket, the open list has it.
+    await page.locator('.canned-picker__option', { hasText: '请补充位置' }).waitFor();
+    await context.close();
     expect(problems).toEqual([]);
   });
 

@@ -28,6 +28,8 @@ export function CannedReplyKeeper(props: { studioId: string | null; studioName: 
   /** With a studio, the office-wide replies offered to it as well, counted. */
   const [officeCount, setOfficeCount] = useState(0);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** Admins may keep every list; a member only their studio's, as its lead. */
+  const [canEdit, setCanEdit] = useState(false);
   const [editing, setEditing] = useState<CannedReply | null>(null);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
@@ -40,6 +42,7 @@ export function CannedReplyKeeper(props: { studioId: string | null; studioName: 
       // A studio's list comes with the office-wide ones, which are kept under 全局.
       setItems(list.items.filter((item) => item.studioId === studioId));
       setOfficeCount(studioId ? list.items.filter((item) => item.studioId === null).length : 0);
+      setCanEdit(list.canEdit);
     } catch (failure) {
       setLoadError(failure instanceof ApiError ? failure.message : '加载失败');
     }
@@ -132,92 +135,101 @@ export function CannedReplyKeeper(props: { studioId: string | null; studioName: 
                 <Badge tone="plain">已使用 {item.useCount} 次</Badge>
               </View>
               <Text className="canned-reply__text">{item.text}</Text>
-              <View className="row admin-actions">
-                <ActionButton
-                  className="tap edit-canned-reply"
-                  fill="outline"
-                  label={`修改“${item.title}”`}
-                  onClick={() => startEdit(item)}
-                >
-                  修改
-                </ActionButton>
-                <ActionButton
-                  className="tap delete-canned-reply"
-                  type="danger"
-                  fill="outline"
-                  label={`删除“${item.title}”`}
-                  onClick={() => void remove(item)}
-                >
-                  删除
-                </ActionButton>
-              </View>
+              {canEdit ? (
+                <View className="row admin-actions">
+                  <ActionButton
+                    className="tap edit-canned-reply"
+                    fill="outline"
+                    label={`修改“${item.title}”`}
+                    onClick={() => startEdit(item)}
+                  >
+                    修改
+                  </ActionButton>
+                  <ActionButton
+                    className="tap delete-canned-reply"
+                    type="danger"
+                    fill="outline"
+                    label={`删除“${item.title}”`}
+                    onClick={() => void remove(item)}
+                  >
+                    删除
+                  </ActionButton>
+                </View>
+              ) : null}
             </View>
           ))}
 
-          <View className="card stack canned-form">
-            <Text className="h2 canned-form__title">{editing ? `修改“${editing.title}”` : '新增常用回复'}</Text>
-            {full && !editing ? (
-              <Text className="warn small">已满 {CANNED_REPLIES_MAX} 条，请先删除不再使用的。</Text>
-            ) : null}
-            <Text className="field__label">标题（委员在列表中看到的）</Text>
-            <Input
-              className="input-box canned-title-input"
-              placeholder="标题，如：已转交相关部门"
-              value={title}
-              maxLength={CANNED_REPLY_TITLE_MAX}
-              onChange={(value: string) => setTitle(value)}
-            />
-            <Text className="field__label">回复内容</Text>
-            <TextArea
-              className="input-box canned-text-input"
-              placeholder="回复内容，可用 {称呼}、{工作室名}"
-              value={text}
-              maxLength={CANNED_REPLY_TEXT_MAX}
-              rows={4}
-              onChange={(value: string) => setText(value)}
-            />
-            <Text className="small muted">{PLACEHOLDER_HELP}。</Text>
-            <View className="row">
-              <ActionButton
-                className="tap add-salutation"
-                fill="outline"
-                label={`在内容末尾加入占位符 ${CANNED_REPLY_PLACEHOLDERS.salutation}`}
-                onClick={() => addPlaceholder(CANNED_REPLY_PLACEHOLDERS.salutation)}
-              >
-                加入 {CANNED_REPLY_PLACEHOLDERS.salutation}
-              </ActionButton>
-              <ActionButton
-                className="tap add-studio-name"
-                fill="outline"
-                label={`在内容末尾加入占位符 ${CANNED_REPLY_PLACEHOLDERS.studioName}`}
-                onClick={() => addPlaceholder(CANNED_REPLY_PLACEHOLDERS.studioName)}
-              >
-                加入 {CANNED_REPLY_PLACEHOLDERS.studioName}
-              </ActionButton>
-            </View>
-            {preview ? (
-              <View className="canned-form__preview">
-                <Text className="small muted">插入后的样子（以“王女士”为例）：</Text>
-                <Text className="block canned-form__preview-text">{preview}</Text>
-              </View>
-            ) : null}
-            <View className="row admin-actions">
-              <ActionButton
-                className="tap save-canned-reply"
-                type="primary"
-                loading={busy}
-                disabled={busy || !valid || (full && !editing)}
-                onClick={() => void save()}
-              >
-                {editing ? '保存修改' : '新增'}
-              </ActionButton>
-              {editing ? (
-                <ActionButton className="tap" fill="outline" onClick={resetForm}>
-                  取消修改
-                </ActionButton>
+          {canEdit ? null : (
+            <Text className="block warn canned-keeper__read-only">
+              只有本工作室的负责委员和政协机关可以增改常用回复；需要新的常用回复，请告诉他们。
+            </Text>
+          )}
+          {canEdit ? (
+            <View className="card stack canned-form">
+              <Text className="h2 canned-form__title">{editing ? `修改“${editing.title}”` : '新增常用回复'}</Text>
+              {full && !editing ? (
+                <Text className="warn small">已满 {CANNED_REPLIES_MAX} 条，请先删除不再使用的。</Text>
               ) : null}
+              <Text className="field__label">标题（委员在列表中看到的）</Text>
+              <Input
+                className="input-box canned-title-input"
+                placeholder="标题，如：已转交相关部门"
+                value={title}
+                maxLength={CANNED_REPLY_TITLE_MAX}
+                onChange={(value: string) => setTitle(value)}
+              />
+              <Text className="field__label">回复内容</Text>
+              <TextArea
+                className="input-box canned-text-input"
+                placeholder="回复内容，可用 {称呼}、{工作室名}"
+                value={text}
+                maxLength={CANNED_REPLY_TEXT_MAX}
+                rows={4}
+                onChange={(value: string) => setText(value)}
+              />
+              <Text className="small muted">{PLACEHOLDER_HELP}。</Text>
+              <View className="row">
+                <ActionButton
+                  className="tap add-salutation"
+                  fill="outline"
+                  label={`在内容末尾加入占位符 ${CANNED_REPLY_PLACEHOLDERS.salutation}`}
+                  onClick={() => addPlaceholder(CANNED_REPLY_PLACEHOLDERS.salutation)}
+                >
+                  加入 {CANNED_REPLY_PLACEHOLDERS.salutation}
+                </ActionButton>
+                <ActionButton
+                  className="tap add-studio-name"
+                  fill="outline"
+                  label={`在内容末尾加入占位符 ${CANNED_REPLY_PLACEHOLDERS.studioName}`}
+                  onClick={() => addPlaceholder(CANNED_REPLY_PLACEHOLDERS.studioName)}
+                >
+                  加入 {CANNED_REPLY_PLACEHOLDERS.studioName}
+                </ActionButton>
+              </View>
+              {preview ? (
+                <View className="canned-form__preview">
+                  <Text className="small muted">插入后的样子（以“王女士”为例）：</Text>
+                  <Text className="block canned-form__preview-text">{preview}</Text>
+                </View>
+              ) : null}
+              <View className="row admin-actions">
+                <ActionButton
+                  className="tap save-canned-reply"
+                  type="primary"
+                  loading={busy}
+                  disabled={busy || !valid || (full && !editing)}
+                  onClick={() => void save()}
+                >
+                  {editing ? '保存修改' : '新增'}
+                </ActionButton>
+                {editing ? (
+                  <ActionButton className="tap" fill="outline" onClick={resetForm}>
+                    取消修改
+                  </ActionButton>
+                ) : null}
+              </View>
             </View>
-          </View>
+          ) : null}
         </>
       )}
     </View>

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { useState } from 'react';
 import { fillCannedReply, type CannedReply } from '@mashangshang/shared';
-import { api, ApiError } from '../../services/api';
+import { api, ApiError, currentSession } from '../../services/api';
 import { ActionButton, Tap } from '../shared/controls';
 import '../shared/canned-replies.css';
 
@@ -17,6 +18,7 @@ export function CannedReplyPicker(props: {
   const { ticket } = props;
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<CannedReply[] | null>(null);
+  const [canEdit, setCanEdit] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // The name the ticket shows members: the resident's 称呼, 群众, or 匿名群众.
   const fill = (text: string) =>
@@ -25,7 +27,9 @@ export function CannedReplyPicker(props: {
   const load = async () => {
     setError(null);
     try {
-      setItems((await api.cannedReplies(ticket.studio.id)).items);
+      const list = await api.cannedReplies(ticket.studio.id);
+      setItems(list.items);
+      setCanEdit(list.canEdit);
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : '加载失败');
     }
@@ -36,10 +40,21 @@ export function CannedReplyPicker(props: {
     // Read again on every opening: a colleague may have added one, and the order follows use.
     if (next) void load();
   };
+  // Back from keeping the studio's list: show it as it now is.
+  useDidShow(() => {
+    if (open) void load();
+  });
   const choose = (item: CannedReply) => {
     props.onInsert(fill(item.text));
     setOpen(false);
     void api.countCannedReplyUse(item.id).catch(() => undefined);
+  };
+
+  // A studio's lead member keeps its list on the member side; an admin in the console.
+  const keep = () => {
+    const admin = currentSession()?.user.role === 'admin';
+    const page = admin ? '/admin/canned-replies/index' : '/member/canned-replies/index';
+    void Taro.navigateTo({ url: `${page}?studioId=${ticket.studio.id}` });
   };
 
   return (
@@ -73,6 +88,11 @@ export function CannedReplyPicker(props: {
               <Text className="canned-picker__option-text">{fill(item.text)}</Text>
             </Tap>
           ))}
+          {canEdit ? (
+            <Tap className="fold-toggle keep-canned-replies" role="link" onTap={keep}>
+              维护本工作室的常用回复
+            </Tap>
+          ) : null}
         </View>
       ) : null}
     </View>
