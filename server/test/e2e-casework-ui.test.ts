@@ -15,6 +15,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
 import { signInAdmin, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
+import { controlProblems } from './helpers/page-audit';
 import { OFFICIAL_YEARS } from '../src/lib/china-calendar';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -134,6 +135,11 @@ async function axeProblems(page: Page, name: string): Promise<string[]> {
         .map((n) => n.target.join(' '))
         .join(' | ')}`,
   );
+}
+
+/** axe-core, then every tappable element a named, focusable control of 44 px with a focus ring (helpers/page-audit). */
+async function accessProblems(page: Page, name: string): Promise<string[]> {
+  return [...(await axeProblems(page, name)), ...(await controlProblems(page, name))];
 }
 
 /** Taro's H5 confirm dialog: its button that says `text`. */
@@ -272,14 +278,14 @@ describe('the office, at 1280 wide', () => {
     await page.locator('.calendar-official').waitFor();
     await page.waitForLoadState('networkidle');
     await expect(page.locator('.admin-nav [aria-current="page"]').textContent()).resolves.toContain('工作日历');
-    const problems = await axeProblems(page, 'admin-calendar-this-year');
+    const problems = await accessProblems(page, 'admin-calendar-this-year');
     await shot(page, 'admin-calendar-this-year');
 
     await open(page, `admin/calendar/index?year=${year}`, '.calendar-form');
     const missing = page.locator('.calendar-missing');
     await missing.getByText(`未内置 ${year} 年放假安排`).waitFor();
     await expect(missing.textContent()).resolves.toContain('国务院办公厅');
-    problems.push(...(await axeProblems(page, 'admin-calendar-missing')));
+    problems.push(...(await accessProblems(page, 'admin-calendar-missing')));
     await shot(page, 'admin-calendar-missing');
 
     await page.locator('input.calendar-date').fill(holiday);
@@ -289,7 +295,7 @@ describe('the office, at 1280 wide', () => {
     const row = page.locator(`.calendar-day[data-date="${holiday}"]`);
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/春节.*放假.*本办录入/);
-    problems.push(...(await axeProblems(page, 'admin-calendar-entered')));
+    problems.push(...(await accessProblems(page, 'admin-calendar-entered')));
     await shot(page, 'admin-calendar-entered');
     const stored = await api<{ days: { date: string; workday: boolean; source: string }[] }>(
       'GET',
@@ -312,7 +318,7 @@ describe('the office, at 1280 wide', () => {
     await page.goto(`${base}/app/admin/board/index`);
     await page.locator('.admin-nav').getByRole('link', { name: '常用回复' }).click();
     await page.locator('.canned-reply', { hasText: OFFICE_REPLY.title }).waitFor();
-    const problems = await axeProblems(page, 'admin-canned-replies');
+    const problems = await accessProblems(page, 'admin-canned-replies');
     await shot(page, 'admin-canned-replies');
 
     // The studio's own list: picked by name, then a reply written with both placeholders.
@@ -331,7 +337,7 @@ describe('the office, at 1280 wide', () => {
     );
     await page.locator('.save-canned-reply').click();
     await page.locator('.canned-reply', { hasText: '已现场查看' }).waitFor();
-    problems.push(...(await axeProblems(page, 'admin-canned-replies-studio')));
+    problems.push(...(await accessProblems(page, 'admin-canned-replies-studio')));
     await shot(page, 'admin-canned-replies-studio');
     await context.close();
     const list = await api<{ items: { title: string; studioId: string | null; text: string }[] }>(
@@ -358,7 +364,7 @@ describe('a member, at 375 × 812', () => {
     await expect(options.first().locator('.canned-picker__option-title').textContent()).resolves.toBe(
       OFFICE_REPLY.title,
     );
-    const problems = await axeProblems(page, 'member-ticket-canned-replies');
+    const problems = await accessProblems(page, 'member-ticket-canned-replies');
     await shot(page, 'member-ticket-canned-replies');
 
     const filled = `王阿姨您好，${STUDIO}已收到您的留言，已联系相关部门，三个工作日内答复您。`;
@@ -408,6 +414,9 @@ describe('a member, at 375 × 812', () => {
     await page.locator('.canned-form').waitFor({ state: 'detached' });
     // Back on the ticket, the open list has it.
     await page.locator('.canned-picker__option', { hasText: '请补充位置' }).waitFor();
+    // The keeper's page alone (opened from the ticket, the ticket's page stays under it) for the control audit.
+    await open(page, `member/canned-replies/index?studioId=${studioId}`, '.canned-form');
+    problems.push(...(await controlProblems(page, 'member-canned-replies')));
     await context.close();
     expect(problems).toEqual([]);
   });
@@ -429,14 +438,14 @@ describe('a member, at 375 × 812', () => {
     const { context, page } = await newPerson(PHONE, { 'mss.session': memberSession });
     await open(page, 'member/notices/index', '.wechat-reminder');
     await page.locator('.wechat-reminder--off').getByText('微信提醒未开启').waitFor();
-    const problems = await axeProblems(page, 'member-notices-reminder-off');
+    const problems = await accessProblems(page, 'member-notices-reminder-off');
     await shot(page, 'member-notices-reminder-off');
 
     // The member allows it in WeChat (the mini-program records the consent).
     await api('POST', '/me/subscriptions', member, { accepted: ['ticket_assigned'] });
     await page.reload();
     await page.locator('.wechat-reminder--on').getByText('微信提醒已开启').waitFor();
-    problems.push(...(await axeProblems(page, 'member-notices-reminder-on')));
+    problems.push(...(await accessProblems(page, 'member-notices-reminder-on')));
     await shot(page, 'member-notices-reminder-on');
     await context.close();
     expect(problems).toEqual([]);
