@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from 'jest';
 
 // One Jest project per workspace, so `npm test` at the top runs everything.
@@ -13,7 +14,7 @@ const tsTransform = {
 } satisfies Config['transform'];
 const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 // This checkout's shared code: in a git worktree node_modules/@mashangshang/shared leads to the main checkout's.
-const moduleNameMapper = { '^@mashangshang/shared$': '<rootDir>/../shared/src/index.ts' };
+const moduleNameMapper = { '^@mashangshang/shared$': path.join(__dirname, 'shared/src/index.ts') };
 
 const config: Config = {
   maxWorkers: 2,

@@ -15,7 +15,7 @@ import { ActionButton, Badge, confirmAction } from './controls';
 import './canned-replies.css';
 
 /** What a placeholder becomes, said for the people who write replies. */
-export const PLACEHOLDER_HELP = `${CANNED_REPLY_PLACEHOLDERS.salutation} 换成留言人的称呼（未留称呼为“群众”，匿名时为“匿名群众”），${CANNED_REPLY_PLACEHOLDERS.studioName} 换成工作室名称`;
+const PLACEHOLDER_HELP = `${CANNED_REPLY_PLACEHOLDERS.salutation} 换成留言人的称呼（未留称呼为“群众”，匿名时为“匿名群众”），${CANNED_REPLY_PLACEHOLDERS.studioName} 换成工作室名称`;
 
 /**
  * One list of 常用回复 (office-wide when `studioId` is null, else one studio's) and the form to add
