@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from 'jest';
 
 // One Jest project per workspace, so `npm test` at the top runs everything.
@@ -12,6 +13,8 @@ const tsTransform = {
   ],
 } satisfies Config['transform'];
 const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
+// This checkout's shared code: in a git worktree node_modules/@mashangshang/shared leads to the main checkout's.
+const moduleNameMapper = { '^@mashangshang/shared$': path.join(__dirname, 'shared/src/index.ts') };
 
 const config: Config = {
   maxWorkers: 2,
@@ -24,6 +27,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
     {
@@ -32,6 +36,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
     {
@@ -40,6 +45,7 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: tsTransform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
     },
   ],

@@ -9,7 +9,10 @@ export default defineAppConfig({
     'pages/login/index',
   ],
   subPackages: [
-    { root: 'member', pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index'] },
+    {
+      root: 'member',
+      pages: ['inbox/index', 'bind/index', 'ticket/index', 'notices/index', 'stats/index', 'canned-replies/index'],
+    },
     {
       root: 'admin',
       pages: [
@@ -21,6 +24,8 @@ export default defineAppConfig({
         'members/index',
         'invites/index',
         'dashboard/index',
+        'calendar/index',
+        'canned-replies/index',
       ],
     },
   ],

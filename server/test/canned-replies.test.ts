@@ -69,6 +69,22 @@ describe('canned replies', () => {
     expect(await titles(outsider, studios.b)).toEqual(['已转交相关部门']);
   });
 
+  it('tells each caller whether they may keep the list they asked for', async () => {
+    const canEdit = async (caller: Caller, studioId?: string) =>
+      (
+        (await call(caller, 'GET', `/canned-replies${studioId ? `?studioId=${studioId}` : ''}`)).json() as {
+          canEdit: boolean;
+        }
+      ).canEdit;
+    expect(await canEdit(admin)).toBe(true);
+    expect(await canEdit(admin, studios.a)).toBe(true);
+    expect(await canEdit(lead, studios.a)).toBe(true);
+    // The office's list is the office's; a plain member and another studio's member keep nothing here.
+    expect(await canEdit(lead)).toBe(false);
+    expect(await canEdit(member, studios.a)).toBe(false);
+    expect(await canEdit(outsider, studios.b)).toBe(false);
+  });
+
   it('fills the placeholders as the reply box inserts the text', () => {
     expect(
       fillCannedReply('{称呼}您好，{工作室名}已收到。{称呼}请放心。', {

@@ -29,3 +29,12 @@ export const SLA_UNIT_LABELS: Record<SlaUnit, string> = { hours: '小时', workd
 /** Default deadline, in working days, of a studio that counts working days. */
 export const DEFAULT_SLA_WORKDAYS = 3;
 export const MAX_SLA_WORKDAYS = 30;
+/** Natural hours a studio's deadline may be set to (a month). */
+export const MAX_SLA_HOURS = 720;
+
+/** A studio's response deadline in words: "24小时", "2个工作日". */
+export function slaText(studio: { slaUnit: SlaUnit; slaHours: number; slaWorkdays: number }): string {
+  return studio.slaUnit === 'workdays'
+    ? `${studio.slaWorkdays}${SLA_UNIT_LABELS.workdays}`
+    : `${studio.slaHours}${SLA_UNIT_LABELS.hours}`;
+}

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { INVITE_STATUSES } from '../admin-enums';
 import { Id, IsoDateTime, PageQuery, literalUnion } from './common';
 import { StudioDetail, StudioKindSchema, StudioSummary } from './studios';
-import { MAX_SLA_WORKDAYS, SLA_UNITS } from '../enums';
+import { MAX_SLA_HOURS, MAX_SLA_WORKDAYS, SLA_UNITS } from '../enums';
 
 /** A studio's scene code: what follows `s=` in its mini-program code. */
 export const STUDIO_CODE_PATTERN = '^[0-9a-z]{4,16}$';
@@ -49,7 +49,7 @@ export const AdminStudioCreateBody = Type.Object(
     jointGroup: Type.Optional(ShortText('联组')),
     intro: Type.Optional(Type.String({ maxLength: 2000, description: '工作室简介' })),
     address: Type.Optional(Type.String({ maxLength: 200, description: '地址' })),
-    slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720, description: '响应时限（小时）' })),
+    slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SLA_HOURS, description: '响应时限（小时）' })),
     slaUnit: Type.Optional(SlaUnitSchema),
     slaWorkdays: Type.Optional(SlaWorkdays),
     serviceItems: Type.Optional(Type.Array(ServiceItemInput, { maxItems: 30 })),
@@ -70,7 +70,7 @@ export const AdminStudioPatchBody = Type.Object(
     jointGroup: Type.Optional(NullableShortText('联组，null 表示清空')),
     intro: Type.Optional(Type.String({ maxLength: 2000 })),
     address: Type.Optional(Type.String({ maxLength: 200 })),
-    slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+    slaHours: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SLA_HOURS })),
     slaUnit: Type.Optional(SlaUnitSchema),
     slaWorkdays: Type.Optional(SlaWorkdays),
     serviceItems: Type.Optional(Type.Array(ServiceItemPatchInput, { maxItems: 30 })),
@@ -206,7 +206,10 @@ const AdminStudioFields = Type.Object({
   }),
 });
 
-export const AdminStudioSummary = Type.Composite([StudioSummary, AdminStudioFields]);
+/** The office's list says each studio's response deadline ("24小时", "2个工作日"), as its detail does. */
+const StudioDeadlineFields = Type.Pick(StudioDetail, ['slaHours', 'slaUnit', 'slaWorkdays']);
+
+export const AdminStudioSummary = Type.Composite([StudioSummary, AdminStudioFields, StudioDeadlineFields]);
 export type AdminStudioSummary = Static<typeof AdminStudioSummary>;
 
 export const AdminStudioList = Type.Object({

@@ -13,7 +13,12 @@ export const CannedReply = Type.Object({
 });
 export type CannedReply = Static<typeof CannedReply>;
 
-export const CannedReplyList = Type.Object({ items: Type.Array(CannedReply) });
+export const CannedReplyList = Type.Object({
+  items: Type.Array(CannedReply),
+  canEdit: Type.Boolean({
+    description: '当前用户能否维护所查的这份常用回复（管理员都能；工作室负责委员能维护本工作室的）',
+  }),
+});
 export type CannedReplyList = Static<typeof CannedReplyList>;
 
 export const CannedReplyListQuery = Type.Object(

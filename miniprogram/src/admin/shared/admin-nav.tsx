@@ -10,6 +10,8 @@ const SECTIONS = [
   { key: 'studios', title: '工作室', url: '/admin/studios/index' },
   { key: 'members', title: '委员', url: '/admin/members/index' },
   { key: 'invites', title: '邀请码', url: '/admin/invites/index' },
+  { key: 'replies', title: '常用回复', url: '/admin/canned-replies/index' },
+  { key: 'calendar', title: '工作日历', url: '/admin/calendar/index' },
   { key: 'notices', title: '通知', url: '/admin/notices/index' },
 ] as const;
 

@@ -1,20 +1,37 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
-import type { AdminStudioDetail, StudioKind } from '@mashangshang/shared';
+import {
+  DEFAULT_SLA_HOURS,
+  DEFAULT_SLA_WORKDAYS,
+  MAX_SLA_HOURS,
+  MAX_SLA_WORKDAYS,
+  SLA_UNIT_LABELS,
+  type AdminStudioDetail,
+  type SlaUnit,
+  type StudioKind,
+} from '@mashangshang/shared';
 import { api, ApiError } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { Input, TextArea } from '../../components/ui';
-import { ActionButton, ChoiceChips } from '../../member/shared/controls';
+import { ActionButton, ChoiceChips, Tap } from '../../member/shared/controls';
 import { AdminNav } from '../shared/admin-nav';
 import { NoReceiverNotice } from '../shared/no-receiver';
 import { STUDIO_CREATED_EVENT, useAdminGuard } from '../shared/use-admin';
+import './index.css';
 
 interface ItemDraft {
   key: number;
   id?: string;
   title: string;
   summary: string;
+}
+
+/** A whole number typed in a field, when it lies within [1, max]; else null. */
+function wholeNumberIn(text: string, max: number): number | null {
+  if (!/^\d+$/.test(text.trim())) return null;
+  const value = Number(text.trim());
+  return value >= 1 && value <= max ? value : null;
 }
 
 let itemKey = 0;
@@ -37,6 +54,10 @@ export default function StudioEditPage() {
   const [intro, setIntro] = useState('');
   const [address, setAddress] = useState('');
   const [items, setItems] = useState<ItemDraft[]>([]);
+  const [slaUnit, setSlaUnit] = useState<SlaUnit>('hours');
+  // As typed; each unit keeps its own figure, so switching back and forth loses nothing.
+  const [slaHours, setSlaHours] = useState(String(DEFAULT_SLA_HOURS));
+  const [slaWorkdays, setSlaWorkdays] = useState(String(DEFAULT_SLA_WORKDAYS));
   const [busy, setBusy] = useState(false);
 
   const load = async (studioId: string) => {
@@ -50,6 +71,9 @@ export default function StudioEditPage() {
       setIntro(studio.intro);
       setAddress(studio.address);
       setItems(studio.serviceItems.map((item) => draftOf(item)));
+      setSlaUnit(studio.slaUnit);
+      setSlaHours(String(studio.slaHours));
+      setSlaWorkdays(String(studio.slaWorkdays));
     } catch (failure) {
       setLoadError(failure instanceof ApiError ? failure.message : '加载失败');
     }
@@ -63,7 +87,10 @@ export default function StudioEditPage() {
 
   const updateItem = (key: number, patch: Partial<ItemDraft>) =>
     setItems((list) => list.map((item) => (item.key === key ? { ...item, ...patch } : item)));
-  const valid = name.trim() !== '' && place.trim() !== '' && items.every((item) => item.title.trim() !== '');
+  const slaMax = slaUnit === 'hours' ? MAX_SLA_HOURS : MAX_SLA_WORKDAYS;
+  const slaAmount = wholeNumberIn(slaUnit === 'hours' ? slaHours : slaWorkdays, slaMax);
+  const valid =
+    name.trim() !== '' && place.trim() !== '' && items.every((item) => item.title.trim() !== '') && slaAmount !== null;
 
   const save = async () => {
     setBusy(true);
@@ -73,6 +100,11 @@ export default function StudioEditPage() {
       ...(item.summary.trim() ? { summary: item.summary.trim() } : {}),
     }));
     const placeFields = kind === 'town' ? { town: place.trim() } : { sector: place.trim() };
+    // The figure of the unit chosen; the other unit's stays as it was.
+    const deadline =
+      slaUnit === 'hours'
+        ? { slaUnit, slaHours: slaAmount ?? DEFAULT_SLA_HOURS }
+        : { slaUnit, slaWorkdays: slaAmount ?? DEFAULT_SLA_WORKDAYS };
     let createdId = '';
     try {
       if (id) {
@@ -83,6 +115,7 @@ export default function StudioEditPage() {
           ...placeFields,
           intro: intro.trim(),
           address: address.trim(),
+          ...deadline,
           serviceItems,
         });
       } else {
@@ -92,6 +125,7 @@ export default function StudioEditPage() {
           ...placeFields,
           intro: intro.trim(),
           address: address.trim(),
+          ...deadline,
           serviceItems: serviceItems.map(({ title, summary }) => ({ title, ...(summary ? { summary } : {}) })),
         });
         createdId = studio.id;
@@ -175,6 +209,52 @@ export default function StudioEditPage() {
           maxLength={200}
           onChange={(value: string) => setAddress(value)}
         />
+      </View>
+
+      <View className="card stack sla">
+        <Text className="field__label">答复时限（群众留言后多久内答复，超时提醒委员并报机关）</Text>
+        <ChoiceChips
+          label="答复时限的计法"
+          choices={[
+            { key: 'hours', title: '按小时', className: 'sla-unit-hours' },
+            { key: 'workdays', title: '按工作日', className: 'sla-unit-workdays' },
+          ]}
+          value={slaUnit}
+          onChange={setSlaUnit}
+        />
+        <View className="row sla__amount">
+          <Input
+            className="input-box sla-amount-input"
+            type="number"
+            placeholder={
+              slaUnit === 'hours' ? `答复时限（小时，1–${MAX_SLA_HOURS}）` : `答复时限（工作日，1–${MAX_SLA_WORKDAYS}）`
+            }
+            value={slaUnit === 'hours' ? slaHours : slaWorkdays}
+            maxLength={3}
+            onChange={(value: string) => (slaUnit === 'hours' ? setSlaHours(value) : setSlaWorkdays(value))}
+          />
+          <Text className="sla__unit">{SLA_UNIT_LABELS[slaUnit]}</Text>
+        </View>
+        {slaAmount === null ? (
+          <Text className="warn small sla__invalid">
+            请填写 1–{slaMax} 的整数{slaUnit === 'hours' ? '（小时）' : '（工作日）'}
+          </Text>
+        ) : null}
+        {slaUnit === 'workdays' ? (
+          <View className="stack sla__workdays">
+            <Text className="muted small">
+              按工作日计：周末和法定节假日不计，调休上班日计入；留言当天不算，自次日起第 {slaAmount ?? '…'}{' '}
+              个工作日结束前需答复。节假日按“工作日历”计算，次年的放假安排请在那里核对。
+            </Text>
+            <Tap
+              className="fold-toggle open-calendar"
+              role="link"
+              onTap={() => void Taro.navigateTo({ url: '/admin/calendar/index' })}
+            >
+              查看工作日历
+            </Tap>
+          </View>
+        ) : null}
       </View>
 
       <Text className="h2">服务事项</Text>

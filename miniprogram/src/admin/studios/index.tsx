@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AdminStudioListQuery, AdminStudioSummary } from '@mashangshang/shared';
+import { slaText, type AdminStudioListQuery, type AdminStudioSummary } from '@mashangshang/shared';
 import { api, openAdminFile } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ListState } from '../../components/list-state';
@@ -170,7 +170,8 @@ export default function AdminStudiosPage() {
             </View>
           </View>
           <Text className="muted small">
-            {studioPlace(studio)} · 委员 {studio.memberCount} 人 · {studio.star} 星 · 编码 {studio.code}
+            {studioPlace(studio)} · 委员 {studio.memberCount} 人 · {studio.star} 星 · 答复时限{' '}
+            <Text className="studio-card__sla">{slaText(studio)}</Text> · 编码 {studio.code}
           </Text>
           {studio.active && studio.receivingMemberCount === 0 ? <NoReceiverNotice studio={studio} brief /> : null}
           <View className="row admin-actions">

@@ -8,6 +8,7 @@ import { ListState } from '../../components/list-state';
 import { usePagedList } from '../../components/use-paged-list';
 import { ActionButton, Badge, Tap } from '../shared/controls';
 import { StaffBar } from '../shared/staff-bar';
+import { WechatReminder } from './wechat-reminder';
 
 /** In-app notices: what WeChat messages said, also when a WeChat message could not be delivered. */
 export default function NoticesPage() {
@@ -36,6 +37,7 @@ export default function NoticesPage() {
           全部已读
         </ActionButton>
       </View>
+      {currentSession()?.user.role === 'member' ? <WechatReminder /> : null}
       {list.items.map((notice) => (
         <Tap
           key={notice.id}

@@ -11,6 +11,7 @@ import { TextArea } from '../../components/ui';
 import { ActionButton, ChoiceChips, TabBar, Tap } from '../shared/controls';
 import { StaffBar } from '../shared/staff-bar';
 import { AdminNav } from '../../admin/shared/admin-nav';
+import { CannedReplyPicker } from './canned-reply-picker';
 import './index.css';
 
 type Panel = 'reply' | 'note' | 'transfer' | 'resolve';
@@ -168,6 +169,10 @@ export default function MemberTicketPage() {
                   maxLength={2000}
                   rows={4}
                   onChange={(value: string) => reply.edit(value)}
+                />
+                <CannedReplyPicker
+                  ticket={ticket}
+                  onInsert={(text) => reply.edit(reply.text.trim() ? `${reply.text.trimEnd()}\n${text}` : text)}
                 />
                 <ActionButton
                   className="btn-block send-reply"

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
-import { ERROR_MESSAGES, STUDIO_KIND_LABELS, type StudioDetail } from '@mashangshang/shared';
+import { ERROR_MESSAGES, STUDIO_KIND_LABELS, slaText, type StudioDetail } from '@mashangshang/shared';
 import { api } from '../../services/api';
 import { PageShell } from '../../components/page-shell';
 import { ErrorState, failureOf, type Failure } from '../../components/error-state';
@@ -69,7 +69,7 @@ export default function StudioPage() {
             <Text className="hero__text">{studio.star} 星级工作室</Text>
           </View>
         ) : null}
-        <Text className="hero__text block">承诺 {studio.slaHours} 小时内答复</Text>
+        <Text className="hero__text block">承诺 {slaText(studio)}内答复</Text>
       </View>
 
       <Button

@@ -16,6 +16,8 @@ import type {
   AdminStudioCreateBody,
   AdminStudioListQuery,
   AdminStudioPatchBody,
+  BusinessDayBody,
+  CalendarYear,
   StatsQuery,
 } from '@mashangshang/shared';
 import type { Static } from '@sinclair/typebox';
@@ -51,6 +53,14 @@ export const adminApi = {
   },
   revokeInvite: (id: string): Promise<AdminInvite> =>
     http.json('AdminInvite', 'POST', `/admin/invites/${id}/revoke`, { body: {} }),
+
+  /** The working calendar deadlines count by: a year's holidays and 调休 workdays, built in and the office's own. */
+  adminCalendar: (year: number): Promise<CalendarYear> =>
+    http.json('CalendarYear', 'GET', '/admin/calendar', { query: { year } }),
+  adminSetCalendarDay: (date: string, body: BusinessDayBody): Promise<CalendarYear> =>
+    http.json('CalendarYear', 'PUT', `/admin/calendar/days/${date}`, { body }),
+  adminClearCalendarDay: (date: string): Promise<CalendarYear> =>
+    http.json('CalendarYear', 'DELETE', `/admin/calendar/days/${date}`),
 
   failedNotices: (query: Pick<Static<typeof PageQuery>, 'cursor'>): Promise<Reply<'FailedNoticeList'>> =>
     http.json('FailedNoticeList', 'GET', '/admin/notifications/failed', { query }),

@@ -1,4 +1,5 @@
 import { adminApi } from './admin';
+import { cannedReplyApi } from './canned-replies';
 import { noticeApi } from './notices';
 import { studioApi } from './studios';
 import { ticketApi } from './tickets';
@@ -8,7 +9,7 @@ import { uploadApi } from './uploads';
  * What pages import: the endpoints (split by concern in this folder, all through the one client
  * in ../http), sign-in, and the platform helpers pages need beside them.
  */
-export const api = { ...studioApi, ...ticketApi, ...noticeApi, ...adminApi, ...uploadApi };
+export const api = { ...studioApi, ...ticketApi, ...noticeApi, ...adminApi, ...uploadApi, ...cannedReplyApi };
 
 export { ApiError } from '../http';
 export {

@@ -10,7 +10,7 @@ import type { Reply, ReplyName } from './replies';
  * tests), is checked before the caller sees it. `http/index.ts` binds it to Taro; tests bind it to a
  * fake transport.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HttpRequest {
   url: string;

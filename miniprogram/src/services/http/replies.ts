@@ -15,14 +15,16 @@ import { Check } from '@sinclair/typebox/value';
 
 /** POST /admin/notifications/:id/retry declares this reply inline; shared has no name for it. */
 const RetryQueued = Type.Object({ queued: Type.Boolean() });
+/** A 204 (a DELETE): no body to speak of. */
+const NoContent = Type.Unknown();
 
 type SchemasOf<M> = { [K in keyof M as M[K] extends TSchema ? K : never]: M[K] };
-type ReplySchemas = SchemasOf<typeof shared> & { RetryQueued: typeof RetryQueued };
+type ReplySchemas = SchemasOf<typeof shared> & { RetryQueued: typeof RetryQueued; NoContent: typeof NoContent };
 
 export type ReplyName = keyof ReplySchemas;
 export type Reply<N extends ReplyName> = Static<Extract<ReplySchemas[N], TSchema>>;
 
-const replySchemas: ReplySchemas = { ...shared, RetryQueued };
+const replySchemas: ReplySchemas = { ...shared, RetryQueued, NoContent };
 
 // The shared schemas stamp timestamps as `date-time`; TypeBox checks a format only once it is registered.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;

@@ -4,6 +4,7 @@ import {
   CANNED_REPLY_PLACEHOLDERS,
   type CannedReply,
   type CannedReplyCreateBody,
+  type CannedReplyList,
   type CannedReplyPatchBody,
 } from '@mashangshang/shared';
 import type { Models } from '../../models';
@@ -42,10 +43,14 @@ function assertMayUse(actor: Actor, studioId: Types.ObjectId | null): void {
 }
 
 /** Admins keep every list, office-wide included; a studio's lead members keep that studio's. */
-async function assertMayEdit(models: Models, actor: Actor, studioId: Types.ObjectId | null): Promise<void> {
-  if (actor.role === 'admin') return;
+async function mayEdit(models: Models, actor: Actor, studioId: Types.ObjectId | null): Promise<boolean> {
+  if (actor.role === 'admin') return true;
   const lead = studioId && actor.memberId ? await models.Member.findById(actor.memberId, { leadOf: 1 }).lean() : null;
-  if (!lead?.leadOf.some((s) => s.equals(studioId!))) {
+  return Boolean(lead?.leadOf.some((s) => s.equals(studioId!)));
+}
+
+async function assertMayEdit(models: Models, actor: Actor, studioId: Types.ObjectId | null): Promise<void> {
+  if (!(await mayEdit(models, actor, studioId))) {
     throw new AppError('FORBIDDEN', { userMessage: '只有工作室负责委员和管理员可以维护常用回复' });
   }
 }
@@ -56,20 +61,21 @@ async function findReply(models: Models, id: string): Promise<CannedReplyDoc> {
   return doc;
 }
 
-/** The replies a member may insert for a studio's ticket: office-wide and the studio's, most used first. */
-export async function listCannedReplies(
-  models: Models,
-  actor: Actor,
-  studioId?: string,
-): Promise<{ items: CannedReply[] }> {
+/**
+ * The replies a member may insert for a studio's ticket: office-wide and the studio's, most used first;
+ * and whether the caller may keep the list asked for (the studio's, or without one the office's), so a
+ * lead member's pages offer to.
+ */
+export async function listCannedReplies(models: Models, actor: Actor, studioId?: string): Promise<CannedReplyList> {
   const studio = studioId ? new Types.ObjectId(studioId) : null;
   if (studio) assertMayUse(actor, studio);
-  const [office, own] = await Promise.all([
+  const [office, own, canEdit] = await Promise.all([
     models.CannedReply.find({ studioId: null }).limit(CANNED_REPLIES_MAX).lean<CannedReplyDoc[]>(),
     studio ? models.CannedReply.find({ studioId: studio }).limit(CANNED_REPLIES_MAX).lean<CannedReplyDoc[]>() : [],
+    mayEdit(models, actor, studio),
   ]);
   const items = [...own, ...office].sort((a, b) => b.useCount - a.useCount || a.title.localeCompare(b.title, 'zh-CN'));
-  return { items: items.map(toView) };
+  return { items: items.map(toView), canEdit };
 }
 
 export async function createCannedReply(

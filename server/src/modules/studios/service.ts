@@ -110,6 +110,7 @@ export async function listStudiosForAdmin(models: Models, query: AdminStudioList
       active: s.active,
       code: s.code,
       receivingMemberCount: counts.receiving.get(String(s._id)) ?? 0,
+      ...deadlineOf(s),
     })),
     nextCursor,
   };
@@ -133,6 +134,16 @@ export function studioMembersQuery(models: Models, studioId: Types.ObjectId) {
   return models.Member.find(membersOfStudioFilter(studioId, true), { name: 1, title: 1 }).sort({ _id: 1 });
 }
 
+/** How a studio's response deadline counts, as its detail and the office's list say it. */
+function deadlineOf(studio: StudioDoc): Pick<StudioDetail, 'slaHours' | 'slaUnit' | 'slaWorkdays'> {
+  return {
+    slaHours: studio.slaHours,
+    // A studio stored before working days existed counts hours.
+    slaUnit: studio.slaUnit ?? 'hours',
+    slaWorkdays: studio.slaWorkdays ?? DEFAULT_SLA_WORKDAYS,
+  };
+}
+
 /** The public detail of a studio document (also used by admin routes, whatever the studio's state). */
 export async function toDetail(models: Models, studio: StudioDoc): Promise<StudioDetail> {
   const members = await studioMembersQuery(models, studio._id).lean();
@@ -141,10 +152,7 @@ export async function toDetail(models: Models, studio: StudioDoc): Promise<Studi
     intro: studio.intro,
     address: studio.address,
     jointGroup: studio.jointGroup ?? null,
-    slaHours: studio.slaHours,
-    // A studio stored before working days existed counts hours.
-    slaUnit: studio.slaUnit ?? 'hours',
-    slaWorkdays: studio.slaWorkdays ?? DEFAULT_SLA_WORKDAYS,
+    ...deadlineOf(studio),
     scene: `s=${studio.code}`,
     members: members.map((m) => ({ id: String(m._id), name: m.name, title: m.title })),
     serviceItems: studio.serviceItems
