@@ -278,6 +278,16 @@ describe('the resident pages, for every resident', () => {
     await page.getByText('没有找到这个委员工作室').waitFor();
     await check('09-studio-not-found');
 
+    // 适老化: with large text on, the same holds, and the form still fits the phone's width.
+    await page.goto(`${base}/app/pages/mine/index`);
+    await page.getByRole('switch', { name: '大字模式（适老化）' }).click();
+    await page.locator('.page--large').waitFor();
+    await check('09c-mine-large-text');
+    await page.goto(`${base}/app/pages/submit/index?studioId=${studio.id}`);
+    await page.locator('.page--large').getByRole('textbox', { name: '留言内容' }).waitFor();
+    await check('09d-submit-large-text');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+
     expect(findings).toEqual([]);
     await context.close();
   });
