@@ -341,17 +341,18 @@ describe('admin console in a real browser', () => {
     expect(after.timeline.filter((event) => event.type === 'reply')).toEqual([]);
   });
 
-  it('large-text mode enlarges NutUI buttons, cells and inputs, on resident and admin pages', async () => {
+  it('large-text mode enlarges buttons, list rows and inputs, on resident and admin pages', async () => {
     const { context, page } = await newPerson(375, { 'mss.demoCode': RESIDENT_CODE });
     await open(page, 'pages/mine/index');
     const button = '.page .nut-button';
-    const cell = '.page .nut-cell-title';
+    // The list rows (我的留言's links to the member and admin pages), which were NutUI cells.
+    const cell = '.page .link-row__text .block';
     const before = {
       button: await fontSizeOf(page, button),
       cell: await fontSizeOf(page, cell),
       text: await fontSizeOf(page, '.page'),
     };
-    await page.locator('.large-text-row .nut-switch').click();
+    await page.locator('.large-text-row').click();
     await page.locator('.page--large').waitFor();
     const after = {
       button: await fontSizeOf(page, button),
