@@ -366,6 +366,33 @@ describe('the resident pages, for every resident', () => {
 });
 
 describe('the way around, for a resident who came by a code', () => {
+  it('the studio list can be walked with Tab, and Enter opens a studio', async () => {
+    const { context, page } = await phone();
+    await page.goto(`${base}/app/`);
+    await page.locator('.studio-card').first().waitFor();
+    await settled(page);
+    await page.locator('.hero').click();
+    const order: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      await page.keyboard.press('Tab');
+      order.push(await focused(page));
+    }
+    expect(order).toEqual([
+      'radio:镇街工作室',
+      'radio:界别工作室',
+      'input:搜索工作室名称',
+      'radio:全部',
+      'radio:硖石街道',
+      'radio:盐官镇',
+      expect.stringMatching(/^link:硖石街道委员集体工作室/),
+      expect.stringMatching(/^link:盐官镇委员集体工作室/),
+    ]);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('.studio-name').getByText(studio.name).waitFor();
+    await context.close();
+  });
+
   it('from a studio opened by its code: 我的留言 and back, the studio list, and browser back stays in the app', async () => {
     const { context, page } = await phone();
     await page.goto(`${base}/app/pages/index/index?scene=${encodeURIComponent(studio.scene)}`);

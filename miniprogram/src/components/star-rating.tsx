@@ -25,7 +25,7 @@ export function StarRating(props: { value: number; onChange: (score: number) => 
             className={`stars__star${score <= props.value ? ' stars__star--on' : ''}`}
             onTap={() => props.onChange(score)}
           >
-            ★
+            ★<Text className="sr-only">{score} 星</Text>
           </Tap>
         ))}
       </View>

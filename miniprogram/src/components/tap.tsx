@@ -1,4 +1,4 @@
-import { Button as TaroButton, View } from '@tarojs/components';
+import { Button as TaroButton, Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
 
 const isH5 = process.env.TARO_ENV === 'h5';
@@ -66,6 +66,17 @@ export function Tap(props: TapProps) {
       </View>
     );
   }
+  // WeChat reads a button's text: its state is said in words there, out of sight.
+  const state =
+    props.role === 'switch'
+      ? props.checked
+        ? '已开启'
+        : '已关闭'
+      : props.role === 'checkbox' || props.role === 'radio'
+        ? props.checked
+          ? '已选中'
+          : '未选中'
+        : '';
   return (
     <TaroButton
       className={className}
@@ -77,6 +88,7 @@ export function Tap(props: TapProps) {
       }}
     >
       {props.children}
+      {state ? <Text className="sr-only">，{state}</Text> : null}
     </TaroButton>
   );
 }

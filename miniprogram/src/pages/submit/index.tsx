@@ -198,6 +198,7 @@ export default function SubmitPage() {
                 onTap={() => update({ images: draft.images.filter((other) => other.id !== image.id) })}
               >
                 <Text className="photo__remove-x">×</Text>
+                <Text className="sr-only">删除第 {i + 1} 张图片</Text>
               </Tap>
             </View>
           ))}
