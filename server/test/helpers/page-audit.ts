@@ -1,7 +1,8 @@
 /**
  * What the browser suites ask of the members' and admins' pages beyond axe-core: every element that
  * reacts to a tap is a real control (a role, a name, reachable with Tab, at least 44 × 44 CSS px), and
- * a Tab walk finds a visible focus ring at every stop. The same checks as e2e-staff-access makes.
+ * every control shows a visible focus ring when it takes the keyboard's focus. Used by the staff and
+ * casework browser suites.
  */
 import type { Page } from 'playwright-core';
 
@@ -64,35 +65,41 @@ const TAPPABLE_AUDIT = `(() => {
   return problems;
 })()`;
 
-/** Walks the page with Tab: each stop must be a named control with a visible focus ring. */
-async function focusWalkProblems(page: Page, name: string, maxStops = 80): Promise<string[]> {
-  const problems: string[] = [];
+/**
+ * Every control of the page takes the keyboard's focus with a visible ring. After one Tab (so the
+ * browser knows the keyboard is in use and shows :focus-visible), each control is focused in turn in
+ * the page itself: one round trip instead of a key press per control.
+ */
+async function focusRingProblems(page: Page, name: string): Promise<string[]> {
   await page.locator('body').click({ position: { x: 1, y: 1 } });
-  for (let i = 0; i < maxStops; i += 1) {
-    await page.keyboard.press('Tab');
-    const stop = await page.evaluate<{ where: string; ring: boolean; inPage: boolean; id: string } | null>(`(() => {
-      let el = document.activeElement;
-      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-      if (!el || el === document.body) return null;
-      const outlined = (node) => { const s = getComputedStyle(node); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };
+  await page.keyboard.press('Tab');
+  const problems = await page.evaluate<string[]>(`(() => {
+    const outlined = (node) => { const s = getComputedStyle(node); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };
+    const problems = [];
+    const controls = document.querySelectorAll('.page [tabindex]:not([tabindex="-1"]), .page button, .page input:not([type=hidden]), .page textarea, .page a[href]');
+    for (const el of controls) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      el.focus();
+      if (document.activeElement !== el && !el.contains(document.activeElement)) continue;
       // The ring may be drawn by the control itself or around a field's box (up to three levels up).
       let ring = outlined(el);
       for (let node = el.parentElement, up = 0; !ring && node && up < 3; node = node.parentElement, up += 1) ring = outlined(node);
-      if (!el.dataset.walkId) el.dataset.walkId = String(Math.random());
-      const label = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('placeholder') || '').trim().slice(0, 20);
-      return { where: el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/).slice(0, 2).join('.') + ' "' + label + '"', ring, inPage: !!el.closest('.page'), id: el.dataset.walkId };
-    })()`);
-    if (!stop) break;
-    if (!stop.inPage) continue;
-    if (!stop.ring) problems.push(`${name}: no visible focus ring on ${stop.where}`);
-  }
-  return [...new Set(problems)];
+      if (!ring) {
+        const label = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('placeholder') || '').trim().slice(0, 20);
+        problems.push('no visible focus ring on ' + el.tagName.toLowerCase() + '.' + String(el.className).trim().split(/\\s+/).slice(0, 2).join('.') + ' "' + label + '"');
+      }
+    }
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    return [...new Set(problems)];
+  })()`);
+  return problems.map((p) => `${name}: ${p}`);
 }
 
-/** The tappable audit and the Tab walk on the page as it stands: the problems found, empty when all is well. */
+/** The tappable audit and the focus rings on the page as it stands: the problems found, empty when all is well. */
 export async function controlProblems(page: Page, name: string): Promise<string[]> {
   await markTappables(page);
   const found = (await page.evaluate<string[]>(TAPPABLE_AUDIT)).map((p) => `${name}: ${p}`);
-  found.push(...(await focusWalkProblems(page, name)));
+  found.push(...(await focusRingProblems(page, name)));
   return found;
 }
