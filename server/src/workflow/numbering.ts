@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Models } from '../models';
+import { chinaDate } from '../lib/china-calendar';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD: ticket numbers follow local days. */
 export function chinaDay(at: Date): string {
-  const local = new Date(at.getTime() + 8 * 3600 * 1000);
-  return local.toISOString().slice(0, 10).replace(/-/g, '');
+  return chinaDate(at).replace(/-/g, '');
 }
 
 /** A day's counter outlives the day a little, so a submit at midnight still finds it. */

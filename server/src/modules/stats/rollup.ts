@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { chinaDate } from '../../lib/china-calendar';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Models } from '../../models';
 import type { TicketDoc } from '../../models/tickets';
@@ -32,9 +33,7 @@ export const LOAD_KEY = `${STATS_PREFIX}load`;
 const TICKET_KEY = (ticketId: string) => `${STATS_PREFIX}t:${ticketId}`;
 
 /** China time (UTC+8, no daylight saving): days and months of the rollup are China's. */
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-export const chinaDay = (at: Date | number): string =>
-  new Date(new Date(at).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+export const chinaDay = chinaDate;
 
 /** What of a ticket the statistics read (a scan projects just these). */
 export type StatsTicket = Pick<
