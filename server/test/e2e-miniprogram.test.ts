@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
+import { rewriteTickets, startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
 import { signInAdmin, signInMember, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
 import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
@@ -275,7 +275,7 @@ describe('mini-program H5 in a real browser', () => {
       { studioId: studio.id, category: 'help', content: '家里老人独居，想咨询居家养老服务怎么申请。' },
       { 'idempotency-key': idempotencyKey() },
     );
-    await stack.app.models.Ticket.updateOne({ _id: late.id }, { $set: { dueAt: new Date(Date.now() - 3 * 3600_000) } });
+    await rewriteTickets(stack, late.id, { dueAt: new Date(Date.now() - 3 * 3600_000) });
 
     const { page } = await newPerson(768);
     await page.goto(`${base}/app/admin/board/index`);

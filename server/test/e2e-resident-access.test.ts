@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { UPLOAD_MAX_BYTES } from '@mashangshang/shared';
-import { startTestStack, type TestStack } from './helpers/app';
+import { rewriteTickets, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
 import { uploadPng } from './helpers/uploads';
@@ -212,10 +212,7 @@ beforeAll(async () => {
   }
   await api('POST', `/tickets/${tickets.resolved.id}/resolve`, member, { outcome: 'none' });
   // The open one is past its deadline: the 已超时 badge shows beside its status.
-  await stack.app.models.Ticket.updateOne(
-    { _id: tickets.assigned.id },
-    { $set: { dueAt: new Date(Date.now() - 3 * 3600_000) } },
-  );
+  await rewriteTickets(stack, tickets.assigned.id, { dueAt: new Date(Date.now() - 3 * 3600_000) });
 }, 400_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { eventually, startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
+import { eventually, rewriteTickets, startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from './helpers/app';
 import { signInAdmin, signInResident, idempotencyKey, type Caller } from './helpers/actors';
 import { ensureH5Build } from './helpers/h5-build';
 import { controlProblems } from './helpers/page-audit';
@@ -248,10 +248,7 @@ beforeAll(async () => {
   residentOfOpen = await signInResident(stack.app, 'e2e-staff-resident');
   openTicket = await submit(residentOfOpen, main, '文苑路小区门口的路灯坏了一个星期，晚上老人出门很不安全。');
   overdueTicket = await submit(residentOfOpen, main, '家里老人独居，想咨询居家养老服务怎么申请。', 'consult');
-  await stack.app.models.Ticket.updateOne(
-    { _id: overdueTicket.id },
-    { $set: { dueAt: new Date(Date.now() - 3 * 3600_000) } },
-  );
+  await rewriteTickets(stack, overdueTicket.id, { dueAt: new Date(Date.now() - 3 * 3600_000) });
   const done = await submit(residentOfOpen, main, '小区垃圾分类亭的开放时间能不能延长到晚上八点？', 'help');
   const shenCaller = {
     token: String(memberSession.token),

@@ -1,5 +1,5 @@
 import type { StatsGroup, TicketDetail } from '@mashangshang/shared';
-import { eventually, startTestStack, type TestStack } from './helpers/app';
+import { eventually, rewriteTickets, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
 
@@ -139,15 +139,10 @@ describe('回头看 follow-ups', () => {
     const { resident, id } = await resolvedTicket('followup-resident-2', '河道里漂着很多垃圾，气味很大。');
     await asked(resident, id);
     // The follow-up comes long after the resolve: the ordinary reopen is closed by then.
-    await stack.app.models.Ticket.updateOne(
-      { _id: id },
-      {
-        $set: {
-          resolvedAt: new Date(Date.now() - 10 * 86_400_000),
-          'followUp.resolvedAt': new Date(Date.now() - 10 * 86_400_000),
-        },
-      },
-    );
+    await rewriteTickets(stack, id, {
+      resolvedAt: new Date(Date.now() - 10 * 86_400_000),
+      'followUp.resolvedAt': new Date(Date.now() - 10 * 86_400_000),
+    });
     expect((await inject(resident, 'POST', `/api/v1/tickets/${id}/reopen`, { reason: '还是很脏' })).json().code).toBe(
       'REOPEN_WINDOW_PASSED',
     );

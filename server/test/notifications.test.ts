@@ -1,4 +1,4 @@
-import { startTestStack, eventually, type TestStack } from './helpers/app';
+import { rewriteTickets, startTestStack, eventually, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 import { startWorkers, type RunningWorkers } from '../src/workers/runtime';
@@ -238,7 +238,7 @@ describe('notifications and deadlines', () => {
   it('sends no deadline notice for a ticket answered in time', async () => {
     const resident = await signInResident(stack.app, 'notify-resident-7');
     const ticket = (await submit(resident)).json();
-    await stack.app.models.Ticket.updateOne({ _id: ticket.id }, { $set: { dueAt: new Date(Date.now() + 2500) } });
+    await rewriteTickets(stack, ticket.id, { dueAt: new Date(Date.now() + 2500) });
     await inject(member, 'POST', `/api/v1/tickets/${ticket.id}/replies`, { content: '马上处理。' });
     await new Promise((resolve) => setTimeout(resolve, 7000));
     const kinds = (await inbox(member)).items.filter((n) => n.ticketId === ticket.id).map((n) => n.kind);

@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack } from './helpers/app';
+import { rewriteTickets, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 
@@ -107,10 +107,7 @@ describe('ticket lists: member inbox and overdue board, paged', () => {
       else overdue.push(id);
     }
     // Deadlines in the past for all but one; one overdue ticket gets answered (no longer overdue).
-    await stack.app.models.Ticket.updateMany(
-      { _id: { $in: overdue } },
-      { $set: { dueAt: new Date(Date.now() - 3600_000) } },
-    );
+    await rewriteTickets(stack, overdue, { dueAt: new Date(Date.now() - 3600_000) });
     const answered = overdue.pop()!;
     expect(
       (await inject(admin, 'POST', `/api/v1/tickets/${answered}/replies`, { content: '已答复，谢谢您的反映。' }))

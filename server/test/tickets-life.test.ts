@@ -1,4 +1,4 @@
-import { imageChecksSettled, startTestStack, type TestStack } from './helpers/app';
+import { imageChecksSettled, rewriteTickets, startTestStack, type TestStack } from './helpers/app';
 import { idempotencyKey, signInAdmin, signInMember, signInResident, type Caller } from './helpers/actors';
 import { seedDemoData } from '../src/seed/seed';
 import { uploadPng } from './helpers/uploads';
@@ -405,10 +405,7 @@ describe('the life of a ticket', () => {
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('TICKET_RESOLVED');
     // Past the 7-day window, reopening is refused.
-    await stack.app.models.Ticket.updateOne(
-      { _id: t.id },
-      { $set: { resolvedAt: new Date(Date.now() - 8 * 86_400_000) } },
-    );
+    await rewriteTickets(stack, t.id, { resolvedAt: new Date(Date.now() - 8 * 86_400_000) });
     const stale = await inject(resident, 'POST', `/api/v1/tickets/${t.id}/reopen`, { reason: '还没解决' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().code).toBe('REOPEN_WINDOW_PASSED');

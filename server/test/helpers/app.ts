@@ -5,6 +5,7 @@ import { DEV_PUSH_TOKEN, loadConfig, type Config } from '../../src/config';
 import { findFreePort } from '../../../scripts/services/ports';
 import { startFakeWechat } from '../../src/wechat/fake/server';
 import { startTestServices, type TestServices } from './services';
+import { withDocumentLock } from '../../src/lib/document-lock';
 
 export const TEST_APPID = 'wx-test-appid';
 export const TEST_SECRET = 'test-app-secret';
@@ -108,4 +109,20 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_0
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * Rewrites fields of stored tickets as a test's shortcut (a deadline or a resolve moved into the
+ * past), under each ticket's lock like every workflow write: FerretDB applies an update as a read and
+ * a write, so an unlocked write racing a worker's (a notice marked delivered) could be lost.
+ */
+export async function rewriteTickets(
+  stack: Pick<TestStack, 'app'>,
+  ids: string | string[],
+  set: Record<string, unknown>,
+): Promise<void> {
+  for (const id of Array.isArray(ids) ? ids : [ids])
+    await withDocumentLock(stack.app.redis, `ticket:${id}`, async () => {
+      await stack.app.models.Ticket.updateOne({ _id: id }, { $set: set });
+    });
 }
