@@ -89,4 +89,20 @@ export const OperationsConfigSchema = Type.Object({
       'How often the follow-up sweeper looks for follow-ups whose delayed job never ran.',
     ),
   }),
+  infoWait: Type.Object({
+    closeAfterSeconds: integer(
+      'INFO_WAIT_CLOSE_AFTER_SECONDS',
+      7 * 86400,
+      1,
+      90 * 86400,
+      '待补充: a ticket waiting this long for the information its studio asked of the resident is closed as 未补充.',
+    ),
+    sweepIntervalSeconds: integer(
+      'INFO_WAIT_SWEEP_INTERVAL_SECONDS',
+      600,
+      1,
+      86400,
+      'How often the worker closes tickets whose wait for the resident has run out.',
+    ),
+  }),
 });

@@ -74,9 +74,9 @@ interface World {
   /** Another member of studio S: the target of transfers. */
   colleague: string;
   memberIds: Record<'memberS' | 'memberOther', string>;
-  ticket: { assigned: string; answered: string; resolved: string };
+  ticket: { assigned: string; answered: string; resolved: string; waiting: string };
   upload: { loose: string; attached: string; signedUrl: string };
-  freshTicket(state: 'assigned' | 'answered' | 'resolved'): Promise<string>;
+  freshTicket(state: TicketState): Promise<string>;
   freshInvite(memberId: string): Promise<string>;
   /** The id of a new, unused invite for the member. */
   freshInviteId(memberId: string): Promise<string>;
@@ -106,8 +106,10 @@ interface Row {
   check?(res: LightMyRequestResponse, who: CallerName, w: World): string | null;
 }
 
+type TicketState = 'assigned' | 'answered' | 'resolved' | 'waiting';
+
 const ticketRoute =
-  (path: string, state: 'assigned' | 'answered' | 'resolved', payload: (w: World) => object) =>
+  (path: string, state: TicketState, payload: (w: World) => object) =>
   async (w: World, _who: CallerName, fresh: boolean): Promise<InjectOptions> => {
     const id = fresh ? await w.freshTicket(state) : w.ticket[state];
     return { method: 'POST', url: `/api/v1/tickets/${id}/${path}`, payload: payload(w) };
@@ -810,6 +812,32 @@ const ROWS: Row[] = [
     request: ticketRoute('reopen', 'resolved', () => ({ reason: '问题没有解决' })),
   },
   {
+    route: 'POST /api/v1/tickets/{id}/info-request',
+    expect: staffOnTicket(200),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('info-request', 'assigned', () => ({ question: '请问具体是哪个小区？' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/info-request',
+    variant: 'while it already waits on the resident',
+    expect: staffOnTicket(409),
+    codes: { 409: 'TICKET_WAITING' },
+    request: ticketRoute('info-request', 'waiting', () => ({ question: '还需要什么？' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/info',
+    expect: residentsOnly(200, 404),
+    codes: { 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('info', 'waiting', () => ({ content: '在幸福小区 3 栋。' })),
+  },
+  {
+    route: 'POST /api/v1/tickets/{id}/info',
+    variant: 'when nothing was asked',
+    expect: residentsOnly(409, 404),
+    codes: { 409: 'INFO_NOT_REQUESTED', 404: 'TICKET_NOT_FOUND' },
+    request: ticketRoute('info', 'assigned', () => ({ content: '补充一下' })),
+  },
+  {
     route: 'POST /api/v1/tickets/{id}/moderation',
     variant: 'a ticket whose content already passed',
     expect: adminOnly(409),
@@ -894,9 +922,17 @@ describe('authorization matrix', () => {
           201,
         )
       ).id;
-    const freshTicket = async (state: 'assigned' | 'answered' | 'resolved'): Promise<string> => {
+    const freshTicket = async (state: TicketState): Promise<string> => {
       const id = await submit();
       if (state === 'assigned') return id;
+      if (state === 'waiting') {
+        await call(
+          memberS,
+          { method: 'POST', url: `/api/v1/tickets/${id}/info-request`, payload: { question: '请补充具体位置。' } },
+          200,
+        );
+        return id;
+      }
       await call(
         memberS,
         { method: 'POST', url: `/api/v1/tickets/${id}/replies`, payload: { content: '已联系物业处理。' } },
@@ -980,7 +1016,7 @@ describe('authorization matrix', () => {
       scratchMember: scratchMember.id,
       colleague: String(membersOfS[1]!._id),
       memberIds: { memberS: memberS.memberId, memberOther: memberOther.memberId },
-      ticket: { assigned, answered, resolved },
+      ticket: { assigned, answered, resolved, waiting: await freshTicket('waiting') },
       upload: { loose: loose.id, attached: attached.id, signedUrl: loose.url },
       freshTicket,
       outcomeRecord,

@@ -264,6 +264,24 @@ const BODY_ROUTES: BodyRoute[] = [
     fields: { reason: { kind: 'string', required: true, maxLength: 200 } },
   },
   {
+    label: 'POST /tickets/:id/info-request',
+    who: 'member',
+    method: 'POST',
+    // Resolved: a body that passes validation gets 409 TICKET_RESOLVED, never a change.
+    url: (ctx) => `/api/v1/tickets/${ctx.ticket.resolved}/info-request`,
+    body: () => ({ question: '请问具体在哪个小区？' }),
+    fields: { question: { kind: 'string', required: true, maxLength: 500 } },
+  },
+  {
+    label: 'POST /tickets/:id/info',
+    who: 'resident',
+    method: 'POST',
+    // Nothing asked: a body that passes validation gets 409 INFO_NOT_REQUESTED, never a change.
+    url: (ctx) => `/api/v1/tickets/${ctx.ticket.assigned}/info`,
+    body: () => ({ content: '在幸福小区 3 栋' }),
+    fields: { content: { kind: 'string', required: true, maxLength: 2000 } },
+  },
+  {
     label: 'POST /tickets/:id/follow-up',
     who: 'resident',
     method: 'POST',
@@ -682,6 +700,20 @@ const ID_ROUTES: {
     method: 'POST',
     url: (id) => `/api/v1/tickets/${id}/follow-up`,
     payload: { settled: true },
+  },
+  {
+    label: 'POST /tickets/:id/info-request',
+    who: 'member',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/info-request`,
+    payload: { question: '请补充位置' },
+  },
+  {
+    label: 'POST /tickets/:id/info',
+    who: 'resident',
+    method: 'POST',
+    url: (id) => `/api/v1/tickets/${id}/info`,
+    payload: { content: '补充' },
   },
   {
     label: 'POST /admin/uploads/:id/check',

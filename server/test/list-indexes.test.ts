@@ -27,6 +27,7 @@ import { deadlineStageQuery, pendingContentQuery, staleNoticesQuery } from '../s
 import { studioLeadsQuery } from '../src/workflow';
 import { pendingMediaQuery } from '../src/modules/media-check/service';
 import { dueFollowUpsQuery } from '../src/workflow/follow-up-due';
+import { expiredWaitsQuery } from '../src/modules/info-requests/service';
 import { activeMembersOfStudiosQuery, studioMembersQuery, studioPageQuery } from '../src/modules/studios/service';
 import { memberListQuery } from '../src/modules/members/admin-service';
 import { inviteListQuery, inviteMembersQuery } from '../src/modules/invites/service';
@@ -119,6 +120,8 @@ interface SeedTicket {
   remindedAt: Date | null;
   overdueNotifiedAt: Date | null;
   escalatedAt: Date | null;
+  /** 待补充: until when a waiting ticket waits on its resident. */
+  waitingUntil?: Date | null;
   createdAt: Date;
 }
 interface SeedNotice {
@@ -247,6 +250,15 @@ function generate(now: number) {
       createdAt: new Date(created),
     });
   }
+
+  // 待补充: every 12th open ticket waits on its resident, a week from its submit (some have run out).
+  tickets
+    .filter((t) => t.status === 'assigned')
+    .forEach((t, i) => {
+      if (i % 12 !== 0) return;
+      t.status = 'waiting';
+      t.waitingUntil = new Date(t.createdAt.getTime() + 7 * DAY);
+    });
 
   const memberUserId = idAt(now - 250 * DAY);
   const notices: SeedNotice[] = [];
@@ -1294,6 +1306,15 @@ describe('every product list and sweep is served from an index (explain)', () =>
           .slice(0, 500)
           .map((t) => t._id),
       pageWithoutSort: true,
+    },
+    {
+      name: 'sweeper: waits for the resident run out (待补充)',
+      source: 'info-requests/service.ts expiredWaitsQuery',
+      ordered: false,
+      anyOf: true,
+      build: () => expiredWaitsQuery(stack.app.models, new Date(now)),
+      expected: () =>
+        world.tickets.filter((t) => t.status === 'waiting' && t.waitingUntil!.getTime() <= now).map((t) => t._id),
     },
     {
       name: 'sweeper: follow-ups due (回头看)',

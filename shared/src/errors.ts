@@ -42,6 +42,8 @@ export const ERROR_MESSAGES = {
   UPLOAD_FILE_MISSING: '请选择要上传的图片',
   UPLOAD_TOO_MANY_FILES: '一次只能上传一张图片',
   STATS_NOT_READY: '统计数据正在生成，请稍后刷新',
+  TICKET_WAITING: '这条留言正在等待群众补充信息，收到补充后才能继续办理',
+  INFO_NOT_REQUESTED: '这条留言现在不需要补充信息，如有新情况请在留言详情中申请重新办理或重新留言',
   FOLLOW_UP_NOT_ASKED: '工作室还没有就这条留言回访您，暂时不能回复',
   FOLLOW_UP_ANSWERED: '您已经回复过这次回访，感谢您的反馈',
   PUSH_SIGNATURE_INVALID: '消息推送签名无效',

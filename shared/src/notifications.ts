@@ -7,6 +7,9 @@ export const TEMPLATE_KEYS = [
   'ticket_overdue',
   'ticket_escalated',
   'follow_up',
+  'info_requested',
+  'info_supplied',
+  'closed_unsupplied',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -26,6 +29,9 @@ export const NOTICE_TITLES: Record<NoticeKind, string> = {
   ticket_overdue: '留言已超过答复时限',
   ticket_escalated: '留言超时未答复，已升级提醒',
   follow_up: '回头看：您反映的问题解决了吗？',
+  info_requested: '委员请您补充留言信息',
+  info_supplied: '群众已补充留言信息',
+  closed_unsupplied: '留言因未补充信息已办结',
 };
 
 /** Whether a long-term template (长期订阅) is accepted: WeChat tells by its subscribe-message events. */

@@ -6,12 +6,14 @@ export const TICKET_CATEGORY_LABELS: Record<TicketCategory, string> = {
   help: '寻求帮助',
 };
 
-export const TICKET_STATUSES = ['pending', 'assigned', 'answered', 'resolved'] as const;
+/** `waiting` (待补充): the studio asked the resident for more information; its clock is paused. */
+export const TICKET_STATUSES = ['pending', 'assigned', 'answered', 'waiting', 'resolved'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = {
   pending: '待分配',
   assigned: '待回复',
   answered: '已回复',
+  waiting: '待补充',
   resolved: '已办结',
 };
 
@@ -45,6 +47,12 @@ export const TICKET_EVENT_TYPES = [
   'follow_up',
   'follow_up_settled',
   'follow_up_unsettled',
+  /** The studio asked the resident for more information (the clock paused). */
+  'info_requested',
+  /** The resident's answer (the clock runs again with the time already used). */
+  'info_supplied',
+  /** Nothing came within the waiting time: closed as 未补充. */
+  'closed_unsupplied',
 ] as const;
 
 /** WeChat's content check of a ticket: members see a ticket only once it is `pass`. */

@@ -36,6 +36,9 @@ const EVENT_LABELS: Record<TicketEventType, string> = {
   follow_up: '回头看：回访群众',
   follow_up_settled: '群众确认问题已解决',
   follow_up_unsettled: '群众反映问题未解决',
+  info_requested: '请群众补充信息',
+  info_supplied: '群众已补充信息',
+  closed_unsupplied: '未补充，已办结',
 };
 
 /** One line that says what happened at a timeline event. */

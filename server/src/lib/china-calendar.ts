@@ -75,6 +75,15 @@ export class BusinessCalendar {
     return endOfChinaDay(date);
   }
 
+  /** Working days after the day of `from` up to and including the day of `to` (0 when `to` is not later). */
+  workdaysBetween(from: Date, to: Date): number {
+    const last = chinaDate(to);
+    let count = 0;
+    for (let date = nextDate(chinaDate(from)); date <= last; date = nextDate(date))
+      if (this.isWorkday(date)) count += 1;
+    return count;
+  }
+
   /** The year's days that are not what their weekday says: holidays on weekdays, workdays on weekends, overrides. */
   specialDays(year: number): SpecialDay[] {
     const days = new Map<string, SpecialDay>();

@@ -101,6 +101,21 @@ export interface TicketDoc {
   escalatedAt: Date | null;
   /** 回头看: the latest follow-up question (asked for the resolution at `resolvedAt`) and its answer, with running counts. */
   followUp?: FollowUpRecord | null;
+  /** 待补充: since when the ticket waits on its resident (null when not waiting), until when, what was asked. */
+  waitingSince?: Date | null;
+  waitingUntil?: Date | null;
+  waitingQuestion?: string | null;
+  /** The status the ticket goes back to when the resident answers. */
+  waitingFrom?: TicketStatus | null;
+  /** Time spent waiting on the resident, all pauses together (not counted against the studio). */
+  pausedMs?: number;
+  /** The first public reply; the first response time, paused time before it left out. */
+  firstResponseAt?: Date | null;
+  responseMs?: number | null;
+  /** Submit to the latest resolution, paused time left out. */
+  resolveMs?: number | null;
+  /** Why the ticket was closed without an answer: the resident never supplied what was asked. */
+  closure?: 'unsupplied' | null;
   /** Incremented by every change; lets clients detect concurrent edits. */
   version: number;
   timeline: TimelineEvent[];
@@ -185,6 +200,15 @@ const ticketSchema = new Schema<TicketDoc>(
       default: null,
       _id: false,
     },
+    waitingSince: { type: Date, default: null },
+    waitingUntil: { type: Date, default: null },
+    waitingQuestion: { type: String, default: null },
+    waitingFrom: { type: String, enum: [...TICKET_STATUSES, null], default: null },
+    pausedMs: { type: Number, default: 0 },
+    firstResponseAt: { type: Date, default: null },
+    responseMs: { type: Number, default: null },
+    resolveMs: { type: Number, default: null },
+    closure: { type: String, enum: ['unsupplied', null], default: null },
     version: { type: Number, default: 1 },
     timeline: { type: [timelineEventSchema], default: [] },
   },

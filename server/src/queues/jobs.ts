@@ -6,7 +6,7 @@ export const QUEUE_NAMES = {
   notify: 'notify',
   deadlines: 'deadlines',
   maintenance: 'maintenance',
-  /** Statistics reconcile, nightly star ratings, 回头看 follow-ups. */
+  /** Statistics reconcile, nightly star ratings, 回头看 follow-ups, 待补充 closing. */
   operations: 'operations',
 } as const;
 
@@ -19,6 +19,8 @@ export const JOB_NAMES = {
   starRatings: 'star-ratings',
   followUp: 'follow-up',
   followUpSweep: 'follow-up-sweep',
+  /** 待补充: close the tickets whose wait for the resident ran out. */
+  infoWaitSweep: 'info-wait-sweep',
 } as const;
 
 const ObjectIdString = Type.String({ pattern: '^[0-9a-f]{24}$' });

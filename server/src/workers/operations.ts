@@ -6,6 +6,7 @@ import { repairOutcomeRecords } from '../modules/outcomes/records';
 import { computeStars } from '../modules/stars/service';
 import { askFollowUp, sweepFollowUps } from '../modules/followups/service';
 import { repairFollowUps } from '../workflow/follow-up-due';
+import { closeExpiredWaits } from '../modules/info-requests/service';
 import { Value } from '@sinclair/typebox/value';
 
 /**
@@ -47,6 +48,8 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
         }
         case JOB_NAMES.followUpSweep:
           return `${await sweepFollowUps(deps)} follow-ups asked`;
+        case JOB_NAMES.infoWaitSweep:
+          return `${await closeExpiredWaits(deps)} tickets closed as unsupplied`;
         default:
           throw new Error(`unknown operations job ${job.name}`);
       }
@@ -61,11 +64,16 @@ export function operationsWorker(deps: WorkerDeps, connection: ConnectionOptions
  */
 export async function ensureOperationsSchedules(deps: WorkerDeps): Promise<void> {
   try {
-    const { followUp, stars } = deps.config.operations;
+    const { followUp, infoWait, stars } = deps.config.operations;
     await deps.queues.operations.upsertJobScheduler(
       'follow-up-sweep',
       { every: followUp.sweepIntervalSeconds * 1000 },
       { name: JOB_NAMES.followUpSweep },
+    );
+    await deps.queues.operations.upsertJobScheduler(
+      'info-wait-sweep',
+      { every: infoWait.sweepIntervalSeconds * 1000 },
+      { name: JOB_NAMES.infoWaitSweep },
     );
     await deps.queues.operations.upsertJobScheduler(
       'star-ratings',

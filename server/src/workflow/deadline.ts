@@ -37,5 +37,24 @@ export async function deadlineFor(models: Models, studio: StudioDeadline, now: D
   return new Date(now.getTime() + studio.slaHours * HOUR_MS);
 }
 
+/**
+ * The deadline of a paused ticket (待补充) whose clock runs again now: the time that was left at the
+ * pause, counted from now. Natural hours: exactly. Working days: the working days that were left after
+ * the day of the pause, at least one (a pause on the last day still leaves the studio a working day).
+ * A ticket already overdue at the pause stays overdue by as much.
+ */
+export async function resumedDeadline(
+  models: Models,
+  studio: StudioDeadline,
+  dueAt: Date,
+  pausedAt: Date,
+  now: Date,
+): Promise<Date> {
+  const left = dueAt.getTime() - pausedAt.getTime();
+  if (left <= 0 || !(studio.slaUnit === 'workdays' && studio.slaWorkdays)) return new Date(now.getTime() + left);
+  const calendar = await loadBusinessCalendar(models);
+  return calendar.workdayDeadline(now, Math.max(1, calendar.workdaysBetween(pausedAt, dueAt)));
+}
+
 /** The studio fields `deadlineFor` reads. */
 export const DEADLINE_PROJECTION = { slaHours: 1, slaUnit: 1, slaWorkdays: 1 } as const;

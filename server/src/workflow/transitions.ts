@@ -7,7 +7,7 @@ import type { DeadlineStage } from '../queues';
 import { AppError } from '../errors';
 import { SYSTEM, notice, timelineEvent, type EventActor } from './events';
 import type { Effect } from './effects';
-import { DEADLINE_PROJECTION, deadlineFor } from './deadline';
+import { DEADLINE_PROJECTION, deadlineFor, resumedDeadline } from './deadline';
 
 /**
  * The life of a ticket, in one table. Each transition names the states it may start from, the change
@@ -20,8 +20,15 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** Open: waiting for a first answer, its deadline running. */
 export const OPEN_STATUSES = ['pending', 'assigned'] as const;
-/** Any state before resolution. */
+/** Any state before resolution in which the studio acts (not while it waits on the resident). */
 const UNRESOLVED = ['pending', 'assigned', 'answered'] as const;
+
+/** Time since submit that counts against the studio: paused time (待补充) left out. */
+const workingMs = (ticket: TicketDoc, now: Date, pausedMs = ticket.pausedMs ?? 0) =>
+  Math.max(0, now.getTime() - ticket.createdAt.getTime() - pausedMs);
+
+/** Not waiting on the resident any more (an answer, or closed for want of one). */
+const NOT_WAITING = { waitingSince: null, waitingUntil: null, waitingFrom: null, waitingQuestion: null } as const;
 
 /** One write: the fields it sets or increments, the events it appends, the notices it records. */
 export interface TicketChange {
@@ -80,7 +87,9 @@ const residentAs = (actor: Actor, ticket: TicketDoc): EventActor => ({
 const conflictFor = (status: TicketStatus): AppError =>
   status === 'resolved'
     ? new AppError('TICKET_RESOLVED')
-    : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
+    : status === 'waiting'
+      ? new AppError('TICKET_WAITING')
+      : new AppError('CONFLICT', { logMessage: `unexpected state ${status}` });
 
 /** A deadline starting now: its reminder, overdue and escalation notices are due again. */
 export function freshDeadline(dueAt: Date) {
@@ -101,6 +110,8 @@ async function reopening(models: Models, ticket: TicketDoc, now: Date) {
       answeredAt: null,
       resolvedAt: null,
       outcome: null,
+      resolveMs: null,
+      closure: null,
       ...freshDeadline(await deadlineFor(models, studio ?? { slaHours: DEFAULT_SLA_HOURS }, now)),
     },
     inc: { reopenCount: 1 },
@@ -141,9 +152,11 @@ export const TRANSITIONS = {
         now,
       );
       if (ticket!.status === 'answered') return { guard: { status: 'answered' }, events: [event] };
+      // The first response time stops at the first public reply (a reopened ticket keeps its first).
+      const first = ticket!.firstResponseAt ? {} : { firstResponseAt: now, responseMs: workingMs(ticket!, now) };
       return {
         guard: { status: { $in: [...OPEN_STATUSES] } },
-        set: { status: 'answered', answeredAt: now },
+        set: { status: 'answered', answeredAt: now, ...first },
         events: [event],
         notices: [notice('ticket_replied', { kind: 'user', id: ticket!.residentId }, now)],
       };
@@ -167,7 +180,7 @@ export const TRANSITIONS = {
 
   /** A member hands the ticket to a colleague of its studio (转交); an admin to any active member (改派). */
   assign: define<{ memberId: string }>({
-    from: UNRESOLVED,
+    from: [...UNRESOLVED, 'waiting'],
     readsTicket: true,
     change: async ({ ticket, input, actor, now, models }) => {
       const member = await models.Member.findOne(
@@ -183,6 +196,8 @@ export const TRANSITIONS = {
           assigneeName: member.name,
           assignedAt: now,
           ...(ticket!.status === 'pending' ? { status: 'assigned' } : {}),
+          // Waiting on the resident: the answer brings it back to the new assignee.
+          ...(ticket!.status === 'waiting' && ticket!.waitingFrom === 'pending' ? { waitingFrom: 'assigned' } : {}),
         },
         events: [
           timelineEvent(
@@ -202,9 +217,9 @@ export const TRANSITIONS = {
   /** 办结, with its 三转 outcome; the 回头看 follow-up of this resolution is due later. */
   resolve: define<{ outcome: TicketOutcome; note?: string }>({
     from: ['answered'],
-    readsTicket: false,
-    change: ({ input, actor, now }) => ({
-      set: { status: 'resolved', resolvedAt: now, outcome: input.outcome },
+    readsTicket: true,
+    change: ({ ticket, input, actor, now }) => ({
+      set: { status: 'resolved', resolvedAt: now, outcome: input.outcome, resolveMs: workingMs(ticket!, now) },
       events: [
         timelineEvent(
           who(actor),
@@ -440,6 +455,107 @@ export const TRANSITIONS = {
       };
     },
     effects: ['notices'],
+  }),
+
+  /**
+   * 待补充: a member asks the resident for more information. The ticket waits, its deadline paused
+   * (the time left is kept); the resident is told; left unanswered until `waitingUntil` it is closed.
+   */
+  requestInfo: define<{ question: string; waitSeconds: number }>({
+    from: UNRESOLVED,
+    readsTicket: true,
+    change: ({ ticket, input, actor, now }) => {
+      // The guard names the status read (kept to resume to), so the `from` list is checked here.
+      if (!(UNRESOLVED as readonly string[]).includes(ticket!.status)) throw conflictFor(ticket!.status);
+      if (ticket!.contentCheck !== 'pass')
+        throw new AppError('CONFLICT', {
+          logMessage: `info request on a ticket whose content check is ${ticket!.contentCheck}`,
+          userMessage: '这条留言的内容还在审核中，审核通过后才能请群众补充信息',
+        });
+      return {
+        guard: { status: ticket!.status, contentCheck: 'pass' },
+        set: {
+          status: 'waiting',
+          waitingFrom: ticket!.status,
+          waitingSince: now,
+          waitingUntil: new Date(now.getTime() + input.waitSeconds * 1000),
+          waitingQuestion: input.question,
+        },
+        events: [timelineEvent(who(actor), 'info_requested', { content: input.question }, now)],
+        notices: [notice('info_requested', { kind: 'user', id: ticket!.residentId }, now)],
+      };
+    },
+    conflict: (current) => conflictFor(current.status),
+    effects: ['stats', 'notices'],
+  }),
+
+  /** The resident's answer: the clock runs again with the time that was left, the assignee told. */
+  infoSupplied: define<{ content: string }>({
+    from: ['waiting'],
+    readsTicket: true,
+    change: async ({ ticket, input, actor, now, models }) => {
+      const t = ticket!;
+      if (t.status !== 'waiting' || !t.waitingSince) throw new AppError('INFO_NOT_REQUESTED');
+      const back = t.waitingFrom === 'pending' && t.assigneeId ? 'assigned' : (t.waitingFrom ?? 'assigned');
+      const open = back === 'pending' || back === 'assigned';
+      let deadline = {};
+      if (open) {
+        const studio = await models.Studio.findById(t.studioId, DEADLINE_PROJECTION).lean();
+        const dueAt = await resumedDeadline(
+          models,
+          studio ?? { slaHours: DEFAULT_SLA_HOURS },
+          t.dueAt,
+          t.waitingSince,
+          now,
+        );
+        deadline = freshDeadline(dueAt);
+      }
+      return {
+        guard: { waitingSince: t.waitingSince },
+        set: { status: back, ...NOT_WAITING, ...deadline },
+        inc: { pausedMs: now.getTime() - t.waitingSince.getTime() },
+        events: [timelineEvent(residentAs(actor!, t), 'info_supplied', { content: input.content }, now)],
+        notices: t.assigneeId ? [notice('info_supplied', { kind: 'member', id: t.assigneeId }, now)] : [],
+      };
+    },
+    conflict: () => new AppError('INFO_NOT_REQUESTED'),
+    effects: ['stats', 'notices', 'deadlines'],
+  }),
+
+  /** Nothing came back in time: closed as 未补充 (the resident may still reopen it, or write again). */
+  infoWaitExpired: define<Record<string, never>>({
+    from: ['waiting'],
+    readsTicket: true,
+    change: ({ ticket, now }) => {
+      const t = ticket!;
+      if (!t.waitingSince || !t.waitingUntil || t.waitingUntil.getTime() > now.getTime()) return { skip: 'not-due' };
+      const paused = now.getTime() - t.waitingSince.getTime();
+      const days = Math.max(1, Math.round((t.waitingUntil.getTime() - t.waitingSince.getTime()) / DAY_MS));
+      return {
+        guard: { waitingSince: t.waitingSince },
+        set: {
+          status: 'resolved',
+          resolvedAt: now,
+          outcome: 'none',
+          closure: 'unsupplied',
+          resolveMs: workingMs(t, now, (t.pausedMs ?? 0) + paused),
+          ...NOT_WAITING,
+        },
+        inc: { pausedMs: paused },
+        events: [
+          timelineEvent(
+            SYSTEM,
+            'closed_unsupplied',
+            {
+              content: `${days} 天内未收到群众补充的信息，按“未补充”办结。如仍需办理，可在 ${REOPEN_WINDOW_DAYS} 天内申请重新办理，或重新留言。`,
+            },
+            now,
+          ),
+        ],
+        notices: [notice('closed_unsupplied', { kind: 'user', id: t.residentId }, now)],
+      };
+    },
+    effects: ['stats', 'notices'],
   }),
 
   /** The worker delivered one notice of the outbox (or gave up on WeChat): done, and said on the timeline. */

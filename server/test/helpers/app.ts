@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { Types } from 'mongoose';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { DEV_PUSH_TOKEN, loadConfig, type Config } from '../../src/config';
@@ -123,6 +124,7 @@ export async function rewriteTickets(
 ): Promise<void> {
   for (const id of Array.isArray(ids) ? ids : [ids])
     await withDocumentLock(stack.app.redis, `ticket:${id}`, async () => {
-      await stack.app.models.Ticket.updateOne({ _id: id }, { $set: set });
+      // The driver, not mongoose: mongoose would drop an immutable createdAt.
+      await stack.app.models.Ticket.collection.updateOne({ _id: new Types.ObjectId(id) }, { $set: set });
     });
 }

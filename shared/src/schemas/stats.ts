@@ -40,7 +40,7 @@ export const StatsGroup = Type.Object({
   label: Type.String(),
   tickets: Count,
   byCategory: Type.Object({ consult: Count, suggest: Count, help: Count }),
-  byStatus: Type.Object({ pending: Count, assigned: Count, answered: Count, resolved: Count }),
+  byStatus: Type.Object({ pending: Count, assigned: Count, answered: Count, waiting: Count, resolved: Count }),
   /** Tickets whose deadline has passed, or that were answered: the response rate's denominator. */
   due: Count,
   answeredInTime: Count,
@@ -52,6 +52,14 @@ export const StatsGroup = Type.Object({
   medianFirstResponseMinutes: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
   outcomes: Type.Object({ consultation: Count, proposal: Count, public_opinion: Count, service_project: Count }),
   followUps: Type.Object({ asked: Count, settled: Count, unsettled: Count }),
+  /** 待补充: tickets that waited on their resident, the time they waited, those closed as 未补充. */
+  infoRequests: Type.Object({
+    tickets: Count,
+    pausedHours: Type.Number({ minimum: 0, description: '等待群众补充信息的累计小时数（不计入工作室用时）' }),
+    closedUnsupplied: Count,
+  }),
+  /** Average time from submit to the latest resolution, paused time left out. */
+  averageResolveHours: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
 });
 export type StatsGroup = Static<typeof StatsGroup>;
 

@@ -117,6 +117,22 @@ export const FollowUpState = Type.Object({
 });
 export type FollowUpState = Static<typeof FollowUpState>;
 
+/** 待补充: what the studio asked the resident, and until when it waits (the clock paused meanwhile). */
+export const WaitingState = Type.Object({
+  since: IsoDateTime,
+  until: Type.Union([IsoDateTime, Type.Null()], { description: '逾期未补充将按“未补充”办结的时间' }),
+  question: Type.String({ description: '委员请群众补充的内容' }),
+});
+export type WaitingState = Static<typeof WaitingState>;
+
+/** How long the studio took, paused time left out (待补充 does not count against a studio). */
+export const TicketTiming = Type.Object({
+  firstResponseMinutes: Type.Union([Type.Integer(), Type.Null()], { description: '首次答复用时（分钟），不含暂停' }),
+  resolveMinutes: Type.Union([Type.Integer(), Type.Null()], { description: '办结用时（分钟），不含暂停' }),
+  pausedMinutes: Type.Integer({ description: '等待群众补充信息的累计时间（分钟）' }),
+});
+export type TicketTiming = Static<typeof TicketTiming>;
+
 export const TicketDetail = Type.Composite([
   TicketSummary,
   Type.Object({
@@ -144,6 +160,11 @@ export const TicketDetail = Type.Composite([
     followUp: Type.Optional(
       Type.Union([FollowUpState, Type.Null()], { description: '回头看：最近一次回访与群众的回答；未回访时为 null' }),
     ),
+    waiting: Type.Optional(
+      Type.Union([WaitingState, Type.Null()], { description: '待补充：工作室请群众补充的信息；不在等待时为 null' }),
+    ),
+    timing: Type.Optional(TicketTiming),
+    closedUnsupplied: Type.Optional(Type.Boolean({ description: '因群众逾期未补充信息而办结' })),
   }),
 ]);
 export type TicketDetail = Static<typeof TicketDetail>;
@@ -171,6 +192,20 @@ export const RatingBody = Type.Object(
   { additionalProperties: false },
 );
 export type RatingBody = Static<typeof RatingBody>;
+
+/** A member asks the resident for more information (the ticket waits, its clock paused). */
+export const InfoRequestBody = Type.Object(
+  { question: Type.String({ minLength: 2, maxLength: 500, description: '请群众补充什么，群众可见' }) },
+  { additionalProperties: false },
+);
+export type InfoRequestBody = Static<typeof InfoRequestBody>;
+
+/** The resident's answer to an information request (the clock runs again). */
+export const InfoSupplyBody = Type.Object(
+  { content: Type.String({ minLength: 1, maxLength: TICKET_CONTENT_MAX }) },
+  { additionalProperties: false },
+);
+export type InfoSupplyBody = Static<typeof InfoSupplyBody>;
 
 export const ReopenBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 500 }) },

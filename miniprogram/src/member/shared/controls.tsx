@@ -158,7 +158,7 @@ export function ChoiceChips<T extends string>(props: {
 
 /** A status word on a tinted ground, in colours that read at 4.5:1 (NutUI's tags do not all). */
 export function Badge(props: {
-  tone: 'ok' | 'info' | 'warn' | 'danger' | 'plain';
+  tone: 'ok' | 'info' | 'warn' | 'danger' | 'plain' | 'wait';
   children: ReactNode;
   className?: string;
 }) {

@@ -4,10 +4,11 @@ import { TICKET_CATEGORY_LABELS, TICKET_STATUS_LABELS, type TicketSummary } from
 import { dueText, formatTime } from '../../services/format';
 import { Badge, Tap } from './controls';
 
-const STATUS_TONE: Record<TicketSummary['status'], 'warn' | 'info' | 'ok' | 'plain'> = {
+const STATUS_TONE: Record<TicketSummary['status'], 'warn' | 'info' | 'ok' | 'plain' | 'wait'> = {
   pending: 'warn',
   assigned: 'info',
   answered: 'ok',
+  waiting: 'wait',
   resolved: 'plain',
 };
 

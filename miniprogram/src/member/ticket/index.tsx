@@ -9,14 +9,15 @@ import { useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
 import { TextArea } from '../../components/ui';
 import { ActionButton, ChoiceChips, TabBar, Tap } from '../shared/controls';
+import { formatTime } from '../../services/format';
 import { StaffBar } from '../shared/staff-bar';
 import { AdminNav } from '../../admin/shared/admin-nav';
 import { CannedReplyPicker } from './canned-reply-picker';
 import './index.css';
 
-type Panel = 'reply' | 'note' | 'transfer' | 'resolve';
-/** The three things a member writes here, each in its own box: one never becomes another. */
-type Draft = 'reply' | 'note' | 'resolve';
+type Panel = 'reply' | 'ask' | 'note' | 'transfer' | 'resolve';
+/** The things a member writes here, each in its own box: one never becomes another. */
+type Draft = 'reply' | 'ask' | 'note' | 'resolve';
 interface Colleague {
   id: string;
   name: string;
@@ -46,7 +47,8 @@ export default function MemberTicketPage() {
   const reply = useDraft();
   const note = useDraft();
   const resolution = useDraft();
-  const drafts: Record<Draft, ReturnType<typeof useDraft>> = { reply, note, resolve: resolution };
+  const question = useDraft();
+  const drafts: Record<Draft, ReturnType<typeof useDraft>> = { reply, ask: question, note, resolve: resolution };
   // Which draft the action under way was sent from: only that one is emptied when it succeeds.
   const sending = useRef<Draft | null>(null);
   const { ticket, error, busy, act, reload } = useTicket({
@@ -110,6 +112,8 @@ export default function MemberTicketPage() {
     send('note', () =>
       act(() => api.reply(ticket.id, { content: note.text.trim(), internal: true }, `${note.key}-n`), '已添加内部备注'),
     );
+  const askResident = () =>
+    send('ask', () => act(() => api.requestInfo(ticket.id, { question: question.text.trim() }), '已请群众补充信息'));
   const transfer = (c: Colleague) => act(() => api.assign(ticket.id, { memberId: c.id }), `已转交${c.name}`);
   const resolveNote = resolution.text.trim();
   const resolve = () =>
@@ -129,12 +133,18 @@ export default function MemberTicketPage() {
   const open = ticket.status !== 'resolved';
   // 办结 follows a public reply (the server refuses it before one).
   const canResolve = ticket.status === 'answered';
-  const panels: { key: Panel; title: string }[] = [
-    { key: 'reply', title: '回复群众' },
-    { key: 'note', title: '内部备注' },
-    { key: 'transfer', title: '转交' },
-    { key: 'resolve', title: '办结' },
-  ];
+  // 待补充: while the ticket waits on its resident, only notes and transfers (the clock is paused).
+  const waiting = ticket.status === 'waiting';
+  const panels: { key: Panel; title: string }[] = (
+    [
+      { key: 'reply', title: '回复群众' },
+      { key: 'ask', title: '请补充' },
+      { key: 'note', title: '内部备注' },
+      { key: 'transfer', title: '转交' },
+      { key: 'resolve', title: '办结' },
+    ] as const
+  ).filter((p) => !waiting || p.key === 'note' || p.key === 'transfer');
+  const shownPanel = panels.some((p) => p.key === panel) ? panel : 'note';
 
   return (
     <PageShell className={pageClass}>
@@ -145,6 +155,18 @@ export default function MemberTicketPage() {
         onImageDecision={isAdmin ? (imageId, verdict) => void decideImage(imageId, verdict) : undefined}
       />
 
+      {ticket.waiting ? (
+        <View className="card waiting-banner" role="status">
+          <Text className="waiting-banner__title block">正在等待群众补充信息（答复时限已暂停）</Text>
+          <Text className="block">已请群众补充：{ticket.waiting.question}</Text>
+          <Text className="muted block">
+            {formatTime(ticket.waiting.since)} 发出
+            {ticket.waiting.until ? `，${formatTime(ticket.waiting.until)} 前未补充将按“未补充”办结` : ''}。
+            群众补充后，答复时限接着计算。
+          </Text>
+        </View>
+      ) : null}
+
       {open ? (
         <View className="card handle">
           <TabBar
@@ -152,14 +174,40 @@ export default function MemberTicketPage() {
             className="panels"
             tabs={panels}
             tabClassPrefix="panel-"
-            value={panel}
+            value={shownPanel}
             onChange={choosePanel}
           />
           <View
             className="handle__panel"
-            {...{ role: 'tabpanel', 'aria-label': panels.find((p) => p.key === panel)?.title }}
+            {...{ role: 'tabpanel', 'aria-label': panels.find((p) => p.key === shownPanel)?.title }}
           >
-            {panel === 'reply' ? (
+            {shownPanel === 'ask' ? (
+              <View className="stack">
+                <Text className="field__label">请群众补充信息（留言人可以看到）</Text>
+                <Text className="muted">
+                  发出后答复时限暂停，群众补充后接着计算；群众逾期未补充，留言将按“未补充”办结。
+                </Text>
+                <TextArea
+                  className="input-box ask-input"
+                  placeholder="如：请告诉我们具体是哪个小区、哪一栋楼"
+                  value={question.text}
+                  maxLength={500}
+                  rows={3}
+                  onChange={(value: string) => question.edit(value)}
+                />
+                <ActionButton
+                  className="btn-block send-ask"
+                  type="primary"
+                  loading={busy}
+                  disabled={busy || question.text.trim().length < 2}
+                  onClick={() => void askResident()}
+                >
+                  请群众补充
+                </ActionButton>
+              </View>
+            ) : null}
+
+            {shownPanel === 'reply' ? (
               <View className="stack">
                 <Text className="field__label">回复群众（留言人可以看到）</Text>
                 <TextArea
@@ -186,7 +234,7 @@ export default function MemberTicketPage() {
               </View>
             ) : null}
 
-            {panel === 'note' ? (
+            {shownPanel === 'note' ? (
               <View className="stack handle__note">
                 <Text className="field__label">内部备注（仅委员和机关可见，群众看不到）</Text>
                 <TextArea
@@ -209,7 +257,7 @@ export default function MemberTicketPage() {
               </View>
             ) : null}
 
-            {panel === 'transfer' ? (
+            {shownPanel === 'transfer' ? (
               <View className="member-pick">
                 <Text className="field__label">转交给本工作室的其他委员</Text>
                 {colleagues === null ? <Text className="muted">正在加载委员…</Text> : null}
@@ -235,7 +283,7 @@ export default function MemberTicketPage() {
               </View>
             ) : null}
 
-            {panel === 'resolve' ? (
+            {shownPanel === 'resolve' ? (
               <View className="stack">
                 {canResolve ? null : (
                   <Text className="warn resolve-first">请先在“回复群众”中答复，答复后才能办结。</Text>

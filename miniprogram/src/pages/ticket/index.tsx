@@ -10,6 +10,7 @@ import { TicketLoading, useTicket } from '../../components/use-ticket';
 import { Timeline } from '../../components/timeline';
 import { GrowingTextArea } from '../../components/growing-text-area';
 import { Button } from '../../components/ui';
+import { formatTime } from '../../services/format';
 
 /** The resident's ticket: content, timeline with the members' replies, rating and reopen. */
 export default function TicketPage() {
@@ -18,6 +19,7 @@ export default function TicketPage() {
   const [score, setScore] = useState(5);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
+  const [supplement, setSupplement] = useState('');
   useLoad((params: Record<string, string | undefined>) => setFresh(params.fresh === '1'));
 
   if (!ticket) return <TicketLoading error={error} failure={failure} onRetry={reload} />;
@@ -51,6 +53,51 @@ export default function TicketPage() {
               回到首页
             </Button>
           </View>
+        </View>
+      ) : null}
+      {ticket.waiting ? (
+        // 待补充: the studio needs something from the resident; the answer box comes first.
+        <View className="card stack info-request" role="region" ariaLabel="工作室请您补充信息">
+          <Text className="h2 info-request__title" role="heading" ariaLevel="2">
+            工作室请您补充信息
+          </Text>
+          <Text className="info-request__question block">{ticket.waiting.question}</Text>
+          <Text className="muted block">
+            {ticket.waiting.until
+              ? `请在 ${formatTime(ticket.waiting.until)} 前补充。逾期未补充，留言将按“未补充”办结。`
+              : '请尽快补充。'}
+            补充后，委员会继续为您办理。
+          </Text>
+          <GrowingTextArea
+            label="补充的信息"
+            placeholder="请在这里写下需要补充的信息"
+            value={supplement}
+            maxLength={2000}
+            onChange={setSupplement}
+          />
+          <Button
+            className="btn-block send-info"
+            type="primary"
+            loading={busy}
+            disabled={busy || !supplement.trim()}
+            onClick={() =>
+              void act(async () => {
+                const updated = await api.supplyInfo(ticket.id, { content: supplement.trim() });
+                setSupplement('');
+                return updated;
+              }, '已补充，委员会继续办理')
+            }
+          >
+            提交补充信息
+          </Button>
+        </View>
+      ) : null}
+      {ticket.closedUnsupplied ? (
+        <View className="card unsupplied-note" role="status">
+          <Text className="block">
+            因为没有收到您补充的信息，这条留言已按“未补充”办结。
+            {canReopen ? '如仍需办理，可以在下方申请重新办理，并写上补充的信息。' : '如仍需办理，请重新留言。'}
+          </Text>
         </View>
       ) : null}
       <TicketBody ticket={ticket} />

@@ -1,5 +1,7 @@
 import type {
   AssignBody,
+  InfoRequestBody,
+  InfoSupplyBody,
   RatingBody,
   ReopenBody,
   ReplyBody,
@@ -41,4 +43,10 @@ export const ticketApi = {
     http.json('TicketDetail', 'POST', `/tickets/${id}/rating`, { body }),
   reopen: (id: string, body: ReopenBody): Promise<TicketDetail> =>
     http.json('TicketDetail', 'POST', `/tickets/${id}/reopen`, { body }),
+  /** 待补充: a member asks the resident for more information (the clock paused). */
+  requestInfo: (id: string, body: InfoRequestBody): Promise<TicketDetail> =>
+    http.json('TicketDetail', 'POST', `/tickets/${id}/info-request`, { body }),
+  /** The resident's answer (the clock runs again). */
+  supplyInfo: (id: string, body: InfoSupplyBody): Promise<TicketDetail> =>
+    http.json('TicketDetail', 'POST', `/tickets/${id}/info`, { body }),
 };

@@ -34,6 +34,8 @@ async function factsFor(models: Models, ticket: TicketDoc): Promise<NoticeFacts>
   const studio = await models.Studio.findById(ticket.studioId, { name: 1 }).lean();
   const lastReply = [...ticket.timeline].reverse().find((e) => e.type === 'reply');
   const lastReopen = [...ticket.timeline].reverse().find((e) => e.type === 'reopened');
+  const lastOf = (type: 'info_requested' | 'info_supplied') =>
+    [...ticket.timeline].reverse().find((e) => e.type === type)?.content ?? '';
   return {
     ticketNo: ticket.no,
     studioName: studio?.name ?? '委员工作室',
@@ -42,6 +44,8 @@ async function factsFor(models: Models, ticket: TicketDoc): Promise<NoticeFacts>
     at: new Date(),
     dueAt: ticket.dueAt,
     reason: lastReopen?.content ?? '',
+    infoQuestion: lastOf('info_requested'),
+    infoSupplied: lastOf('info_supplied'),
   };
 }
 

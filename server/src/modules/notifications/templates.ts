@@ -29,6 +29,9 @@ export interface NoticeFacts {
   at: Date;
   dueAt: Date;
   reason: string;
+  /** 待补充: what the studio asked, and what the resident supplied (latest of each). */
+  infoQuestion: string;
+  infoSupplied: string;
 }
 
 const STAGE_PHRASE: Partial<Record<NoticeKind, string>> = {
@@ -68,6 +71,26 @@ export function subscribeData(kind: NoticeKind, facts: NoticeFacts): Record<stri
           thing3: ['thing', '您反映的问题解决了吗？请告诉我们'],
           time4: ['time', chinaTime(facts.at)],
         };
+      case 'info_requested':
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.studioName],
+          thing3: ['thing', facts.infoQuestion],
+          time4: ['time', chinaTime(facts.at)],
+        };
+      case 'info_supplied':
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.infoSupplied],
+          time3: ['time', chinaTime(facts.at)],
+        };
+      case 'closed_unsupplied':
+        return {
+          character_string1: ['character_string', facts.ticketNo],
+          thing2: ['thing', facts.studioName],
+          thing3: ['thing', '未收到补充信息，留言已办结'],
+          time4: ['time', chinaTime(facts.at)],
+        };
       default:
         return {
           character_string1: ['character_string', facts.ticketNo],
@@ -97,6 +120,15 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
         title,
         body: `${facts.studioName}回访：留言 ${facts.ticketNo} 反映的问题是否已经真正解决？请在留言详情中告诉我们。`,
       };
+    case 'info_requested':
+      return { title, body: `${facts.studioName}请您补充：${facts.infoQuestion}` };
+    case 'info_supplied':
+      return { title, body: `留言 ${facts.ticketNo} 的群众补充：${facts.infoSupplied}` };
+    case 'closed_unsupplied':
+      return {
+        title,
+        body: `${facts.studioName}未收到您补充的信息，留言 ${facts.ticketNo} 已办结。如仍需办理，可申请重新办理或重新留言。`,
+      };
     default:
       return { title, body: `${facts.studioName} 留言 ${facts.ticketNo}，答复时限 ${chinaTime(facts.dueAt)}` };
   }
@@ -104,7 +136,7 @@ export function inAppText(kind: NoticeKind, facts: NoticeFacts): { title: string
 
 /** The mini-program page a notice opens. */
 export function noticePage(kind: NoticeKind, ticketId: string): string {
-  return kind === 'ticket_replied' || kind === 'follow_up'
+  return kind === 'ticket_replied' || kind === 'follow_up' || kind === 'info_requested' || kind === 'closed_unsupplied'
     ? `pages/ticket/index?id=${ticketId}`
     : `member/ticket/index?id=${ticketId}`;
 }

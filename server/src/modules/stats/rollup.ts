@@ -22,7 +22,8 @@ import type { TicketDoc } from '../../models/tickets';
  */
 
 // v2: contributions also carry the assignee of an open ticket (the assignment load below).
-const STATS_PREFIX = 'stats:v2:';
+// v3: 待补充 — paused time, tickets closed as 未补充, time to resolve (a new prefix: rebuilt on start).
+const STATS_PREFIX = 'stats:v3:';
 export const STATS_READY_KEY = `${STATS_PREFIX}ready`;
 const OPEN_KEY = `${STATS_PREFIX}open`;
 /**
@@ -43,7 +44,7 @@ export type StatsTicket = Pick<
   assigneeId?: TicketDoc['assigneeId'];
   rating?: { score: number } | null;
   followUp?: { askedCount?: number; settledCount?: number; unsettledCount?: number } | null;
-};
+} & Partial<Pick<TicketDoc, 'pausedMs' | 'responseMs' | 'resolveMs' | 'closure' | 'waitingSince'>>;
 
 const STATS_TICKET_PROJECTION = {
   version: 1,
@@ -57,10 +58,15 @@ const STATS_TICKET_PROJECTION = {
   rating: 1,
   followUp: 1,
   assigneeId: 1,
+  pausedMs: 1,
+  responseMs: 1,
+  resolveMs: 1,
+  closure: 1,
+  waitingSince: 1,
 } as const;
 
 /** Statuses in which a ticket counts towards its assignee's load. */
-export const LOAD_STATUSES: readonly string[] = ['pending', 'assigned', 'answered'];
+export const LOAD_STATUSES: readonly string[] = ['pending', 'assigned', 'answered', 'waiting'];
 
 /**
  * First-response minutes are kept as a histogram: exact to the minute under a day, to 15 minutes
@@ -94,7 +100,9 @@ function contributionOf(ticket: StatsTicket): Contribution {
   if (ticket.answeredAt) {
     f.answered = 1;
     if (ticket.answeredAt.getTime() <= ticket.dueAt.getTime()) f.inTime = 1;
-    const minutes = Math.max(0, Math.floor((ticket.answeredAt.getTime() - ticket.createdAt.getTime()) / 60_000));
+    // Paused time (待补充) left out; a ticket stored before it was kept: submit to answer.
+    const ms = ticket.responseMs ?? ticket.answeredAt.getTime() - ticket.createdAt.getTime();
+    const minutes = Math.max(0, Math.floor(ms / 60_000));
     f[`r:${responseBin(minutes)}`] = 1;
   }
   const score = ticket.rating?.score;
@@ -108,6 +116,17 @@ function contributionOf(ticket: StatsTicket): Contribution {
   if (fu?.askedCount) f['fu:asked'] = fu.askedCount;
   if (fu?.settledCount) f['fu:settled'] = fu.settledCount;
   if (fu?.unsettledCount) f['fu:unsettled'] = fu.unsettledCount;
+  // 待补充: a ticket that waited on its resident, and for how long; one still waiting unanswered, or
+  // closed for want of the resident's answer, is not due (the clock is not the studio's).
+  if ((ticket.pausedMs ?? 0) > 0 || ticket.status === 'waiting') f.paused = 1;
+  if ((ticket.pausedMs ?? 0) >= 60_000) f.pausedMin = Math.floor(ticket.pausedMs! / 60_000);
+  if (!ticket.answeredAt && (ticket.status === 'waiting' || ticket.closure === 'unsupplied')) f.excused = 1;
+  if (ticket.closure === 'unsupplied') f.unsupplied = 1;
+  if (ticket.status === 'resolved' && typeof ticket.resolveMs === 'number') {
+    f.resolveTimed = 1;
+    const resolveMinutes = Math.floor(ticket.resolveMs / 60_000);
+    if (resolveMinutes > 0) f.resolveMin = resolveMinutes;
+  }
   const open = ticket.status === 'pending' || ticket.status === 'assigned';
   const contribution: Contribution = {
     t: String(ticket._id),

@@ -77,7 +77,8 @@ export function histogramMedian(counters: Counters): number | null {
 export function groupStats(key: string, label: string, counters: Counters): StatsGroup {
   const get = (name: string) => counters.get(name) ?? 0;
   const tickets = get('total');
-  const due = Math.max(0, tickets - get('notYetDue'));
+  // Not due: open before the deadline, or excused (waiting on the resident, or closed as 未补充 unanswered).
+  const due = Math.max(0, tickets - get('notYetDue') - get('excused'));
   const rated = get('rated');
   return {
     key,
@@ -88,6 +89,7 @@ export function groupStats(key: string, label: string, counters: Counters): Stat
       pending: get('s:pending'),
       assigned: get('s:assigned'),
       answered: get('s:answered'),
+      waiting: get('s:waiting'),
       resolved: get('s:resolved'),
     },
     due,
@@ -105,6 +107,12 @@ export function groupStats(key: string, label: string, counters: Counters): Stat
       service_project: get('o:service_project'),
     },
     followUps: { asked: get('fu:asked'), settled: get('fu:settled'), unsettled: get('fu:unsettled') },
+    infoRequests: {
+      tickets: get('paused'),
+      pausedHours: round(get('pausedMin') / 60, 1),
+      closedUnsupplied: get('unsupplied'),
+    },
+    averageResolveHours: get('resolveTimed') > 0 ? round(get('resolveMin') / get('resolveTimed') / 60, 1) : null,
   };
 }
 

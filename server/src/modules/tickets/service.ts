@@ -193,7 +193,7 @@ export function ticketListFilter(
   if (query.overdue === false)
     and.push({
       $or: [
-        { status: { $in: ['answered', 'resolved'] } },
+        { status: { $in: ['answered', 'waiting', 'resolved'] } },
         { status: { $in: [...OPEN_STATUSES] }, dueAt: { $gte: now, $lt: DATA_CEILING } },
       ],
     });

@@ -72,6 +72,7 @@ export function toDetail(
     const phone = helpers.cipher.decrypt(ticket.contactPhoneEnc);
     contactPhone = isResident || ticket.allowContact ? phone : maskPhone(phone);
   }
+  const minutes = (ms: number | null | undefined) => (typeof ms === 'number' ? Math.floor(ms / 60_000) : null);
   const hiddenFromResidents = new Set(['note', 'flagged', 'moderated', 'notify_failed']);
   const timeline = ticket.timeline.filter((e) => !(isResident && (e.internal || hiddenFromResidents.has(e.type))));
   const reopenUntil =
@@ -107,5 +108,19 @@ export function toDetail(
           settled: ticket.followUp.settled ?? null,
         }
       : null,
+    waiting:
+      ticket.status === 'waiting' && ticket.waitingSince
+        ? {
+            since: ticket.waitingSince.toISOString(),
+            until: iso(ticket.waitingUntil),
+            question: ticket.waitingQuestion ?? '',
+          }
+        : null,
+    timing: {
+      firstResponseMinutes: minutes(ticket.responseMs),
+      resolveMinutes: ticket.status === 'resolved' ? minutes(ticket.resolveMs) : null,
+      pausedMinutes: minutes(ticket.pausedMs) ?? 0,
+    },
+    closedUnsupplied: ticket.closure === 'unsupplied',
   };
 }
